@@ -1,0 +1,28 @@
+VERSION := $(shell git describe --tags --dirty --always 2>/dev/null || echo devel)
+MODULE  := github.com/conduit-connectors/conduit-connector-hubspot
+GOTOOL  := go tool -modfile=tools/go.mod
+
+.PHONY: build
+build:
+	go build -ldflags "-X '$(MODULE).version=$(VERSION)'" -o conduit-connector-hubspot ./cmd/connector
+
+.PHONY: test
+test:
+	go test $(GOTEST_FLAGS) -race -count=1 ./...
+
+.PHONY: generate
+generate:
+	go generate ./...
+
+# generate-check fails when connector.yaml or the mocks are stale.
+.PHONY: generate-check
+generate-check: generate
+	git diff --exit-code -- connector.yaml mock/
+
+.PHONY: lint
+lint:
+	$(GOTOOL) golangci-lint run ./...
+
+.PHONY: fmt
+fmt:
+	gofmt -w $$(git ls-files '*.go')

@@ -1,0 +1,83 @@
+// Package config holds the settings that the HubSpot source and destination
+// share, and builds the HubSpot client from them.
+package config
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
+)
+
+// Names of the shared parameters, as users write them in a pipeline.
+const (
+	KeyAccessToken = "accessToken"
+	KeyResource    = "resource"
+	KeyMaxRetries  = "maxRetries"
+	KeyBaseURL     = "baseURL"
+)
+
+// maxMaxRetries bounds the retry count: beyond it a failing HubSpot would
+// hold a pipeline for many minutes before the error reaches it.
+const maxMaxRetries = 10
+
+// Config is what the source and the destination both need to reach HubSpot.
+type Config struct {
+	// AccessToken is the access token of a HubSpot private app with the
+	// scopes the resource needs. It never appears in logs or errors.
+	AccessToken string `json:"accessToken" validate:"required"`
+	// Resource is the HubSpot resource to read or write: contacts, companies,
+	// deals, tickets, products, line_items, quotes, calls, emails, meetings,
+	// notes, tasks, owners (source only), or a custom object type id such as
+	// 2-12345. The spelling of the earlier Conduit HubSpot connector
+	// (crm.contacts, crm.lineItems) is accepted too.
+	Resource string `json:"resource" validate:"required"`
+	// MaxRetries is how many times a request that failed with a rate limit,
+	// a server error or a network error is tried again (0 to 10).
+	MaxRetries int `json:"maxRetries" default:"4"`
+	// BaseURL is the HubSpot API host. Plain http is accepted only for
+	// loopback hosts, such as a local HubSpot simulator.
+	BaseURL string `json:"baseURL" default:"https://api.hubapi.com"`
+}
+
+// Validate checks what the parameter specification cannot: the resource, the
+// retry range and the base URL. Every error names its parameter.
+func (c *Config) Validate(context.Context) error {
+	var errs []error
+	if strings.TrimSpace(c.AccessToken) != c.AccessToken || strings.ContainsAny(c.AccessToken, " \t\r\n") {
+		// Never echo the value: it is a secret.
+		errs = append(errs, fmt.Errorf("%q: must not contain white space", KeyAccessToken))
+	}
+	if _, err := hubspot.LookupResource(c.Resource); err != nil {
+		errs = append(errs, fmt.Errorf("%q: %w", KeyResource, err))
+	}
+	if c.MaxRetries < 0 || c.MaxRetries > maxMaxRetries {
+		errs = append(errs, fmt.Errorf("%q: %d is out of range, want 0 to %d", KeyMaxRetries, c.MaxRetries, maxMaxRetries))
+	}
+	if _, err := hubspot.ParseBaseURL(c.BaseURL); err != nil {
+		errs = append(errs, fmt.Errorf("%q: %w", KeyBaseURL, err))
+	}
+	return errors.Join(errs...)
+}
+
+// HubSpotResource returns the resource the configuration names.
+func (c *Config) HubSpotResource() (hubspot.Resource, error) {
+	r, err := hubspot.LookupResource(c.Resource)
+	if err != nil {
+		return hubspot.Resource{}, fmt.Errorf("%q: %w", KeyResource, err)
+	}
+	return r, nil
+}
+
+// NewClient builds the HubSpot client the configuration describes; opts come
+// after the configuration's own and may override them.
+func (c *Config) NewClient(opts ...hubspot.Option) (*hubspot.Client, error) {
+	base := []hubspot.Option{hubspot.WithBaseURL(c.BaseURL), hubspot.WithMaxRetries(c.MaxRetries)}
+	client, err := hubspot.NewClient(c.AccessToken, append(base, opts...)...)
+	if err != nil {
+		return nil, fmt.Errorf("create HubSpot client: %w", err)
+	}
+	return client, nil
+}

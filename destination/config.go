@@ -1,0 +1,43 @@
+package destination
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/conduit-connectors/conduit-connector-hubspot/config"
+	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
+	sdk "github.com/conduitio/conduit-connector-sdk"
+)
+
+// What the destination does with a read-only property in a record.
+const (
+	ReadOnlyFail = "fail"
+	ReadOnlySkip = "skip"
+)
+
+// Config is the destination's configuration.
+type Config struct {
+	sdk.DefaultDestinationMiddleware
+	config.Config
+
+	// IDProperty is a unique property, such as email for contacts. When set,
+	// the record key holds its value, and creates and updates become batch
+	// upserts keyed on it, so that delivering a record twice is harmless.
+	IDProperty string `json:"idProperty"`
+	// ReadOnlyProperties says what to do with a record that sets a property
+	// HubSpot does not let anyone write: fail names the properties in an
+	// error; skip leaves them out, so that records read from one HubSpot
+	// account can be written to another.
+	ReadOnlyProperties string `json:"readOnlyProperties" default:"fail" validate:"inclusion=fail|skip"`
+}
+
+// Validate checks the shared settings, the middleware settings and that the
+// resource can be written at all.
+func (c *Config) Validate(ctx context.Context) error {
+	errs := []error{c.Config.Validate(ctx), c.DefaultDestinationMiddleware.Validate(ctx)}
+	if r, err := c.HubSpotResource(); err == nil && !r.Ops.Has(hubspot.OpCreate|hubspot.OpUpdate|hubspot.OpArchive) {
+		errs = append(errs, fmt.Errorf("%q: HubSpot does not let anyone write %s; the destination cannot use it", config.KeyResource, r.Name))
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,478 @@
+// Package hubspot is a client for HubSpot's CRM v3 REST API.
+//
+// One Client.Do path owns authentication, pacing under HubSpot's rate limits,
+// retries with backoff and the decoding of errors into *ErrorResponse. The
+// services (Objects, Properties, Owners) build requests and decode results.
+// The package knows HTTP and HubSpot, and nothing of Conduit.
+package hubspot
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// DefaultBaseURL is HubSpot's API host, for accounts in every region.
+const DefaultBaseURL = "https://api.hubapi.com"
+
+// crmPrefix is the API version prefix of every path the client calls. It is
+// the one place to change when moving to HubSpot's date-versioned paths.
+const crmPrefix = "crm/v3"
+
+const (
+	defaultMaxRetries = 4
+	defaultMinBackoff = 500 * time.Millisecond
+	defaultMaxBackoff = 30 * time.Second
+	defaultTimeout    = 60 * time.Second
+	// maxResponseBytes bounds what the client reads of one response.
+	maxResponseBytes = 64 << 20
+	// maxErrorSnippet bounds how much of a non-JSON error body goes into an
+	// error message.
+	maxErrorSnippet = 120
+)
+
+// Client talks to HubSpot's API with one private-app access token.
+type Client struct {
+	baseURL    *url.URL
+	token      string
+	httpClient *http.Client
+	clock      Clock
+	logger     *slog.Logger
+	maxRetries int
+	minBackoff time.Duration
+	maxBackoff time.Duration
+
+	rateLimit       *RateLimit // nil: no client-side pacing
+	searchRateLimit *RateLimit
+	general         *windowLimiter
+	search          *windowLimiter
+
+	Objects    *ObjectsService
+	Properties *PropertiesService
+	Owners     *OwnersService
+}
+
+// Option configures a Client.
+type Option func(*Client) error
+
+// WithBaseURL points the client at another host, such as a simulator on
+// 127.0.0.1. Plain http is only accepted for loopback hosts.
+func WithBaseURL(raw string) Option {
+	return func(c *Client) error {
+		u, err := ParseBaseURL(raw)
+		if err != nil {
+			return err
+		}
+		c.baseURL = u
+		return nil
+	}
+}
+
+// WithHTTPClient replaces the default HTTP client (60 s timeout).
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *Client) error {
+		if hc == nil {
+			return errors.New("http client is nil")
+		}
+		c.httpClient = hc
+		return nil
+	}
+}
+
+// WithMaxRetries sets how many times a failed request is tried again
+// (default 4).
+func WithMaxRetries(n int) Option {
+	return func(c *Client) error {
+		if n < 0 {
+			return fmt.Errorf("max retries %d: must not be negative", n)
+		}
+		c.maxRetries = n
+		return nil
+	}
+}
+
+// WithBackoff sets the first and the longest wait between retries.
+func WithBackoff(minWait, maxWait time.Duration) Option {
+	return func(c *Client) error {
+		if minWait <= 0 || maxWait < minWait {
+			return fmt.Errorf("backoff %s to %s: want 0 < min <= max", minWait, maxWait)
+		}
+		c.minBackoff, c.maxBackoff = minWait, maxWait
+		return nil
+	}
+}
+
+// WithRateLimit sets the pace of every request but search (default 190 per
+// 10 s).
+func WithRateLimit(r RateLimit) Option {
+	return func(c *Client) error {
+		if err := r.validate(); err != nil {
+			return err
+		}
+		c.rateLimit = &r
+		return nil
+	}
+}
+
+// WithSearchRateLimit sets the pace of search requests (default 4 per s).
+func WithSearchRateLimit(r RateLimit) Option {
+	return func(c *Client) error {
+		if err := r.validate(); err != nil {
+			return err
+		}
+		c.searchRateLimit = &r
+		return nil
+	}
+}
+
+// WithoutRateLimit turns client-side pacing off; HubSpot's 429s are still
+// retried.
+func WithoutRateLimit() Option {
+	return func(c *Client) error {
+		c.rateLimit, c.searchRateLimit = nil, nil
+		return nil
+	}
+}
+
+// WithClock replaces the wall clock of the rate limiter and the backoff.
+func WithClock(clock Clock) Option {
+	return func(c *Client) error {
+		c.clock = clock
+		return nil
+	}
+}
+
+// WithLogger logs every attempt at debug level: method, path, status,
+// duration. Headers and bodies are never logged.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *Client) error {
+		c.logger = l
+		return nil
+	}
+}
+
+// NewClient returns a client that authenticates with a private-app access
+// token.
+func NewClient(token string, opts ...Option) (*Client, error) {
+	if strings.TrimSpace(token) == "" {
+		return nil, errors.New("hubspot: access token is empty")
+	}
+	general, search := DefaultRateLimit(), DefaultSearchRateLimit()
+	c := &Client{
+		token:           token,
+		httpClient:      &http.Client{Timeout: defaultTimeout},
+		clock:           realClock{},
+		logger:          slog.New(slog.DiscardHandler),
+		maxRetries:      defaultMaxRetries,
+		minBackoff:      defaultMinBackoff,
+		maxBackoff:      defaultMaxBackoff,
+		rateLimit:       &general,
+		searchRateLimit: &search,
+	}
+	c.baseURL, _ = url.Parse(DefaultBaseURL)
+	for _, opt := range opts {
+		if err := opt(c); err != nil {
+			return nil, fmt.Errorf("hubspot: %w", err)
+		}
+	}
+	if c.rateLimit != nil {
+		c.general = newWindowLimiter(c.clock, *c.rateLimit)
+	}
+	if c.searchRateLimit != nil {
+		c.search = newWindowLimiter(c.clock, *c.searchRateLimit)
+	}
+	c.Objects = &ObjectsService{client: c}
+	c.Properties = &PropertiesService{client: c}
+	c.Owners = &OwnersService{client: c}
+	return c, nil
+}
+
+// ParseBaseURL checks a base URL: https anywhere, plain http only on a
+// loopback host, so that the token never crosses a network in clear text.
+func ParseBaseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return nil, fmt.Errorf("base URL %q: %w", raw, err)
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("base URL %q: want an absolute URL such as %s", raw, DefaultBaseURL)
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !isLoopback(u.Hostname()) {
+			return nil, fmt.Errorf("base URL %q: plain http is only allowed for loopback hosts (127.0.0.1, ::1, localhost); use https", raw)
+		}
+	default:
+		return nil, fmt.Errorf("base URL %q: scheme must be https (or http for a loopback host)", raw)
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("base URL %q: must not carry user info, a query or a fragment", raw)
+	}
+	return u, nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// Request is one API call, built by NewRequest and sent by Do.
+type Request struct {
+	Method string
+	// Path is relative to the base URL, with its segments escaped.
+	Path  string
+	Query url.Values
+	body  []byte
+
+	// Search requests are paced by the search rate limit.
+	Search bool
+	// Create marks a request that is not safe to send twice: HubSpot has no
+	// idempotency key, so a create that may have reached it is never retried.
+	Create bool
+}
+
+// NewRequest builds a request; body, if not nil, is sent as JSON.
+func NewRequest(method, path string, query url.Values, body any) (*Request, error) {
+	r := &Request{Method: method, Path: path, Query: query}
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return nil, fmt.Errorf("encode %s %s body: %w", method, path, err)
+		}
+		r.body = b
+	}
+	return r, nil
+}
+
+// Do sends the request and decodes a 2xx JSON body into out (if not nil).
+// Any other answer is an *ErrorResponse. 429s, 5xx and network errors are
+// retried with backoff up to the client's retry count, except for a create
+// that may have reached HubSpot; other 4xx are never retried.
+func (c *Client) Do(ctx context.Context, req *Request, out any) error {
+	for attempt := 0; ; attempt++ {
+		err := c.attempt(ctx, req, out, attempt)
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return fmt.Errorf("%s %s: %w", req.Method, req.Path, ctx.Err())
+		}
+		wait, retry := c.retryAfter(req, err, attempt)
+		if !retry {
+			return err
+		}
+		if attempt >= c.maxRetries {
+			return fmt.Errorf("%w (gave up after %d attempts)", err, attempt+1)
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%s %s: waiting to retry: %w", req.Method, req.Path, ctx.Err())
+		case <-c.clock.After(wait):
+		}
+	}
+}
+
+func (c *Client) attempt(ctx context.Context, req *Request, out any, attempt int) error {
+	limiter := c.general
+	if req.Search {
+		limiter = c.search
+	}
+	if limiter != nil {
+		if err := limiter.Wait(ctx); err != nil {
+			return fmt.Errorf("%s %s: %w", req.Method, req.Path, err)
+		}
+	}
+
+	httpReq, err := c.httpRequest(ctx, req)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	resp, err := c.httpClient.Do(httpReq)
+	if err != nil {
+		c.logger.DebugContext(ctx, "hubspot request failed", "method", req.Method, "path", req.Path,
+			"attempt", attempt+1, "duration", time.Since(start), "error", err)
+		return &transportError{method: req.Method, path: req.Path, err: err}
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
+	c.logger.DebugContext(ctx, "hubspot request", "method", req.Method, "path", req.Path,
+		"attempt", attempt+1, "status", resp.StatusCode, "duration", time.Since(start),
+		"rateLimitRemaining", resp.Header.Get("X-HubSpot-RateLimit-Remaining"))
+	if err != nil {
+		return &transportError{method: req.Method, path: req.Path, status: resp.StatusCode, err: fmt.Errorf("read response: %w", err)}
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return c.decodeError(req, resp, body)
+	}
+	if out == nil || resp.StatusCode == http.StatusNoContent || len(body) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		return &transportError{method: req.Method, path: req.Path, status: resp.StatusCode, err: fmt.Errorf("decode response: %w", err)}
+	}
+	return nil
+}
+
+func (c *Client) httpRequest(ctx context.Context, req *Request) (*http.Request, error) {
+	// The path's segments are escaped already; joining the strings keeps that
+	// escaping, which url.JoinPath would undo.
+	u, err := url.Parse(strings.TrimSuffix(c.baseURL.String(), "/") + "/" + strings.TrimPrefix(req.Path, "/"))
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: build URL: %w", req.Method, req.Path, err)
+	}
+	u.RawQuery = req.Query.Encode()
+	var body io.Reader
+	if req.body != nil {
+		body = bytes.NewReader(req.body)
+	}
+	httpReq, err := http.NewRequestWithContext(ctx, req.Method, u.String(), body)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", req.Method, req.Path, err)
+	}
+	httpReq.Header.Set("Authorization", "Bearer "+c.token)
+	httpReq.Header.Set("Accept", "application/json")
+	if req.body != nil {
+		httpReq.Header.Set("Content-Type", "application/json")
+	}
+	return httpReq, nil
+}
+
+// decodeError turns a non-2xx answer into an *ErrorResponse.
+func (c *Client) decodeError(req *Request, resp *http.Response, body []byte) error {
+	e := &ErrorResponse{StatusCode: resp.StatusCode, Method: req.Method, Path: req.Path}
+	if err := json.Unmarshal(body, e); err != nil || !json.Valid(body) {
+		e.Message = describeNonJSON(resp.Header.Get("Content-Type"), body)
+	}
+	if s := resp.Header.Get("Retry-After"); s != "" {
+		if secs, err := strconv.Atoi(strings.TrimSpace(s)); err == nil && secs >= 0 {
+			e.RetryAfter = time.Duration(secs) * time.Second
+		}
+	}
+	c.redact(e)
+	return e
+}
+
+func describeNonJSON(contentType string, body []byte) string {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return "empty response body"
+	}
+	text := strings.Join(strings.Fields(stripTags(string(body))), " ")
+	if len(text) > maxErrorSnippet {
+		text = text[:maxErrorSnippet] + "..."
+	}
+	if contentType == "" {
+		contentType = "unknown content type"
+	}
+	return fmt.Sprintf("response body is not HubSpot JSON (%s): %q", contentType, text)
+}
+
+// stripTags drops HTML tags so that an edge's error page reads as its text.
+func stripTags(s string) string {
+	var b strings.Builder
+	inTag := false
+	for _, r := range s {
+		switch {
+		case r == '<':
+			inTag = true
+		case r == '>' && inTag:
+			inTag = false
+			b.WriteByte(' ')
+		case !inTag:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// redact removes the access token from anything HubSpot echoed back.
+func (c *Client) redact(e *ErrorResponse) {
+	clean := func(s string) string { return strings.ReplaceAll(s, c.token, "[REDACTED]") }
+	e.Message = clean(e.Message)
+	for i := range e.Errors {
+		e.Errors[i].Message = clean(e.Errors[i].Message)
+	}
+}
+
+// retryAfter decides whether a failed attempt is tried again, and after how
+// long.
+func (c *Client) retryAfter(req *Request, err error, attempt int) (time.Duration, bool) {
+	var er *ErrorResponse
+	if errors.As(err, &er) {
+		switch {
+		case er.StatusCode == http.StatusTooManyRequests:
+			// HubSpot refused the request before doing anything with it.
+			if er.RetryAfter > 0 {
+				return er.RetryAfter, true
+			}
+			return c.backoff(attempt), true
+		case er.StatusCode >= 500 && !req.Create:
+			return c.backoff(attempt), true
+		default:
+			return 0, false
+		}
+	}
+	var te *transportError
+	if errors.As(err, &te) && (!req.Create || te.neverSent()) {
+		return c.backoff(attempt), true
+	}
+	return 0, false
+}
+
+// backoff is exponential with equal jitter: half the delay is fixed, half
+// random, so that clients that failed together do not retry together.
+func (c *Client) backoff(attempt int) time.Duration {
+	d := c.maxBackoff
+	if attempt < 30 {
+		d = min(c.minBackoff<<attempt, c.maxBackoff)
+	}
+	half := d / 2
+	return half + rand.N(half+1)
+}
+
+// transportError is a request that got no usable HTTP answer: the connection
+// failed, or the body could not be read or decoded.
+type transportError struct {
+	method, path string
+	status       int // the status, if one arrived before the failure
+	err          error
+}
+
+func (e *transportError) Error() string {
+	if e.status != 0 {
+		return fmt.Sprintf("hubspot: %s %s: status %d: %v", e.method, e.path, e.status, e.err)
+	}
+	return fmt.Sprintf("hubspot: %s %s: %v", e.method, e.path, e.err)
+}
+
+func (e *transportError) Unwrap() error { return e.err }
+
+// neverSent reports whether the request surely did not reach HubSpot: the
+// connection was refused, or the host could not be resolved.
+func (e *transportError) neverSent() bool {
+	if e.status != 0 {
+		return false
+	}
+	var dnsErr *net.DNSError
+	if errors.Is(e.err, syscall.ECONNREFUSED) || errors.As(e.err, &dnsErr) {
+		return true
+	}
+	var opErr *net.OpError
+	return errors.As(e.err, &opErr) && opErr.Op == "dial"
+}

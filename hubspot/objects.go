@@ -1,0 +1,421 @@
+package hubspot
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Limits of the CRM object endpoints.
+const (
+	MaxListLimit   = 100
+	MaxSearchLimit = 200
+	// MaxBatchInputs is the most inputs one batch call takes; the client
+	// splits larger inputs into several calls.
+	MaxBatchInputs = 100
+	// MaxSearchResults is how deep search pages: an after past it is a 400.
+	MaxSearchResults = 10000
+
+	maxFilterGroups     = 5
+	maxFiltersPerGroup  = 6
+	maxFiltersPerSearch = 18
+)
+
+// ObjectsService calls the CRM object endpoints (/crm/v3/objects/{type}).
+type ObjectsService struct {
+	client *Client
+}
+
+// objectsPath builds /crm/v3/objects/{objectType}/{parts...}, escaping each
+// segment.
+func objectsPath(objectType string, parts ...string) string {
+	segs := append([]string{crmPrefix, "objects", url.PathEscape(objectType)}, escapeAll(parts)...)
+	return strings.Join(segs, "/")
+}
+
+func escapeAll(parts []string) []string {
+	out := make([]string, len(parts))
+	for i, p := range parts {
+		out[i] = url.PathEscape(p)
+	}
+	return out
+}
+
+// ListOptions select a page of objects.
+type ListOptions struct {
+	// Limit is the page size, 1 to 100; 0 means 100 (HubSpot's own default
+	// is 10, so the client always sends one).
+	Limit      int
+	After      string
+	Properties []string
+	// Archived lists archived objects instead, with their archivedAt.
+	Archived bool
+}
+
+// List returns one page of objects, ordered by id.
+func (s *ObjectsService) List(ctx context.Context, objectType string, opts ListOptions) (*ObjectPage, error) {
+	q, err := pageQuery(opts.Limit, opts.After, opts.Archived)
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", objectType, err)
+	}
+	setProperties(q, opts.Properties)
+	var page ObjectPage
+	if err := s.client.get(ctx, objectsPath(objectType), q, &page); err != nil {
+		return nil, fmt.Errorf("list %s: %w", objectType, err)
+	}
+	return &page, nil
+}
+
+func pageQuery(limit int, after string, archived bool) (url.Values, error) {
+	if limit == 0 {
+		limit = MaxListLimit
+	}
+	if limit < 1 || limit > MaxListLimit {
+		return nil, fmt.Errorf("limit %d: want 1 to %d", limit, MaxListLimit)
+	}
+	q := url.Values{"limit": {strconv.Itoa(limit)}}
+	if after != "" {
+		q.Set("after", after)
+	}
+	if archived {
+		q.Set("archived", "true")
+	}
+	return q, nil
+}
+
+func setProperties(q url.Values, props []string) {
+	if len(props) > 0 {
+		q.Set("properties", strings.Join(props, ","))
+	}
+}
+
+// GetOptions select what Get returns.
+type GetOptions struct {
+	Properties []string
+	// IDProperty makes id a value of this unique property (such as email)
+	// instead of the object id.
+	IDProperty string
+	Archived   bool
+}
+
+// Get returns one object; a missing one is an *ErrorResponse with status 404.
+func (s *ObjectsService) Get(ctx context.Context, objectType, id string, opts GetOptions) (*Object, error) {
+	q := url.Values{}
+	setProperties(q, opts.Properties)
+	if opts.IDProperty != "" {
+		q.Set("idProperty", opts.IDProperty)
+	}
+	if opts.Archived {
+		q.Set("archived", "true")
+	}
+	var obj Object
+	if err := s.client.get(ctx, objectsPath(objectType, id), q, &obj); err != nil {
+		return nil, fmt.Errorf("get %s %s: %w", objectType, id, err)
+	}
+	return &obj, nil
+}
+
+type propertiesBody struct {
+	Properties Properties `json:"properties"`
+}
+
+// Create creates one object. It is never retried once it may have reached
+// HubSpot: a retry could create the object twice.
+func (s *ObjectsService) Create(ctx context.Context, objectType string, props Properties) (*Object, error) {
+	req, err := NewRequest(http.MethodPost, objectsPath(objectType), nil, propertiesBody{props})
+	if err != nil {
+		return nil, fmt.Errorf("create %s: %w", objectType, err)
+	}
+	req.Create = true
+	var obj Object
+	if err := s.client.Do(ctx, req, &obj); err != nil {
+		return nil, fmt.Errorf("create %s: %w", objectType, err)
+	}
+	return &obj, nil
+}
+
+// Update sets the given properties of one object; a nil value clears one.
+func (s *ObjectsService) Update(ctx context.Context, objectType, id string, props Properties) (*Object, error) {
+	req, err := NewRequest(http.MethodPatch, objectsPath(objectType, id), nil, propertiesBody{props})
+	if err != nil {
+		return nil, fmt.Errorf("update %s %s: %w", objectType, id, err)
+	}
+	var obj Object
+	if err := s.client.Do(ctx, req, &obj); err != nil {
+		return nil, fmt.Errorf("update %s %s: %w", objectType, id, err)
+	}
+	return &obj, nil
+}
+
+// Archive moves one object to the recycle bin (HubSpot answers 204 for an
+// already archived id too).
+func (s *ObjectsService) Archive(ctx context.Context, objectType, id string) error {
+	req, err := NewRequest(http.MethodDelete, objectsPath(objectType, id), nil, nil)
+	if err != nil {
+		return fmt.Errorf("archive %s %s: %w", objectType, id, err)
+	}
+	if err := s.client.Do(ctx, req, nil); err != nil {
+		return fmt.Errorf("archive %s %s: %w", objectType, id, err)
+	}
+	return nil
+}
+
+// Search operators.
+const (
+	OpEQ             = "EQ"
+	OpNEQ            = "NEQ"
+	OpLT             = "LT"
+	OpLTE            = "LTE"
+	OpGT             = "GT"
+	OpGTE            = "GTE"
+	OpBetween        = "BETWEEN"
+	OpIn             = "IN"
+	OpNotIn          = "NOT_IN"
+	OpHasProperty    = "HAS_PROPERTY"
+	OpNotHasProperty = "NOT_HAS_PROPERTY"
+	OpContainsToken  = "CONTAINS_TOKEN"
+	OpNotContains    = "NOT_CONTAINS_TOKEN"
+)
+
+// Sort directions.
+const (
+	Ascending  = "ASCENDING"
+	Descending = "DESCENDING"
+)
+
+// SearchRequest is the body of a search call. Filter groups are ORed, the
+// filters of a group ANDed.
+type SearchRequest struct {
+	FilterGroups []FilterGroup `json:"filterGroups,omitempty"`
+	Sorts        []Sort        `json:"sorts,omitempty"`
+	Query        string        `json:"query,omitempty"`
+	Properties   []string      `json:"properties,omitempty"`
+	Limit        int           `json:"limit"`
+	After        string        `json:"after,omitempty"`
+}
+
+// FilterGroup is a set of filters that must all match.
+type FilterGroup struct {
+	Filters []Filter `json:"filters"`
+}
+
+// Filter compares one property. Dates are compared as epoch milliseconds.
+type Filter struct {
+	PropertyName string   `json:"propertyName"`
+	Operator     string   `json:"operator"`
+	Value        string   `json:"value,omitempty"`
+	HighValue    string   `json:"highValue,omitempty"`
+	Values       []string `json:"values,omitempty"`
+}
+
+// Sort orders search results by one property.
+type Sort struct {
+	PropertyName string `json:"propertyName"`
+	Direction    string `json:"direction"`
+}
+
+// validate checks the limits HubSpot enforces, so that a bad search fails
+// here with a clear message rather than as a 400.
+func (r SearchRequest) validate() error {
+	if r.Limit < 1 || r.Limit > MaxSearchLimit {
+		return fmt.Errorf("limit %d: want 1 to %d", r.Limit, MaxSearchLimit)
+	}
+	if len(r.Sorts) > 1 {
+		return fmt.Errorf("%d sorts: search takes one", len(r.Sorts))
+	}
+	if len(r.FilterGroups) > maxFilterGroups {
+		return fmt.Errorf("%d filter groups: search takes at most %d", len(r.FilterGroups), maxFilterGroups)
+	}
+	total := 0
+	for _, g := range r.FilterGroups {
+		if len(g.Filters) > maxFiltersPerGroup {
+			return fmt.Errorf("%d filters in one group: search takes at most %d", len(g.Filters), maxFiltersPerGroup)
+		}
+		total += len(g.Filters)
+	}
+	if total > maxFiltersPerSearch {
+		return fmt.Errorf("%d filters: search takes at most %d in all", total, maxFiltersPerSearch)
+	}
+	if r.After != "" {
+		after, err := strconv.Atoi(r.After)
+		if err == nil && after >= MaxSearchResults {
+			return fmt.Errorf("after %d: search pages no further than %d results; move the filter instead", after, MaxSearchResults)
+		}
+	}
+	return nil
+}
+
+// Search returns one page of objects matching the request. Search has its
+// own rate limit, its results lag behind writes, and it pages no further than
+// 10,000 results.
+func (s *ObjectsService) Search(ctx context.Context, objectType string, sr SearchRequest) (*SearchPage, error) {
+	if err := sr.validate(); err != nil {
+		return nil, fmt.Errorf("search %s: %w", objectType, err)
+	}
+	req, err := NewRequest(http.MethodPost, objectsPath(objectType, "search"), nil, sr)
+	if err != nil {
+		return nil, fmt.Errorf("search %s: %w", objectType, err)
+	}
+	req.Search = true
+	var page SearchPage
+	if err := s.client.Do(ctx, req, &page); err != nil {
+		return nil, fmt.Errorf("search %s: %w", objectType, err)
+	}
+	return &page, nil
+}
+
+// BatchInput is one input of a batch create, update or upsert. Create uses
+// Properties (and ObjectWriteTraceID); update uses ID and Properties; upsert
+// uses IDProperty, ID (the unique value) and Properties.
+type BatchInput struct {
+	ID                 string     `json:"id,omitempty"`
+	IDProperty         string     `json:"idProperty,omitempty"`
+	Properties         Properties `json:"properties"`
+	ObjectWriteTraceID string     `json:"objectWriteTraceId,omitempty"`
+}
+
+// BatchReadRequest selects objects by id (or by a unique property's value).
+type BatchReadRequest struct {
+	IDs        []string
+	Properties []string
+	IDProperty string
+	Archived   bool
+}
+
+type idInput struct {
+	ID string `json:"id"`
+}
+
+type batchReadBody struct {
+	Properties []string  `json:"properties"`
+	IDProperty string    `json:"idProperty,omitempty"`
+	Inputs     []idInput `json:"inputs"`
+}
+
+type batchBody[T any] struct {
+	Inputs []T `json:"inputs"`
+}
+
+func idInputs(ids []string) []idInput {
+	in := make([]idInput, len(ids))
+	for i, id := range ids {
+		in[i] = idInput{ID: id}
+	}
+	return in
+}
+
+// BatchRead reads objects by id, up to 100 per call. Missing ids come back
+// as errors of the result, not as an error.
+func (s *ObjectsService) BatchRead(ctx context.Context, objectType string, r BatchReadRequest) (*BatchResult, error) {
+	var q url.Values
+	if r.Archived {
+		q = url.Values{"archived": {"true"}}
+	}
+	props := r.Properties
+	if props == nil {
+		props = []string{}
+	}
+	return s.batch(ctx, "read", objectType, len(r.IDs), func(lo, hi int) (*Request, error) {
+		return NewRequest(http.MethodPost, objectsPath(objectType, "batch", "read"), q,
+			batchReadBody{Properties: props, IDProperty: r.IDProperty, Inputs: idInputs(r.IDs[lo:hi])})
+	})
+}
+
+// BatchCreate creates objects, up to 100 per call. Like Create, a call that
+// may have reached HubSpot is never retried.
+func (s *ObjectsService) BatchCreate(ctx context.Context, objectType string, inputs []BatchInput) (*BatchResult, error) {
+	return s.batch(ctx, "create", objectType, len(inputs), func(lo, hi int) (*Request, error) {
+		req, err := NewRequest(http.MethodPost, objectsPath(objectType, "batch", "create"), nil, batchBody[BatchInput]{inputs[lo:hi]})
+		if req != nil {
+			req.Create = true
+		}
+		return req, err
+	})
+}
+
+// BatchUpdate updates objects by id, up to 100 per call.
+func (s *ObjectsService) BatchUpdate(ctx context.Context, objectType string, inputs []BatchInput) (*BatchResult, error) {
+	return s.batch(ctx, "update", objectType, len(inputs), func(lo, hi int) (*Request, error) {
+		return NewRequest(http.MethodPost, objectsPath(objectType, "batch", "update"), nil, batchBody[BatchInput]{inputs[lo:hi]})
+	})
+}
+
+// BatchUpsert creates or updates objects keyed on a unique property, up to
+// 100 per call. Sending the same inputs twice is safe, so it is retried.
+func (s *ObjectsService) BatchUpsert(ctx context.Context, objectType string, inputs []BatchInput) (*BatchResult, error) {
+	return s.batch(ctx, "upsert", objectType, len(inputs), func(lo, hi int) (*Request, error) {
+		return NewRequest(http.MethodPost, objectsPath(objectType, "batch", "upsert"), nil, batchBody[BatchInput]{inputs[lo:hi]})
+	})
+}
+
+// BatchArchive archives objects by id, up to 100 per call.
+func (s *ObjectsService) BatchArchive(ctx context.Context, objectType string, ids []string) error {
+	_, err := s.batch(ctx, "archive", objectType, len(ids), func(lo, hi int) (*Request, error) {
+		return NewRequest(http.MethodPost, objectsPath(objectType, "batch", "archive"), nil, batchBody[idInput]{idInputs(ids[lo:hi])})
+	})
+	return err
+}
+
+// batch sends n inputs in calls of at most MaxBatchInputs and merges the
+// results. When a call fails, the result holds what the calls before it
+// returned, and the error says which inputs were not written.
+func (s *ObjectsService) batch(ctx context.Context, op, objectType string, n int, build func(lo, hi int) (*Request, error)) (*BatchResult, error) {
+	merged := &BatchResult{Status: "COMPLETE"}
+	if n == 0 {
+		return merged, nil
+	}
+	for lo := 0; lo < n; lo += MaxBatchInputs {
+		hi := min(lo+MaxBatchInputs, n)
+		req, err := build(lo, hi)
+		if err != nil {
+			return merged, fmt.Errorf("batch %s %s: %w", op, objectType, err)
+		}
+		var res BatchResult
+		if err := s.client.Do(ctx, req, &res); err != nil {
+			return merged, &BatchError{Op: op, ObjectType: objectType, First: lo, Err: err}
+		}
+		merged.merge(&res, lo == 0)
+	}
+	return merged, nil
+}
+
+func (r *BatchResult) merge(next *BatchResult, first bool) {
+	r.Results = append(r.Results, next.Results...)
+	r.Errors = append(r.Errors, next.Errors...)
+	r.NumErrors += next.NumErrors
+	if first {
+		r.RequestedAt, r.StartedAt = next.RequestedAt, next.StartedAt
+	}
+	r.CompletedAt = next.CompletedAt
+	if next.Status != "" && next.Status != "COMPLETE" {
+		r.Status = next.Status
+	}
+}
+
+// BatchError is a batch call that failed as a whole. Inputs before First
+// were written by earlier calls; First and everything after it were not (or,
+// for a create whose answer was lost, may have been).
+type BatchError struct {
+	Op         string
+	ObjectType string
+	First      int
+	Err        error
+}
+
+func (e *BatchError) Error() string {
+	return fmt.Sprintf("batch %s %s from input %d: %v", e.Op, e.ObjectType, e.First, e.Err)
+}
+
+func (e *BatchError) Unwrap() error { return e.Err }
+
+// get sends a GET and decodes its answer.
+func (c *Client) get(ctx context.Context, path string, q url.Values, out any) error {
+	req, err := NewRequest(http.MethodGet, path, q, nil)
+	if err != nil {
+		return err
+	}
+	return c.Do(ctx, req, out)
+}

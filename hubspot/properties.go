@@ -1,0 +1,24 @@
+package hubspot
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+)
+
+// PropertiesService calls the properties endpoints (/crm/v3/properties).
+type PropertiesService struct {
+	client *Client
+}
+
+// List returns every property of an object type.
+func (s *PropertiesService) List(ctx context.Context, objectType string) ([]Property, error) {
+	var res struct {
+		Results []Property `json:"results"`
+	}
+	path := crmPrefix + "/properties/" + url.PathEscape(objectType)
+	if err := s.client.get(ctx, path, nil, &res); err != nil {
+		return nil, fmt.Errorf("list properties of %s: %w", objectType, err)
+	}
+	return res.Results, nil
+}

@@ -1,0 +1,125 @@
+package hubspot
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// Ops is the set of operations a resource supports.
+type Ops uint16
+
+// The operations a HubSpot resource may support.
+const (
+	OpList Ops = 1 << iota
+	OpGet
+	OpSearch
+	OpCreate
+	OpUpdate
+	OpArchive
+	OpListArchived
+	OpBatch
+)
+
+// Has reports whether every operation of want is in o.
+func (o Ops) Has(want Ops) bool { return o&want == want }
+
+// crudOps is what every CRM object type supports.
+const crudOps = OpList | OpGet | OpSearch | OpCreate | OpUpdate | OpArchive | OpListArchived | OpBatch
+
+// Property names HubSpot uses for the created and last-modified times.
+const (
+	propCreateDate         = "createdate"
+	propHSCreateDate       = "hs_createdate"
+	propLastModifiedDate   = "lastmodifieddate"
+	propHSLastModifiedDate = "hs_lastmodifieddate"
+
+	legacyResourceNamePrefix = "crm."
+	ownersResourceName       = "owners"
+)
+
+// Resource describes one HubSpot resource the connector can read or write:
+// where it lives, which properties carry its timestamps, what it supports.
+type Resource struct {
+	// Name is the object type as it appears in API paths ("contacts",
+	// "line_items", "2-12345").
+	Name string
+	// Aliases are other spellings users may configure, such as the existing
+	// Conduit connector's "crm.lineItems".
+	Aliases []string
+	// CreatedProperty and ModifiedProperty name the properties that hold the
+	// creation and last-modification time; they are empty for owners.
+	CreatedProperty  string
+	ModifiedProperty string
+	// Ops is what the API supports for the resource.
+	Ops Ops
+	// IsOwners marks the owners resource, which lives outside /crm/v3/objects.
+	IsOwners bool
+}
+
+// resourceTable is the one table of HubSpot resources; nothing else in the
+// package switches on a resource name. It is built on each call so that no
+// caller can change it for another.
+func resourceTable() []Resource {
+	return []Resource{
+		object("contacts", propCreateDate, propLastModifiedDate),
+		object("companies", propCreateDate, propHSLastModifiedDate),
+		object("deals", propCreateDate, propHSLastModifiedDate),
+		object("tickets", propCreateDate, propHSLastModifiedDate),
+		object("products", propCreateDate, propHSLastModifiedDate),
+		object("line_items", propCreateDate, propHSLastModifiedDate, "crm.lineItems", "lineItems", "line-items"),
+		object("quotes", propHSCreateDate, propHSLastModifiedDate),
+		object("calls", propHSCreateDate, propHSLastModifiedDate),
+		object("emails", propHSCreateDate, propHSLastModifiedDate),
+		object("meetings", propHSCreateDate, propHSLastModifiedDate),
+		object("notes", propHSCreateDate, propHSLastModifiedDate),
+		object("tasks", propHSCreateDate, propHSLastModifiedDate),
+		{Name: ownersResourceName, Ops: OpList | OpGet, IsOwners: true},
+	}
+}
+
+// customObjectTypeID matches the type ids of custom objects ("2-12345").
+var customObjectTypeID = regexp.MustCompile(`^2-[0-9]+$`)
+
+func object(name, created, modified string, aliases ...string) Resource {
+	return Resource{
+		Name:             name,
+		Aliases:          aliases,
+		CreatedProperty:  created,
+		ModifiedProperty: modified,
+		Ops:              crudOps,
+	}
+}
+
+// Resources returns the resources with a fixed name, in table order. Custom
+// objects are not listed: they are found by LookupResource.
+func Resources() []Resource { return resourceTable() }
+
+// LookupResource finds a resource by its name, an alias, the existing Conduit
+// connector's "crm."-prefixed spelling, or a custom object type id
+// ("2-12345").
+func LookupResource(name string) (Resource, error) {
+	trimmed := strings.TrimSpace(name)
+	bare := strings.TrimPrefix(trimmed, legacyResourceNamePrefix)
+	for _, r := range resourceTable() {
+		if r.Name == bare || slices.Contains(r.Aliases, trimmed) || slices.Contains(r.Aliases, bare) {
+			return r, nil
+		}
+	}
+	if customObjectTypeID.MatchString(bare) {
+		return object(bare, propHSCreateDate, propHSLastModifiedDate), nil
+	}
+	return Resource{}, fmt.Errorf("unknown resource %q: want one of %s, or a custom object type id like 2-12345",
+		name, strings.Join(ResourceNames(), ", "))
+}
+
+// ResourceNames lists the names of the fixed resources.
+func ResourceNames() []string {
+	table := resourceTable()
+	names := make([]string, len(table))
+	for i, r := range table {
+		names[i] = r.Name
+	}
+	return names
+}

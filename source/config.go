@@ -1,0 +1,55 @@
+package source
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/conduit-connectors/conduit-connector-hubspot/config"
+	sdk "github.com/conduitio/conduit-connector-sdk"
+)
+
+// Names of the source's own parameters.
+const (
+	KeyPollingPeriod  = "pollingPeriod"
+	KeyBufferSize     = "bufferSize"
+	KeyLookbackWindow = "lookbackWindow"
+)
+
+// Config is the source's configuration.
+type Config struct {
+	sdk.DefaultSourceMiddleware
+	config.Config
+
+	// PollingPeriod is how long the source waits before it asks HubSpot for
+	// changes again once it has caught up.
+	PollingPeriod time.Duration `json:"pollingPeriod" default:"5s"`
+	// BufferSize is how many objects the source asks HubSpot for at once
+	// (1 to 100).
+	BufferSize int `json:"bufferSize" default:"100" validate:"gt=0,lt=101"`
+	// ExtraProperties are properties to read beyond the resource's default
+	// ones, separated by commas.
+	ExtraProperties []string `json:"extraProperties"`
+	// Snapshot makes the source read every existing object before it
+	// streams changes.
+	Snapshot bool `json:"snapshot" default:"true"`
+	// LookbackWindow is how far back each poll for changes reads again, to
+	// catch changes that reached HubSpot's search index late.
+	LookbackWindow time.Duration `json:"lookbackWindow" default:"30s"`
+	// Deletes makes the source emit delete records for archived objects.
+	Deletes bool `json:"deletes" default:"true"`
+}
+
+// Validate checks the shared settings, the middleware settings and the
+// source's own.
+func (c *Config) Validate(ctx context.Context) error {
+	errs := []error{c.Config.Validate(ctx), c.DefaultSourceMiddleware.Validate(ctx)}
+	if c.PollingPeriod <= 0 {
+		errs = append(errs, fmt.Errorf("%q: %s is not positive", KeyPollingPeriod, c.PollingPeriod))
+	}
+	if c.LookbackWindow < 0 {
+		errs = append(errs, fmt.Errorf("%q: %s is negative", KeyLookbackWindow, c.LookbackWindow))
+	}
+	return errors.Join(errs...)
+}
