@@ -1,0 +1,172 @@
+// Command hubspot-sim serves the HubSpot simulator on a loopback address,
+// for the demo, end-to-end tests and benchmarks.
+//
+//	hubspot-sim -addr 127.0.0.1:3000 -seed contacts=10000,companies=500 -mutate 50/s
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/signal"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
+)
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "hubspot-sim:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string) error {
+	fs := flag.NewFlagSet("hubspot-sim", flag.ContinueOnError)
+	addr := fs.String("addr", "127.0.0.1:0", "loopback address to listen on")
+	token := fs.String("token", "", "access token to accept (default: a random one)")
+	seed := fs.String("seed", "", "objects to create at start, as type=count[,type=count...]")
+	owners := fs.Int("owners", 0, "owners to create at start")
+	mutate := fs.String("mutate", "", "steady changes to the seeded types, as N/s (creates, updates and deletes)")
+	rateLimit := fs.Int("rate-limit", 190, "requests per rolling 10 s window; 0 turns the limit off")
+	searchRate := fs.Int("search-rate", 5, "search requests per second; 0 turns the limit off")
+	daily := fs.Int("daily-limit", 1_000_000, "requests per day; 0 turns the limit off")
+	lag := fs.Duration("lag", 0, "search index lag")
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("flags: %w", err)
+	}
+	counts, err := parseSeed(*seed)
+	if err != nil {
+		return err
+	}
+	perSecond, err := parseRate(*mutate)
+	if err != nil {
+		return err
+	}
+
+	srv, err := hubspottest.NewServer(
+		hubspottest.WithAddr(*addr),
+		hubspottest.WithToken(*token),
+		hubspottest.WithRateLimit(*rateLimit, 10*time.Second),
+		hubspottest.WithSearchRateLimit(*searchRate),
+		hubspottest.WithDailyLimit(*daily),
+		hubspottest.WithIndexLag(*lag),
+	)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+
+	types := make([]string, 0, len(counts))
+	for _, c := range counts {
+		if !slices.Contains(srv.ObjectTypes(), c.typ) {
+			return fmt.Errorf("-seed: unknown object type %q (known: %s)", c.typ, strings.Join(srv.ObjectTypes(), ", "))
+		}
+		if _, err := srv.Seed(c.typ, c.n, nil); err != nil {
+			return err
+		}
+		types = append(types, c.typ)
+	}
+	for i := range *owners {
+		srv.AddOwner(fmt.Sprintf("owner%d@example.com", i), fmt.Sprintf("Owner%d", i), "Sim")
+	}
+
+	fmt.Printf("HubSpot simulator listening\nURL:   %s\nToken: %s\n", srv.URL, srv.Token)
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if perSecond > 0 && len(types) > 0 {
+		go mutateLoop(ctx, srv, types, perSecond)
+	}
+	<-ctx.Done()
+	fmt.Println("hubspot-sim: stopping")
+	return nil
+}
+
+type seedCount struct {
+	typ string
+	n   int
+}
+
+func parseSeed(s string) ([]seedCount, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var out []seedCount
+	for _, part := range strings.Split(s, ",") {
+		typ, n, ok := strings.Cut(strings.TrimSpace(part), "=")
+		count, err := strconv.Atoi(n)
+		if !ok || err != nil || count < 0 {
+			return nil, fmt.Errorf("-seed: %q is not type=count", part)
+		}
+		out = append(out, seedCount{typ, count})
+	}
+	return out, nil
+}
+
+func parseRate(s string) (float64, error) {
+	if s == "" {
+		return 0, nil
+	}
+	n, ok := strings.CutSuffix(s, "/s")
+	rate, err := strconv.ParseFloat(n, 64)
+	if !ok || err != nil || rate < 0 {
+		return 0, errors.New("-mutate: want a rate such as 50/s")
+	}
+	return rate, nil
+}
+
+// mutateLoop makes perSecond changes a second: about half updates, a third
+// creates and the rest deletes, spread over the seeded types.
+func mutateLoop(ctx context.Context, srv *hubspottest.Server, types []string, perSecond float64) {
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
+	ticker := time.NewTicker(time.Duration(float64(time.Second) / perSecond))
+	defer ticker.Stop()
+	n := 0
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		}
+		n++
+		typ := types[rng.IntN(len(types))]
+		live := liveIDs(srv, typ)
+		roll := rng.IntN(100)
+		var err error
+		switch {
+		case roll < 35 || len(live) == 0:
+			_, err = srv.Create(typ, hubspottest.SampleProperties(typ, 1_000_000+n))
+		case roll < 85:
+			props := hubspottest.SampleProperties(typ, 2_000_000+n)
+			for k := range props {
+				if k == "email" {
+					delete(props, k) // keep emails unique
+				}
+			}
+			err = srv.Update(typ, live[rng.IntN(len(live))], props)
+		default:
+			err = srv.Archive(typ, live[rng.IntN(len(live))])
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "hubspot-sim: mutate:", err)
+		}
+	}
+}
+
+func liveIDs(srv *hubspottest.Server, typ string) []string {
+	var ids []string
+	for _, o := range srv.Objects(typ) {
+		if !o.Archived {
+			ids = append(ids, o.ID)
+		}
+	}
+	return ids
+}

@@ -1,0 +1,416 @@
+package hubspottest
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+)
+
+// Page sizes and batch size HubSpot allows.
+const (
+	listDefaultLimit   = 10
+	listMaxLimit       = 100
+	batchMaxInputs     = 100
+	searchDefaultLimit = 10
+	searchMaxLimit     = 200
+	searchMaxResults   = 10000
+)
+
+func (s *Server) typeOf(r *http.Request) (*typeStore, *apiError) {
+	name := r.PathValue("type")
+	ts := s.types[name]
+	if ts == nil {
+		return nil, unknownType(name)
+	}
+	return ts, nil
+}
+
+// list serves GET /crm/v3/objects/{type}: by id, from the after cursor on.
+func (s *Server) list(r *http.Request) (int, any, *apiError) {
+	ts, e := s.typeOf(r)
+	if e != nil {
+		return 0, nil, e
+	}
+	limit, e := queryLimit(r, listDefaultLimit, listMaxLimit)
+	if e != nil {
+		return 0, nil, e
+	}
+	after, e := queryAfter(r)
+	if e != nil {
+		return 0, nil, e
+	}
+	archived, e := queryArchived(r)
+	if e != nil {
+		return 0, nil, e
+	}
+	asked := queryList(r, "properties")
+	recs, next := ts.page(after, limit, archived)
+	out := pageJSON[objectJSON]{Results: make([]objectJSON, 0, len(recs))}
+	for _, rec := range recs {
+		out.Results = append(out.Results, renderRecord(ts.t, rec, asked))
+	}
+	if next != "" {
+		q := r.URL.Query()
+		q.Set("after", next)
+		out.Paging = &pagingJSON{Next: nextJSON{After: next, Link: s.URL + r.URL.Path + "?" + q.Encode()}}
+	}
+	return http.StatusOK, out, nil
+}
+
+// get serves GET /crm/v3/objects/{type}/{id}.
+func (s *Server) get(r *http.Request) (int, any, *apiError) {
+	ts, e := s.typeOf(r)
+	if e != nil {
+		return 0, nil, e
+	}
+	archived, e := queryArchived(r)
+	if e != nil {
+		return 0, nil, e
+	}
+	id := r.PathValue("id")
+	rec, e := ts.lookup(r.URL.Query().Get("idProperty"), id)
+	if e != nil {
+		return 0, nil, e
+	}
+	if rec == nil || rec.archived != archived {
+		return 0, nil, notFound(fmt.Sprintf("Object not found. objectId are usually numeric. id: %s", id))
+	}
+	return http.StatusOK, renderRecord(ts.t, rec, queryList(r, "properties")), nil
+}
+
+// propertyValues is a properties object of a request body. HubSpot takes
+// numbers and booleans too and stores them as strings.
+type propertyValues map[string]json.RawMessage
+
+func (p propertyValues) strings() (map[string]*string, *apiError) {
+	out := make(map[string]*string, len(p))
+	for name, raw := range p {
+		var v any
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return nil, badRequest(fmt.Sprintf("Invalid input JSON for property %q", name))
+		}
+		switch v := v.(type) {
+		case nil:
+			out[name] = nil
+		case string:
+			out[name] = &v
+		case bool:
+			s := strconv.FormatBool(v)
+			out[name] = &s
+		case float64:
+			s := string(raw) // keep the number as written
+			out[name] = &s
+		default:
+			return nil, validationError(fmt.Sprintf("Property %q: value must be a string, number, boolean or null", name), "INVALID_PROPERTY_VALUE", name)
+		}
+	}
+	return out, nil
+}
+
+type writeBody struct {
+	Properties propertyValues `json:"properties"`
+}
+
+// writtenNames is what a create or update answer shows: the type's
+// defaults and what was written.
+func writtenNames(t *objectType, props map[string]*string) []string {
+	names := slices.Clone(t.defaults)
+	for n := range props {
+		if !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	return names
+}
+
+// create serves POST /crm/v3/objects/{type}.
+func (s *Server) create(r *http.Request) (int, any, *apiError) {
+	ts, e := s.typeOf(r)
+	if e != nil {
+		return 0, nil, e
+	}
+	var body writeBody
+	if e := decodeBody(r, &body); e != nil {
+		return 0, nil, e
+	}
+	props, e := body.Properties.strings()
+	if e != nil {
+		return 0, nil, e
+	}
+	rec, e := s.createLocked(ts.t.name, props)
+	if e != nil {
+		return 0, nil, e
+	}
+	return http.StatusCreated, renderRecord(ts.t, rec, writtenNames(ts.t, props)), nil
+}
+
+// update serves PATCH /crm/v3/objects/{type}/{id}.
+func (s *Server) update(r *http.Request) (int, any, *apiError) {
+	ts, e := s.typeOf(r)
+	if e != nil {
+		return 0, nil, e
+	}
+	var body writeBody
+	if e := decodeBody(r, &body); e != nil {
+		return 0, nil, e
+	}
+	props, e := body.Properties.strings()
+	if e != nil {
+		return 0, nil, e
+	}
+	rec, e := s.updateLocked(ts.t.name, r.URL.Query().Get("idProperty"), r.PathValue("id"), props)
+	if e != nil {
+		return 0, nil, e
+	}
+	return http.StatusOK, renderRecord(ts.t, rec, writtenNames(ts.t, props)), nil
+}
+
+// archive serves DELETE /crm/v3/objects/{type}/{id}.
+func (s *Server) archive(r *http.Request) (int, any, *apiError) {
+	ts, e := s.typeOf(r)
+	if e != nil {
+		return 0, nil, e
+	}
+	s.archiveLocked(ts, r.PathValue("id"))
+	return http.StatusNoContent, nil, nil
+}
+
+// batchInput is one input of any batch call.
+type batchInput struct {
+	ID                 string         `json:"id"`
+	IDProperty         string         `json:"idProperty"`
+	Properties         propertyValues `json:"properties"`
+	ObjectWriteTraceID string         `json:"objectWriteTraceId"`
+}
+
+type batchRequest struct {
+	Inputs     []batchInput `json:"inputs"`
+	Properties []string     `json:"properties"`
+	IDProperty string       `json:"idProperty"`
+}
+
+// batch serves POST /crm/v3/objects/{type}/batch/{read,create,update,upsert,archive}.
+func (s *Server) batch(r *http.Request) (int, any, *apiError) {
+	ts, e := s.typeOf(r)
+	if e != nil {
+		return 0, nil, e
+	}
+	op := r.PathValue("op")
+	if !slices.Contains([]string{"read", "create", "update", "upsert", "archive"}, op) {
+		return 0, nil, notFound(fmt.Sprintf("No route for POST %s", r.URL.Path))
+	}
+	var req batchRequest
+	if e := decodeBody(r, &req); e != nil {
+		return 0, nil, e
+	}
+	if len(req.Inputs) > batchMaxInputs {
+		return 0, nil, validationError(fmt.Sprintf("Batch input limit exceeded: %d inputs, at most %d are allowed", len(req.Inputs), batchMaxInputs), "TOO_MANY_INPUTS", "")
+	}
+	if op != "create" {
+		if e := duplicateIDs(req.Inputs); e != nil {
+			return 0, nil, e
+		}
+	}
+	started := s.now()
+	res := batchJSON{Status: "COMPLETE", Results: []objectJSON{}}
+	fail := func(e *apiError, ctx map[string][]string) {
+		res.Errors = append(res.Errors, e.batchError(ctx))
+	}
+	switch op {
+	case "read":
+		archived, e := queryArchived(r)
+		if e != nil {
+			return 0, nil, e
+		}
+		var missing []string
+		for _, in := range req.Inputs {
+			rec, e := ts.lookup(req.IDProperty, in.ID)
+			if e != nil {
+				return 0, nil, e
+			}
+			if rec == nil || rec.archived != archived {
+				missing = append(missing, in.ID)
+				continue
+			}
+			res.Results = append(res.Results, renderRecord(ts.t, rec, req.Properties))
+		}
+		if len(missing) > 0 {
+			fail(notFound(fmt.Sprintf("Could not get some %s objects, they may be deleted or not exist. Check that ids are valid.", ts.t.name)), ctxMap("ids", missing...))
+		}
+	case "archive":
+		for _, in := range req.Inputs {
+			s.archiveLocked(ts, in.ID)
+		}
+		return http.StatusNoContent, nil, nil
+	default:
+		for _, in := range req.Inputs {
+			obj, e := s.batchWrite(ts, op, in)
+			if e != nil {
+				fail(e, inputContext(op, in))
+				continue
+			}
+			res.Results = append(res.Results, obj)
+		}
+	}
+	// HubSpot does not keep the order of the inputs.
+	s.rng.Shuffle(len(res.Results), func(i, j int) { res.Results[i], res.Results[j] = res.Results[j], res.Results[i] })
+	res.NumErrors = len(res.Errors)
+	res.StartedAt, res.CompletedAt = formatTime(started), formatTime(s.now())
+	switch {
+	case len(res.Errors) > 0:
+		return http.StatusMultiStatus, res, nil
+	case op == "create":
+		return http.StatusCreated, res, nil
+	default:
+		return http.StatusOK, res, nil
+	}
+}
+
+// batchWrite carries out one input of a batch create, update or upsert.
+func (s *Server) batchWrite(ts *typeStore, op string, in batchInput) (objectJSON, *apiError) {
+	props, e := in.Properties.strings()
+	if e != nil {
+		return objectJSON{}, e
+	}
+	var rec *record
+	created := false
+	switch op {
+	case "create":
+		rec, e = s.createLocked(ts.t.name, props)
+		created = true
+	case "update":
+		rec, e = s.updateLocked(ts.t.name, in.IDProperty, in.ID, props)
+	case "upsert":
+		rec, created, e = s.upsertLocked(ts, in, props)
+	}
+	if e != nil {
+		return objectJSON{}, e
+	}
+	out := renderRecord(ts.t, rec, writtenNames(ts.t, props))
+	out.ObjectWriteTraceID = in.ObjectWriteTraceID
+	if op == "upsert" {
+		out.New = &created
+	}
+	return out, nil
+}
+
+// upsertLocked updates the live object whose unique idProperty has the
+// input's id, or creates it with that value.
+func (s *Server) upsertLocked(ts *typeStore, in batchInput, props map[string]*string) (*record, bool, *apiError) {
+	if in.IDProperty == "" {
+		return nil, false, validationError("idProperty is required for upsert", "MISSING_ID_PROPERTY", "")
+	}
+	existing, e := ts.lookup(in.IDProperty, in.ID)
+	if e != nil {
+		return nil, false, e
+	}
+	if existing != nil && !existing.archived {
+		rec, e := s.updateLocked(ts.t.name, "", idString(existing.id), props)
+		return rec, false, e
+	}
+	withID := make(map[string]*string, len(props)+1)
+	for k, v := range props {
+		withID[k] = v
+	}
+	id := in.ID
+	withID[in.IDProperty] = &id
+	rec, e := s.createLocked(ts.t.name, withID)
+	return rec, true, e
+}
+
+func inputContext(op string, in batchInput) map[string][]string {
+	ctx := map[string][]string{}
+	if op != "create" && in.ID != "" {
+		ctx["ids"] = []string{in.ID}
+	}
+	if in.ObjectWriteTraceID != "" {
+		ctx["objectWriteTraceId"] = []string{in.ObjectWriteTraceID}
+	}
+	return ctx
+}
+
+// duplicateIDs refuses a batch that names one object twice, as HubSpot does.
+func duplicateIDs(inputs []batchInput) *apiError {
+	seen := map[string]bool{}
+	var dups []string
+	for _, in := range inputs {
+		key := fold(in.ID)
+		if seen[key] && !slices.Contains(dups, in.ID) {
+			dups = append(dups, in.ID)
+		}
+		seen[key] = true
+	}
+	if len(dups) == 0 {
+		return nil
+	}
+	e := validationError(fmt.Sprintf("Duplicate IDs found in batch input: %v. IDs must be unique", dups), "DUPLICATE_ID", "")
+	e.context = ctxMap("ids", dups...)
+	return e
+}
+
+// propertyJSON is a property definition on the wire.
+type propertyJSON struct {
+	Name                 string               `json:"name"`
+	Label                string               `json:"label"`
+	Type                 string               `json:"type"`
+	FieldType            string               `json:"fieldType"`
+	Description          string               `json:"description"`
+	GroupName            string               `json:"groupName"`
+	Options              []any                `json:"options"`
+	Calculated           bool                 `json:"calculated"`
+	ExternalOptions      bool                 `json:"externalOptions"`
+	HasUniqueValue       bool                 `json:"hasUniqueValue"`
+	Hidden               bool                 `json:"hidden"`
+	FormField            bool                 `json:"formField"`
+	ModificationMetadata modificationMetadata `json:"modificationMetadata"`
+	CreatedAt            string               `json:"createdAt"`
+	UpdatedAt            string               `json:"updatedAt"`
+}
+
+type modificationMetadata struct {
+	Archivable         bool `json:"archivable"`
+	ReadOnlyDefinition bool `json:"readOnlyDefinition"`
+	ReadOnlyValue      bool `json:"readOnlyValue"`
+}
+
+// fieldType is the form field HubSpot shows for a property type.
+func fieldType(typ string) string {
+	switch typ {
+	case TypeNumber:
+		return "number"
+	case TypeDate, TypeDateTime:
+		return "date"
+	case TypeBool:
+		return "booleancheckbox"
+	case TypeEnumeration:
+		return "select"
+	case TypePhoneNumber:
+		return "phonenumber"
+	default:
+		return "text"
+	}
+}
+
+// properties serves GET /crm/v3/properties/{type}.
+func (s *Server) properties(r *http.Request) (int, any, *apiError) {
+	ts, e := s.typeOf(r)
+	if e != nil {
+		return 0, nil, e
+	}
+	epoch := formatTime(time.Date(2019, 8, 6, 2, 43, 14, 0, time.UTC))
+	out := pageJSON[propertyJSON]{Results: make([]propertyJSON, 0, len(ts.t.props))}
+	for _, p := range ts.t.props {
+		out.Results = append(out.Results, propertyJSON{
+			Name: p.Name, Label: p.Name, Type: p.Type, FieldType: fieldType(p.Type),
+			GroupName: singular(ts.t.name) + "information", Options: []any{},
+			Calculated:     p.ReadOnly && p.Name != ts.t.created && p.Name != ts.t.modified && p.Name != "hs_object_id",
+			HasUniqueValue: p.Unique, FormField: !p.ReadOnly,
+			ModificationMetadata: modificationMetadata{Archivable: !p.ReadOnly, ReadOnlyDefinition: true, ReadOnlyValue: p.ReadOnly},
+			CreatedAt:            epoch, UpdatedAt: epoch,
+		})
+	}
+	return http.StatusOK, out, nil
+}

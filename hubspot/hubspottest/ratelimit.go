@@ -1,0 +1,88 @@
+package hubspottest
+
+import (
+	"strconv"
+	"time"
+)
+
+// rateState is what the server counts for its rate limits.
+type rateState struct {
+	burst    []time.Time // accepted requests inside the rolling window, oldest first
+	search   []time.Time // accepted searches inside the search window
+	day      string      // the UTC day dayCount counts
+	dayCount int
+}
+
+// rateLimitBody is HubSpot's 429 answer.
+type rateLimitBody struct {
+	Status        string `json:"status"`
+	Message       string `json:"message"`
+	ErrorType     string `json:"errorType"`
+	CorrelationID string `json:"correlationId"`
+	PolicyName    string `json:"policyName"`
+}
+
+func limitedBy(policy, window string) *rateLimitBody {
+	return &rateLimitBody{Status: "error", ErrorType: "RATE_LIMIT", PolicyName: policy,
+		Message: "You have reached your " + window + " limit."}
+}
+
+// admit counts a request against the limits, or refuses it. It returns the
+// rate-limit headers to send (none for search, as HubSpot sends none) and
+// the 429 body when refused. Refused requests do not count. Callers hold
+// s.mu.
+func (s *Server) admit(search bool) (map[string]string, *rateLimitBody) {
+	now := s.now()
+	st := &s.requests
+	l := s.limits
+	if day := now.Format(time.DateOnly); day != st.day {
+		st.day, st.dayCount = day, 0
+	}
+	if search {
+		if l.search > 0 {
+			st.search = inWindow(st.search, now, l.searchWindow)
+			if len(st.search) >= l.search {
+				return nil, limitedBy("SECONDLY", "secondly")
+			}
+			st.search = append(st.search, now)
+		}
+		st.dayCount++
+		return nil, nil
+	}
+	if l.daily > 0 && st.dayCount >= l.daily {
+		return s.rateHeaders(), limitedBy("DAILY", "daily")
+	}
+	if l.burst > 0 {
+		st.burst = inWindow(st.burst, now, l.window)
+		if len(st.burst) >= l.burst {
+			return s.rateHeaders(), limitedBy("TEN_SECONDLY_ROLLING", "ten_secondly_rolling")
+		}
+		st.burst = append(st.burst, now)
+	}
+	st.dayCount++
+	return s.rateHeaders(), nil
+}
+
+// inWindow drops the times that are a full window old or older.
+func inWindow(times []time.Time, now time.Time, window time.Duration) []time.Time {
+	cut := 0
+	for cut < len(times) && !times[cut].After(now.Add(-window)) {
+		cut++
+	}
+	return times[cut:]
+}
+
+func (s *Server) rateHeaders() map[string]string {
+	l, st := s.limits, &s.requests
+	h := map[string]string{}
+	if l.burst > 0 {
+		h["X-HubSpot-RateLimit-Max"] = strconv.Itoa(l.burst)
+		h["X-HubSpot-RateLimit-Remaining"] = strconv.Itoa(max(0, l.burst-len(st.burst)))
+		h["X-HubSpot-RateLimit-Interval-Milliseconds"] = strconv.FormatInt(l.window.Milliseconds(), 10)
+	}
+	if l.daily > 0 {
+		h["X-HubSpot-RateLimit-Daily"] = strconv.Itoa(l.daily)
+		h["X-HubSpot-RateLimit-Daily-Remaining"] = strconv.Itoa(max(0, l.daily-st.dayCount))
+	}
+	return h
+}

@@ -1,0 +1,183 @@
+package hubspottest
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Property types, as HubSpot's properties API names them.
+const (
+	TypeString      = "string"
+	TypeNumber      = "number"
+	TypeDate        = "date"
+	TypeDateTime    = "datetime"
+	TypeBool        = "bool"
+	TypeEnumeration = "enumeration"
+	TypePhoneNumber = "phone_number"
+)
+
+// PropertyDef defines one property of an object type.
+type PropertyDef struct {
+	Name     string
+	Type     string
+	ReadOnly bool
+	// Unique properties reject a second object with the same value, and
+	// serve as idProperty for get, batch read and upsert.
+	Unique bool
+}
+
+// objectType is what the simulator knows of one CRM object type.
+type objectType struct {
+	name     string
+	created  string // created-time property
+	modified string // last-modified-time property
+	// defaults are the properties returned when a request names none.
+	defaults []string
+	props    []PropertyDef
+	byName   map[string]PropertyDef
+}
+
+func newObjectType(name, created, modified string, defaults []string, writable ...PropertyDef) *objectType {
+	t := &objectType{name: name, created: created, modified: modified, byName: map[string]PropertyDef{}}
+	// Every type has these, and nobody may write them.
+	system := []PropertyDef{
+		{Name: "hs_object_id", Type: TypeNumber, ReadOnly: true},
+		{Name: created, Type: TypeDateTime, ReadOnly: true},
+		{Name: modified, Type: TypeDateTime, ReadOnly: true},
+		{Name: "hs_object_source", Type: TypeString, ReadOnly: true},
+		{Name: "hs_updated_by_user_id", Type: TypeNumber, ReadOnly: true},
+	}
+	for _, p := range append(system, writable...) {
+		if _, dup := t.byName[p.Name]; dup {
+			continue
+		}
+		t.props = append(t.props, p)
+		t.byName[p.Name] = p
+	}
+	t.defaults = append([]string{created, modified, "hs_object_id"}, defaults...)
+	return t
+}
+
+func str(names ...string) []PropertyDef {
+	out := make([]PropertyDef, len(names))
+	for i, n := range names {
+		out[i] = PropertyDef{Name: n, Type: TypeString}
+	}
+	return out
+}
+
+func prop(name, typ string) PropertyDef { return PropertyDef{Name: name, Type: typ} }
+
+func join(groups ...[]PropertyDef) []PropertyDef {
+	var out []PropertyDef
+	for _, g := range groups {
+		out = append(out, g...)
+	}
+	return out
+}
+
+// standardTypes builds the CRM object types HubSpot has in every account,
+// with their default and common properties.
+func standardTypes() map[string]*objectType {
+	owner := prop("hubspot_owner_id", TypeEnumeration)
+	engagement := func(name string, fields ...string) *objectType {
+		return newObjectType(name, "hs_createdate", "hs_lastmodifieddate", []string{"hs_timestamp"},
+			join([]PropertyDef{prop("hs_timestamp", TypeDateTime), owner}, str(fields...))...)
+	}
+	types := []*objectType{
+		newObjectType("contacts", "createdate", "lastmodifieddate", []string{"email", "firstname", "lastname"},
+			join([]PropertyDef{{Name: "email", Type: TypeString, Unique: true}}, str("firstname", "lastname", "company", "website", "city", "jobtitle"),
+				[]PropertyDef{prop("phone", TypePhoneNumber), prop("lifecyclestage", TypeEnumeration), owner,
+					prop("annualrevenue", TypeNumber), prop("date_of_birth", TypeDate), prop("hs_email_optout", TypeBool)})...),
+		newObjectType("companies", "createdate", "hs_lastmodifieddate", []string{"domain", "name"},
+			join(str("name", "domain", "industry", "city", "founded_year"),
+				[]PropertyDef{prop("phone", TypePhoneNumber), owner, prop("numberofemployees", TypeNumber),
+					prop("annualrevenue", TypeNumber), prop("is_public", TypeBool)})...),
+		newObjectType("deals", "createdate", "hs_lastmodifieddate", []string{"amount", "closedate", "dealname", "dealstage", "pipeline"},
+			join(str("dealname", "dealstage", "pipeline"),
+				[]PropertyDef{prop("amount", TypeNumber), prop("closedate", TypeDateTime), owner})...),
+		newObjectType("tickets", "createdate", "hs_lastmodifieddate", []string{"content", "hs_pipeline", "hs_pipeline_stage", "hs_ticket_category", "hs_ticket_priority", "subject"},
+			join(str("subject", "content", "hs_pipeline", "hs_pipeline_stage", "hs_ticket_category", "hs_ticket_priority"),
+				[]PropertyDef{owner})...),
+		newObjectType("products", "createdate", "hs_lastmodifieddate", []string{"description", "name", "price"},
+			join(str("name", "description", "hs_sku"), []PropertyDef{prop("price", TypeNumber)})...),
+		newObjectType("line_items", "createdate", "hs_lastmodifieddate", []string{"amount", "hs_product_id", "name", "price", "quantity"},
+			join(str("name", "hs_product_id"), []PropertyDef{prop("price", TypeNumber), prop("quantity", TypeNumber),
+				{Name: "amount", Type: TypeNumber, ReadOnly: true}})...),
+		newObjectType("quotes", "hs_createdate", "hs_lastmodifieddate", []string{"hs_expiration_date", "hs_public_url_key", "hs_status", "hs_title"},
+			join(str("hs_title", "hs_status", "hs_language"), []PropertyDef{prop("hs_expiration_date", TypeDateTime),
+				{Name: "hs_public_url_key", Type: TypeString, ReadOnly: true}})...),
+		engagement("calls", "hs_call_title", "hs_call_body", "hs_call_status", "hs_call_duration"),
+		engagement("emails", "hs_email_subject", "hs_email_text", "hs_email_direction"),
+		engagement("meetings", "hs_meeting_title", "hs_meeting_body", "hs_meeting_start_time", "hs_meeting_end_time"),
+		engagement("notes", "hs_note_body"),
+		engagement("tasks", "hs_task_subject", "hs_task_body", "hs_task_status", "hs_task_priority"),
+	}
+	m := make(map[string]*objectType, len(types))
+	for _, t := range types {
+		m[t.name] = t
+	}
+	return m
+}
+
+// hubspotTime is how HubSpot writes instants: UTC with milliseconds.
+const hubspotTime = "2006-01-02T15:04:05.000Z"
+
+func formatTime(t time.Time) string { return t.UTC().Format(hubspotTime) }
+
+// normalize checks a value written to a property of the given type and
+// returns it as HubSpot stores it; the error is HubSpot's sub-error code.
+func normalize(p PropertyDef, v string) (string, string, error) {
+	if v == "" {
+		return "", "", nil // clears the value
+	}
+	switch p.Type {
+	case TypeNumber:
+		f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+			return "", "INVALID_INTEGER", fmt.Errorf("%q was not a valid number", v)
+		}
+		return strconv.FormatFloat(f, 'f', -1, 64), "", nil
+	case TypeBool:
+		switch strings.ToLower(v) {
+		case "true", "false":
+			return strings.ToLower(v), "", nil
+		}
+		return "", "INVALID_OPTION", fmt.Errorf("%q was not one of the allowed options: [true, false]", v)
+	case TypeDateTime:
+		t, err := parseInstant(v)
+		if err != nil {
+			return "", "INVALID_DATE", fmt.Errorf("%q is not a valid datetime: use epoch milliseconds or ISO 8601", v)
+		}
+		return formatTime(t), "", nil
+	case TypeDate:
+		t, err := parseInstant(v)
+		if err != nil {
+			t, err = time.Parse(time.DateOnly, v)
+		}
+		if err != nil {
+			return "", "INVALID_DATE", fmt.Errorf("%q is not a valid date: use YYYY-MM-DD or midnight UTC in epoch milliseconds", v)
+		}
+		if t.UTC().Truncate(24*time.Hour) != t.UTC() {
+			return "", "INVALID_DATE", fmt.Errorf("%q is not midnight UTC", v)
+		}
+		return t.UTC().Format(time.DateOnly), "", nil
+	default:
+		return v, "", nil
+	}
+}
+
+// parseInstant reads epoch milliseconds or an ISO 8601 instant.
+func parseInstant(v string) (time.Time, error) {
+	if ms, err := strconv.ParseInt(v, 10, 64); err == nil {
+		return time.UnixMilli(ms).UTC(), nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, v)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("parse instant %q: %w", v, err)
+	}
+	return t.UTC(), nil
+}

@@ -1,0 +1,269 @@
+package hubspottest
+
+import (
+	"fmt"
+	"maps"
+	"net/http"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Object is the simulator's ground truth for one object, archived or not.
+type Object struct {
+	ID         string
+	Type       string
+	Properties map[string]string // values as HubSpot stores them; unset ones are absent
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	Archived   bool
+	ArchivedAt time.Time
+}
+
+// Change kinds in the change log.
+const (
+	ChangeCreate  = "create"
+	ChangeUpdate  = "update"
+	ChangeArchive = "archive"
+)
+
+// Change is one entry of the change log: every write the simulator applied.
+type Change struct {
+	Type string
+	ID   string
+	Kind string
+	At   time.Time
+	// Properties are the object's properties after the change.
+	Properties map[string]string
+}
+
+// record is one stored object.
+type record struct {
+	id         int64
+	props      map[string]string
+	createdAt  time.Time
+	updatedAt  time.Time
+	archived   bool
+	archivedAt time.Time
+	// index holds what search sees: the object as written, each version
+	// visible from its own time on, the newest visible one winning.
+	index []indexed
+}
+
+type indexed struct {
+	visibleAt time.Time
+	props     map[string]string
+	createdAt time.Time
+	updatedAt time.Time
+	archived  bool
+}
+
+func (r *record) public(typ string) Object {
+	return Object{
+		ID: idString(r.id), Type: typ, Properties: maps.Clone(r.props),
+		CreatedAt: r.createdAt, UpdatedAt: r.updatedAt, Archived: r.archived, ArchivedAt: r.archivedAt,
+	}
+}
+
+// searchView returns the version search sees at now, if any.
+func (r *record) searchView(now time.Time) (indexed, bool) {
+	for i := len(r.index) - 1; i >= 0; i-- {
+		if !r.index[i].visibleAt.After(now) {
+			r.index = r.index[i:] // older versions can never be seen again
+			v := r.index[0]
+			return v, !v.archived
+		}
+	}
+	return indexed{}, false
+}
+
+func idString(id int64) string { return strconv.FormatInt(id, 10) }
+
+// typeStore holds the objects of one type.
+type typeStore struct {
+	t      *objectType
+	byID   map[int64]*record
+	ids    []int64                     // every id ever created, ascending
+	unique map[string]map[string]int64 // property -> folded value -> live object id
+	nextID int64
+}
+
+func newTypeStore(t *objectType) *typeStore {
+	s := &typeStore{t: t, byID: map[int64]*record{}, unique: map[string]map[string]int64{}, nextID: 1}
+	for _, p := range t.props {
+		if p.Unique {
+			s.unique[p.Name] = map[string]int64{}
+		}
+	}
+	return s
+}
+
+// lookup finds a live or archived object by id, or a live one by the value
+// of a unique property.
+func (s *typeStore) lookup(idProperty, id string) (*record, *apiError) {
+	if idProperty == "" || idProperty == "hs_object_id" {
+		n, err := strconv.ParseInt(id, 10, 64)
+		if err != nil {
+			return nil, nil
+		}
+		return s.byID[n], nil
+	}
+	idx, ok := s.unique[idProperty]
+	if !ok {
+		return nil, validationError(fmt.Sprintf("Property %q is not a unique identifier for %s", idProperty, s.t.name), "INVALID_ID_PROPERTY", idProperty)
+	}
+	n, ok := idx[fold(id)]
+	if !ok {
+		return nil, nil
+	}
+	return s.byID[n], nil
+}
+
+func fold(v string) string { return strings.ToLower(strings.TrimSpace(v)) }
+
+// checkWrite validates the properties of a create or update and returns
+// them as HubSpot stores them (nil: clear). self is the object being
+// updated, for the unique checks.
+func (s *typeStore) checkWrite(in map[string]*string, self *record) (map[string]*string, *apiError) {
+	out := make(map[string]*string, len(in))
+	var details []errorDetail
+	var readOnly, unknown []string
+	for _, name := range slices.Sorted(maps.Keys(in)) {
+		p, ok := s.t.byName[name]
+		switch {
+		case !ok:
+			unknown = append(unknown, name)
+			details = append(details, errorDetail{Message: fmt.Sprintf("Property %q does not exist", name), Code: "PROPERTY_DOESNT_EXIST", Context: ctxMap("propertyName", name)})
+			continue
+		case p.ReadOnly:
+			readOnly = append(readOnly, name)
+			details = append(details, errorDetail{Message: fmt.Sprintf("%q is a read only property; its value cannot be set.", name), Code: "READ_ONLY_VALUE", Context: ctxMap("propertyName", name)})
+			continue
+		}
+		if in[name] == nil {
+			out[name] = nil
+			continue
+		}
+		v, code, err := normalize(p, *in[name])
+		if err != nil {
+			details = append(details, errorDetail{Message: fmt.Sprintf("Property %q: %v", name, err), Code: code, Context: ctxMap("propertyName", name)})
+			continue
+		}
+		out[name] = &v
+	}
+	if len(details) > 0 {
+		e := &apiError{status: http.StatusBadRequest, category: categoryValidation, errors: details,
+			message: "Property values were not valid: " + detailMessages(details)}
+		if len(readOnly)+len(unknown) > 0 {
+			e.context = map[string][]string{"propertyName": slices.Concat(readOnly, unknown)}
+		}
+		return nil, e
+	}
+	for name := range s.unique {
+		v := out[name]
+		if v == nil || *v == "" {
+			continue
+		}
+		if other, taken := s.unique[name][fold(*v)]; taken && (self == nil || other != self.id) {
+			return nil, &apiError{status: http.StatusConflict, category: "CONFLICT",
+				message: fmt.Sprintf("%s already exists. Existing ID: %d", singular(s.t.name), other),
+				context: map[string][]string{"propertyName": {name}, "existingId": {idString(other)}}}
+		}
+	}
+	return out, nil
+}
+
+func detailMessages(details []errorDetail) string {
+	msgs := make([]string, len(details))
+	for i, d := range details {
+		msgs[i] = d.Message
+	}
+	return strings.Join(msgs, "; ")
+}
+
+func singular(typeName string) string {
+	if typeName == "companies" {
+		return "Company"
+	}
+	s := strings.TrimSuffix(typeName, "s")
+	if s == "" {
+		return typeName
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// create stores a new object; props were checked by checkWrite.
+func (s *typeStore) create(now time.Time, lag time.Duration, props map[string]*string) *record {
+	id := s.nextID
+	s.nextID++
+	r := &record{id: id, props: map[string]string{}, createdAt: now}
+	s.byID[id] = r
+	s.ids = append(s.ids, id)
+	r.props[s.t.created] = formatTime(now)
+	r.props["hs_object_id"] = idString(id)
+	r.props["hs_object_source"] = "INTEGRATION"
+	s.apply(now, lag, r, props)
+	return r
+}
+
+// apply writes checked properties and moves the last-modified time.
+func (s *typeStore) apply(now time.Time, lag time.Duration, r *record, props map[string]*string) {
+	for name, v := range props {
+		if idx, ok := s.unique[name]; ok {
+			if old, had := r.props[name]; had {
+				delete(idx, fold(old))
+			}
+			if v != nil && *v != "" {
+				idx[fold(*v)] = r.id
+			}
+		}
+		if v == nil {
+			delete(r.props, name)
+			continue
+		}
+		r.props[name] = *v
+	}
+	r.updatedAt = now
+	r.props[s.t.modified] = formatTime(now)
+	s.reindex(now, lag, r)
+}
+
+// archive moves an object to the recycle bin and frees its unique values.
+func (s *typeStore) archive(now time.Time, r *record) {
+	r.archived = true
+	r.archivedAt = now
+	for name, idx := range s.unique {
+		if v, ok := r.props[name]; ok && idx[fold(v)] == r.id {
+			delete(idx, fold(v))
+		}
+	}
+	// Archived objects leave search at once: HubSpot never returns them.
+	r.index = []indexed{{visibleAt: now, archived: true}}
+}
+
+func (s *typeStore) reindex(now time.Time, lag time.Duration, r *record) {
+	r.index = append(r.index, indexed{
+		visibleAt: now.Add(lag), props: maps.Clone(r.props),
+		createdAt: r.createdAt, updatedAt: r.updatedAt,
+	})
+}
+
+// page returns up to limit records with id >= after, archived or not as
+// asked, and the id to continue from ("" at the end).
+func (s *typeStore) page(after int64, limit int, archived bool) ([]*record, string) {
+	start := sort.Search(len(s.ids), func(i int) bool { return s.ids[i] >= after })
+	var out []*record
+	for i := start; i < len(s.ids); i++ {
+		r := s.byID[s.ids[i]]
+		if r.archived != archived {
+			continue
+		}
+		if len(out) == limit {
+			return out, idString(r.id)
+		}
+		out = append(out, r)
+	}
+	return out, ""
+}

@@ -1,0 +1,170 @@
+package hubspottest
+
+import (
+	"encoding/json"
+	"net/http"
+	"time"
+)
+
+// Error categories HubSpot answers with.
+const (
+	categoryValidation = "VALIDATION_ERROR"
+	categoryNotFound   = "OBJECT_NOT_FOUND"
+	categoryAuth       = "INVALID_AUTHENTICATION"
+)
+
+// apiError is an error answer in HubSpot's shape.
+type apiError struct {
+	status   int
+	category string
+	message  string
+	context  map[string][]string
+	errors   []errorDetail
+}
+
+type errorDetail struct {
+	Message string              `json:"message"`
+	Code    string              `json:"code,omitempty"`
+	In      string              `json:"in,omitempty"`
+	Context map[string][]string `json:"context,omitempty"`
+}
+
+type errorBody struct {
+	Status        string              `json:"status"`
+	Message       string              `json:"message"`
+	CorrelationID string              `json:"correlationId"`
+	Category      string              `json:"category"`
+	Context       map[string][]string `json:"context,omitempty"`
+	Errors        []errorDetail       `json:"errors,omitempty"`
+}
+
+// batchErrorBody is one per-input error of a batch answer.
+type batchErrorBody struct {
+	Status   string              `json:"status"`
+	Category string              `json:"category"`
+	Message  string              `json:"message"`
+	Context  map[string][]string `json:"context,omitempty"`
+	Errors   []errorDetail       `json:"errors,omitempty"`
+}
+
+func (e *apiError) batchError(ctx map[string][]string) batchErrorBody {
+	merged := map[string][]string{}
+	for k, v := range e.context {
+		merged[k] = v
+	}
+	for k, v := range ctx {
+		merged[k] = v
+	}
+	return batchErrorBody{Status: "error", Category: e.category, Message: e.message, Context: merged, Errors: e.errors}
+}
+
+func validationError(message, code string, propertyName string) *apiError {
+	e := &apiError{status: http.StatusBadRequest, category: categoryValidation, message: message}
+	if code != "" {
+		d := errorDetail{Message: message, Code: code}
+		if propertyName != "" {
+			d.Context = ctxMap("propertyName", propertyName)
+		}
+		e.errors = []errorDetail{d}
+	}
+	return e
+}
+
+func badRequest(message string) *apiError {
+	return &apiError{status: http.StatusBadRequest, category: categoryValidation, message: message}
+}
+
+func notFound(message string) *apiError {
+	return &apiError{status: http.StatusNotFound, category: categoryNotFound, message: message}
+}
+
+func ctxMap(key string, values ...string) map[string][]string {
+	return map[string][]string{key: values}
+}
+
+// objectJSON is an object on the wire.
+type objectJSON struct {
+	ID                 string             `json:"id"`
+	Properties         map[string]*string `json:"properties"`
+	CreatedAt          string             `json:"createdAt"`
+	UpdatedAt          string             `json:"updatedAt"`
+	Archived           bool               `json:"archived"`
+	ArchivedAt         string             `json:"archivedAt,omitempty"`
+	New                *bool              `json:"new,omitempty"`
+	ObjectWriteTraceID string             `json:"objectWriteTraceId,omitempty"`
+}
+
+type nextJSON struct {
+	After string `json:"after"`
+	Link  string `json:"link,omitempty"`
+}
+
+type pagingJSON struct {
+	Next nextJSON `json:"next"`
+}
+
+type pageJSON[T any] struct {
+	Total   *int        `json:"total,omitempty"`
+	Results []T         `json:"results"`
+	Paging  *pagingJSON `json:"paging,omitempty"`
+}
+
+type batchJSON struct {
+	Status      string            `json:"status"`
+	Results     []objectJSON      `json:"results"`
+	NumErrors   int               `json:"numErrors,omitempty"`
+	Errors      []batchErrorBody  `json:"errors,omitempty"`
+	RequestedAt string            `json:"requestedAt,omitempty"`
+	StartedAt   string            `json:"startedAt"`
+	CompletedAt string            `json:"completedAt"`
+	Links       map[string]string `json:"links,omitempty"`
+}
+
+// render shows an object with the properties a request asked for: the
+// type's defaults when it named none. Properties that exist but have no
+// value are null; names the type does not have are left out, as HubSpot
+// does.
+func render(t *objectType, props map[string]string, id int64, createdAt, updatedAt time.Time, archivedAt *time.Time, asked []string) objectJSON {
+	names := asked
+	if len(names) == 0 {
+		names = t.defaults
+	} else {
+		// HubSpot always adds these three.
+		names = append([]string{t.created, t.modified, "hs_object_id"}, names...)
+	}
+	out := objectJSON{
+		ID: idString(id), Properties: make(map[string]*string, len(names)),
+		CreatedAt: formatTime(createdAt), UpdatedAt: formatTime(updatedAt),
+	}
+	for _, n := range names {
+		if _, ok := t.byName[n]; !ok {
+			continue
+		}
+		if v, ok := props[n]; ok {
+			out.Properties[n] = &v
+		} else {
+			out.Properties[n] = nil
+		}
+	}
+	if archivedAt != nil {
+		out.Archived = true
+		out.ArchivedAt = formatTime(*archivedAt)
+	}
+	return out
+}
+
+func renderRecord(t *objectType, r *record, asked []string) objectJSON {
+	var archivedAt *time.Time
+	if r.archived {
+		archivedAt = &r.archivedAt
+	}
+	return render(t, r.props, r.id, r.createdAt, r.updatedAt, archivedAt, asked)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json;charset=utf-8")
+	w.WriteHeader(status)
+	if v != nil {
+		_ = json.NewEncoder(w).Encode(v)
+	}
+}
