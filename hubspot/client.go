@@ -294,9 +294,11 @@ func (c *Client) attempt(ctx context.Context, req *Request, out any, attempt int
 		limiter = c.search
 	}
 	if limiter != nil {
-		if err := limiter.Wait(ctx); err != nil {
+		slot, err := limiter.Wait(ctx)
+		if err != nil {
 			return fmt.Errorf("%s %s: %w", req.Method, req.Path, err)
 		}
+		defer limiter.Done(slot)
 	}
 
 	httpReq, err := c.httpRequest(ctx, req)

@@ -44,55 +44,71 @@ func (r RateLimit) validate() error {
 	return nil
 }
 
-// windowLimiter remembers when the last Requests requests started; the next
-// one may start once the oldest of them is a full window old.
+// windowLimiter keeps one slot per request the window allows; a request
+// takes the oldest slot once that slot's last use is a full window old.
+//
+// A slot is stamped when its request is sent and again when the answer
+// arrives. The second stamp is no earlier than the moment HubSpot counted
+// the request, so that network delays that differ from request to request
+// cannot squeeze two uses of one slot into one of HubSpot's windows.
 type windowLimiter struct {
 	clock  Clock
 	window time.Duration
 
 	mu    sync.Mutex
-	sent  []time.Time // ring of the last len(sent) start times
-	next  int         // index of the oldest entry
-	count int         // entries used so far, up to len(sent)
+	used  []time.Time // last use of each slot
+	next  int         // the slot used longest ago
+	count int         // slots used so far, up to len(used)
 }
 
 func newWindowLimiter(clock Clock, limit RateLimit) *windowLimiter {
 	return &windowLimiter{
 		clock:  clock,
 		window: limit.Per,
-		sent:   make([]time.Time, limit.Requests),
+		used:   make([]time.Time, limit.Requests),
 	}
 }
 
-// Wait blocks until a request may start without exceeding the limit, and
-// counts it as started. It returns early with ctx's error.
-func (l *windowLimiter) Wait(ctx context.Context) error {
+// Wait blocks until a request may be sent without exceeding the limit and
+// returns the slot it took, to pass to Done when the answer is in. It
+// returns early with ctx's error.
+func (l *windowLimiter) Wait(ctx context.Context) (int, error) {
 	for {
-		wait := l.reserve()
+		slot, wait := l.reserve()
 		if wait <= 0 {
-			return nil
+			return slot, nil
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("waiting for the rate limit: %w", ctx.Err())
+			return 0, fmt.Errorf("waiting for the rate limit: %w", ctx.Err())
 		case <-l.clock.After(wait):
 		}
 	}
 }
 
-// reserve takes a slot and returns 0, or returns how long until one is free.
-func (l *windowLimiter) reserve() time.Duration {
+// Done stamps a slot with the time its request's answer arrived.
+func (l *windowLimiter) Done(slot int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now := l.clock.Now(); now.After(l.used[slot]) {
+		l.used[slot] = now
+	}
+}
+
+// reserve takes a slot, or says how long until one is free.
+func (l *windowLimiter) reserve() (int, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.clock.Now()
-	if l.count == len(l.sent) {
-		if wait := l.sent[l.next].Add(l.window).Sub(now); wait > 0 {
-			return wait
+	if l.count == len(l.used) {
+		if wait := l.used[l.next].Add(l.window).Sub(now); wait > 0 {
+			return 0, wait
 		}
 	} else {
 		l.count++
 	}
-	l.sent[l.next] = now
-	l.next = (l.next + 1) % len(l.sent)
-	return 0
+	slot := l.next
+	l.used[slot] = now
+	l.next = (l.next + 1) % len(l.used)
+	return slot, 0
 }

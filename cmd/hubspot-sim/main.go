@@ -9,6 +9,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"os/signal"
@@ -22,13 +23,17 @@ import (
 )
 
 func main() {
-	if err := run(os.Args[1:]); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout)
+	stop()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "hubspot-sim:", err)
 		os.Exit(1)
 	}
 }
 
-func run(args []string) error {
+// run serves until ctx is done.
+func run(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("hubspot-sim", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:0", "loopback address to listen on")
 	token := fs.String("token", "", "access token to accept (default: a random one)")
@@ -78,15 +83,18 @@ func run(args []string) error {
 		srv.AddOwner(fmt.Sprintf("owner%d@example.com", i), fmt.Sprintf("Owner%d", i), "Sim")
 	}
 
-	fmt.Printf("HubSpot simulator listening\nURL:   %s\nToken: %s\n", srv.URL, srv.Token)
+	fmt.Fprintf(out, "HubSpot simulator listening\nURL:   %s\nToken: %s\n", srv.URL, srv.Token)
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	if perSecond > 0 && len(types) > 0 {
-		go mutateLoop(ctx, srv, types, perSecond)
+		done := make(chan struct{})
+		defer func() { <-done }()
+		go func() {
+			defer close(done)
+			mutateLoop(ctx, srv, types, perSecond)
+		}()
 	}
 	<-ctx.Done()
-	fmt.Println("hubspot-sim: stopping")
+	fmt.Fprintln(out, "hubspot-sim: stopping")
 	return nil
 }
 

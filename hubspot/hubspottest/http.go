@@ -77,7 +77,7 @@ func (e *endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch fault.Kind {
 	case FaultReset:
-		resetConnection(w)
+		closeConnection(w, true)
 	case FaultHTML:
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(fault.status())
@@ -147,12 +147,12 @@ func (e *endpoint) truncated(w http.ResponseWriter, r *http.Request) {
 	if f, ok := w.(http.Flusher); ok {
 		f.Flush()
 	}
-	resetConnection(w)
+	closeConnection(w, false)
 }
 
-// resetConnection closes the connection at once, with a TCP reset where
-// the platform allows it.
-func resetConnection(w http.ResponseWriter) {
+// closeConnection closes the connection at once: with a TCP reset when
+// hard, else with a plain close that leaves the client a short body.
+func closeConnection(w http.ResponseWriter, hard bool) {
 	hj, ok := w.(http.Hijacker)
 	if !ok {
 		panic(http.ErrAbortHandler)
@@ -161,7 +161,7 @@ func resetConnection(w http.ResponseWriter) {
 	if err != nil {
 		panic(http.ErrAbortHandler)
 	}
-	if tcp, ok := conn.(*net.TCPConn); ok {
+	if tcp, ok := conn.(*net.TCPConn); ok && hard {
 		_ = tcp.SetLinger(0)
 	}
 	_ = conn.Close()

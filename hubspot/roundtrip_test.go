@@ -1,0 +1,318 @@
+package hubspot_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
+	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
+	"github.com/matryer/is"
+)
+
+// The round-trip suite runs every client call against the simulator over
+// HTTP on 127.0.0.1.
+
+func newSim(t *testing.T, opts ...hubspottest.Option) *hubspottest.Server {
+	t.Helper()
+	srv, err := hubspottest.NewServer(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func simClient(t *testing.T, srv *hubspottest.Server, opts ...hubspot.Option) *hubspot.Client {
+	t.Helper()
+	base := []hubspot.Option{hubspot.WithBaseURL(srv.URL), hubspot.WithBackoff(5*time.Millisecond, 50*time.Millisecond)}
+	c, err := hubspot.NewClient(srv.Token, append(base, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestRoundTripObjects(t *testing.T) {
+	is := is.New(t)
+	ctx := context.Background()
+	srv := newSim(t)
+	c := simClient(t, srv)
+
+	// create, get, get by id property, update, archive
+	obj, err := c.Objects.Create(ctx, "contacts", hubspot.Properties{"email": hubspot.String("rt@example.com"), "firstname": hubspot.String("Round")})
+	is.NoErr(err)
+	is.True(obj.ID != "")
+	got, err := c.Objects.Get(ctx, "contacts", obj.ID, hubspot.GetOptions{Properties: []string{"firstname", "city"}})
+	is.NoErr(err)
+	fn, _ := got.Properties.Get("firstname")
+	is.Equal(fn, "Round")
+	city, present := got.Properties["city"]
+	is.True(present && city == nil) // asked for, unset: null
+	byEmail, err := c.Objects.Get(ctx, "contacts", "rt@example.com", hubspot.GetOptions{IDProperty: "email"})
+	is.NoErr(err)
+	is.Equal(byEmail.ID, obj.ID)
+	updated, err := c.Objects.Update(ctx, "contacts", obj.ID, hubspot.Properties{"firstname": hubspot.String("Trip")})
+	is.NoErr(err)
+	is.True(!updated.UpdatedAt.Before(obj.UpdatedAt))
+	is.NoErr(c.Objects.Archive(ctx, "contacts", obj.ID))
+	_, err = c.Objects.Get(ctx, "contacts", obj.ID, hubspot.GetOptions{})
+	is.True(hubspot.IsNotFound(err))
+	arch, err := c.Objects.Get(ctx, "contacts", obj.ID, hubspot.GetOptions{Archived: true})
+	is.NoErr(err)
+	is.True(arch.Archived && arch.ArchivedAt != nil)
+
+	// list, live and archived
+	_, err = srv.Seed("contacts", 250, nil)
+	is.NoErr(err)
+	var ids []string
+	after := ""
+	for {
+		page, err := c.Objects.List(ctx, "contacts", hubspot.ListOptions{Limit: 100, After: after, Properties: []string{"email"}})
+		is.NoErr(err)
+		for _, o := range page.Results {
+			ids = append(ids, o.ID)
+		}
+		if after = page.NextAfter(); after == "" {
+			break
+		}
+	}
+	is.Equal(len(ids), 250)
+	archived, err := c.Objects.List(ctx, "contacts", hubspot.ListOptions{Archived: true})
+	is.NoErr(err)
+	is.Equal(len(archived.Results), 1)
+	is.Equal(archived.Results[0].ID, obj.ID)
+
+	// search
+	sp, err := c.Objects.Search(ctx, "contacts", hubspot.SearchRequest{
+		FilterGroups: []hubspot.FilterGroup{{Filters: []hubspot.Filter{{PropertyName: "email", Operator: hubspot.OpEQ, Value: "person7@example.com"}}}},
+		Sorts:        []hubspot.Sort{{PropertyName: "lastmodifieddate", Direction: hubspot.Ascending}},
+		Properties:   []string{"email"},
+		Limit:        10,
+	})
+	is.NoErr(err)
+	is.Equal(sp.Total, 1)
+	email, _ := sp.Results[0].Properties.Get("email")
+	is.Equal(email, "person7@example.com")
+
+	// properties and owners
+	props, err := c.Properties.List(ctx, "contacts")
+	is.NoErr(err)
+	is.True(slices.ContainsFunc(props, func(p hubspot.Property) bool { return p.Name == "createdate" && p.ReadOnly() }))
+	ownerID := srv.AddOwner("o@example.com", "O", "W")
+	owners, err := c.Owners.List(ctx, hubspot.OwnerListOptions{})
+	is.NoErr(err)
+	is.Equal(len(owners.Results), 1)
+	owner, err := c.Owners.Get(ctx, ownerID)
+	is.NoErr(err)
+	is.Equal(owner.Email, "o@example.com")
+}
+
+func TestRoundTripBatches(t *testing.T) {
+	is := is.New(t)
+	ctx := context.Background()
+	srv := newSim(t)
+	c := simClient(t, srv)
+
+	inputs := make([]hubspot.BatchInput, 150)
+	for i := range inputs {
+		inputs[i] = hubspot.BatchInput{
+			Properties:         hubspot.Properties{"email": hubspot.String(fmt.Sprintf("b%d@example.com", i))},
+			ObjectWriteTraceID: fmt.Sprint(i),
+		}
+	}
+	srv.ResetCalls()
+	created, err := c.Objects.BatchCreate(ctx, "contacts", inputs)
+	is.NoErr(err)
+	is.Equal(len(created.Results), 150)
+	is.Equal(srv.Calls()["POST /crm/v3/objects/contacts/batch/create"], 2) // split in 100 + 50
+	idByTrace := map[string]string{}
+	for _, o := range created.Results {
+		idByTrace[o.ObjectWriteTraceID] = o.ID
+	}
+	is.Equal(len(idByTrace), 150)
+
+	// update with one failing input: a 207, not an error
+	upd := []hubspot.BatchInput{
+		{ID: idByTrace["0"], Properties: hubspot.Properties{"firstname": hubspot.String("Zero")}},
+		{ID: idByTrace["1"], Properties: hubspot.Properties{"createdate": hubspot.String("1")}},
+	}
+	res, err := c.Objects.BatchUpdate(ctx, "contacts", upd)
+	is.NoErr(err)
+	is.Equal(len(res.Results), 1)
+	is.Equal(len(res.Errors), 1)
+	is.Equal(res.Errors[0].IDs(), []string{idByTrace["1"]})
+	is.Equal(res.Errors[0].PropertyNames(), []string{"createdate"})
+
+	// read back by id, out of order
+	read, err := c.Objects.BatchRead(ctx, "contacts", hubspot.BatchReadRequest{IDs: []string{idByTrace["0"], idByTrace["2"]}, Properties: []string{"firstname"}})
+	is.NoErr(err)
+	is.Equal(len(read.Results), 2)
+	for _, o := range read.Results {
+		if o.ID == idByTrace["0"] {
+			fn, _ := o.Properties.Get("firstname")
+			is.Equal(fn, "Zero")
+		}
+	}
+
+	// upsert twice: the second changes, not creates
+	up := []hubspot.BatchInput{{IDProperty: "email", ID: "b0@example.com", Properties: hubspot.Properties{"lastname": hubspot.String("L")}},
+		{IDProperty: "email", ID: "fresh@example.com", Properties: hubspot.Properties{}}}
+	first, err := c.Objects.BatchUpsert(ctx, "contacts", up)
+	is.NoErr(err)
+	second, err := c.Objects.BatchUpsert(ctx, "contacts", up)
+	is.NoErr(err)
+	news := func(r *hubspot.BatchResult) int {
+		n := 0
+		for _, o := range r.Results {
+			if o.New != nil && *o.New {
+				n++
+			}
+		}
+		return n
+	}
+	is.Equal(news(first), 1)
+	is.Equal(news(second), 0)
+	is.Equal(len(srv.Objects("contacts")), 151)
+
+	// archive everything
+	ids := make([]string, 0, len(idByTrace))
+	for _, id := range idByTrace {
+		ids = append(ids, id)
+	}
+	is.NoErr(c.Objects.BatchArchive(ctx, "contacts", ids))
+	live := 0
+	for _, o := range srv.Objects("contacts") {
+		if !o.Archived {
+			live++
+		}
+	}
+	is.Equal(live, 1)
+}
+
+func TestRoundTripErrors(t *testing.T) {
+	is := is.New(t)
+	ctx := context.Background()
+	srv := newSim(t)
+	c := simClient(t, srv)
+
+	_, err := c.Objects.Create(ctx, "contacts", hubspot.Properties{"createdate": hubspot.String("1"), "email": hubspot.String("x@example.com")})
+	var er *hubspot.ErrorResponse
+	is.True(errors.As(err, &er))
+	is.Equal(er.StatusCode, 400)
+	is.Equal(er.Category, "VALIDATION_ERROR")
+	is.Equal(er.PropertyNames(), []string{"createdate"})
+	is.True(er.CorrelationID != "")
+	is.True(strings.Contains(err.Error(), "createdate"))
+	assertNoToken(t, err)
+
+	_, err = c.Objects.Create(ctx, "contacts", hubspot.Properties{"email": hubspot.String("dup@example.com")})
+	is.NoErr(err)
+	_, err = c.Objects.Create(ctx, "contacts", hubspot.Properties{"email": hubspot.String("dup@example.com")})
+	is.Equal(hubspot.StatusCode(err), 409)
+
+	bad, err := hubspot.NewClient("pat-na1-wrong", hubspot.WithBaseURL(srv.URL))
+	is.NoErr(err)
+	_, err = bad.Objects.List(ctx, "contacts", hubspot.ListOptions{})
+	is.Equal(hubspot.StatusCode(err), 401)
+	is.True(!strings.Contains(err.Error(), "pat-na1-wrong"))
+}
+
+func TestRoundTripFaults(t *testing.T) {
+	ctx := context.Background()
+	srv := newSim(t, hubspottest.WithoutRateLimits())
+	c := simClient(t, srv, hubspot.WithMaxRetries(2))
+	id, err := srv.Create("contacts", map[string]string{"email": "f@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func() error {
+		_, err := c.Objects.Get(ctx, "contacts", id, hubspot.GetOptions{})
+		return err
+	}
+	list := func() error {
+		_, err := c.Objects.List(ctx, "contacts", hubspot.ListOptions{})
+		return err
+	}
+	tests := []struct {
+		name   string
+		fault  hubspottest.Fault
+		call   func() error
+		ok     bool
+		calls  int
+		status int
+	}{
+		{"reset, then retried", hubspottest.Fault{Kind: hubspottest.FaultReset}, get, true, 2, 0},
+		{"truncated body, then retried", hubspottest.Fault{Kind: hubspottest.FaultTruncate}, list, true, 2, 0},
+		{"HTML 502, then retried", hubspottest.Fault{Kind: hubspottest.FaultHTML}, get, true, 2, 0},
+		{"503 three times: retries spent", hubspottest.Fault{Kind: hubspottest.FaultStatus, Status: 503, Times: 3}, get, false, 3, 503},
+		{"429 from the edge, then retried", hubspottest.Fault{Kind: hubspottest.FaultStatus, Status: 429}, list, true, 2, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			is := is.New(t)
+			srv.ResetCalls()
+			srv.InjectFault(tt.fault)
+			err := tt.call()
+			is.Equal(err == nil, tt.ok)
+			is.Equal(srv.TotalCalls(), tt.calls)
+			is.Equal(hubspot.StatusCode(err), tt.status)
+			is.Equal(srv.PendingFaults(), 0)
+		})
+	}
+
+	t.Run("create applied but answered 504 is not retried", func(t *testing.T) {
+		is := is.New(t)
+		before := len(srv.Objects("contacts"))
+		srv.ResetCalls()
+		srv.InjectFault(hubspottest.Fault{Method: http.MethodPost, Path: "/crm/v3/objects/contacts/batch/create", Kind: hubspottest.FaultStatus, Status: 504, Applied: true})
+		_, err := c.Objects.BatchCreate(ctx, "contacts", []hubspot.BatchInput{{Properties: hubspot.Properties{"email": hubspot.String("once@example.com")}}})
+		is.Equal(hubspot.StatusCode(err), 504)
+		is.Equal(srv.TotalCalls(), 1)
+		is.Equal(len(srv.Objects("contacts")), before+1) // HubSpot made it: a retry would have made two
+	})
+
+	t.Run("create whose connection was reset is not retried", func(t *testing.T) {
+		is := is.New(t)
+		before := len(srv.Objects("contacts"))
+		srv.ResetCalls()
+		srv.InjectFault(hubspottest.Fault{Method: http.MethodPost, Path: "/crm/v3/objects/contacts", Kind: hubspottest.FaultReset, Applied: true})
+		_, err := c.Objects.Create(ctx, "contacts", hubspot.Properties{})
+		is.True(err != nil)
+		is.Equal(srv.TotalCalls(), 1)
+		is.Equal(len(srv.Objects("contacts")), before+1)
+	})
+}
+
+// TestRoundTripRateLimits: a client that paces itself at the simulator's
+// limit never sees a 429; one that does not is refused and retries.
+func TestRoundTripRateLimits(t *testing.T) {
+	const n = 10
+	limit := hubspot.RateLimit{Requests: 4, Per: 300 * time.Millisecond}
+	tests := []struct {
+		name    string
+		opt     hubspot.Option
+		refused bool
+	}{
+		{"paced", hubspot.WithRateLimit(limit), false},
+		{"unpaced", hubspot.WithoutRateLimit(), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			is := is.New(t)
+			srv := newSim(t, hubspottest.WithRateLimit(limit.Requests, limit.Per))
+			c := simClient(t, srv, tt.opt, hubspot.WithMaxRetries(10), hubspot.WithBackoff(50*time.Millisecond, 200*time.Millisecond))
+			for range n {
+				_, err := c.Objects.List(context.Background(), "contacts", hubspot.ListOptions{Limit: 1})
+				is.NoErr(err)
+			}
+			total := srv.TotalCalls()
+			is.Equal(total > n, tt.refused) // refused calls are counted by the simulator
+		})
+	}
+}
