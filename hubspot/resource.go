@@ -34,6 +34,7 @@ const (
 	propHSCreateDate       = "hs_createdate"
 	propLastModifiedDate   = "lastmodifieddate"
 	propHSLastModifiedDate = "hs_lastmodifieddate"
+	ObjectIDProperty       = "hs_object_id" // the id as a property, for search filters and sorts
 
 	legacyResourceNamePrefix = "crm."
 	ownersResourceName       = "owners"
@@ -52,6 +53,9 @@ type Resource struct {
 	// creation and last-modification time; they are empty for owners.
 	CreatedProperty  string
 	ModifiedProperty string
+	// DefaultProperties are the properties HubSpot returns when a request
+	// names none (besides the created, modified and id properties).
+	DefaultProperties []string
 	// Ops is what the API supports for the resource.
 	Ops Ops
 	// IsOwners marks the owners resource, which lives outside /crm/v3/objects.
@@ -63,18 +67,18 @@ type Resource struct {
 // caller can change it for another.
 func resourceTable() []Resource {
 	return []Resource{
-		object("contacts", propCreateDate, propLastModifiedDate),
-		object("companies", propCreateDate, propHSLastModifiedDate),
-		object("deals", propCreateDate, propHSLastModifiedDate),
-		object("tickets", propCreateDate, propHSLastModifiedDate),
-		object("products", propCreateDate, propHSLastModifiedDate),
-		object("line_items", propCreateDate, propHSLastModifiedDate, "crm.lineItems", "lineItems", "line-items"),
-		object("quotes", propHSCreateDate, propHSLastModifiedDate),
-		object("calls", propHSCreateDate, propHSLastModifiedDate),
-		object("emails", propHSCreateDate, propHSLastModifiedDate),
-		object("meetings", propHSCreateDate, propHSLastModifiedDate),
-		object("notes", propHSCreateDate, propHSLastModifiedDate),
-		object("tasks", propHSCreateDate, propHSLastModifiedDate),
+		object("contacts", propCreateDate, propLastModifiedDate, []string{"email", "firstname", "lastname"}),
+		object("companies", propCreateDate, propHSLastModifiedDate, []string{"domain", "name"}),
+		object("deals", propCreateDate, propHSLastModifiedDate, []string{"amount", "closedate", "dealname", "dealstage", "pipeline"}),
+		object("tickets", propCreateDate, propHSLastModifiedDate, []string{"content", "hs_pipeline", "hs_pipeline_stage", "hs_ticket_category", "hs_ticket_priority", "subject"}),
+		object("products", propCreateDate, propHSLastModifiedDate, []string{"description", "name", "price"}),
+		object("line_items", propCreateDate, propHSLastModifiedDate, []string{"amount", "hs_product_id", "name", "price", "quantity"}, "crm.lineItems", "lineItems", "line-items"),
+		object("quotes", propHSCreateDate, propHSLastModifiedDate, []string{"hs_expiration_date", "hs_public_url_key", "hs_status", "hs_title"}),
+		object("calls", propHSCreateDate, propHSLastModifiedDate, []string{"hs_timestamp"}),
+		object("emails", propHSCreateDate, propHSLastModifiedDate, []string{"hs_timestamp"}),
+		object("meetings", propHSCreateDate, propHSLastModifiedDate, []string{"hs_timestamp"}),
+		object("notes", propHSCreateDate, propHSLastModifiedDate, []string{"hs_timestamp"}),
+		object("tasks", propHSCreateDate, propHSLastModifiedDate, []string{"hs_timestamp"}),
 		{Name: ownersResourceName, Ops: OpList | OpGet, IsOwners: true},
 	}
 }
@@ -82,14 +86,28 @@ func resourceTable() []Resource {
 // customObjectTypeID matches the type ids of custom objects ("2-12345").
 var customObjectTypeID = regexp.MustCompile(`^2-[0-9]+$`)
 
-func object(name, created, modified string, aliases ...string) Resource {
+func object(name, created, modified string, defaults []string, aliases ...string) Resource {
 	return Resource{
-		Name:             name,
-		Aliases:          aliases,
-		CreatedProperty:  created,
-		ModifiedProperty: modified,
-		Ops:              crudOps,
+		Name:              name,
+		Aliases:           aliases,
+		CreatedProperty:   created,
+		ModifiedProperty:  modified,
+		DefaultProperties: defaults,
+		Ops:               crudOps,
 	}
+}
+
+// Properties returns the properties to ask for so that every read returns
+// the same set: the defaults, the id, created and modified properties, and
+// extra, without repeats.
+func (r Resource) Properties(extra []string) []string {
+	var out []string
+	for _, p := range slices.Concat([]string{ObjectIDProperty, r.CreatedProperty, r.ModifiedProperty}, r.DefaultProperties, extra) {
+		if p != "" && !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // Resources returns the resources with a fixed name, in table order. Custom
@@ -108,7 +126,7 @@ func LookupResource(name string) (Resource, error) {
 		}
 	}
 	if customObjectTypeID.MatchString(bare) {
-		return object(bare, propHSCreateDate, propHSLastModifiedDate), nil
+		return object(bare, propHSCreateDate, propHSLastModifiedDate, nil), nil
 	}
 	return Resource{}, fmt.Errorf("unknown resource %q: want one of %s, or a custom object type id like 2-12345",
 		name, strings.Join(ResourceNames(), ", "))

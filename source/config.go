@@ -15,6 +15,8 @@ const (
 	KeyPollingPeriod  = "pollingPeriod"
 	KeyBufferSize     = "bufferSize"
 	KeyLookbackWindow = "lookbackWindow"
+
+	KeyDeletesPollingPeriod = "deletesPollingPeriod"
 )
 
 // Config is the source's configuration.
@@ -39,6 +41,11 @@ type Config struct {
 	LookbackWindow time.Duration `json:"lookbackWindow" default:"30s"`
 	// Deletes makes the source emit delete records for archived objects.
 	Deletes bool `json:"deletes" default:"true"`
+	// DeletesPollingPeriod is how often the source reads HubSpot's list of
+	// archived objects for deletes. The list cannot be filtered by time, so
+	// each read costs one request per 100 objects archived in the last 90
+	// days.
+	DeletesPollingPeriod time.Duration `json:"deletesPollingPeriod" default:"1m"`
 }
 
 // Validate checks the shared settings, the middleware settings and the
@@ -50,6 +57,9 @@ func (c *Config) Validate(ctx context.Context) error {
 	}
 	if c.LookbackWindow < 0 {
 		errs = append(errs, fmt.Errorf("%q: %s is negative", KeyLookbackWindow, c.LookbackWindow))
+	}
+	if c.DeletesPollingPeriod <= 0 {
+		errs = append(errs, fmt.Errorf("%q: %s is not positive", KeyDeletesPollingPeriod, c.DeletesPollingPeriod))
 	}
 	return errors.Join(errs...)
 }

@@ -1,0 +1,286 @@
+package source_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"testing"
+	"time"
+
+	connector "github.com/conduit-connectors/conduit-connector-hubspot"
+	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
+	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
+	"github.com/conduit-connectors/conduit-connector-hubspot/source"
+	"github.com/conduitio/conduit-commons/config"
+	"github.com/conduitio/conduit-commons/opencdc"
+	sdk "github.com/conduitio/conduit-connector-sdk"
+)
+
+// t0 is where the manual clocks of these tests start.
+var t0 = time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)
+
+// env is a simulator on a manual clock that the source shares, so that
+// tests step through time instead of sleeping.
+type env struct {
+	srv   *hubspottest.Server
+	clock *hubspottest.ManualClock
+}
+
+// newEnv starts a simulator without rate limits (the client's pacing is
+// tested in hubspot/), so that the tests run as fast as the code allows.
+func newEnv(t *testing.T, opts ...hubspottest.Option) env {
+	t.Helper()
+	clock := hubspottest.NewManualClock(t0)
+	opts = append([]hubspottest.Option{hubspottest.WithoutRateLimits(), hubspottest.WithClock(clock)}, opts...)
+	srv, err := hubspottest.NewServer(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	return env{srv: srv, clock: clock}
+}
+
+// tick moves time on, as it passes between requests in real life.
+func (e env) tick() { e.clock.Advance(time.Second) }
+
+// settle moves time past the clock-skew allowance of the deletes scan.
+func (e env) settle() { e.clock.Advance(5 * time.Second) }
+
+// openSource configures a source the way Conduit does, through the
+// connector's specification, and opens it at pos. Time moves on after
+// Open, as it does before the first page is read.
+func openSource(t *testing.T, e env, settings map[string]string, pos opencdc.Position) *source.Source {
+	t.Helper()
+	src, err := tryOpen(e, settings, pos)
+	if err != nil {
+		t.Fatalf("open source: %v", err)
+	}
+	t.Cleanup(func() { _ = src.Teardown(context.Background()) })
+	e.tick()
+	return src
+}
+
+func tryOpen(e env, settings map[string]string, pos opencdc.Position) (*source.Source, error) {
+	cfg := config.Config{
+		"accessToken":          e.srv.Token,
+		"baseURL":              e.srv.URL,
+		"resource":             "contacts",
+		"pollingPeriod":        "5ms",
+		"deletesPollingPeriod": "5ms",
+	}
+	maps.Copy(cfg, settings)
+	src := source.NewSource(
+		source.WithClientOptions(hubspot.WithoutRateLimit(), hubspot.WithBackoff(time.Millisecond, 10*time.Millisecond)),
+		source.WithClock(e.clock.Now),
+	)
+	ctx := context.Background()
+	if err := sdk.Util.ParseConfig(ctx, cfg, src.Config(), connector.Connector.NewSpecification().SourceParams); err != nil {
+		return nil, fmt.Errorf("configure: %w", err)
+	}
+	if err := src.Open(ctx, pos); err != nil {
+		return nil, err
+	}
+	return src, nil
+}
+
+// readQuiet reads until the source has produced nothing for quiet (it is
+// caught up), or fails the test after limit. limit bounds a stall; it is
+// not a speed check. Between reads the clock moves on a little, as it
+// would, so that scheduled work (the scan of archived objects) comes due.
+func (e env) readQuiet(t *testing.T, src *source.Source, quiet, limit time.Duration) []opencdc.Record {
+	t.Helper()
+	var out []opencdc.Record
+	deadline := time.Now().Add(limit)
+	idle := 0
+	for time.Now().Before(deadline) {
+		e.clock.Advance(10 * time.Millisecond)
+		ctx, cancel := context.WithTimeout(context.Background(), quiet)
+		recs, err := src.ReadN(ctx, 1000)
+		cancel()
+		switch {
+		case errors.Is(err, context.DeadlineExceeded):
+			// Quiet twice in a row: once more after the clock moved, for
+			// work that was not due yet.
+			if idle++; idle == 2 {
+				return out
+			}
+			continue
+		case err != nil:
+			t.Fatalf("read: %v", err)
+		}
+		idle = 0
+		out = append(out, recs...)
+	}
+	t.Fatalf("the source was still producing records after %s (%d so far)", limit, len(out))
+	return nil
+}
+
+// readCount reads until n records came, or fails after a minute (a bound
+// on a stall, not a speed check).
+func readCount(t *testing.T, src *source.Source, n int) []opencdc.Record {
+	t.Helper()
+	var out []opencdc.Record
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for len(out) < n {
+		recs, err := src.ReadN(ctx, n-len(out))
+		if err != nil {
+			t.Fatalf("read %d records, got %d: %v", n, len(out), err)
+		}
+		out = append(out, recs...)
+	}
+	return out
+}
+
+func recordID(t *testing.T, r opencdc.Record) string {
+	t.Helper()
+	key, ok := r.Key.(opencdc.StructuredData)
+	if !ok {
+		t.Fatalf("key %v is not structured", r.Key)
+	}
+	id, _ := key["id"].(string)
+	if id == "" {
+		t.Fatalf("key %v has no id", key)
+	}
+	return id
+}
+
+// payload returns the record's state of the object: after, or before for a
+// delete.
+func payload(t *testing.T, r opencdc.Record) opencdc.StructuredData {
+	t.Helper()
+	d := r.Payload.After
+	if r.Operation == opencdc.OperationDelete {
+		d = r.Payload.Before
+	}
+	sd, ok := d.(opencdc.StructuredData)
+	if !ok {
+		t.Fatalf("payload %v is not structured", d)
+	}
+	return sd
+}
+
+func countOps(recs []opencdc.Record) map[opencdc.Operation]int {
+	n := map[opencdc.Operation]int{}
+	for _, r := range recs {
+		n[r.Operation]++
+	}
+	return n
+}
+
+// replica is what a destination that applied the records would hold.
+type replica struct {
+	objects map[string]opencdc.StructuredData
+	deleted map[string]bool
+	creates map[string]int
+	deletes map[string]int
+	repeats int
+	seen    map[string]bool
+}
+
+func newReplica() *replica {
+	return &replica{objects: map[string]opencdc.StructuredData{}, deleted: map[string]bool{},
+		creates: map[string]int{}, deletes: map[string]int{}, seen: map[string]bool{}}
+}
+
+func (rp *replica) apply(t *testing.T, recs []opencdc.Record) {
+	t.Helper()
+	for _, r := range recs {
+		id := recordID(t, r)
+		p := payload(t, r)
+		version := fmt.Sprintf("%s/%s/%v/%v", id, r.Operation, p["updatedAt"], p["archivedAt"])
+		if rp.seen[version] {
+			rp.repeats++
+		}
+		rp.seen[version] = true
+		switch r.Operation {
+		case opencdc.OperationDelete:
+			rp.deletes[id]++
+			rp.deleted[id] = true
+			delete(rp.objects, id)
+		case opencdc.OperationCreate:
+			rp.creates[id]++
+			fallthrough
+		default:
+			if rp.deleted[id] {
+				continue // a late repeat of a change before the delete
+			}
+			if old, ok := rp.objects[id]; ok && fmt.Sprint(old["updatedAt"]) > fmt.Sprint(p["updatedAt"]) {
+				continue // an older version, repeated after a restart
+			}
+			rp.objects[id] = p
+		}
+	}
+}
+
+// check compares the replica with the simulator's ground truth: every live
+// object with its final values of the properties the source reads, every
+// object archived after start as deleted, every object created after start
+// announced by a create.
+func (rp *replica) check(t *testing.T, srv *hubspottest.Server, objectType string, start time.Time, props []string) {
+	t.Helper()
+	rp.checkState(t, srv, objectType, start, props, true)
+}
+
+// checkState is check; with creates false, an object created after start
+// may be announced by an update (see TestRestartAtRandomAckedPositions).
+func (rp *replica) checkState(t *testing.T, srv *hubspottest.Server, objectType string, start time.Time, props []string, creates bool) {
+	t.Helper()
+	for _, o := range srv.Objects(objectType) {
+		switch {
+		case o.Archived && o.ArchivedAt.After(start):
+			if !rp.deleted[o.ID] {
+				t.Errorf("%s %s was archived at %s, but no delete record came", objectType, o.ID, o.ArchivedAt)
+			}
+		case o.Archived:
+		default:
+			got, ok := rp.objects[o.ID]
+			if !ok {
+				t.Errorf("%s %s is missing", objectType, o.ID)
+				continue
+			}
+			for _, p := range props {
+				want, set := o.Properties[p]
+				if v := got[p]; (set && v != want) || (!set && v != nil) {
+					t.Errorf("%s %s: %s is %v, want %q (set: %v)", objectType, o.ID, p, v, want, set)
+				}
+			}
+		}
+		if creates && o.CreatedAt.After(start) && !o.Archived && rp.creates[o.ID] == 0 {
+			t.Errorf("%s %s was created after the start, but no create record came", objectType, o.ID)
+		}
+	}
+	if t.Failed() {
+		t.FailNow()
+	}
+}
+
+func propsOf(t *testing.T, objectType string) []string {
+	t.Helper()
+	r, err := hubspot.LookupResource(objectType)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.Properties(nil)
+}
+
+func positionOf(t *testing.T, r opencdc.Record) source.Position {
+	t.Helper()
+	p, err := source.ParsePosition(r.Position)
+	if err != nil || p == nil {
+		t.Fatalf("position %s: %v", r.Position, err)
+	}
+	return *p
+}
+
+func uniqueIDs(t *testing.T, recs []opencdc.Record) []string {
+	t.Helper()
+	ids := make([]string, 0, len(recs))
+	for _, r := range recs {
+		ids = append(ids, recordID(t, r))
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids)
+}

@@ -1,0 +1,129 @@
+package source
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
+	"github.com/conduitio/conduit-commons/opencdc"
+	sdk "github.com/conduitio/conduit-connector-sdk"
+)
+
+// Metadata keys the source sets besides OpenCDC's own.
+const (
+	MetadataCreatedAt  = "hubspot.createdAt"
+	MetadataUpdatedAt  = "hubspot.updatedAt"
+	MetadataArchivedAt = "hubspot.archivedAt"
+)
+
+// timeLayout is how HubSpot writes instants, kept in record payloads.
+const timeLayout = "2006-01-02T15:04:05.000Z"
+
+// item is an object or an owner as the source emits it.
+type item struct {
+	id         string
+	key        keyset // (last-modified time, id)
+	props      hubspot.Properties
+	createdAt  time.Time
+	archivedAt *time.Time
+}
+
+// objectItem reads what the source needs of an object. Its last-modified
+// time is the resource's modified property, which HubSpot keeps in step
+// with updatedAt and which search filters on.
+func objectItem(r hubspot.Resource, o hubspot.Object) (item, error) {
+	id, err := parseID(o.ID)
+	if err != nil {
+		return item{}, err
+	}
+	modified := o.UpdatedAt
+	if v, ok := o.Properties.Get(r.ModifiedProperty); ok {
+		t, err := time.Parse(time.RFC3339Nano, v)
+		if err != nil {
+			return item{}, fmt.Errorf("object %s: %s %q is not a time: %w", o.ID, r.ModifiedProperty, v, err)
+		}
+		modified = t
+	}
+	return item{
+		id: o.ID, key: keyset{ts: modified.UTC(), id: id}, props: o.Properties,
+		createdAt: o.CreatedAt.UTC(), archivedAt: o.ArchivedAt,
+	}, nil
+}
+
+// ownerItem turns an owner into an item with its fields as properties.
+func ownerItem(o hubspot.Owner) (item, error) {
+	id, err := parseID(o.ID)
+	if err != nil {
+		return item{}, err
+	}
+	props := hubspot.Properties{
+		"email":     hubspot.String(o.Email),
+		"firstName": hubspot.String(o.FirstName),
+		"lastName":  hubspot.String(o.LastName),
+		"type":      hubspot.String(o.Type),
+		"archived":  hubspot.String(strconv.FormatBool(o.Archived)),
+	}
+	if o.UserID != 0 {
+		props["userId"] = hubspot.String(strconv.FormatInt(o.UserID, 10))
+	}
+	return item{id: o.ID, key: keyset{ts: o.UpdatedAt.UTC(), id: id}, props: props, createdAt: o.CreatedAt.UTC()}, nil
+}
+
+func (it item) recordKey() opencdc.Data { return opencdc.StructuredData{"id": it.id} }
+
+// payload is the object's properties (strings, or nil for null) and its id
+// and times.
+func (it item) payload() opencdc.Data {
+	d := make(opencdc.StructuredData, len(it.props)+4)
+	for name, v := range it.props {
+		if v == nil {
+			d[name] = nil
+		} else {
+			d[name] = *v
+		}
+	}
+	d["id"] = it.id
+	d["createdAt"] = it.createdAt.Format(timeLayout)
+	d["updatedAt"] = it.key.ts.Format(timeLayout)
+	if it.archivedAt != nil {
+		d["archivedAt"] = it.archivedAt.UTC().Format(timeLayout)
+	}
+	return d
+}
+
+func (it item) metadata(collection string) opencdc.Metadata {
+	m := opencdc.Metadata{
+		MetadataCreatedAt: it.createdAt.Format(timeLayout),
+		MetadataUpdatedAt: it.key.ts.Format(timeLayout),
+	}
+	m.SetCollection(collection)
+	changed := it.key.ts
+	if it.archivedAt != nil {
+		changed = *it.archivedAt
+		m[MetadataArchivedAt] = it.archivedAt.UTC().Format(timeLayout)
+	}
+	m.SetCreatedAt(changed)
+	return m
+}
+
+// newRecord builds the record of one item at a position.
+func newRecord(op opencdc.Operation, pos Position, collection string, it item) (opencdc.Record, error) {
+	p, err := pos.marshal()
+	if err != nil {
+		return opencdc.Record{}, err
+	}
+	meta := it.metadata(collection)
+	switch op {
+	case opencdc.OperationSnapshot:
+		return sdk.Util.Source.NewRecordSnapshot(p, meta, it.recordKey(), it.payload()), nil
+	case opencdc.OperationCreate:
+		return sdk.Util.Source.NewRecordCreate(p, meta, it.recordKey(), it.payload()), nil
+	case opencdc.OperationUpdate:
+		return sdk.Util.Source.NewRecordUpdate(p, meta, it.recordKey(), nil, it.payload()), nil
+	case opencdc.OperationDelete:
+		return sdk.Util.Source.NewRecordDelete(p, meta, it.recordKey(), it.payload()), nil
+	default:
+		return opencdc.Record{}, fmt.Errorf("operation %v is not one the source emits", op)
+	}
+}

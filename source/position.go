@@ -1,0 +1,167 @@
+package source
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/conduitio/conduit-commons/opencdc"
+)
+
+// Mode is the phase a position belongs to.
+type Mode string
+
+// The source's phases.
+const (
+	ModeSnapshot Mode = "snapshot"
+	ModeCDC      Mode = "cdc"
+)
+
+// Position is where the source is. It is JSON with the fields the earlier
+// Conduit HubSpot connector wrote (mode, itemId, initialTimestamp,
+// timestamp), so that its positions resume here, and a few more that make
+// resumption exact.
+type Position struct {
+	Mode Mode `json:"mode"`
+	// ItemID is, in snapshot mode, the id of the last object emitted; in CDC
+	// mode, the id of the last change emitted, the second half of the
+	// (Timestamp, ItemID) keyset of the change scan.
+	ItemID string `json:"itemId,omitempty"`
+	// InitialTimestamp is when the connector first started: the snapshot
+	// holds the objects created up to it, CDC the changes after it.
+	InitialTimestamp *time.Time `json:"initialTimestamp,omitempty"`
+	// Timestamp is, in CDC mode, the last-modified time of the last change
+	// emitted.
+	Timestamp *time.Time `json:"timestamp,omitempty"`
+	// Frontier is the latest last-modified time emitted so far. The change
+	// scan steps back from it by the look-back window after each poll, so
+	// Timestamp can lie behind it.
+	Frontier *time.Time `json:"frontier,omitempty"`
+	// Deletes is how far the scan of archived objects has come.
+	Deletes *DeletesPosition `json:"deletes,omitempty"`
+}
+
+// DeletesPosition tracks the delete records: every object archived after the
+// initial timestamp and up to Until was emitted; a scan in progress emits
+// those archived up to Bound, in (archivedAt, id) order, and has emitted
+// them up to (ArchivedAt, ItemID).
+type DeletesPosition struct {
+	Until      time.Time  `json:"until"`
+	Bound      *time.Time `json:"bound,omitempty"`
+	ArchivedAt *time.Time `json:"archivedAt,omitempty"`
+	ItemID     string     `json:"itemId,omitempty"`
+}
+
+// marshal encodes the position for a record. Every record gets its own
+// copy.
+func (p Position) marshal() (opencdc.Position, error) {
+	b, err := json.Marshal(p)
+	if err != nil {
+		return nil, fmt.Errorf("marshal position: %w", err)
+	}
+	return b, nil
+}
+
+// ParsePosition reads a position written by this source or by the earlier
+// Conduit HubSpot connector (whose itemId was a number in some versions).
+// An empty position is nil with no error: the source starts from scratch.
+func ParsePosition(raw opencdc.Position) (*Position, error) {
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return nil, nil //nolint:nilnil // no position is a valid answer
+	}
+	var wire struct {
+		Position
+		ItemID json.RawMessage `json:"itemId"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if err := dec.Decode(&wire); err != nil {
+		return nil, fmt.Errorf("position %q is not valid JSON: %w", truncate(raw), err)
+	}
+	p := wire.Position
+	id, err := parseItemID(wire.ItemID)
+	if err != nil {
+		return nil, fmt.Errorf("position %q: %w", truncate(raw), err)
+	}
+	p.ItemID = id
+	if err := p.validate(); err != nil {
+		return nil, fmt.Errorf("position %q: %w", truncate(raw), err)
+	}
+	return &p, nil
+}
+
+func parseItemID(raw json.RawMessage) (string, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return "", nil
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err == nil {
+		if s != "" {
+			if _, err := strconv.ParseUint(s, 10, 64); err != nil {
+				return "", fmt.Errorf("itemId %q is not a HubSpot id", s)
+			}
+		}
+		return s, nil
+	}
+	var n uint64
+	if err := json.Unmarshal(raw, &n); err != nil {
+		return "", fmt.Errorf("itemId %s is neither a string nor a whole number", raw)
+	}
+	if n == 0 {
+		return "", nil
+	}
+	return strconv.FormatUint(n, 10), nil
+}
+
+func (p Position) validate() error {
+	switch p.Mode {
+	case ModeSnapshot:
+		if p.InitialTimestamp == nil {
+			return errors.New("a snapshot position needs initialTimestamp")
+		}
+	case ModeCDC:
+		if p.Timestamp == nil && p.InitialTimestamp == nil {
+			return errors.New("a cdc position needs timestamp or initialTimestamp")
+		}
+	default:
+		return fmt.Errorf("mode %q: want %q or %q", p.Mode, ModeSnapshot, ModeCDC)
+	}
+	if d := p.Deletes; d != nil && d.Bound == nil && (d.ArchivedAt != nil || d.ItemID != "") {
+		return errors.New("deletes: a scan keyset needs its bound")
+	}
+	return nil
+}
+
+func truncate(raw []byte) string {
+	const maxLen = 200
+	if len(raw) > maxLen {
+		return string(raw[:maxLen]) + "..."
+	}
+	return string(raw)
+}
+
+// keyset orders changes by (time, numeric id), the order the source emits
+// them in.
+type keyset struct {
+	ts time.Time
+	id uint64
+}
+
+func (k keyset) less(o keyset) bool {
+	if !k.ts.Equal(o.ts) {
+		return k.ts.Before(o.ts)
+	}
+	return k.id < o.id
+}
+
+func parseID(id string) (uint64, error) {
+	n, err := strconv.ParseUint(id, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("object id %q is not numeric", id)
+	}
+	return n, nil
+}
+
+func timePtr(t time.Time) *time.Time { return &t }

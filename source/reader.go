@@ -1,0 +1,458 @@
+package source
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
+	"github.com/conduitio/conduit-commons/opencdc"
+)
+
+// deletesClockSkew is how far the scan of archived objects stays behind the
+// source's clock, so that an object HubSpot archived a moment "before" the
+// scan by its own clock is not passed over.
+const deletesClockSkew = 2 * time.Second
+
+// readerConfig is what the reader needs of the source's configuration.
+type readerConfig struct {
+	resource   hubspot.Resource
+	properties []string
+	pageSize   int
+	lookback   time.Duration
+	deletes    bool
+	// deletesEvery is how often the archived objects are scanned.
+	deletesEvery time.Duration
+}
+
+// reader produces records one HubSpot request at a time: a snapshot page, a
+// search page of changes, a page of owners or of archived objects. Read
+// drives it; nothing runs in the background.
+type reader struct {
+	cfg     readerConfig
+	objects ObjectReader
+	owners  OwnerReader
+	now     func() time.Time
+
+	pos Position // of the last record emitted, or where the source started
+
+	// snapshot
+	snapshotAfter string // list cursor of the next page
+
+	// changes
+	cursor   keyset // the change scan has emitted everything up to here
+	sameTS   bool   // the next search reads the rest of cursor.ts's changes
+	caughtUp bool   // the last poll found nothing new: step back first
+	// seen is what this run emitted: id to the last-modified time emitted.
+	// It lets the scan read the look-back window again without repeats.
+	seen map[uint64]time.Time
+	// seenFloor: an object whose creation (createdAt, id) is at or before
+	// it may have been emitted before seen knew of it, so its changes are
+	// updates, not creates.
+	seenFloor  keyset
+	ownersScan *ownerScan
+
+	// deletes
+	nextDeletes time.Time
+	deleteScan  *deleteScan
+
+	// snapshot progress, for the log
+	snapshotCount int
+}
+
+// step does the next request's worth of work. It returns the records that
+// came of it and whether more work is ready at once; false means the
+// source has caught up and waits for the polling period.
+func (r *reader) step(ctx context.Context) ([]opencdc.Record, bool, error) {
+	if r.pos.Mode == ModeSnapshot {
+		return r.snapshotStep(ctx)
+	}
+	if r.cfg.deletes && (r.deleteScan != nil || !r.now().Before(r.nextDeletes)) {
+		recs, err := r.deletesStep(ctx)
+		return recs, true, err
+	}
+	if r.cfg.resource.IsOwners {
+		return r.ownersStep(ctx)
+	}
+	return r.changesStep(ctx)
+}
+
+// startCDC moves the reader to CDC at the initial timestamp. Changes made
+// in the initial timestamp's millisecond are the snapshot's: it read the
+// objects after that millisecond was over.
+func (r *reader) startCDC() {
+	init := *r.pos.InitialTimestamp
+	r.pos.Mode = ModeCDC
+	r.cursor = keyset{ts: init, id: math.MaxUint64}
+	r.sameTS = false
+	r.seenFloor = keyset{ts: init, id: math.MaxUint64}
+	if r.pos.Deletes == nil {
+		r.pos.Deletes = &DeletesPosition{Until: init}
+	}
+}
+
+// resumeCDC continues the change scan from a CDC position.
+func (r *reader) resumeCDC() error {
+	ts := r.pos.InitialTimestamp
+	if r.pos.Timestamp != nil {
+		ts = r.pos.Timestamp
+	}
+	var id uint64
+	if r.pos.ItemID != "" {
+		n, err := parseID(r.pos.ItemID)
+		if err != nil {
+			return err
+		}
+		id = n
+	}
+	r.cursor = keyset{ts: ts.UTC(), id: id}
+	r.sameTS = true
+	r.seenFloor = r.cursor
+	if r.pos.InitialTimestamp == nil {
+		// A position of the earlier connector without a start: changes
+		// before its timestamp count as known.
+		r.pos.InitialTimestamp = timePtr(r.cursor.ts)
+	}
+	if r.pos.Frontier == nil || r.pos.Frontier.Before(r.cursor.ts) {
+		r.pos.Frontier = timePtr(r.cursor.ts)
+	}
+	if r.pos.Deletes == nil {
+		r.pos.Deletes = &DeletesPosition{Until: *r.pos.InitialTimestamp}
+	}
+	if d := r.pos.Deletes; d.Bound != nil {
+		r.deleteScan = &deleteScan{bound: *d.Bound}
+		if d.ArchivedAt != nil {
+			id, err := parseID(d.ItemID)
+			if err != nil {
+				return fmt.Errorf("deletes: %w", err)
+			}
+			r.deleteScan.emitted = &keyset{ts: d.ArchivedAt.UTC(), id: id}
+		}
+	}
+	return nil
+}
+
+// ---- snapshot ----
+
+func (r *reader) snapshotStep(ctx context.Context) ([]opencdc.Record, bool, error) {
+	var (
+		items []item
+		next  string
+		err   error
+	)
+	if r.cfg.resource.IsOwners {
+		items, next, err = r.ownersPage(ctx, r.snapshotAfter)
+	} else {
+		items, next, err = r.objectsPage(ctx, r.snapshotAfter, false)
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("snapshot: %w", err)
+	}
+	init := *r.pos.InitialTimestamp
+	recs := make([]opencdc.Record, 0, len(items))
+	for _, it := range items {
+		if it.createdAt.After(init) {
+			continue // created after the start: CDC emits it
+		}
+		r.pos.ItemID = it.id
+		rec, err := newRecord(opencdc.OperationSnapshot, r.pos, r.cfg.resource.Name, it)
+		if err != nil {
+			return nil, false, err
+		}
+		recs = append(recs, rec)
+	}
+	r.snapshotCount += len(recs)
+	r.snapshotAfter = next
+	if next == "" {
+		r.startCDC()
+	}
+	return recs, true, nil
+}
+
+// snapshotResumeAfter is the list cursor that continues a snapshot after
+// the object with the given id: HubSpot's cursor is the id to start at.
+func snapshotResumeAfter(itemID string) (string, error) {
+	if itemID == "" {
+		return "", nil
+	}
+	id, err := parseID(itemID)
+	if err != nil {
+		return "", err
+	}
+	return strconv.FormatUint(id+1, 10), nil
+}
+
+func (r *reader) objectsPage(ctx context.Context, after string, archived bool) ([]item, string, error) {
+	limit := r.cfg.pageSize
+	if archived {
+		limit = hubspot.MaxListLimit // deletes are read whole: use the largest page
+	}
+	page, err := r.objects.List(ctx, r.cfg.resource.Name, hubspot.ListOptions{
+		Limit: limit, After: after, Properties: r.cfg.properties, Archived: archived,
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	items, err := r.objectItems(page.Results)
+	return items, page.NextAfter(), err
+}
+
+func (r *reader) objectItems(objs []hubspot.Object) ([]item, error) {
+	items := make([]item, len(objs))
+	for i, o := range objs {
+		it, err := objectItem(r.cfg.resource, o)
+		if err != nil {
+			return nil, err
+		}
+		items[i] = it
+	}
+	return items, nil
+}
+
+func (r *reader) ownersPage(ctx context.Context, after string) ([]item, string, error) {
+	page, err := r.owners.List(ctx, hubspot.OwnerListOptions{Limit: r.cfg.pageSize, After: after})
+	if err != nil {
+		return nil, "", err
+	}
+	items := make([]item, len(page.Results))
+	for i, o := range page.Results {
+		it, err := ownerItem(o)
+		if err != nil {
+			return nil, "", err
+		}
+		items[i] = it
+	}
+	return items, page.NextAfter(), nil
+}
+
+// ---- changes ----
+
+// changesStep reads one search page of changes in (last-modified, id)
+// order. Search sorts by one property only, so the scan keeps a keyset: it
+// asks for the changes after the cursor's time, emits the time groups the
+// page holds whole, and reads a group that a page cut off (or that fills
+// pages by itself: any number of objects can share a millisecond) by id
+// within that one time. It never pages with after, so search's 10,000
+// result cap does not limit it.
+func (r *reader) changesStep(ctx context.Context) ([]opencdc.Record, bool, error) {
+	if r.caughtUp {
+		r.stepBack()
+	}
+	modified := r.cfg.resource.ModifiedProperty
+	ms := strconv.FormatInt(r.cursor.ts.UnixMilli(), 10)
+	req := hubspot.SearchRequest{Properties: r.cfg.properties, Limit: r.cfg.pageSize}
+	if r.sameTS {
+		req.FilterGroups = []hubspot.FilterGroup{{Filters: []hubspot.Filter{
+			{PropertyName: modified, Operator: hubspot.OpEQ, Value: ms},
+			{PropertyName: hubspot.ObjectIDProperty, Operator: hubspot.OpGT, Value: strconv.FormatUint(r.cursor.id, 10)},
+		}}}
+		req.Sorts = []hubspot.Sort{{PropertyName: hubspot.ObjectIDProperty, Direction: hubspot.Ascending}}
+	} else {
+		req.FilterGroups = []hubspot.FilterGroup{{Filters: []hubspot.Filter{
+			{PropertyName: modified, Operator: hubspot.OpGT, Value: ms},
+		}}}
+		req.Sorts = []hubspot.Sort{{PropertyName: modified, Direction: hubspot.Ascending}}
+	}
+	page, err := r.objects.Search(ctx, r.cfg.resource.Name, req)
+	if err != nil {
+		return nil, false, fmt.Errorf("read changes: %w", err)
+	}
+	items, err := r.objectItems(page.Results)
+	if err != nil {
+		return nil, false, fmt.Errorf("read changes: %w", err)
+	}
+	full := len(items) == r.cfg.pageSize
+	slices.SortFunc(items, func(a, b item) int { return compareKeys(a.key, b.key) })
+
+	if r.sameTS {
+		r.sameTS = full
+		recs, err := r.emitChanges(items)
+		return recs, true, err
+	}
+	if len(items) == 0 {
+		r.caughtUp = true
+		return nil, false, nil
+	}
+	if !full {
+		recs, err := r.emitChanges(items)
+		r.caughtUp = true
+		return recs, false, err
+	}
+	// A full page may end inside a time group: emit the groups before the
+	// last one, then read the last one by id.
+	last := items[len(items)-1].key.ts
+	whole := slices.IndexFunc(items, func(it item) bool { return it.key.ts.Equal(last) })
+	recs, err := r.emitChanges(items[:whole])
+	r.cursor = keyset{ts: last}
+	r.sameTS = true
+	return recs, true, err
+}
+
+// stepBack starts the next poll a look-back window behind the newest change
+// emitted, so that changes that reached the search index late are read; the
+// changes seen already are not emitted again.
+func (r *reader) stepBack() {
+	r.caughtUp = false
+	init := *r.pos.InitialTimestamp
+	from := init
+	if r.pos.Frontier != nil && r.pos.Frontier.Add(-r.cfg.lookback).After(init) {
+		from = r.pos.Frontier.Add(-r.cfg.lookback)
+	}
+	switch {
+	case !from.After(init):
+		r.cursor, r.sameTS = keyset{ts: init, id: math.MaxUint64}, false
+	case from.Before(r.cursor.ts):
+		r.cursor, r.sameTS = keyset{ts: from}, true
+	default:
+		r.sameTS = true // read the rest of the cursor's millisecond again
+	}
+	// Changes before the window cannot be read again, so what seen knows
+	// of them is no longer needed.
+	for id, ts := range r.seen {
+		if ts.Before(from) {
+			delete(r.seen, id)
+		}
+	}
+	if floor := (keyset{ts: from}); r.seenFloor.less(floor) {
+		r.seenFloor = floor
+	}
+}
+
+func compareKeys(a, b keyset) int {
+	switch {
+	case a.less(b):
+		return -1
+	case b.less(a):
+		return 1
+	default:
+		return 0
+	}
+}
+
+// emitChanges turns changes, in keyset order, into records, leaving out the
+// versions this run emitted already.
+func (r *reader) emitChanges(items []item) ([]opencdc.Record, error) {
+	recs := make([]opencdc.Record, 0, len(items))
+	for _, it := range items {
+		r.cursor = it.key
+		prev, known := r.seen[it.key.id]
+		if known && !it.key.ts.After(prev) {
+			continue // emitted already, or an older version from a lagging index
+		}
+		op := opencdc.OperationUpdate
+		if !known && it.createdAt.After(*r.pos.InitialTimestamp) && r.seenFloor.less(keyset{ts: it.createdAt, id: it.key.id}) {
+			op = opencdc.OperationCreate
+		}
+		r.seen[it.key.id] = it.key.ts
+		if r.pos.Frontier == nil || it.key.ts.After(*r.pos.Frontier) {
+			r.pos.Frontier = timePtr(it.key.ts)
+		}
+		r.pos.Timestamp = timePtr(it.key.ts)
+		r.pos.ItemID = it.id
+		rec, err := newRecord(op, r.pos, r.cfg.resource.Name, it)
+		if err != nil {
+			return nil, err
+		}
+		recs = append(recs, rec)
+	}
+	return recs, nil
+}
+
+// ---- owners ----
+
+// ownerScan collects the owners changed since the cursor; owners have no
+// search, so each poll lists them all.
+type ownerScan struct {
+	after   string
+	changed []item
+}
+
+func (r *reader) ownersStep(ctx context.Context) ([]opencdc.Record, bool, error) {
+	if r.ownersScan == nil {
+		r.ownersScan = &ownerScan{}
+	}
+	scan := r.ownersScan
+	items, next, err := r.ownersPage(ctx, scan.after)
+	if err != nil {
+		return nil, false, fmt.Errorf("read owner changes: %w", err)
+	}
+	for _, it := range items {
+		if r.cursor.less(it.key) {
+			scan.changed = append(scan.changed, it)
+		}
+	}
+	if scan.after = next; next != "" {
+		return nil, true, nil
+	}
+	r.ownersScan = nil
+	slices.SortFunc(scan.changed, func(a, b item) int { return compareKeys(a.key, b.key) })
+	recs, err := r.emitChanges(scan.changed)
+	return recs, false, err
+}
+
+// ---- deletes ----
+
+// deleteScan reads the whole archived list (HubSpot cannot filter it by
+// archive time) and emits the objects archived after the last scan's bound
+// and up to its own, in (archivedAt, id) order.
+type deleteScan struct {
+	bound   time.Time
+	after   string
+	found   []item
+	emitted *keyset // resuming: what the interrupted scan emitted
+}
+
+func (r *reader) deletesStep(ctx context.Context) ([]opencdc.Record, error) {
+	if r.deleteScan == nil {
+		bound := r.now().UTC().Add(-deletesClockSkew).Truncate(time.Millisecond)
+		if !bound.After(r.pos.Deletes.Until) {
+			r.nextDeletes = r.now().Add(r.cfg.deletesEvery)
+			return nil, nil
+		}
+		r.deleteScan = &deleteScan{bound: bound}
+	}
+	scan := r.deleteScan
+	items, next, err := r.objectsPage(ctx, scan.after, true)
+	if err != nil {
+		return nil, fmt.Errorf("read deletes: %w", err)
+	}
+	until := r.pos.Deletes.Until
+	for _, it := range items {
+		if it.archivedAt == nil {
+			continue
+		}
+		at := it.archivedAt.UTC()
+		k := keyset{ts: at, id: it.key.id}
+		if !at.After(until) || at.After(scan.bound) || (scan.emitted != nil && !scan.emitted.less(k)) {
+			continue
+		}
+		scan.found = append(scan.found, it)
+	}
+	if scan.after = next; next != "" {
+		return nil, nil
+	}
+
+	slices.SortFunc(scan.found, func(a, b item) int {
+		return compareKeys(keyset{ts: *a.archivedAt, id: a.key.id}, keyset{ts: *b.archivedAt, id: b.key.id})
+	})
+	recs := make([]opencdc.Record, 0, len(scan.found))
+	for i, it := range scan.found {
+		d := &DeletesPosition{Until: until, Bound: timePtr(scan.bound), ArchivedAt: timePtr(it.archivedAt.UTC()), ItemID: it.id}
+		if i == len(scan.found)-1 {
+			d = &DeletesPosition{Until: scan.bound} // the scan is done with its last record
+		}
+		r.pos.Deletes = d
+		rec, err := newRecord(opencdc.OperationDelete, r.pos, r.cfg.resource.Name, it)
+		if err != nil {
+			return nil, err
+		}
+		recs = append(recs, rec)
+	}
+	r.pos.Deletes = &DeletesPosition{Until: scan.bound}
+	r.deleteScan = nil
+	r.nextDeletes = r.now().Add(r.cfg.deletesEvery)
+	return recs, nil
+}
