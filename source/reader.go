@@ -23,7 +23,10 @@ type readerConfig struct {
 	properties []string
 	pageSize   int
 	lookback   time.Duration
-	deletes    bool
+	// snapshot says whether a snapshot covers the objects as they were at
+	// the initial timestamp.
+	snapshot bool
+	deletes  bool
 	// deletesEvery is how often the archived objects are scanned.
 	deletesEvery time.Duration
 }
@@ -80,15 +83,23 @@ func (r *reader) step(ctx context.Context) ([]opencdc.Record, bool, error) {
 	return r.changesStep(ctx)
 }
 
-// startCDC moves the reader to CDC at the initial timestamp. Changes made
-// in the initial timestamp's millisecond are the snapshot's: it read the
-// objects after that millisecond was over.
+// startKey is where CDC starts. Changes made in the initial timestamp's
+// millisecond are the snapshot's, when there is one: it read the objects
+// after that millisecond was over. Without a snapshot, CDC reads them.
+func (r *reader) startKey() keyset {
+	if r.cfg.snapshot {
+		return keyset{ts: *r.pos.InitialTimestamp, id: math.MaxUint64}
+	}
+	return keyset{ts: *r.pos.InitialTimestamp}
+}
+
+// startCDC moves the reader to CDC at the initial timestamp.
 func (r *reader) startCDC() {
 	init := *r.pos.InitialTimestamp
 	r.pos.Mode = ModeCDC
-	r.cursor = keyset{ts: init, id: math.MaxUint64}
-	r.sameTS = false
-	r.seenFloor = keyset{ts: init, id: math.MaxUint64}
+	r.cursor = r.startKey()
+	r.sameTS = r.cursor.id != math.MaxUint64
+	r.seenFloor = r.cursor
 	if r.pos.Deletes == nil {
 		r.pos.Deletes = &DeletesPosition{Until: init}
 	}
@@ -303,7 +314,8 @@ func (r *reader) stepBack() {
 	}
 	switch {
 	case !from.After(init):
-		r.cursor, r.sameTS = keyset{ts: init, id: math.MaxUint64}, false
+		r.cursor = r.startKey()
+		r.sameTS = r.cursor.id != math.MaxUint64
 	case from.Before(r.cursor.ts):
 		r.cursor, r.sameTS = keyset{ts: from}, true
 	default:
@@ -343,7 +355,7 @@ func (r *reader) emitChanges(items []item) ([]opencdc.Record, error) {
 			continue // emitted already, or an older version from a lagging index
 		}
 		op := opencdc.OperationUpdate
-		if !known && it.createdAt.After(*r.pos.InitialTimestamp) && r.seenFloor.less(keyset{ts: it.createdAt, id: it.key.id}) {
+		if !known && r.seenFloor.less(keyset{ts: it.createdAt, id: it.key.id}) {
 			op = opencdc.OperationCreate
 		}
 		r.seen[it.key.id] = it.key.ts

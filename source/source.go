@@ -92,6 +92,7 @@ func (s *Source) Open(ctx context.Context, raw opencdc.Position) error {
 			properties:   res.Properties(s.config.ExtraProperties),
 			pageSize:     s.config.BufferSize,
 			lookback:     s.config.LookbackWindow,
+			snapshot:     s.config.Snapshot,
 			deletes:      s.config.Deletes && res.Ops.Has(hubspot.OpListArchived),
 			deletesEvery: s.config.DeletesPollingPeriod,
 		},
