@@ -7,6 +7,7 @@ require (
 	github.com/conduitio/conduit-connector-sdk v0.14.2
 	github.com/golang/mock v1.6.0
 	github.com/matryer/is v1.4.1
+	github.com/rs/zerolog v1.35.1
 )
 
 require (
@@ -158,7 +159,6 @@ require (
 	github.com/raeperd/recvcheck v0.2.0 // indirect
 	github.com/rivo/uniseg v0.4.7 // indirect
 	github.com/rogpeppe/go-internal v1.14.1 // indirect
-	github.com/rs/zerolog v1.35.1 // indirect
 	github.com/ryancurrah/gomodguard v1.3.5 // indirect
 	github.com/ryanrolds/sqlclosecheck v0.5.1 // indirect
 	github.com/sagikazarmark/locafero v0.6.0 // indirect

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
@@ -74,7 +75,11 @@ func (c *Config) HubSpotResource() (hubspot.Resource, error) {
 // NewClient builds the HubSpot client the configuration describes; opts come
 // after the configuration's own and may override them.
 func (c *Config) NewClient(opts ...hubspot.Option) (*hubspot.Client, error) {
-	base := []hubspot.Option{hubspot.WithBaseURL(c.BaseURL), hubspot.WithMaxRetries(c.MaxRetries)}
+	base := []hubspot.Option{
+		hubspot.WithBaseURL(c.BaseURL),
+		hubspot.WithMaxRetries(c.MaxRetries),
+		hubspot.WithLogger(slog.New(traceHandler{})),
+	}
 	client, err := hubspot.NewClient(c.AccessToken, append(base, opts...)...)
 	if err != nil {
 		return nil, fmt.Errorf("create HubSpot client: %w", err)
