@@ -10,6 +10,12 @@ import (
 	sdk "github.com/conduitio/conduit-connector-sdk"
 )
 
+// Names of the destination's own parameters.
+const (
+	KeyIDProperty         = "idProperty"
+	KeyReadOnlyProperties = "readOnlyProperties"
+)
+
 // What the destination does with a read-only property in a record.
 const (
 	ReadOnlyFail = "fail"

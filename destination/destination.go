@@ -1,11 +1,19 @@
 // Package destination is the HubSpot destination: OpenCDC records become
-// batched HubSpot writes.
+// batched HubSpot creates, updates, upserts and archives.
 package destination
 
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
 
+	"github.com/conduit-connectors/conduit-connector-hubspot/config"
+	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
+	"github.com/conduitio/conduit-commons/opencdc"
 	sdk "github.com/conduitio/conduit-connector-sdk"
 )
 
@@ -13,22 +21,445 @@ import (
 type Destination struct {
 	sdk.UnimplementedDestination
 
-	config Config
+	config     Config
+	clientOpts []hubspot.Option
+
+	resource   hubspot.Resource
+	objects    ObjectWriter
+	properties PropertyLister
+	schema     map[string]hubspot.Property
+	// schemaStale makes the next unknown property re-read the schema:
+	// someone may have added the property since Open.
+	schemaStale bool
+
+	// createdIDs maps the key of a record this run created an object for
+	// to the object's id, so that later records with that key reach it.
+	createdIDs map[string]string
+	// accepted holds the positions of records HubSpot accepted in a batch
+	// in which an earlier record failed: Write counted them as not written,
+	// so Conduit delivers them again, and they must not be written twice.
+	accepted map[string]bool
 }
 
-// New returns the destination wrapped in the SDK's default middleware.
+// Option changes how a Destination is built; tests use them.
+type Option func(*Destination)
+
+// WithClientOptions adds options to the HubSpot client the destination
+// builds, after the ones its configuration sets.
+func WithClientOptions(opts ...hubspot.Option) Option {
+	return func(d *Destination) { d.clientOpts = append(d.clientOpts, opts...) }
+}
+
+// NewDestination returns a destination without the SDK's middleware.
+func NewDestination(opts ...Option) *Destination {
+	d := &Destination{}
+	for _, opt := range opts {
+		opt(d)
+	}
+	return d
+}
+
+// New returns the destination wrapped in the SDK's default middleware, as
+// Conduit runs it.
 func New() sdk.Destination {
-	return sdk.DestinationWithMiddleware(&Destination{})
+	return sdk.DestinationWithMiddleware(NewDestination())
 }
 
 // Config returns the configuration the SDK parses into.
 func (d *Destination) Config() sdk.DestinationConfig { return &d.config }
 
-// errNotImplemented stands until the writer lands.
-var errNotImplemented = errors.New("hubspot destination: writing is not implemented yet")
+// Open reads the resource's properties, which also checks the token, and
+// checks idProperty against them.
+func (d *Destination) Open(ctx context.Context) error {
+	res, err := d.config.HubSpotResource()
+	if err != nil {
+		return err
+	}
+	client, err := d.config.NewClient(d.clientOpts...)
+	if err != nil {
+		return err
+	}
+	d.resource, d.objects, d.properties = res, client.Objects, client.Properties
+	d.createdIDs, d.accepted = map[string]string{}, map[string]bool{}
+	if err := d.readSchema(ctx); err != nil {
+		switch hubspot.StatusCode(err) {
+		case http.StatusUnauthorized:
+			return fmt.Errorf("HubSpot refused the access token (parameter %q): %w", config.KeyAccessToken, err)
+		case http.StatusForbidden:
+			return fmt.Errorf("the access token lacks the scope to write %s (parameter %q): %w", res.Name, config.KeyAccessToken, err)
+		}
+		return err
+	}
+	if id := d.config.IDProperty; id != "" {
+		p, ok := d.schema[id]
+		if !ok || !p.HasUniqueValue {
+			return fmt.Errorf("%q: %s has no property %q with unique values; upserts need one (such as email for contacts)", KeyIDProperty, res.Name, id)
+		}
+	}
+	return nil
+}
 
-// Open is not implemented yet.
-func (d *Destination) Open(context.Context) error { return errNotImplemented }
+func (d *Destination) readSchema(ctx context.Context) error {
+	props, err := d.properties.List(ctx, d.resource.Name)
+	if err != nil {
+		return fmt.Errorf("read the properties of %s: %w", d.resource.Name, err)
+	}
+	d.schema = make(map[string]hubspot.Property, len(props))
+	for _, p := range props {
+		d.schema[p.Name] = p
+	}
+	d.schemaStale = false
+	return nil
+}
 
-// Teardown has nothing to release yet.
+// Teardown has nothing to release; it works without Open too.
 func (d *Destination) Teardown(context.Context) error { return nil }
+
+// opKind is the HubSpot call a record becomes.
+type opKind int
+
+const (
+	opCreate opKind = iota
+	opUpsert
+	opUpdate
+	opDelete
+)
+
+func (k opKind) String() string {
+	return [...]string{"create", "upsert", "update", "archive"}[k]
+}
+
+// op is one record on its way to HubSpot.
+type op struct {
+	kind  opKind
+	index int    // in the records of Write
+	key   string // the HubSpot id, or the idProperty value for upserts and deletes with idProperty
+	// recKey is the record's own key, under which a create is remembered.
+	recKey string
+	props  hubspot.Properties
+}
+
+// Write sends the records in batches of one operation each, in order. It
+// returns how many records, from the first on, HubSpot accepted, and an
+// error naming the first record it did not.
+func (d *Destination) Write(ctx context.Context, recs []opencdc.Record) (int, error) {
+	written := 0
+	var pending []op
+	flush := func() error {
+		if len(pending) == 0 {
+			return nil
+		}
+		n, err := d.flush(ctx, recs, pending)
+		written += n
+		pending = pending[:0]
+		return err
+	}
+	for i, r := range recs {
+		if d.accepted[string(r.Position)] {
+			if err := flush(); err != nil {
+				return written, err
+			}
+			delete(d.accepted, string(r.Position))
+			written++
+			continue
+		}
+		o, err := d.toOp(ctx, i, r)
+		if err != nil {
+			if ferr := flush(); ferr != nil {
+				return written, ferr
+			}
+			return written, recordError(i, r, err)
+		}
+		if len(pending) > 0 && (pending[0].kind != o.kind || len(pending) == hubspot.MaxBatchInputs || touches(pending, o)) {
+			if err := flush(); err != nil {
+				return written, err
+			}
+		}
+		if id, ok := d.createdIDs[o.recKey]; ok && (o.kind == opUpdate || (o.kind == opDelete && d.config.IDProperty == "")) {
+			o.key = id // an object this run created under that key
+		}
+		pending = append(pending, o)
+	}
+	return written, flush()
+}
+
+// touches reports whether o writes an object the pending batch writes too:
+// then the batch goes first, so that changes to one object keep their order.
+func touches(pending []op, o op) bool {
+	for _, p := range pending {
+		if (o.key != "" && p.key == o.key) || (o.recKey != "" && p.recKey == o.recKey) {
+			return true
+		}
+	}
+	return false
+}
+
+func recordError(i int, r opencdc.Record, err error) error {
+	key := "none"
+	if r.Key != nil {
+		key = string(r.Key.Bytes())
+	}
+	return fmt.Errorf("record %d (position %s, key %s): %w", i, r.Position, key, err)
+}
+
+// toOp reads what a record asks of HubSpot.
+func (d *Destination) toOp(ctx context.Context, i int, r opencdc.Record) (op, error) {
+	recKey, err := recordKey(r.Key)
+	if err != nil {
+		return op{}, err
+	}
+	o := op{index: i, recKey: recKey, key: recKey}
+	idProp := d.config.IDProperty
+	switch r.Operation {
+	case opencdc.OperationCreate, opencdc.OperationSnapshot, opencdc.OperationUpdate:
+		data, err := recordData(r.Payload.After)
+		if err != nil {
+			return op{}, err
+		}
+		if o.props, err = d.convert(ctx, propertiesOf(data)); err != nil {
+			return op{}, err
+		}
+		switch {
+		case idProp != "":
+			o.kind = opUpsert
+			if v, ok := o.props.Get(idProp); ok && v != "" {
+				o.key = v
+			}
+			if o.key == "" {
+				return op{}, fmt.Errorf("no value for %q in the payload or the key: an upsert needs one", idProp)
+			}
+		case r.Operation == opencdc.OperationUpdate:
+			o.kind = opUpdate
+		default:
+			o.kind = opCreate
+			o.key = "" // HubSpot gives the id
+		}
+	case opencdc.OperationDelete:
+		o.kind = opDelete
+		if idProp != "" {
+			data, err := recordData(r.Payload.Before)
+			if err != nil {
+				return op{}, err
+			}
+			if v, ok := propertiesOf(data)[idProp].(string); ok && v != "" {
+				o.key = v
+			}
+		}
+	default:
+		return op{}, fmt.Errorf("operation %q is not one the destination writes", r.Operation)
+	}
+	if o.kind != opCreate && o.key == "" {
+		return op{}, fmt.Errorf("a record of operation %s needs the object's id in its key", r.Operation)
+	}
+	return o, nil
+}
+
+// convert turns payload properties into HubSpot values, checking them
+// against the resource's properties.
+func (d *Destination) convert(ctx context.Context, in map[string]any) (hubspot.Properties, error) {
+	unknown := d.unknown(in)
+	if len(unknown) > 0 && d.schemaStale {
+		if err := d.readSchema(ctx); err != nil {
+			return nil, err
+		}
+		unknown = d.unknown(in)
+	}
+	if len(unknown) > 0 {
+		d.schemaStale = true // read it again before the next verdict
+		return nil, fmt.Errorf("%s has no properties %s", d.resource.Name, strings.Join(unknown, ", "))
+	}
+	out := make(hubspot.Properties, len(in))
+	var readOnly []string
+	for name, v := range in {
+		p := d.schema[name]
+		if p.ReadOnly() {
+			readOnly = append(readOnly, name)
+			continue
+		}
+		s, err := valueString(p, v)
+		if err != nil {
+			return nil, fmt.Errorf("property %q: %w", name, err)
+		}
+		out[name] = s
+	}
+	if len(readOnly) > 0 {
+		slices.Sort(readOnly)
+		if d.config.ReadOnlyProperties == ReadOnlyFail {
+			return nil, fmt.Errorf("sets read-only properties %s, which HubSpot computes itself (readOnlyProperties: skip leaves them out)", strings.Join(readOnly, ", "))
+		}
+		sdk.Logger(ctx).Debug().Strs("properties", readOnly).Msg("left out read-only properties")
+	}
+	return out, nil
+}
+
+func (d *Destination) unknown(in map[string]any) []string {
+	var out []string
+	for name := range in {
+		if _, ok := d.schema[name]; !ok {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// ---- batches ----
+
+// flush sends one batch and returns how many of its records, from the
+// first on, HubSpot accepted. Records HubSpot accepted after the first
+// failure are remembered, so that their second delivery writes nothing.
+func (d *Destination) flush(ctx context.Context, recs []opencdc.Record, batch []op) (int, error) {
+	var (
+		ok      []bool
+		failure map[int]error // per op index in batch
+		err     error
+	)
+	switch batch[0].kind {
+	case opCreate, opUpsert:
+		ok, failure, err = d.writeTraced(ctx, batch)
+	case opUpdate:
+		ok, failure, err = d.update(ctx, batch)
+	case opDelete:
+		ok, err = d.archive(ctx, batch)
+	}
+	if err != nil {
+		return 0, recordError(batch[0].index, recs[batch[0].index], fmt.Errorf("%s: %w", batch[0].kind, err))
+	}
+	first := slices.Index(ok, false)
+	if first < 0 {
+		return len(batch), nil
+	}
+	for j := first + 1; j < len(batch); j++ {
+		if ok[j] {
+			d.accepted[string(recs[batch[j].index].Position)] = true
+		}
+	}
+	cause := failure[first]
+	if cause == nil {
+		cause = errors.New("HubSpot did not confirm it")
+	}
+	o := batch[first]
+	return first, recordError(o.index, recs[o.index], fmt.Errorf("HubSpot rejected the %s: %w", o.kind, cause))
+}
+
+// writeTraced sends creates or upserts, each input with a trace id that
+// HubSpot echoes in its result, since results do not keep the input order.
+func (d *Destination) writeTraced(ctx context.Context, batch []op) ([]bool, map[int]error, error) {
+	inputs := make([]hubspot.BatchInput, len(batch))
+	for j, o := range batch {
+		inputs[j] = hubspot.BatchInput{Properties: o.props, ObjectWriteTraceID: traceID(j)}
+		if o.kind == opUpsert {
+			inputs[j].IDProperty, inputs[j].ID = d.config.IDProperty, o.key
+		}
+	}
+	var (
+		res *hubspot.BatchResult
+		err error
+	)
+	if batch[0].kind == opUpsert {
+		res, err = d.objects.BatchUpsert(ctx, d.resource.Name, inputs)
+	} else {
+		res, err = d.objects.BatchCreate(ctx, d.resource.Name, inputs)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	ok := make([]bool, len(batch))
+	for _, obj := range res.Results {
+		if j, found := traceIndex(obj.ObjectWriteTraceID, len(batch)); found {
+			ok[j] = true
+			if o := batch[j]; o.recKey != "" && batch[0].kind == opCreate {
+				d.createdIDs[o.recKey] = obj.ID
+			}
+		}
+	}
+	return ok, d.failures(res, func(e hubspot.ErrorDetail) []int {
+		var idx []int
+		for _, t := range e.Context["objectWriteTraceId"] {
+			if j, found := traceIndex(t, len(batch)); found {
+				idx = append(idx, j)
+			}
+		}
+		return idx
+	}), nil
+}
+
+func traceID(j int) string { return strconv.Itoa(j) }
+
+func traceIndex(t string, n int) (int, bool) {
+	j, err := strconv.Atoi(t)
+	if err != nil || j < 0 || j >= n || traceID(j) != t {
+		return 0, false
+	}
+	return j, true
+}
+
+func (d *Destination) update(ctx context.Context, batch []op) ([]bool, map[int]error, error) {
+	inputs := make([]hubspot.BatchInput, len(batch))
+	byID := map[string][]int{}
+	for j, o := range batch {
+		inputs[j] = hubspot.BatchInput{ID: o.key, Properties: o.props}
+		byID[o.key] = append(byID[o.key], j)
+	}
+	res, err := d.objects.BatchUpdate(ctx, d.resource.Name, inputs)
+	if err != nil {
+		return nil, nil, err
+	}
+	ok := make([]bool, len(batch))
+	for _, obj := range res.Results {
+		for _, j := range byID[obj.ID] {
+			ok[j] = true
+		}
+	}
+	return ok, d.failures(res, func(e hubspot.ErrorDetail) []int {
+		var idx []int
+		for _, id := range e.IDs() {
+			idx = append(idx, byID[id]...)
+		}
+		return idx
+	}), nil
+}
+
+// failures maps each per-input error to the inputs it names, and notes a
+// property HubSpot does not know, so the schema is read again.
+func (d *Destination) failures(res *hubspot.BatchResult, inputs func(hubspot.ErrorDetail) []int) map[int]error {
+	out := map[int]error{}
+	for _, e := range res.Errors {
+		for _, sub := range e.Errors {
+			if sub.Code == "PROPERTY_DOESNT_EXIST" {
+				d.schemaStale = true
+			}
+		}
+		for _, j := range inputs(e) {
+			out[j] = e
+		}
+	}
+	return out
+}
+
+// archive archives the batch's objects; with idProperty their ids are read
+// first. An object that is gone already counts as archived.
+func (d *Destination) archive(ctx context.Context, batch []op) ([]bool, error) {
+	ids := make([]string, 0, len(batch))
+	for _, o := range batch {
+		ids = append(ids, o.key)
+	}
+	if idProp := d.config.IDProperty; idProp != "" {
+		res, err := d.objects.BatchRead(ctx, d.resource.Name, hubspot.BatchReadRequest{IDs: ids, IDProperty: idProp, Properties: []string{idProp}})
+		if err != nil {
+			return nil, fmt.Errorf("find the ids of the objects to archive: %w", err)
+		}
+		ids = ids[:0]
+		for _, obj := range res.Results {
+			ids = append(ids, obj.ID)
+		}
+	}
+	if err := d.objects.BatchArchive(ctx, d.resource.Name, ids); err != nil {
+		return nil, err
+	}
+	ok := make([]bool, len(batch))
+	for j := range ok {
+		ok[j] = true
+	}
+	return ok, nil
+}
