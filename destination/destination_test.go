@@ -396,3 +396,50 @@ func TestHubSpotToHubSpot(t *testing.T) {
 	is.NoErr(err)
 	move(same)
 }
+
+// TestCallsPerThousandRecords guards batching: 1,000 records of each
+// operation cost at most 10.2 HubSpot calls (the floor is 10), deletes keyed
+// on idProperty twice that.
+func TestCallsPerThousandRecords(t *testing.T) {
+	for _, op := range []opencdc.Operation{opencdc.OperationCreate, opencdc.OperationSnapshot, opencdc.OperationUpdate, opencdc.OperationDelete} {
+		for _, settings := range []map[string]string{nil, {"idProperty": "email"}} {
+			t.Run(fmt.Sprint(op, settings), func(t *testing.T) {
+				is := is.New(t)
+				srv := newSim(t)
+				ids, err := srv.Seed("contacts", 1000, func(i int) map[string]string {
+					return map[string]string{"email": fmt.Sprintf("w%d@example.com", i)}
+				})
+				is.NoErr(err)
+				d := openDestination(t, srv, settings)
+				recs := creates(1000, 0)
+				for i := range recs {
+					recs[i].Operation = op
+					recs[i].Key = id(ids[i])
+					if settings != nil {
+						recs[i].Key = opencdc.RawData(fmt.Sprintf("w%d@example.com", i))
+					}
+					if op == opencdc.OperationDelete {
+						recs[i].Payload.Before, recs[i].Payload.After = recs[i].Payload.After, nil
+					}
+				}
+				if op != opencdc.OperationUpdate && op != opencdc.OperationDelete && settings == nil {
+					recs = creates(1000, 5000) // plain creates: new emails
+					for i := range recs {
+						recs[i].Operation = op
+					}
+				}
+				srv.ResetCalls()
+				for lo := 0; lo < len(recs); lo += 100 { // as Conduit hands them over with sdk.batch.size: 100
+					n, err := d.Write(context.Background(), recs[lo:lo+100])
+					is.NoErr(err)
+					is.Equal(n, 100)
+				}
+				limit := 10.2
+				if settings != nil && op == opencdc.OperationDelete {
+					limit *= 2 // each batch archive first reads the ids by email
+				}
+				is.True(float64(srv.TotalCalls()) <= limit)
+			})
+		}
+	}
+}

@@ -116,6 +116,7 @@ func (e *endpoint) serve(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set(k, v)
 	}
 	if limited != nil {
+		s.refused++
 		limited.CorrelationID = s.correlationID()
 		writeJSON(w, http.StatusTooManyRequests, limited)
 		return

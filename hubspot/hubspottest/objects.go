@@ -47,6 +47,9 @@ func (s *Server) list(r *http.Request) (int, any, *apiError) {
 		return 0, nil, e
 	}
 	asked := queryList(r, "properties")
+	if n := s.generated[ts.t.name]; n > 0 && !archived {
+		return http.StatusOK, s.generatedPage(r, ts.t, n, after, limit, asked), nil
+	}
 	recs, next := ts.page(after, limit, archived)
 	out := pageJSON[objectJSON]{Results: make([]objectJSON, 0, len(recs))}
 	for _, rec := range recs {
@@ -413,4 +416,24 @@ func (s *Server) properties(r *http.Request) (int, any, *apiError) {
 		})
 	}
 	return http.StatusOK, out, nil
+}
+
+// generatedPage serves a list page of made-up objects.
+func (s *Server) generatedPage(r *http.Request, t *objectType, n int, after int64, limit int, asked []string) pageJSON[objectJSON] {
+	created := s.startedAt.Add(-time.Hour)
+	out := pageJSON[objectJSON]{Results: make([]objectJSON, 0, limit)}
+	id := max(after, 1)
+	for ; id <= int64(n) && len(out.Results) < limit; id++ {
+		props := SampleProperties(t.name, int(id))
+		props[t.created] = formatTime(created)
+		props[t.modified] = formatTime(created)
+		props["hs_object_id"] = idString(id)
+		out.Results = append(out.Results, render(t, props, id, created, created, nil, asked))
+	}
+	if id <= int64(n) {
+		q := r.URL.Query()
+		q.Set("after", idString(id))
+		out.Paging = &pagingJSON{Next: nextJSON{After: idString(id), Link: s.URL + r.URL.Path + "?" + q.Encode()}}
+	}
+	return out
 }

@@ -46,6 +46,11 @@ type Server struct {
 	rng      *rand.Rand
 	limits   limits
 	requests rateState
+	// refused counts the 429s the server answered.
+	refused int
+	// generated are object types whose list is made up on the fly.
+	generated map[string]int
+	startedAt time.Time
 }
 
 // Clock is the simulator's time source.
@@ -100,14 +105,15 @@ type limits struct {
 type Option func(*config)
 
 type config struct {
-	addr    string
-	token   string
-	clock   Clock
-	lag     time.Duration
-	limits  limits
-	seed    uint64
-	seeded  bool
-	customs []customType
+	addr      string
+	token     string
+	clock     Clock
+	lag       time.Duration
+	limits    limits
+	seed      uint64
+	seeded    bool
+	customs   []customType
+	generated map[string]int
 }
 
 type customType struct {
@@ -163,6 +169,19 @@ func WithCustomObjectType(typeID string, props ...PropertyDef) Option {
 	return func(c *config) { c.customs = append(c.customs, customType{typeID, props}) }
 }
 
+// WithGeneratedObjects makes the list of objectType serve n made-up objects
+// (ids 1 to n, created an hour before the server started) that are never
+// stored, so that a snapshot of millions of objects costs the simulator no
+// memory. Only the list endpoint serves them.
+func WithGeneratedObjects(objectType string, n int) Option {
+	return func(c *config) {
+		if c.generated == nil {
+			c.generated = map[string]int{}
+		}
+		c.generated[objectType] = n
+	}
+}
+
 // NewServer starts a simulator. Close stops it.
 func NewServer(opts ...Option) (*Server, error) {
 	cfg := config{
@@ -194,18 +213,20 @@ func NewServer(opts ...Option) (*Server, error) {
 		return nil, fmt.Errorf("hubspottest: listen: %w", err)
 	}
 	s := &Server{
-		URL:      "http://" + ln.Addr().String(),
-		Token:    cfg.token,
-		listener: ln,
-		done:     make(chan struct{}),
-		clock:    cfg.clock,
-		lag:      cfg.lag,
-		types:    map[string]*typeStore{},
-		owners:   &ownerStore{byID: map[int64]*owner{}, nextID: 100},
-		calls:    map[string]int{},
-		rng:      rand.New(rand.NewPCG(cfg.seed, cfg.seed^0x9e3779b97f4a7c15)),
-		limits:   cfg.limits,
+		URL:       "http://" + ln.Addr().String(),
+		Token:     cfg.token,
+		listener:  ln,
+		done:      make(chan struct{}),
+		clock:     cfg.clock,
+		lag:       cfg.lag,
+		types:     map[string]*typeStore{},
+		owners:    &ownerStore{byID: map[int64]*owner{}, nextID: 100},
+		calls:     map[string]int{},
+		rng:       rand.New(rand.NewPCG(cfg.seed, cfg.seed^0x9e3779b97f4a7c15)),
+		limits:    cfg.limits,
+		generated: cfg.generated,
 	}
+	s.startedAt = s.now()
 	for name, t := range standardTypes() {
 		s.types[name] = newTypeStore(t)
 	}
@@ -339,11 +360,20 @@ func (s *Server) TotalCalls() int {
 	return n
 }
 
-// ResetCalls sets every call count to zero.
+// ResetCalls sets every call count, and the count of 429s, to zero.
 func (s *Server) ResetCalls() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	clear(s.calls)
+	s.refused = 0
+}
+
+// RateLimited returns how many requests the server refused with a 429 for
+// its rate limits (injected faults not counted).
+func (s *Server) RateLimited() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.refused
 }
 
 func (s *Server) logChange(typ string, r *record, kind string, at time.Time) {

@@ -812,3 +812,36 @@ func TestOnlyLoopback(t *testing.T) {
 	_, err := hubspottest.NewServer(hubspottest.WithAddr("0.0.0.0:0"))
 	is.True(err != nil)
 }
+
+func TestGeneratedObjects(t *testing.T) {
+	is := is.New(t)
+	srv := newServer(t, hubspottest.WithGeneratedObjects("contacts", 250))
+	var ids []string
+	after := ""
+	for {
+		r := call(t, srv, "GET", "/crm/v3/objects/contacts?limit=100&after="+after, "")
+		is.Equal(r.status, 200)
+		for _, o := range results(t, r) {
+			ids = append(ids, o["id"].(string))
+			is.Equal(props(o)["email"], "person"+o["id"].(string)+"@example.com")
+		}
+		if after = nextAfter(t, r); after == "" {
+			break
+		}
+	}
+	is.Equal(len(ids), 250)
+	is.Equal(ids[249], "250")
+	is.Equal(len(srv.Objects("contacts")), 0) // nothing stored
+}
+
+func TestRateLimitedCount(t *testing.T) {
+	is := is.New(t)
+	clock := hubspottest.NewManualClock(start)
+	srv := newServer(t, hubspottest.WithClock(clock), hubspottest.WithRateLimit(2, 10*time.Second))
+	for range 5 {
+		call(t, srv, "GET", "/crm/v3/objects/contacts", "")
+	}
+	is.Equal(srv.RateLimited(), 3)
+	srv.ResetCalls()
+	is.Equal(srv.RateLimited(), 0)
+}

@@ -1,0 +1,437 @@
+// Command hubspot-bench measures the connector against the simulator with
+// HubSpot's rate limits on, and prints one Markdown table: HubSpot calls
+// per record, records per second against the ceiling the rate limit sets,
+// CDC lag, 429s, heap during a large snapshot and CPU per record.
+//
+//	go run ./cmd/hubspot-bench        (make bench)
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	connector "github.com/conduit-connectors/conduit-connector-hubspot"
+	"github.com/conduit-connectors/conduit-connector-hubspot/destination"
+	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
+	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
+	"github.com/conduit-connectors/conduit-connector-hubspot/source"
+	"github.com/conduitio/conduit-commons/config"
+	"github.com/conduitio/conduit-commons/opencdc"
+	sdk "github.com/conduitio/conduit-connector-sdk"
+)
+
+// ceiling is what HubSpot's 190 requests per 10 s allow at 100 objects a
+// request.
+const ceiling = 1900.0
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "hubspot-bench:", err)
+		os.Exit(1)
+	}
+}
+
+type sizes struct {
+	rate, heapSmall, heapLarge, cpu, lagChanges int
+}
+
+func run(ctx context.Context, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("hubspot-bench", flag.ContinueOnError)
+	quick := fs.Bool("quick", false, "smaller runs, for a smoke test")
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("flags: %w", err)
+	}
+	sz := sizes{rate: 20000, heapSmall: 100_000, heapLarge: 1_000_000, cpu: 50000, lagChanges: 30}
+	if *quick {
+		sz = sizes{rate: 500, heapSmall: 1000, heapLarge: 5000, cpu: 1000, lagChanges: 3}
+	}
+	t := &table{}
+	steps := []func(context.Context, *table, sizes) error{
+		destCalls, destRate, snapshotRate, cdcLag, snapshotHeap, cpuPerRecord,
+	}
+	for _, step := range steps {
+		if err := step(ctx, t, sz); err != nil {
+			return err
+		}
+	}
+	t.print(out)
+	return nil
+}
+
+// table collects the figures.
+type table struct{ rows [][4]string }
+
+func (t *table) add(figure, value, goal, verdict string) {
+	t.rows = append(t.rows, [4]string{figure, value, goal, verdict})
+	fmt.Fprintf(os.Stderr, "%s: %s\n", figure, value)
+}
+
+func (t *table) print(w io.Writer) {
+	fmt.Fprintln(w, "| figure | measured | goal | met |")
+	fmt.Fprintln(w, "| --- | --- | --- | --- |")
+	for _, r := range t.rows {
+		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", r[0], r[1], r[2], r[3])
+	}
+}
+
+func verdict(ok bool) string {
+	if ok {
+		return "yes"
+	}
+	return "no"
+}
+
+// ---- set-up ----
+
+func newSim(opts ...hubspottest.Option) (*hubspottest.Server, error) {
+	srv, err := hubspottest.NewServer(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("start simulator: %w", err)
+	}
+	return srv, nil
+}
+
+func openDestination(ctx context.Context, srv *hubspottest.Server, settings config.Config, opts ...destination.Option) (*destination.Destination, error) {
+	cfg := config.Config{"accessToken": srv.Token, "baseURL": srv.URL, "resource": "contacts"}
+	for k, v := range settings {
+		cfg[k] = v
+	}
+	d := destination.NewDestination(opts...)
+	if err := sdk.Util.ParseConfig(ctx, cfg, d.Config(), connector.Connector.NewSpecification().DestinationParams); err != nil {
+		return nil, fmt.Errorf("configure destination: %w", err)
+	}
+	if err := d.Open(ctx); err != nil {
+		return nil, fmt.Errorf("open destination: %w", err)
+	}
+	return d, nil
+}
+
+func openSource(ctx context.Context, srv *hubspottest.Server, settings config.Config, opts ...source.Option) (*source.Source, error) {
+	cfg := config.Config{"accessToken": srv.Token, "baseURL": srv.URL, "resource": "contacts"}
+	for k, v := range settings {
+		cfg[k] = v
+	}
+	s := source.NewSource(opts...)
+	if err := sdk.Util.ParseConfig(ctx, cfg, s.Config(), connector.Connector.NewSpecification().SourceParams); err != nil {
+		return nil, fmt.Errorf("configure source: %w", err)
+	}
+	if err := s.Open(ctx, nil); err != nil {
+		return nil, fmt.Errorf("open source: %w", err)
+	}
+	return s, nil
+}
+
+func createRecords(n, from int) []opencdc.Record {
+	recs := make([]opencdc.Record, n)
+	for i := range recs {
+		k := from + i
+		recs[i] = opencdc.Record{
+			Position:  opencdc.Position("c" + strconv.Itoa(k)),
+			Operation: opencdc.OperationCreate,
+			Payload: opencdc.Change{After: opencdc.StructuredData{
+				"email": fmt.Sprintf("bench%d@example.com", k), "firstname": "F" + strconv.Itoa(k), "lastname": "L",
+			}},
+		}
+	}
+	return recs
+}
+
+// writeAll writes in batches of 100, as Conduit does with sdk.batch.size:
+// 100.
+func writeAll(ctx context.Context, d *destination.Destination, recs []opencdc.Record) error {
+	for lo := 0; lo < len(recs); lo += 100 {
+		batch := recs[lo:min(lo+100, len(recs))]
+		n, err := d.Write(ctx, batch)
+		if err != nil {
+			return fmt.Errorf("write: %w", err)
+		}
+		if n != len(batch) {
+			return fmt.Errorf("write: %d of %d records written", n, len(batch))
+		}
+	}
+	return nil
+}
+
+// readN reads n records, or fails after limit.
+func readN(ctx context.Context, s *source.Source, n int, limit time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	for got := 0; got < n; {
+		recs, err := s.ReadN(ctx, 1000)
+		if err != nil {
+			return fmt.Errorf("read %d of %d records: %w", got, n, err)
+		}
+		got += len(recs)
+	}
+	return nil
+}
+
+// ---- figures ----
+
+// destCalls: HubSpot calls per 1,000 records of each operation.
+func destCalls(ctx context.Context, t *table, _ sizes) error {
+	const n = 1000
+	for _, op := range []string{"create", "update", "delete", "upsert"} {
+		srv, err := newSim(hubspottest.WithoutRateLimits())
+		if err != nil {
+			return err
+		}
+		settings := config.Config{}
+		if op == "upsert" {
+			settings["idProperty"] = "email"
+		}
+		d, err := openDestination(ctx, srv, settings)
+		if err != nil {
+			srv.Close()
+			return err
+		}
+		recs := createRecords(n, 0)
+		if op == "update" || op == "delete" {
+			ids, err := srv.Seed("contacts", n, nil)
+			if err != nil {
+				srv.Close()
+				return fmt.Errorf("seed: %w", err)
+			}
+			for i := range recs {
+				recs[i].Key = opencdc.StructuredData{"id": ids[i]}
+				recs[i].Operation = opencdc.OperationUpdate
+				if op == "delete" {
+					recs[i].Operation = opencdc.OperationDelete
+				}
+			}
+		}
+		srv.ResetCalls()
+		err = writeAll(ctx, d, recs)
+		calls := srv.TotalCalls()
+		srv.Close()
+		if err != nil {
+			return err
+		}
+		t.add("dest calls / 1,000 "+op+"s", strconv.Itoa(calls), "≤ 10.2", verdict(calls <= 10))
+	}
+	return nil
+}
+
+// destRate: creates per second with HubSpot's limits on.
+func destRate(ctx context.Context, t *table, sz sizes) error {
+	srv, err := newSim()
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	d, err := openDestination(ctx, srv, nil)
+	if err != nil {
+		return err
+	}
+	recs := createRecords(sz.rate, 0)
+	srv.ResetCalls()
+	start := time.Now()
+	if err := writeAll(ctx, d, recs); err != nil {
+		return err
+	}
+	rate := float64(sz.rate) / time.Since(start).Seconds()
+	t.add(fmt.Sprintf("dest records/s at 190 req/10 s (%d creates)", sz.rate),
+		fmt.Sprintf("%.0f (%.0f %% of 1,900)", rate, 100*rate/ceiling), "≥ 90 % of 1,900", verdict(rate >= 0.9*ceiling))
+	t.add("429s in the dest run", strconv.Itoa(srv.RateLimited()), "0", verdict(srv.RateLimited() == 0))
+	return nil
+}
+
+// snapshotRate: snapshot records per second with HubSpot's limits on.
+func snapshotRate(ctx context.Context, t *table, sz sizes) error {
+	srv, err := newSim()
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	if _, err := srv.Seed("contacts", sz.rate, nil); err != nil {
+		return fmt.Errorf("seed: %w", err)
+	}
+	time.Sleep(2 * time.Millisecond) // the snapshot holds what was created before it started
+	s, err := openSource(ctx, srv, nil)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = s.Teardown(ctx) }()
+	srv.ResetCalls()
+	start := time.Now()
+	if err := readN(ctx, s, sz.rate, 5*time.Minute); err != nil {
+		return err
+	}
+	rate := float64(sz.rate) / time.Since(start).Seconds()
+	t.add(fmt.Sprintf("snapshot records/s at 190 req/10 s (%d contacts)", sz.rate),
+		fmt.Sprintf("%.0f (%.0f %% of 1,900)", rate, 100*rate/ceiling), "≥ 90 % of 1,900", verdict(rate >= 0.9*ceiling))
+	t.add("429s in the snapshot run", strconv.Itoa(srv.RateLimited()), "0", verdict(srv.RateLimited() == 0))
+	return nil
+}
+
+// cdcLag: from a change in the simulator to its record leaving ReadN.
+func cdcLag(ctx context.Context, t *table, sz sizes) error {
+	for _, polling := range []time.Duration{5 * time.Second, time.Second} {
+		p50, p99, refused, err := measureLag(ctx, polling, sz.lagChanges)
+		if err != nil {
+			return err
+		}
+		t.add(fmt.Sprintf("CDC lag, pollingPeriod %s (p50 / p99)", polling),
+			fmt.Sprintf("%s / %s", p50.Round(10*time.Millisecond), p99.Round(10*time.Millisecond)), "about pollingPeriod / 2 / pollingPeriod", "-")
+		t.add(fmt.Sprintf("429s in the CDC run, pollingPeriod %s", polling), strconv.Itoa(refused), "0", verdict(refused == 0))
+	}
+	return nil
+}
+
+func measureLag(ctx context.Context, polling time.Duration, changes int) (time.Duration, time.Duration, int, error) {
+	srv, err := newSim()
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	defer srv.Close()
+	ids, err := srv.Seed("contacts", changes, nil)
+	if err != nil {
+		return 0, 0, 0, fmt.Errorf("seed: %w", err)
+	}
+	s, err := openSource(ctx, srv, config.Config{"snapshot": "false", "pollingPeriod": polling.String()})
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	defer func() { _ = s.Teardown(ctx) }()
+
+	var mu sync.Mutex
+	changedAt := map[string]time.Time{}
+	go func() {
+		rng := rand.New(rand.NewPCG(1, 2))
+		for i, id := range ids {
+			time.Sleep(time.Duration(rng.IntN(int(polling/time.Millisecond)/2+1)) * time.Millisecond)
+			mu.Lock()
+			changedAt["chg-"+strconv.Itoa(i)] = time.Now()
+			mu.Unlock()
+			_ = srv.Update("contacts", id, map[string]string{"firstname": "chg-" + strconv.Itoa(i)})
+		}
+	}()
+
+	readCtx, cancel := context.WithTimeout(ctx, time.Duration(changes)*polling+time.Minute)
+	defer cancel()
+	var lags []time.Duration
+	for len(lags) < changes {
+		recs, err := s.ReadN(readCtx, 100)
+		if err != nil {
+			return 0, 0, 0, fmt.Errorf("read: %w", err)
+		}
+		now := time.Now()
+		for _, r := range recs {
+			after, _ := r.Payload.After.(opencdc.StructuredData)
+			name, _ := after["firstname"].(string)
+			mu.Lock()
+			at, ok := changedAt[name]
+			mu.Unlock()
+			if ok && strings.HasPrefix(name, "chg-") {
+				lags = append(lags, now.Sub(at))
+			}
+		}
+	}
+	slices.Sort(lags)
+	return lags[len(lags)/2], lags[(len(lags)*99)/100], srv.RateLimited(), nil
+}
+
+// snapshotHeap: live heap while a snapshot of made-up objects is read.
+func snapshotHeap(ctx context.Context, t *table, sz sizes) error {
+	srv, err := newSim(hubspottest.WithoutRateLimits(), hubspottest.WithGeneratedObjects("contacts", sz.heapLarge))
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	s, err := openSource(ctx, srv, nil, source.WithClientOptions(hubspot.WithoutRateLimit()))
+	if err != nil {
+		return err
+	}
+	defer func() { _ = s.Teardown(ctx) }()
+	heapAt := map[int]uint64{}
+	for got := 0; got < sz.heapLarge; {
+		recs, err := s.ReadN(ctx, 1000)
+		if err != nil {
+			return fmt.Errorf("read: %w", err)
+		}
+		before := got
+		got += len(recs)
+		for _, mark := range []int{sz.heapSmall, sz.heapLarge} {
+			if before < mark && got >= mark {
+				heapAt[mark] = liveHeap()
+			}
+		}
+	}
+	small, large := heapAt[sz.heapSmall], heapAt[sz.heapLarge]
+	growth := 100 * (float64(large) - float64(small)) / float64(small)
+	t.add(fmt.Sprintf("live heap at %d / %d snapshot objects", sz.heapSmall, sz.heapLarge),
+		fmt.Sprintf("%.1f MiB / %.1f MiB (%+.1f %%)", mib(small), mib(large), growth), "within 10 %", verdict(growth <= 10))
+	return nil
+}
+
+func liveHeap() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+func mib(b uint64) float64 { return float64(b) / (1 << 20) }
+
+// cpuPerRecord: time and allocations per record with the rate limits off.
+// The simulator runs in the same process, so its share is included.
+func cpuPerRecord(ctx context.Context, t *table, sz sizes) error {
+	srv, err := newSim(hubspottest.WithoutRateLimits(), hubspottest.WithGeneratedObjects("contacts", sz.cpu))
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	s, err := openSource(ctx, srv, nil, source.WithClientOptions(hubspot.WithoutRateLimit()))
+	if err != nil {
+		return err
+	}
+	defer func() { _ = s.Teardown(ctx) }()
+	ns, allocs, err := perRecord(sz.cpu, func() error { return readN(ctx, s, sz.cpu, 5*time.Minute) })
+	if err != nil {
+		return err
+	}
+	t.add("source CPU per record, snapshot, limits off (simulator included)", fmt.Sprintf("%.0f ns, %.0f allocs", ns, allocs), "-", "-")
+
+	dsrv, err := newSim(hubspottest.WithoutRateLimits())
+	if err != nil {
+		return err
+	}
+	defer dsrv.Close()
+	d, err := openDestination(ctx, dsrv, nil, destination.WithClientOptions(hubspot.WithoutRateLimit()))
+	if err != nil {
+		return err
+	}
+	recs := createRecords(sz.cpu/5, 0)
+	ns, allocs, err = perRecord(len(recs), func() error { return writeAll(ctx, d, recs) })
+	if err != nil {
+		return err
+	}
+	t.add("dest CPU per record, creates, limits off (simulator included)", fmt.Sprintf("%.0f ns, %.0f allocs", ns, allocs), "-", "-")
+	return nil
+}
+
+func perRecord(n int, f func() error) (float64, float64, error) {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	if err := f(); err != nil {
+		return 0, 0, err
+	}
+	elapsed := time.Since(start)
+	runtime.ReadMemStats(&after)
+	if n == 0 {
+		return 0, 0, errors.New("no records")
+	}
+	return float64(elapsed.Nanoseconds()) / float64(n), float64(after.Mallocs-before.Mallocs) / float64(n), nil
+}
