@@ -9,6 +9,18 @@ build:
 .PHONY: test
 test:
 	go test $(GOTEST_FLAGS) -race -count=1 ./...
+	$(MAKE) fuzz
+
+# fuzz runs each fuzz target for FUZZTIME (go test runs one target at a time).
+FUZZTIME ?= 3s
+FUZZ_TARGETS := FuzzConfig:. FuzzParsePosition:./source FuzzPayload:./destination \
+	FuzzErrorBody:./hubspot FuzzSearchPage:./hubspot
+.PHONY: fuzz
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "fuzz $${t%%:*} for $(FUZZTIME)"; \
+		go test -run='^$$' -fuzz="^$${t%%:*}\$$" -fuzztime=$(FUZZTIME) $${t#*:}; \
+	done
 
 # bench measures calls per record, records per second under HubSpot's rate
 # limit, CDC lag, heap and CPU against the simulator, and prints a table.

@@ -123,6 +123,9 @@ func number(s string) (*string, error) {
 	if !strings.ContainsAny(s, "eE") {
 		return &s, nil
 	}
+	if _, err := strconv.ParseFloat(s, 64); err != nil {
+		return nil, fmt.Errorf("%s is out of the range of numbers HubSpot stores", s)
+	}
 	f, ok := new(big.Float).SetString(s)
 	if !ok {
 		return nil, fmt.Errorf("%q is not a number", s)
