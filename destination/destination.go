@@ -24,6 +24,7 @@ type Destination struct {
 	config     Config
 	clientOpts []hubspot.Option
 
+	client     *hubspot.Client
 	resource   hubspot.Resource
 	objects    ObjectWriter
 	properties PropertyLister
@@ -79,6 +80,7 @@ func (d *Destination) Open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	d.client = client
 	d.resource, d.objects, d.properties = res, client.Objects, client.Properties
 	d.createdIDs, d.accepted = map[string]string{}, map[string]bool{}
 	if err := d.readSchema(ctx); err != nil {
@@ -112,8 +114,13 @@ func (d *Destination) readSchema(ctx context.Context) error {
 	return nil
 }
 
-// Teardown has nothing to release; it works without Open too.
-func (d *Destination) Teardown(context.Context) error { return nil }
+// Teardown releases the HTTP connections; it works without Open too.
+func (d *Destination) Teardown(context.Context) error {
+	if d.client != nil {
+		d.client.Close()
+	}
+	return nil
+}
 
 // opKind is the HubSpot call a record becomes.
 type opKind int

@@ -172,7 +172,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	general, search := DefaultRateLimit(), DefaultSearchRateLimit()
 	c := &Client{
 		token:           token,
-		httpClient:      &http.Client{Timeout: defaultTimeout},
+		httpClient:      newHTTPClient(),
 		clock:           realClock{},
 		logger:          slog.New(slog.DiscardHandler),
 		maxRetries:      defaultMaxRetries,
@@ -197,6 +197,19 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	c.Properties = &PropertiesService{client: c}
 	c.Owners = &OwnersService{client: c}
 	return c, nil
+}
+
+// newHTTPClient has its own connection pool, so that Close releases the
+// client's connections without touching anyone else's.
+func newHTTPClient() *http.Client {
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	return &http.Client{Transport: transport, Timeout: defaultTimeout}
+}
+
+// Close releases the client's idle connections (and their goroutines).
+// Requests still in flight finish on their own.
+func (c *Client) Close() {
+	c.httpClient.CloseIdleConnections()
 }
 
 // ParseBaseURL checks a base URL: https anywhere, plain http only on a

@@ -26,6 +26,11 @@ type Source struct {
 	clientOpts []hubspot.Option
 	now        func() time.Time
 
+	client *hubspot.Client
+	// lifetime ends with Teardown, which also ends a Read in progress.
+	lifetime context.Context
+	stop     context.CancelFunc
+
 	reader   *reader
 	buf      []opencdc.Record
 	nextPoll time.Time // when caught up: when to ask HubSpot again
@@ -110,7 +115,8 @@ func (s *Source) Open(ctx context.Context, raw opencdc.Position) error {
 	if err := s.start(r, pos); err != nil {
 		return fmt.Errorf("open: %w", err)
 	}
-	s.reader = r
+	s.reader, s.client = r, client
+	s.lifetime, s.stop = context.WithCancel(context.Background())
 	sdk.Logger(ctx).Info().
 		Str("resource", res.Name).
 		Str("mode", string(r.pos.Mode)).
@@ -184,6 +190,9 @@ func (s *Source) ReadN(ctx context.Context, n int) ([]opencdc.Record, error) {
 	if s.reader == nil {
 		return nil, errors.New("hubspot source: Read before Open")
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(s.lifetime, cancel)()
 	for len(s.buf) == 0 {
 		if err := s.waitForPoll(ctx); err != nil {
 			return nil, err
@@ -252,10 +261,14 @@ func (s *Source) Ack(ctx context.Context, pos opencdc.Position) error {
 	return nil
 }
 
-// Teardown releases nothing the garbage collector does not; it works
-// without Open too.
+// Teardown ends a Read in progress and releases the HTTP connections; it
+// works without Open too.
 func (s *Source) Teardown(context.Context) error {
-	s.reader = nil
-	s.buf = nil
+	if s.stop != nil {
+		s.stop()
+	}
+	if s.client != nil {
+		s.client.Close()
+	}
 	return nil
 }

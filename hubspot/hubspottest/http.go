@@ -61,6 +61,13 @@ func (e *endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch fault.Kind {
 	case FaultDelay:
+		// Read the body first: only then does the server notice a client
+		// that gives up and closes the connection.
+		body, err := io.ReadAll(io.LimitReader(r.Body, 32<<20))
+		if err != nil {
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		select {
 		case <-time.After(fault.Delay):
 		case <-r.Context().Done():
