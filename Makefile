@@ -22,6 +22,14 @@ fuzz:
 		go test -run='^$$' -fuzz="^$${t%%:*}\$$" -fuzztime=$(FUZZTIME) $${t#*:}; \
 	done
 
+# chaos runs the chaos tests long: CHAOS_RUNS restarts or rounds (set
+# CHAOS_SEED to replay one); it prints the lost, repeat and duplicate counts.
+CHAOS_RUNS ?= 1000
+.PHONY: chaos
+chaos:
+	CHAOS_RUNS=$(CHAOS_RUNS) go test -count=1 -timeout 60m -run 'Chaos' -v ./source ./destination \
+		| grep -E '^(---|ok|FAIL|panic)|seed|lost|repeats|duplicates'
+
 # bench measures calls per record, records per second under HubSpot's rate
 # limit, CDC lag, heap and CPU against the simulator, and prints a table.
 .PHONY: bench

@@ -226,35 +226,44 @@ func (rp *replica) check(t *testing.T, srv *hubspottest.Server, objectType strin
 
 // checkState is check; with creates false, an object created after start
 // may be announced by an update (see TestRestartAtRandomAckedPositions).
-func (rp *replica) checkState(t *testing.T, srv *hubspottest.Server, objectType string, start time.Time, props []string, creates bool) {
+// It returns how many objects the records lost (it fails the test if any).
+func (rp *replica) checkState(t *testing.T, srv *hubspottest.Server, objectType string, start time.Time, props []string, creates bool) int {
 	t.Helper()
+	lost := 0
 	for _, o := range srv.Objects(objectType) {
 		switch {
 		case o.Archived && o.ArchivedAt.After(start):
 			if !rp.deleted[o.ID] {
+				lost++
 				t.Errorf("%s %s was archived at %s, but no delete record came", objectType, o.ID, o.ArchivedAt)
 			}
 		case o.Archived:
 		default:
 			got, ok := rp.objects[o.ID]
 			if !ok {
+				lost++
 				t.Errorf("%s %s is missing", objectType, o.ID)
 				continue
 			}
 			for _, p := range props {
 				want, set := o.Properties[p]
 				if v := got[p]; (set && v != want) || (!set && v != nil) {
+					lost++
 					t.Errorf("%s %s: %s is %v, want %q (set: %v)", objectType, o.ID, p, v, want, set)
+					break
 				}
 			}
 		}
 		if creates && o.CreatedAt.After(start) && !o.Archived && rp.creates[o.ID] == 0 {
+			lost++
 			t.Errorf("%s %s was created after the start, but no create record came", objectType, o.ID)
 		}
 	}
+	t.Logf("lost: %d", lost)
 	if t.Failed() {
 		t.FailNow()
 	}
+	return lost
 }
 
 func propsOf(t *testing.T, objectType string) []string {

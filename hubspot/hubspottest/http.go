@@ -334,6 +334,13 @@ func (s *Server) InjectFault(f Fault) {
 	s.faults = append(s.faults, &f)
 }
 
+// ClearFaults drops the faults that have not happened yet.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = nil
+}
+
 // PendingFaults returns how many injected failures have not happened yet.
 func (s *Server) PendingFaults() int {
 	s.mu.Lock()
