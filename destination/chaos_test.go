@@ -175,4 +175,3 @@ func TestDestinationChaosWithoutIDProperty(t *testing.T) {
 	}
 	t.Logf("%d creates, %d pipeline restarts, %d duplicates (creates applied whose answer was lost)", len(recs), restarts, dups)
 }
-
