@@ -161,4 +161,3 @@ func (d *acceptanceDriver) contacts() map[string]hubspottest.Object {
 	}
 	return out
 }
-
