@@ -7,9 +7,18 @@ build:
 	go build -ldflags "-X '$(MODULE).version=$(VERSION)'" -o conduit-connector-hubspot ./cmd/connector
 
 .PHONY: test
-test:
+test: bin/conduit
 	go test $(GOTEST_FLAGS) -race -count=1 ./...
 	$(MAKE) fuzz
+
+# bin/conduit is a real Conduit v0.14.0 for the end-to-end tests and the
+# demo, built from the Go module proxy (tools/conduit pins it); it is built
+# once and kept (bin/ is git-ignored).
+bin/conduit: tools/conduit/go.mod tools/conduit/go.sum
+	cd tools/conduit && go build -o ../../bin/conduit github.com/conduitio/conduit/cmd/conduit
+
+.PHONY: conduit
+conduit: bin/conduit
 
 # fuzz runs each fuzz target for FUZZTIME (go test runs one target at a time).
 FUZZTIME ?= 3s
