@@ -20,6 +20,13 @@ bin/conduit: tools/conduit/go.mod tools/conduit/go.sum
 .PHONY: conduit
 conduit: bin/conduit
 
+# demo runs the HubSpot-to-file pipeline in a real Conduit against the
+# simulator (or the account of HUBSPOT_ACCESS_TOKEN) and shows the records.
+.PHONY: demo
+demo: build bin/conduit
+	go build -o bin/hubspot-demo ./cmd/hubspot-demo
+	bin/hubspot-demo
+
 # fuzz runs each fuzz target for FUZZTIME (go test runs one target at a time).
 FUZZTIME ?= 3s
 FUZZ_TARGETS := FuzzConfig:. FuzzParsePosition:./source FuzzPayload:./destination \
@@ -49,10 +56,11 @@ bench:
 generate:
 	go generate ./...
 
-# generate-check fails when connector.yaml or the mocks are stale.
+# generate-check fails when connector.yaml, the README's tables or the mocks
+# are stale.
 .PHONY: generate-check
 generate-check: generate
-	git diff --exit-code -- connector.yaml mock/
+	git diff --exit-code -- connector.yaml README.md mock/
 
 .PHONY: lint
 lint:

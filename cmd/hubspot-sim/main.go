@@ -10,7 +10,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"os"
 	"os/signal"
 	"slices"
@@ -90,7 +89,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		defer func() { <-done }()
 		go func() {
 			defer close(done)
-			mutateLoop(ctx, srv, types, perSecond)
+			srv.Mutate(ctx, types, perSecond, func(err error) { fmt.Fprintln(os.Stderr, "hubspot-sim: mutate:", err) })
 		}()
 	}
 	<-ctx.Done()
@@ -129,52 +128,4 @@ func parseRate(s string) (float64, error) {
 		return 0, errors.New("-mutate: want a rate such as 50/s")
 	}
 	return rate, nil
-}
-
-// mutateLoop makes perSecond changes a second: about half updates, a third
-// creates and the rest deletes, spread over the seeded types.
-func mutateLoop(ctx context.Context, srv *hubspottest.Server, types []string, perSecond float64) {
-	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
-	ticker := time.NewTicker(time.Duration(float64(time.Second) / perSecond))
-	defer ticker.Stop()
-	n := 0
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-ticker.C:
-		}
-		n++
-		typ := types[rng.IntN(len(types))]
-		live := liveIDs(srv, typ)
-		roll := rng.IntN(100)
-		var err error
-		switch {
-		case roll < 35 || len(live) == 0:
-			_, err = srv.Create(typ, hubspottest.SampleProperties(typ, 1_000_000+n))
-		case roll < 85:
-			props := hubspottest.SampleProperties(typ, 2_000_000+n)
-			for k := range props {
-				if k == "email" {
-					delete(props, k) // keep emails unique
-				}
-			}
-			err = srv.Update(typ, live[rng.IntN(len(live))], props)
-		default:
-			err = srv.Archive(typ, live[rng.IntN(len(live))])
-		}
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "hubspot-sim: mutate:", err)
-		}
-	}
-}
-
-func liveIDs(srv *hubspottest.Server, typ string) []string {
-	var ids []string
-	for _, o := range srv.Objects(typ) {
-		if !o.Archived {
-			ids = append(ids, o.ID)
-		}
-	}
-	return ids
 }
