@@ -4,35 +4,14 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/chaos"
 	"github.com/conduitio/conduit-commons/opencdc"
 )
-
-func chaosSettings(t *testing.T, short int) (int, uint64) {
-	t.Helper()
-	runs := short
-	if s := os.Getenv("CHAOS_RUNS"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			t.Fatalf("CHAOS_RUNS=%q: %v", s, err)
-		}
-		runs = n
-	}
-	seed := uint64(time.Now().UnixNano())
-	if s := os.Getenv("CHAOS_SEED"); s != "" {
-		n, err := strconv.ParseUint(s, 10, 64)
-		if err != nil {
-			t.Fatalf("CHAOS_SEED=%q: %v", s, err)
-		}
-		seed = n
-	}
-	return runs, seed
-}
 
 // writeFault is a fault on a write: statuses, resets, truncated and slow
 // answers, and writes HubSpot applied whose answer was lost.
@@ -86,8 +65,7 @@ func deliver(t *testing.T, rng *rand.Rand, srv *hubspottest.Server, settings map
 // TestDestinationChaos with idProperty: whatever fails, HubSpot ends with
 // exactly the objects the records describe, none twice.
 func TestDestinationChaos(t *testing.T) {
-	runs, seed := chaosSettings(t, 10)
-	t.Logf("seed %d (CHAOS_SEED), %d rounds (CHAOS_RUNS)", seed, runs)
+	runs, seed := chaos.Settings(t, 10)
 	rng := rand.New(rand.NewPCG(seed, 5))
 	srv := newSim(t)
 
@@ -152,8 +130,7 @@ func TestDestinationChaos(t *testing.T) {
 // idempotency key costs: a create applied by HubSpot whose answer was lost
 // is created again when the pipeline delivers it again.
 func TestDestinationChaosWithoutIDProperty(t *testing.T) {
-	runs, seed := chaosSettings(t, 10)
-	t.Logf("seed %d (CHAOS_SEED), %d rounds (CHAOS_RUNS)", seed, runs)
+	runs, seed := chaos.Settings(t, 10)
 	rng := rand.New(rand.NewPCG(seed, 6))
 	srv := newSim(t)
 	recs := make([]opencdc.Record, runs*60)

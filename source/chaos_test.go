@@ -4,37 +4,14 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/chaos"
 	"github.com/conduitio/conduit-commons/opencdc"
 )
-
-// chaosSettings reads CHAOS_RUNS (restarts; make chaos sets 1000) and
-// CHAOS_SEED.
-func chaosSettings(t *testing.T, short int) (int, uint64) {
-	t.Helper()
-	runs := short
-	if s := os.Getenv("CHAOS_RUNS"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			t.Fatalf("CHAOS_RUNS=%q: %v", s, err)
-		}
-		runs = n
-	}
-	seed := uint64(time.Now().UnixNano())
-	if s := os.Getenv("CHAOS_SEED"); s != "" {
-		n, err := strconv.ParseUint(s, 10, 64)
-		if err != nil {
-			t.Fatalf("CHAOS_SEED=%q: %v", s, err)
-		}
-		seed = n
-	}
-	return runs, seed
-}
 
 // randomFault is one of the faults HubSpot (or the network to it) shows.
 func randomFault(rng *rand.Rand) hubspottest.Fault {
@@ -63,8 +40,7 @@ func randomFault(rng *rand.Rand) hubspottest.Fault {
 // points. At the end the records account for every object's final state
 // and every delete.
 func TestSourceChaos(t *testing.T) {
-	runs, seed := chaosSettings(t, 25)
-	t.Logf("seed %d, %d restarts (CHAOS_SEED, CHAOS_RUNS)", seed, runs)
+	runs, seed := chaos.Settings(t, 25)
 	rng := rand.New(rand.NewPCG(seed, 11))
 	e := newEnv(t, hubspottest.WithIndexLag(3*time.Second))
 	ids, err := e.srv.Seed("contacts", 300, nil)
@@ -163,6 +139,6 @@ func TestSourceChaos(t *testing.T) {
 	}
 	rp := newReplica()
 	rp.apply(t, acked)
-	t.Logf("seed %d: %d records acked, %d repeats, %d objects", seed, len(acked), rp.repeats, len(e.srv.Objects("contacts")))
+	t.Logf("%d records acked, %d repeats, %d objects", len(acked), rp.repeats, len(e.srv.Objects("contacts")))
 	rp.checkState(t, e.srv, "contacts", start, propsOf(t, "contacts"), false)
 }

@@ -12,6 +12,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"runtime"
@@ -102,13 +103,16 @@ func newSim(opts ...hubspottest.Option) (*hubspottest.Server, error) {
 	return srv, nil
 }
 
-func openDestination(ctx context.Context, srv *hubspottest.Server, settings config.Config, opts ...destination.Option) (*destination.Destination, error) {
+// settings are the connection settings for the simulator, plus extra.
+func settings(srv *hubspottest.Server, extra config.Config) config.Config {
 	cfg := config.Config{"accessToken": srv.Token, "baseURL": srv.URL, "resource": "contacts"}
-	for k, v := range settings {
-		cfg[k] = v
-	}
+	maps.Copy(cfg, extra)
+	return cfg
+}
+
+func openDestination(ctx context.Context, srv *hubspottest.Server, extra config.Config, opts ...destination.Option) (*destination.Destination, error) {
 	d := destination.NewDestination(opts...)
-	if err := sdk.Util.ParseConfig(ctx, cfg, d.Config(), connector.Connector.NewSpecification().DestinationParams); err != nil {
+	if err := sdk.Util.ParseConfig(ctx, settings(srv, extra), d.Config(), connector.Connector.NewSpecification().DestinationParams); err != nil {
 		return nil, fmt.Errorf("configure destination: %w", err)
 	}
 	if err := d.Open(ctx); err != nil {
@@ -117,13 +121,9 @@ func openDestination(ctx context.Context, srv *hubspottest.Server, settings conf
 	return d, nil
 }
 
-func openSource(ctx context.Context, srv *hubspottest.Server, settings config.Config, opts ...source.Option) (*source.Source, error) {
-	cfg := config.Config{"accessToken": srv.Token, "baseURL": srv.URL, "resource": "contacts"}
-	for k, v := range settings {
-		cfg[k] = v
-	}
+func openSource(ctx context.Context, srv *hubspottest.Server, extra config.Config, opts ...source.Option) (*source.Source, error) {
 	s := source.NewSource(opts...)
-	if err := sdk.Util.ParseConfig(ctx, cfg, s.Config(), connector.Connector.NewSpecification().SourceParams); err != nil {
+	if err := sdk.Util.ParseConfig(ctx, settings(srv, extra), s.Config(), connector.Connector.NewSpecification().SourceParams); err != nil {
 		return nil, fmt.Errorf("configure source: %w", err)
 	}
 	if err := s.Open(ctx, nil); err != nil {
@@ -187,11 +187,11 @@ func destCalls(ctx context.Context, t *table, _ sizes) error {
 		if err != nil {
 			return err
 		}
-		settings := config.Config{}
+		extra := config.Config{}
 		if op == "upsert" {
-			settings["idProperty"] = "email"
+			extra["idProperty"] = "email"
 		}
-		d, err := openDestination(ctx, srv, settings)
+		d, err := openDestination(ctx, srv, extra)
 		if err != nil {
 			srv.Close()
 			return err
