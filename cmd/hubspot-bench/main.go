@@ -235,15 +235,21 @@ func destRate(ctx context.Context, t *table, sz sizes) error {
 		return err
 	}
 	recs := createRecords(sz.rate, 0)
+	return t.rate(srv, fmt.Sprintf("dest records/s at 190 req/10 s (%d creates)", sz.rate), "dest", sz.rate,
+		func() error { return writeAll(ctx, d, recs) })
+}
+
+// rate times n records moved by move against the simulator's limits, and
+// adds the records per second and the 429s to the table.
+func (t *table) rate(srv *hubspottest.Server, figure, run string, n int, move func() error) error {
 	srv.ResetCalls()
 	start := time.Now()
-	if err := writeAll(ctx, d, recs); err != nil {
+	if err := move(); err != nil {
 		return err
 	}
-	rate := float64(sz.rate) / time.Since(start).Seconds()
-	t.add(fmt.Sprintf("dest records/s at 190 req/10 s (%d creates)", sz.rate),
-		fmt.Sprintf("%.0f (%.0f %% of 1,900)", rate, 100*rate/ceiling), "≥ 90 % of 1,900", verdict(rate >= 0.9*ceiling))
-	t.add("429s in the dest run", strconv.Itoa(srv.RateLimited()), "0", verdict(srv.RateLimited() == 0))
+	rate := float64(n) / time.Since(start).Seconds()
+	t.add(figure, fmt.Sprintf("%.0f (%.0f %% of 1,900)", rate, 100*rate/ceiling), "≥ 90 % of 1,900", verdict(rate >= 0.9*ceiling))
+	t.add("429s in the "+run+" run", strconv.Itoa(srv.RateLimited()), "0", verdict(srv.RateLimited() == 0))
 	return nil
 }
 
@@ -263,16 +269,8 @@ func snapshotRate(ctx context.Context, t *table, sz sizes) error {
 		return err
 	}
 	defer func() { _ = s.Teardown(ctx) }()
-	srv.ResetCalls()
-	start := time.Now()
-	if err := readN(ctx, s, sz.rate, 5*time.Minute); err != nil {
-		return err
-	}
-	rate := float64(sz.rate) / time.Since(start).Seconds()
-	t.add(fmt.Sprintf("snapshot records/s at 190 req/10 s (%d contacts)", sz.rate),
-		fmt.Sprintf("%.0f (%.0f %% of 1,900)", rate, 100*rate/ceiling), "≥ 90 % of 1,900", verdict(rate >= 0.9*ceiling))
-	t.add("429s in the snapshot run", strconv.Itoa(srv.RateLimited()), "0", verdict(srv.RateLimited() == 0))
-	return nil
+	return t.rate(srv, fmt.Sprintf("snapshot records/s at 190 req/10 s (%d contacts)", sz.rate), "snapshot", sz.rate,
+		func() error { return readN(ctx, s, sz.rate, 5*time.Minute) })
 }
 
 // cdcLag: from a change in the simulator to its record leaving ReadN.

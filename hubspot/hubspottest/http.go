@@ -249,6 +249,23 @@ func queryLimit(r *http.Request, def, maxLimit int) (int, *apiError) {
 	return n, nil
 }
 
+// pageParams reads the limit, after and archived parameters of a list.
+func pageParams(r *http.Request, def, maxLimit int) (int, int64, bool, *apiError) {
+	limit, e := queryLimit(r, def, maxLimit)
+	if e != nil {
+		return 0, 0, false, e
+	}
+	after, e := queryAfter(r)
+	if e != nil {
+		return 0, 0, false, e
+	}
+	archived, e := queryArchived(r)
+	if e != nil {
+		return 0, 0, false, e
+	}
+	return limit, after, archived, nil
+}
+
 func queryAfter(r *http.Request) (int64, *apiError) {
 	v := r.URL.Query().Get("after")
 	if v == "" {

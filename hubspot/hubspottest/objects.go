@@ -34,15 +34,7 @@ func (s *Server) list(r *http.Request) (int, any, *apiError) {
 	if e != nil {
 		return 0, nil, e
 	}
-	limit, e := queryLimit(r, listDefaultLimit, listMaxLimit)
-	if e != nil {
-		return 0, nil, e
-	}
-	after, e := queryAfter(r)
-	if e != nil {
-		return 0, nil, e
-	}
-	archived, e := queryArchived(r)
+	limit, after, archived, e := pageParams(r, listDefaultLimit, listMaxLimit)
 	if e != nil {
 		return 0, nil, e
 	}
@@ -129,17 +121,26 @@ func writtenNames(t *objectType, props map[string]*string) []string {
 	return names
 }
 
-// create serves POST /crm/v3/objects/{type}.
-func (s *Server) create(r *http.Request) (int, any, *apiError) {
+// writeRequest reads the type and the properties of a create or update.
+func (s *Server) writeRequest(r *http.Request) (*typeStore, map[string]*string, *apiError) {
 	ts, e := s.typeOf(r)
 	if e != nil {
-		return 0, nil, e
+		return nil, nil, e
 	}
 	var body writeBody
 	if e := decodeBody(r, &body); e != nil {
-		return 0, nil, e
+		return nil, nil, e
 	}
 	props, e := body.Properties.strings()
+	if e != nil {
+		return nil, nil, e
+	}
+	return ts, props, nil
+}
+
+// create serves POST /crm/v3/objects/{type}.
+func (s *Server) create(r *http.Request) (int, any, *apiError) {
+	ts, props, e := s.writeRequest(r)
 	if e != nil {
 		return 0, nil, e
 	}
@@ -152,15 +153,7 @@ func (s *Server) create(r *http.Request) (int, any, *apiError) {
 
 // update serves PATCH /crm/v3/objects/{type}/{id}.
 func (s *Server) update(r *http.Request) (int, any, *apiError) {
-	ts, e := s.typeOf(r)
-	if e != nil {
-		return 0, nil, e
-	}
-	var body writeBody
-	if e := decodeBody(r, &body); e != nil {
-		return 0, nil, e
-	}
-	props, e := body.Properties.strings()
+	ts, props, e := s.writeRequest(r)
 	if e != nil {
 		return 0, nil, e
 	}

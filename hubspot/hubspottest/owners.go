@@ -101,15 +101,7 @@ func (s *Server) Owners() []Owner {
 
 // listOwners serves GET /crm/v3/owners.
 func (s *Server) listOwners(r *http.Request) (int, any, *apiError) {
-	limit, e := queryLimit(r, 100, ownersMaxLimit)
-	if e != nil {
-		return 0, nil, e
-	}
-	after, e := queryAfter(r)
-	if e != nil {
-		return 0, nil, e
-	}
-	archived, e := queryArchived(r)
+	limit, after, archived, e := pageParams(r, 100, ownersMaxLimit)
 	if e != nil {
 		return 0, nil, e
 	}
