@@ -80,7 +80,7 @@ func (d *Destination) Open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	d.client = client
+	d.client = client // Teardown closes it, also after a failed Open
 	d.resource, d.objects, d.properties = res, client.Objects, client.Properties
 	d.createdIDs, d.accepted = map[string]string{}, map[string]bool{}
 	if err := d.readSchema(ctx); err != nil {

@@ -110,9 +110,11 @@ func (s *Source) Open(ctx context.Context, raw opencdc.Position) error {
 		r.cfg.properties = nil
 	}
 	if err := s.checkAccess(ctx, r); err != nil {
+		client.Close()
 		return err
 	}
 	if err := s.start(r, pos); err != nil {
+		client.Close()
 		return fmt.Errorf("open: %w", err)
 	}
 	s.reader, s.client = r, client
