@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
+	"github.com/conduitio/conduit-commons/opencdc"
 )
 
 // connectorsDir holds the plugin, built once by TestMain.
@@ -178,18 +179,9 @@ func sourceEnv(srv *hubspottest.Server, out string) map[string]string {
 	}
 }
 
-// fileRecord is a line the file destination wrote.
-type fileRecord struct {
-	Position  []byte         `json:"position"`
-	Operation string         `json:"operation"`
-	Key       map[string]any `json:"key"`
-	Payload   struct {
-		Before map[string]any `json:"before"`
-		After  map[string]any `json:"after"`
-	} `json:"payload"`
-}
-
-func readRecords(t *testing.T, path string) []fileRecord {
+// readRecords parses the file destination's output: one OpenCDC JSON
+// record a line.
+func readRecords(t *testing.T, path string) []opencdc.Record {
 	t.Helper()
 	f, err := os.Open(path)
 	if os.IsNotExist(err) {
@@ -199,11 +191,11 @@ func readRecords(t *testing.T, path string) []fileRecord {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	var out []fileRecord
+	var out []opencdc.Record
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 1<<24)
 	for sc.Scan() {
-		var r fileRecord
+		var r opencdc.Record
 		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
 			break // a line still being written
 		}
@@ -215,18 +207,19 @@ func readRecords(t *testing.T, path string) []fileRecord {
 // matches replays the file's records and compares them with the
 // simulator's ground truth: every live contact with its final email and
 // names, and every contact archived after the start deleted.
-func matches(srv *hubspottest.Server, recs []fileRecord, start time.Time) (bool, string) {
-	state := map[string]map[string]any{}
+func matches(srv *hubspottest.Server, recs []opencdc.Record, start time.Time) (bool, string) {
+	state := map[string]opencdc.StructuredData{}
 	deleted := map[string]bool{}
 	for _, r := range recs {
-		id, _ := r.Key["id"].(string)
+		key, _ := r.Key.(opencdc.StructuredData)
+		id, _ := key["id"].(string)
 		switch r.Operation {
-		case "delete":
+		case opencdc.OperationDelete:
 			deleted[id] = true
 			delete(state, id)
 		default:
 			if !deleted[id] {
-				state[id] = r.Payload.After
+				state[id], _ = r.Payload.After.(opencdc.StructuredData)
 			}
 		}
 	}

@@ -340,18 +340,28 @@ func measureLag(ctx context.Context, polling time.Duration, changes int) (time.D
 	return lags[len(lags)/2], lags[(len(lags)*99)/100], srv.RateLimited(), nil
 }
 
-// snapshotHeap: live heap while a snapshot of made-up objects is read.
-func snapshotHeap(ctx context.Context, t *table, sz sizes) error {
-	srv, err := newSim(hubspottest.WithoutRateLimits(), hubspottest.WithGeneratedObjects("contacts", sz.heapLarge))
+// generatedSnapshot opens a source, with the rate limits off, on a
+// simulator that makes n contacts up as it lists them. closeAll stops both.
+func generatedSnapshot(ctx context.Context, n int) (*source.Source, func(), error) {
+	srv, err := newSim(hubspottest.WithoutRateLimits(), hubspottest.WithGeneratedObjects("contacts", n))
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	defer srv.Close()
 	s, err := openSource(ctx, srv, nil, source.WithClientOptions(hubspot.WithoutRateLimit()))
 	if err != nil {
+		srv.Close()
+		return nil, nil, err
+	}
+	return s, func() { _ = s.Teardown(ctx); srv.Close() }, nil
+}
+
+// snapshotHeap: live heap while a snapshot of made-up objects is read.
+func snapshotHeap(ctx context.Context, t *table, sz sizes) error {
+	s, closeAll, err := generatedSnapshot(ctx, sz.heapLarge)
+	if err != nil {
 		return err
 	}
-	defer func() { _ = s.Teardown(ctx) }()
+	defer closeAll()
 	heapAt := map[int]uint64{}
 	for got := 0; got < sz.heapLarge; {
 		recs, err := s.ReadN(ctx, 1000)
@@ -385,16 +395,11 @@ func mib(b uint64) float64 { return float64(b) / (1 << 20) }
 // cpuPerRecord: time and allocations per record with the rate limits off.
 // The simulator runs in the same process, so its share is included.
 func cpuPerRecord(ctx context.Context, t *table, sz sizes) error {
-	srv, err := newSim(hubspottest.WithoutRateLimits(), hubspottest.WithGeneratedObjects("contacts", sz.cpu))
+	s, closeAll, err := generatedSnapshot(ctx, sz.cpu)
 	if err != nil {
 		return err
 	}
-	defer srv.Close()
-	s, err := openSource(ctx, srv, nil, source.WithClientOptions(hubspot.WithoutRateLimit()))
-	if err != nil {
-		return err
-	}
-	defer func() { _ = s.Teardown(ctx) }()
+	defer closeAll()
 	ns, allocs, err := perRecord(sz.cpu, func() error { return readN(ctx, s, sz.cpu, 5*time.Minute) })
 	if err != nil {
 		return err

@@ -23,6 +23,7 @@ import (
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
+	"github.com/conduitio/conduit-commons/opencdc"
 )
 
 func main() {
@@ -121,7 +122,7 @@ func show(ctx context.Context, out io.Writer, path string, exited <-chan error) 
 	var (
 		f       *os.File
 		reader  *bufio.Reader
-		counts  = map[string]int{}
+		counts  = map[opencdc.Operation]int{}
 		total   int
 		shown   int
 		second  = time.Now()
@@ -154,23 +155,17 @@ func show(ctx context.Context, out io.Writer, path string, exited <-chan error) 
 			if err != nil {
 				return fmt.Errorf("read %s: %w", path, err)
 			}
-			var r struct {
-				Operation string         `json:"operation"`
-				Key       map[string]any `json:"key"`
-				Payload   struct {
-					Before map[string]any `json:"before"`
-					After  map[string]any `json:"after"`
-				} `json:"payload"`
-			}
+			var r opencdc.Record
 			if json.Unmarshal(pending, &r) == nil {
 				total++
 				counts[r.Operation]++
-				p := r.Payload.After
-				if p == nil {
-					p = r.Payload.Before
+				key, _ := r.Key.(opencdc.StructuredData)
+				p, _ := r.Payload.After.(opencdc.StructuredData)
+				if r.Operation == opencdc.OperationDelete {
+					p, _ = r.Payload.Before.(opencdc.StructuredData)
 				}
 				if shown < 3 {
-					fmt.Fprintf(out, "  %-8s contact %-6v %v %v %v\n", r.Operation, r.Key["id"], p["email"], p["firstname"], p["lastname"])
+					fmt.Fprintf(out, "  %-8s contact %-6v %v %v %v\n", r.Operation, key["id"], p["email"], p["firstname"], p["lastname"])
 					shown++
 				}
 			}
@@ -178,7 +173,8 @@ func show(ctx context.Context, out io.Writer, path string, exited <-chan error) 
 		}
 		if time.Since(second) >= time.Second {
 			fmt.Fprintf(out, "%d records: %d snapshot, %d create, %d update, %d delete\n",
-				total, counts["snapshot"], counts["create"], counts["update"], counts["delete"])
+				total, counts[opencdc.OperationSnapshot], counts[opencdc.OperationCreate],
+				counts[opencdc.OperationUpdate], counts[opencdc.OperationDelete])
 			second, shown = time.Now(), 0
 		}
 	}

@@ -535,11 +535,10 @@ func TestSearchRateLimit(t *testing.T) {
 	is := is.New(t)
 	clock := hubspottest.NewManualClock(start)
 	srv := newServer(t, hubspottest.WithClock(clock))
-	for i := range 5 {
+	for range 5 {
 		r := call(t, srv, "POST", "/crm/v3/objects/contacts/search", `{}`)
 		is.Equal(r.status, 200)
 		is.Equal(r.header.Get("X-HubSpot-RateLimit-Remaining"), "") // search sends none
-		_ = i
 	}
 	r := call(t, srv, "POST", "/crm/v3/objects/contacts/search", `{}`)
 	is.Equal(r.status, 429)
