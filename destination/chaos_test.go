@@ -152,3 +152,24 @@ func TestDestinationChaosWithoutIDProperty(t *testing.T) {
 	}
 	t.Logf("%d creates, %d pipeline restarts, %d duplicates (creates applied whose answer was lost)", len(recs), restarts, dups)
 }
+
+// TestDestinationChaosContactsWithoutIDProperty: contacts carry an email,
+// by which a create whose answer was lost is looked up before anything is
+// sent again: whatever fails, every contact exists once.
+func TestDestinationChaosContactsWithoutIDProperty(t *testing.T) {
+	runs, seed := chaos.Settings(t, 10)
+	rng := rand.New(rand.NewPCG(seed, 7))
+	srv := newSim(t)
+	recs := creates(runs*60, 0)
+	restarts := deliver(t, rng, srv, map[string]string{"maxRetries": "2"}, recs, runs)
+	emails := map[string]int{}
+	for _, o := range live(srv) {
+		emails[o.Properties["email"]]++
+	}
+	for i := range recs {
+		if n := emails["w"+strconv.Itoa(i)+"@example.com"]; n != 1 {
+			t.Fatalf("contact %d exists %d times (%d pipeline restarts)", i, n, restarts)
+		}
+	}
+	t.Logf("%d creates, %d pipeline restarts, 0 duplicates", len(recs), restarts)
+}

@@ -67,12 +67,13 @@ func propertiesOf(data map[string]any) map[string]any {
 }
 
 // valueString turns a payload value into what HubSpot stores for the
-// property: a string, or nil to clear it.
+// property. Null becomes "", which is how HubSpot clears a value: it
+// accepts a JSON null and keeps the old value.
 func valueString(p hubspot.Property, v any) (*string, error) {
 	str := func(s string) (*string, error) { return &s, nil }
 	switch v := v.(type) {
 	case nil:
-		return nil, nil
+		return str("")
 	case string:
 		return str(v)
 	case bool:
@@ -87,7 +88,7 @@ func valueString(p hubspot.Property, v any) (*string, error) {
 		return str(timeString(p, v))
 	case *time.Time:
 		if v == nil {
-			return nil, nil
+			return str("")
 		}
 		return str(timeString(p, *v))
 	case []byte:
@@ -103,12 +104,13 @@ func valueString(p hubspot.Property, v any) (*string, error) {
 		// A multiple checkbox property: HubSpot separates the options with ";".
 		parts := make([]string, rv.Len())
 		for i := range rv.Len() {
-			s, err := valueString(p, rv.Index(i).Interface())
+			item := rv.Index(i).Interface()
+			if item == nil {
+				return nil, errors.New("a list holds null")
+			}
+			s, err := valueString(p, item)
 			if err != nil {
 				return nil, err
-			}
-			if s == nil {
-				return nil, errors.New("a list holds null")
 			}
 			parts[i] = *s
 		}
@@ -149,6 +151,43 @@ func timeString(p hubspot.Property, t time.Time) string {
 		return t.UTC().Format(time.DateOnly)
 	}
 	return t.UTC().Format("2006-01-02T15:04:05.000Z")
+}
+
+// sameStored reports whether HubSpot's stored value got is the value sent,
+// allowing for how HubSpot normalizes numbers, booleans and times.
+func sameStored(p hubspot.Property, got, sent string) bool {
+	if got == sent {
+		return true
+	}
+	switch p.Type {
+	case "number":
+		a, errA := strconv.ParseFloat(got, 64)
+		b, errB := strconv.ParseFloat(sent, 64)
+		return errA == nil && errB == nil && a == b
+	case "bool":
+		return strings.EqualFold(got, sent)
+	case "date", "datetime":
+		a, errA := parseStoredTime(got)
+		b, errB := parseStoredTime(sent)
+		return errA == nil && errB == nil && a.Equal(b)
+	}
+	return false
+}
+
+// parseStoredTime reads a time as HubSpot takes it: epoch milliseconds, an
+// ISO 8601 instant or a date.
+func parseStoredTime(v string) (time.Time, error) {
+	if ms, err := strconv.ParseInt(v, 10, 64); err == nil {
+		return time.UnixMilli(ms), nil
+	}
+	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+		return t, nil
+	}
+	t, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("parse time %q: %w", v, err)
+	}
+	return t, nil
 }
 
 // recordKey reads the HubSpot id (or idProperty value) from a key:

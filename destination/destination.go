@@ -4,11 +4,9 @@ package destination
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/config"
@@ -92,13 +90,17 @@ func (d *Destination) Open(ctx context.Context) error {
 		}
 		return err
 	}
-	if id := d.config.IDProperty; id != "" {
-		p, ok := d.schema[id]
-		if !ok || !p.HasUniqueValue {
-			return fmt.Errorf("%q: %s has no property %q with unique values; upserts need one (such as email for contacts)", KeyIDProperty, res.Name, id)
-		}
+	if id := d.config.IDProperty; id != "" && !d.isUnique(id) {
+		return fmt.Errorf("%q: %s has no property %q with unique values; upserts need one (such as email for contacts)", KeyIDProperty, res.Name, id)
 	}
 	return nil
+}
+
+// isUnique reports whether HubSpot keeps the property's values unique:
+// the properties API says so, or HubSpot does it without saying (email).
+func (d *Destination) isUnique(name string) bool {
+	p, ok := d.schema[name]
+	return ok && (p.HasUniqueValue || slices.Contains(d.resource.UniqueProperties, name))
 }
 
 func (d *Destination) readSchema(ctx context.Context) error {
@@ -177,7 +179,7 @@ func (d *Destination) Write(ctx context.Context, recs []opencdc.Record) (int, er
 			}
 			return written, recordError(i, r, err)
 		}
-		if len(pending) > 0 && (pending[0].kind != o.kind || len(pending) == hubspot.MaxBatchInputs || touches(pending, o)) {
+		if len(pending) > 0 && (pending[0].kind != o.kind || len(pending) == hubspot.MaxBatchInputs || d.touches(pending, o)) {
 			if err := flush(); err != nil {
 				return written, err
 			}
@@ -191,14 +193,23 @@ func (d *Destination) Write(ctx context.Context, recs []opencdc.Record) (int, er
 }
 
 // touches reports whether o writes an object the pending batch writes too:
-// then the batch goes first, so that changes to one object keep their order.
-func touches(pending []op, o op) bool {
+// then the batch goes first, so that changes to one object keep their order
+// and a batch never names one object twice (HubSpot refuses that whole).
+func (d *Destination) touches(pending []op, o op) bool {
 	for _, p := range pending {
-		if (o.key != "" && p.key == o.key) || (o.recKey != "" && p.recKey == o.recKey) {
+		if (o.key != "" && d.sameKey(p.key, o.key)) || (o.recKey != "" && p.recKey == o.recKey) {
 			return true
 		}
 	}
 	return false
+}
+
+// sameKey compares keys as HubSpot does: an upsert on email folds case.
+func (d *Destination) sameKey(a, b string) bool {
+	if d.config.IDProperty != "" && d.resource.FoldsCase(d.config.IDProperty) {
+		return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b))
+	}
+	return a == b
 }
 
 func recordError(i int, r opencdc.Record, err error) error {
@@ -308,165 +319,4 @@ func (d *Destination) unknown(in map[string]any) []string {
 	}
 	slices.Sort(out)
 	return out
-}
-
-// ---- batches ----
-
-// flush sends one batch and returns how many of its records, from the
-// first on, HubSpot accepted. Records HubSpot accepted after the first
-// failure are remembered, so that their second delivery writes nothing.
-func (d *Destination) flush(ctx context.Context, recs []opencdc.Record, batch []op) (int, error) {
-	var (
-		ok      []bool
-		failure map[int]error // per op index in batch
-		err     error
-	)
-	switch batch[0].kind {
-	case opCreate, opUpsert:
-		ok, failure, err = d.writeTraced(ctx, batch)
-	case opUpdate:
-		ok, failure, err = d.update(ctx, batch)
-	case opDelete:
-		ok, err = d.archive(ctx, batch)
-	}
-	if err != nil {
-		return 0, recordError(batch[0].index, recs[batch[0].index], fmt.Errorf("%s: %w", batch[0].kind, err))
-	}
-	first := slices.Index(ok, false)
-	if first < 0 {
-		return len(batch), nil
-	}
-	for j := first + 1; j < len(batch); j++ {
-		if ok[j] {
-			d.accepted[string(recs[batch[j].index].Position)] = true
-		}
-	}
-	cause := failure[first]
-	if cause == nil {
-		cause = errors.New("HubSpot did not confirm it")
-	}
-	o := batch[first]
-	return first, recordError(o.index, recs[o.index], fmt.Errorf("HubSpot rejected the %s: %w", o.kind, cause))
-}
-
-// writeTraced sends creates or upserts, each input with a trace id that
-// HubSpot echoes in its result, since results do not keep the input order.
-func (d *Destination) writeTraced(ctx context.Context, batch []op) ([]bool, map[int]error, error) {
-	inputs := make([]hubspot.BatchInput, len(batch))
-	for j, o := range batch {
-		inputs[j] = hubspot.BatchInput{Properties: o.props, ObjectWriteTraceID: traceID(j)}
-		if o.kind == opUpsert {
-			inputs[j].IDProperty, inputs[j].ID = d.config.IDProperty, o.key
-		}
-	}
-	var (
-		res *hubspot.BatchResult
-		err error
-	)
-	if batch[0].kind == opUpsert {
-		res, err = d.objects.BatchUpsert(ctx, d.resource.Name, inputs)
-	} else {
-		res, err = d.objects.BatchCreate(ctx, d.resource.Name, inputs)
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	ok := make([]bool, len(batch))
-	for _, obj := range res.Results {
-		if j, found := traceIndex(obj.ObjectWriteTraceID, len(batch)); found {
-			ok[j] = true
-			if o := batch[j]; o.recKey != "" && batch[0].kind == opCreate {
-				d.createdIDs[o.recKey] = obj.ID
-			}
-		}
-	}
-	return ok, d.failures(res, func(e hubspot.ErrorDetail) []int {
-		var idx []int
-		for _, t := range e.Context["objectWriteTraceId"] {
-			if j, found := traceIndex(t, len(batch)); found {
-				idx = append(idx, j)
-			}
-		}
-		return idx
-	}), nil
-}
-
-func traceID(j int) string { return strconv.Itoa(j) }
-
-func traceIndex(t string, n int) (int, bool) {
-	j, err := strconv.Atoi(t)
-	if err != nil || j < 0 || j >= n || traceID(j) != t {
-		return 0, false
-	}
-	return j, true
-}
-
-func (d *Destination) update(ctx context.Context, batch []op) ([]bool, map[int]error, error) {
-	inputs := make([]hubspot.BatchInput, len(batch))
-	byID := map[string][]int{}
-	for j, o := range batch {
-		inputs[j] = hubspot.BatchInput{ID: o.key, Properties: o.props}
-		byID[o.key] = append(byID[o.key], j)
-	}
-	res, err := d.objects.BatchUpdate(ctx, d.resource.Name, inputs)
-	if err != nil {
-		return nil, nil, err
-	}
-	ok := make([]bool, len(batch))
-	for _, obj := range res.Results {
-		for _, j := range byID[obj.ID] {
-			ok[j] = true
-		}
-	}
-	return ok, d.failures(res, func(e hubspot.ErrorDetail) []int {
-		var idx []int
-		for _, id := range e.IDs() {
-			idx = append(idx, byID[id]...)
-		}
-		return idx
-	}), nil
-}
-
-// failures maps each per-input error to the inputs it names, and notes a
-// property HubSpot does not know, so the schema is read again.
-func (d *Destination) failures(res *hubspot.BatchResult, inputs func(hubspot.ErrorDetail) []int) map[int]error {
-	out := map[int]error{}
-	for _, e := range res.Errors {
-		for _, sub := range e.Errors {
-			if sub.Code == "PROPERTY_DOESNT_EXIST" {
-				d.schemaStale = true
-			}
-		}
-		for _, j := range inputs(e) {
-			out[j] = e
-		}
-	}
-	return out
-}
-
-// archive archives the batch's objects; with idProperty their ids are read
-// first. An object that is gone already counts as archived.
-func (d *Destination) archive(ctx context.Context, batch []op) ([]bool, error) {
-	ids := make([]string, 0, len(batch))
-	for _, o := range batch {
-		ids = append(ids, o.key)
-	}
-	if idProp := d.config.IDProperty; idProp != "" {
-		res, err := d.objects.BatchRead(ctx, d.resource.Name, hubspot.BatchReadRequest{IDs: ids, IDProperty: idProp, Properties: []string{idProp}})
-		if err != nil {
-			return nil, fmt.Errorf("find the ids of the objects to archive: %w", err)
-		}
-		ids = ids[:0]
-		for _, obj := range res.Results {
-			ids = append(ids, obj.ID)
-		}
-	}
-	if err := d.objects.BatchArchive(ctx, d.resource.Name, ids); err != nil {
-		return nil, err
-	}
-	ok := make([]bool, len(batch))
-	for j := range ok {
-		ok[j] = true
-	}
-	return ok, nil
 }

@@ -56,6 +56,11 @@ type Resource struct {
 	// DefaultProperties are the properties HubSpot returns when a request
 	// names none (besides the created, modified and id properties).
 	DefaultProperties []string
+	// UniqueProperties are properties HubSpot keeps unique although its
+	// properties API reports hasUniqueValue false for them: contacts'
+	// email (HubSpot folds its case). Upserts may key on them, and a lost
+	// create answer is checked through them.
+	UniqueProperties []string
 	// Ops is what the API supports for the resource.
 	Ops Ops
 	// IsOwners marks the owners resource, which lives outside /crm/v3/objects.
@@ -67,7 +72,7 @@ type Resource struct {
 // caller can change it for another.
 func resourceTable() []Resource {
 	return []Resource{
-		object("contacts", propCreateDate, propLastModifiedDate, []string{"email", "firstname", "lastname"}),
+		withUnique(object("contacts", propCreateDate, propLastModifiedDate, []string{"email", "firstname", "lastname"}), "email"),
 		object("companies", propCreateDate, propHSLastModifiedDate, []string{"domain", "name"}),
 		object("deals", propCreateDate, propHSLastModifiedDate, []string{"amount", "closedate", "dealname", "dealstage", "pipeline"}),
 		object("tickets", propCreateDate, propHSLastModifiedDate, []string{"content", "hs_pipeline", "hs_pipeline_stage", "hs_ticket_category", "hs_ticket_priority", "subject"}),
@@ -95,6 +100,17 @@ func object(name, created, modified string, defaults []string, aliases ...string
 		DefaultProperties: defaults,
 		Ops:               crudOps,
 	}
+}
+
+func withUnique(r Resource, props ...string) Resource {
+	r.UniqueProperties = props
+	return r
+}
+
+// FoldsCase reports whether HubSpot matches values of the unique property
+// without regard to case, as it does for email.
+func (r Resource) FoldsCase(property string) bool {
+	return property == "email" && slices.Contains(r.UniqueProperties, property)
 }
 
 // Properties returns the properties to ask for so that every read returns

@@ -3,6 +3,7 @@ package hubspottest
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -77,7 +78,9 @@ func (s *Server) get(r *http.Request) (int, any, *apiError) {
 }
 
 // propertyValues is a properties object of a request body. HubSpot takes
-// numbers and booleans too and stores them as strings.
+// numbers and booleans too and stores them as strings. A JSON null is
+// accepted and changes nothing; "" clears a value (hubspot-api.md,
+// "Writing").
 type propertyValues map[string]json.RawMessage
 
 func (p propertyValues) strings() (map[string]*string, *apiError) {
@@ -89,7 +92,7 @@ func (p propertyValues) strings() (map[string]*string, *apiError) {
 		}
 		switch v := v.(type) {
 		case nil:
-			out[name] = nil
+			// Accepted, and ignored: the old value stays.
 		case string:
 			out[name] = &v
 		case bool:
@@ -242,10 +245,15 @@ func (s *Server) batch(r *http.Request) (int, any, *apiError) {
 		}
 		return http.StatusNoContent, nil, nil
 	default:
+		if op != "update" && ts.t.name == "contacts" && !s.rollout.partialContactBatches {
+			if e := s.checkBatchLocked(ts, op, req.Inputs); e != nil {
+				return 0, nil, e
+			}
+		}
 		for _, in := range req.Inputs {
 			obj, e := s.batchWrite(ts, op, in)
 			if e != nil {
-				fail(e, inputContext(op, in))
+				fail(e, s.inputContext(op, in))
 				continue
 			}
 			res.Results = append(res.Results, obj)
@@ -286,11 +294,72 @@ func (s *Server) batchWrite(ts *typeStore, op string, in batchInput) (objectJSON
 		return objectJSON{}, e
 	}
 	out := renderRecord(ts.t, rec, writtenNames(ts.t, props))
-	out.ObjectWriteTraceID = in.ObjectWriteTraceID
+	if !s.rollout.noTraceIDs {
+		out.ObjectWriteTraceID = in.ObjectWriteTraceID
+	}
 	if op == "upsert" {
 		out.New = &created
 	}
 	return out, nil
+}
+
+// checkBatchLocked finds the first input of an all-or-nothing batch that
+// HubSpot would refuse, before anything is written: its error, stripped of
+// what names the input, is the answer to the whole call.
+func (s *Server) checkBatchLocked(ts *typeStore, op string, inputs []batchInput) *apiError {
+	claimed := map[string]map[string]bool{} // unique property -> folded values this batch writes
+	for _, in := range inputs {
+		props, e := in.Properties.strings()
+		if e != nil {
+			return e
+		}
+		var self *record
+		if op == "upsert" {
+			if in.IDProperty == "" {
+				return validationError("idProperty is required for upsert", "MISSING_ID_PROPERTY", "")
+			}
+			if self, e = ts.lookup(in.IDProperty, in.ID); e != nil {
+				return e
+			}
+			if self != nil && self.archived {
+				self = nil
+			}
+			if self == nil {
+				id := in.ID
+				props[in.IDProperty] = &id
+			}
+		}
+		checked, e := ts.checkWrite(props, self)
+		if e != nil {
+			return wholeBatch(e)
+		}
+		for name := range ts.unique {
+			v := checked[name]
+			if v == nil || *v == "" {
+				continue
+			}
+			if claimed[name] == nil {
+				claimed[name] = map[string]bool{}
+			}
+			if claimed[name][fold(*v)] {
+				return &apiError{status: http.StatusConflict, category: "CONFLICT",
+					message: fmt.Sprintf("Duplicate %s %q in batch input", name, *v),
+					context: map[string][]string{"propertyName": {name}}}
+			}
+			claimed[name][fold(*v)] = true
+		}
+	}
+	return nil
+}
+
+// wholeBatch is an input's error as the answer to a whole call: it keeps
+// what went wrong and drops what would name the input.
+func wholeBatch(e *apiError) *apiError {
+	out := *e
+	out.context = maps.Clone(e.context)
+	delete(out.context, "ids")
+	delete(out.context, "objectWriteTraceId")
+	return &out
 }
 
 // upsertLocked updates the live object whose unique idProperty has the
@@ -317,12 +386,12 @@ func (s *Server) upsertLocked(ts *typeStore, in batchInput, props map[string]*st
 	return rec, true, e
 }
 
-func inputContext(op string, in batchInput) map[string][]string {
+func (s *Server) inputContext(op string, in batchInput) map[string][]string {
 	ctx := map[string][]string{}
 	if op != "create" && in.ID != "" {
 		ctx["ids"] = []string{in.ID}
 	}
-	if in.ObjectWriteTraceID != "" {
+	if in.ObjectWriteTraceID != "" && !s.rollout.noTraceIDs {
 		ctx["objectWriteTraceId"] = []string{in.ObjectWriteTraceID}
 	}
 	return ctx
@@ -403,7 +472,7 @@ func (s *Server) properties(r *http.Request) (int, any, *apiError) {
 			Name: p.Name, Label: p.Name, Type: p.Type, FieldType: fieldType(p.Type),
 			GroupName: singular(ts.t.name) + "information", Options: []any{},
 			Calculated:     p.ReadOnly && p.Name != ts.t.created && p.Name != ts.t.modified && p.Name != "hs_object_id",
-			HasUniqueValue: p.Unique, FormField: !p.ReadOnly,
+			HasUniqueValue: p.Unique && !p.UnlistedUnique, FormField: !p.ReadOnly,
 			ModificationMetadata: modificationMetadata{Archivable: !p.ReadOnly, ReadOnlyDefinition: true, ReadOnlyValue: p.ReadOnly},
 			CreatedAt:            epoch, UpdatedAt: epoch,
 		})

@@ -27,6 +27,10 @@ type PropertyDef struct {
 	// Unique properties reject a second object with the same value, and
 	// serve as idProperty for get, batch read and upsert.
 	Unique bool
+	// UnlistedUnique is a Unique property that the properties API still
+	// reports with hasUniqueValue false, as HubSpot does for contacts'
+	// email (hubspot-api.md, "Uniqueness").
+	UnlistedUnique bool
 }
 
 // objectType is what the simulator knows of one CRM object type.
@@ -89,7 +93,7 @@ func standardTypes() map[string]*objectType {
 	}
 	types := []*objectType{
 		newObjectType("contacts", "createdate", "lastmodifieddate", []string{"email", "firstname", "lastname"},
-			join([]PropertyDef{{Name: "email", Type: TypeString, Unique: true}}, str("firstname", "lastname", "company", "website", "city", "jobtitle"),
+			join([]PropertyDef{{Name: "email", Type: TypeString, Unique: true, UnlistedUnique: true}}, str("firstname", "lastname", "company", "website", "city", "jobtitle"),
 				[]PropertyDef{prop("phone", TypePhoneNumber), prop("lifecyclestage", TypeEnumeration), owner,
 					prop("annualrevenue", TypeNumber), prop("date_of_birth", TypeDate), prop("hs_email_optout", TypeBool)})...),
 		newObjectType("companies", "createdate", "hs_lastmodifieddate", []string{"domain", "name"},

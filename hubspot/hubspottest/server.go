@@ -51,6 +51,18 @@ type Server struct {
 	// generated are object types whose list is made up on the fly.
 	generated map[string]int
 	startedAt time.Time
+	rollout   rollout
+}
+
+// rollout holds the behaviours in which HubSpot accounts or API rollouts
+// differ; the zero value is what current API versions do.
+type rollout struct {
+	// noTraceIDs: batch create and upsert answers carry no
+	// objectWriteTraceId, on results and errors alike.
+	noTraceIDs bool
+	// partialContactBatches: contact batch creates and upserts apply the
+	// good inputs and answer 207 for the others, as other types do.
+	partialContactBatches bool
 }
 
 // Clock is the simulator's time source.
@@ -114,6 +126,7 @@ type config struct {
 	seeded    bool
 	customs   []customType
 	generated map[string]int
+	rollout   rollout
 }
 
 type customType struct {
@@ -182,6 +195,24 @@ func WithGeneratedObjects(objectType string, n int) Option {
 	}
 }
 
+// WithoutWriteTraceIDs answers batch creates and upserts as older rollouts
+// of v3 do: without objectWriteTraceId on results and errors
+// (hubspot-api.md, batch results), so that a writer must match results to
+// inputs by their values.
+func WithoutWriteTraceIDs() Option {
+	return func(c *config) { c.rollout.noTraceIDs = true }
+}
+
+// WithPartialContactBatches makes contact batch creates and upserts apply
+// their good inputs and answer 207 for the bad ones. By default they are
+// all or nothing, as HubSpot answers them: one bad input fails the whole
+// call with that input's 400 or 409, naming no input (HubSpot's
+// hubspot-api-python#51: a batch create with existing emails gets one
+// "Contact already exists" 409 for the call).
+func WithPartialContactBatches() Option {
+	return func(c *config) { c.rollout.partialContactBatches = true }
+}
+
 // NewServer starts a simulator. Close stops it.
 func NewServer(opts ...Option) (*Server, error) {
 	cfg := config{
@@ -225,6 +256,7 @@ func NewServer(opts ...Option) (*Server, error) {
 		rng:       rand.New(rand.NewPCG(cfg.seed, cfg.seed^0x9e3779b97f4a7c15)),
 		limits:    cfg.limits,
 		generated: cfg.generated,
+		rollout:   cfg.rollout,
 	}
 	s.startedAt = s.now()
 	for name, t := range standardTypes() {

@@ -204,13 +204,14 @@ func TestWritesKeepTimesInStepAndValuesAsStrings(t *testing.T) {
 	is.Equal(p["hs_lastmodifieddate"], o["updatedAt"])
 
 	clock.Advance(2 * time.Second)
-	r = call(t, srv, "PATCH", "/crm/v3/objects/deals/"+o["id"].(string), `{"properties":{"dealname":"E","amount":null}}`)
+	r = call(t, srv, "PATCH", "/crm/v3/objects/deals/"+o["id"].(string), `{"properties":{"dealname":"E","amount":null,"closedate":""}}`)
 	is.Equal(r.status, 200)
 	u := r.json(t)
 	is.Equal(u["updatedAt"], "2026-03-04T05:06:09.123Z")
 	is.Equal(props(u)["hs_lastmodifieddate"], u["updatedAt"])
 	is.Equal(u["createdAt"], o["createdAt"])
-	is.True(props(u)["amount"] == nil) // null cleared it
+	is.Equal(props(u)["amount"], "1200.5") // null is accepted and changes nothing
+	is.Equal(props(u)["closedate"], "")    // "" clears
 
 	changes := srv.Changes("deals")
 	is.Equal(len(changes), 2)
@@ -667,7 +668,8 @@ func TestPropertiesAndOwners(t *testing.T) {
 	is.True(ps.Results[byName["createdate"]].ModificationMetadata.ReadOnlyValue)
 	is.True(ps.Results[byName["lastmodifieddate"]].ModificationMetadata.ReadOnlyValue)
 	is.True(!ps.Results[byName["email"]].ModificationMetadata.ReadOnlyValue)
-	is.True(ps.Results[byName["email"]].HasUniqueValue)
+	// HubSpot enforces email's uniqueness but does not report it.
+	is.True(!ps.Results[byName["email"]].HasUniqueValue)
 	is.Equal(ps.Results[byName["date_of_birth"]].Type, "date")
 
 	a := srv.AddOwner("a@example.com", "A", "One")
@@ -843,4 +845,60 @@ func TestRateLimitedCount(t *testing.T) {
 	is.Equal(srv.RateLimited(), 3)
 	srv.ResetCalls()
 	is.Equal(srv.RateLimited(), 0)
+}
+
+func TestContactBatchWritesAreAllOrNothing(t *testing.T) {
+	body := `{"inputs":[
+		{"idProperty":"email","id":"new@example.com","properties":{"firstname":"Neo"}},
+		{"idProperty":"email","id":"bad@example.com","properties":{"hs_email_optout":"maybe"}}]}`
+	tests := []struct {
+		name    string
+		opts    []hubspottest.Option
+		status  int
+		created int
+	}{
+		{"HubSpot's default: nothing applied", nil, 400, 0},
+		{"partial rollout: the good input applied", []hubspottest.Option{hubspottest.WithPartialContactBatches()}, 207, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			is := is.New(t)
+			srv := newServer(t, tt.opts...)
+			r := call(t, srv, "POST", "/crm/v3/objects/contacts/batch/upsert", body)
+			is.Equal(r.status, tt.status)
+			is.Equal(len(srv.Objects("contacts")), tt.created)
+			if tt.status == 400 {
+				is.True(!strings.Contains(string(r.body), "bad@example.com")) // names no input
+			}
+		})
+	}
+	t.Run("a duplicate email in one create fails the call with 409", func(t *testing.T) {
+		is := is.New(t)
+		srv := newServer(t)
+		r := call(t, srv, "POST", "/crm/v3/objects/contacts/batch/create",
+			`{"inputs":[{"properties":{"email":"a@example.com"}},{"properties":{"email":"A@example.com"}}]}`)
+		is.Equal(r.status, 409)
+		is.Equal(len(srv.Objects("contacts")), 0)
+	})
+}
+
+func TestWriteTraceIDsEchoedOnlyByCurrentRollout(t *testing.T) {
+	body := `{"inputs":[{"objectWriteTraceId":"t1","properties":{"dealname":"D"}},{"objectWriteTraceId":"t2","properties":{"amount":"x"}}]}`
+	for _, tt := range []struct {
+		name string
+		opts []hubspottest.Option
+		echo bool
+	}{
+		{"current", nil, true},
+		{"older rollout", []hubspottest.Option{hubspottest.WithoutWriteTraceIDs()}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			is := is.New(t)
+			srv := newServer(t, tt.opts...)
+			r := call(t, srv, "POST", "/crm/v3/objects/deals/batch/create", body)
+			is.Equal(r.status, 207)
+			is.Equal(strings.Contains(string(r.body), `"t1"`), tt.echo) // on the result
+			is.Equal(strings.Contains(string(r.body), `"t2"`), tt.echo) // on the error
+		})
+	}
 }

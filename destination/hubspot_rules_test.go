@@ -1,0 +1,222 @@
+package destination_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
+	"github.com/conduitio/conduit-commons/opencdc"
+	"github.com/matryer/is"
+)
+
+// Tests of how real HubSpot answers writes, where it differs from what a
+// reader of its reference pages would expect (hubspot-api.md).
+
+// TestUpsertOnEmail: HubSpot's properties API says email is not unique,
+// yet contacts upsert on it, folding its case.
+func TestUpsertOnEmail(t *testing.T) {
+	is := is.New(t)
+	ctx := context.Background()
+	srv := newSim(t)
+	d := openDestination(t, srv, map[string]string{"idProperty": "email"})
+
+	key := func(email string) opencdc.Data { return opencdc.StructuredData{"email": email} }
+	n, err := d.Write(ctx, []opencdc.Record{
+		rec(opencdc.OperationCreate, "p1", key("Ann@Example.com"), opencdc.StructuredData{"email": "Ann@Example.com", "firstname": "Ann"}),
+		rec(opencdc.OperationUpdate, "p2", key("ann@example.com"), opencdc.StructuredData{"email": "ann@example.com", "firstname": "Anne"}),
+		rec(opencdc.OperationCreate, "p3", key("bob@example.com"), opencdc.StructuredData{"email": "bob@example.com", "firstname": "Bob"}),
+	})
+	is.NoErr(err)
+	is.Equal(n, 3)
+	objs := live(srv)
+	is.Equal(len(objs), 2) // Ann once, in her last version
+	for _, o := range objs {
+		if strings.EqualFold(o.Properties["email"], "ann@example.com") {
+			is.Equal(o.Properties["firstname"], "Anne")
+		}
+	}
+}
+
+// TestNullClearsAValue: HubSpot keeps the old value when sent null; ""
+// clears it.
+func TestNullClearsAValue(t *testing.T) {
+	is := is.New(t)
+	ctx := context.Background()
+	srv := newSim(t)
+	objID, err := srv.Create("contacts", map[string]string{"email": "c@example.com", "city": "Oslo", "annualrevenue": "10"})
+	is.NoErr(err)
+	d := openDestination(t, srv, nil)
+	n, err := d.Write(ctx, []opencdc.Record{rec(opencdc.OperationUpdate, "u", id(objID),
+		opencdc.RawData(`{"city":null,"annualrevenue":null,"firstname":"C"}`))})
+	is.NoErr(err)
+	is.Equal(n, 1)
+	o, _ := srv.Object("contacts", objID)
+	is.Equal(o.Properties["city"], "")
+	is.Equal(o.Properties["annualrevenue"], "")
+	is.Equal(o.Properties["firstname"], "C")
+}
+
+// TestWritesWithAndWithoutTraceIDs runs batch writes with 207 answers
+// against both rollouts: a record HubSpot wrote is never reported failed,
+// none is written twice, and a created object is found by its record key.
+func TestWritesWithAndWithoutTraceIDs(t *testing.T) {
+	rollouts := []struct {
+		name string
+		opts []hubspottest.Option
+	}{
+		{"trace ids echoed", nil},
+		{"older rollout without trace ids", []hubspottest.Option{hubspottest.WithoutWriteTraceIDs()}},
+	}
+	for _, r := range rollouts {
+		t.Run(r.name+"/deals, failure named by nothing", func(t *testing.T) {
+			is := is.New(t)
+			ctx := context.Background()
+			srv := newSim(t, r.opts...)
+			d := openDestination(t, srv, map[string]string{"resource": "deals"})
+			recs := []opencdc.Record{
+				rec(opencdc.OperationCreate, "p0", opencdc.RawData("k0"), opencdc.StructuredData{"dealname": "A", "amount": "1.50"}),
+				rec(opencdc.OperationCreate, "p1", opencdc.RawData("k1"), opencdc.StructuredData{"dealname": "B", "amount": "not a number"}),
+				rec(opencdc.OperationCreate, "p2", opencdc.RawData("k2"), opencdc.StructuredData{"dealname": "C", "amount": 3}),
+			}
+			n, err := d.Write(ctx, recs)
+			is.Equal(n, 1)
+			is.True(err != nil)
+			is.True(strings.Contains(err.Error(), "position p1"))
+			deals := srv.Objects("deals")
+			is.Equal(len(deals), 2) // A and C: HubSpot applies deals partially
+			// Conduit delivers the rest again: C is not created twice.
+			n, err = d.Write(ctx, recs[2:])
+			is.NoErr(err)
+			is.Equal(n, 1)
+			is.Equal(len(srv.Objects("deals")), 2)
+			// An update keyed like a create reaches the object it made.
+			n, err = d.Write(ctx, []opencdc.Record{rec(opencdc.OperationUpdate, "p3", opencdc.RawData("k2"), opencdc.StructuredData{"dealname": "C2"})})
+			is.NoErr(err)
+			is.Equal(n, 1)
+			names := map[string]bool{}
+			for _, o := range srv.Objects("deals") {
+				names[o.Properties["dealname"]] = true
+			}
+			is.Equal(names, map[string]bool{"A": true, "C2": true})
+		})
+		t.Run(r.name+"/contacts created, then updated by record key", func(t *testing.T) {
+			is := is.New(t)
+			ctx := context.Background()
+			srv := newSim(t, r.opts...)
+			d := openDestination(t, srv, nil)
+			recs := creates(5, 0)
+			for i := range recs {
+				recs[i].Key = opencdc.RawData(fmt.Sprintf("k%d", i))
+			}
+			n, err := d.Write(ctx, recs)
+			is.NoErr(err)
+			is.Equal(n, 5)
+			n, err = d.Write(ctx, []opencdc.Record{rec(opencdc.OperationUpdate, "u3", opencdc.RawData("k3"), opencdc.StructuredData{"lastname": "Three"})})
+			is.NoErr(err)
+			is.Equal(n, 1)
+			for _, o := range live(srv) {
+				is.Equal(o.Properties["lastname"] == "Three", o.Properties["email"] == "w3@example.com")
+			}
+		})
+	}
+}
+
+// TestOneBadRecordInARejectedBatch: HubSpot refuses a contact batch whole
+// for one bad input, naming none; the destination halves the batch until
+// the bad record stands alone and writes the ones before it.
+func TestOneBadRecordInARejectedBatch(t *testing.T) {
+	is := is.New(t)
+	ctx := context.Background()
+	srv := newSim(t)
+	d := openDestination(t, srv, map[string]string{"idProperty": "email"})
+	const bad = 70
+	recs := make([]opencdc.Record, 100)
+	for i := range recs {
+		email := fmt.Sprintf("u%d@example.com", i)
+		payload := opencdc.StructuredData{"email": email, "firstname": fmt.Sprintf("F%d", i)}
+		if i == bad {
+			payload["hs_email_optout"] = "perhaps"
+		}
+		recs[i] = rec(opencdc.OperationCreate, fmt.Sprintf("p%d", i), opencdc.StructuredData{"email": email}, payload)
+	}
+	srv.ResetCalls()
+	n, err := d.Write(ctx, recs)
+	is.Equal(n, bad)
+	is.True(err != nil)
+	msg := err.Error()
+	is.True(strings.Contains(msg, fmt.Sprintf("position p%d", bad))) // the bad record, with its own error
+	is.True(strings.Contains(msg, "perhaps"))
+	is.Equal(len(live(srv)), bad) // the ones before it, and none after
+	calls := srv.Calls()["POST /crm/v3/objects/contacts/batch/upsert"]
+	t.Logf("one bad record in 100 cost %d upsert calls", calls)
+	is.True(calls <= 1+2*7) // the refused call, then at most two per halving
+
+	// Delivered again from the bad record: it fails alone, the rest follow.
+	recs[bad].Payload.After.(opencdc.StructuredData)["hs_email_optout"] = "true"
+	n, err = d.Write(ctx, recs[bad:])
+	is.NoErr(err)
+	is.Equal(n, 100-bad)
+	is.Equal(len(live(srv)), 100)
+}
+
+// TestLostCreateAnswers: contacts written without idProperty while 2 % of
+// the batch creates are applied by HubSpot and answered 502 (and some
+// answered 502 without being applied): nothing is missing, nothing twice.
+func TestLostCreateAnswers(t *testing.T) {
+	is := is.New(t)
+	ctx := context.Background()
+	const seed = 20261124
+	t.Logf("seed %d", seed)
+	rng := rand.New(rand.NewPCG(seed, 1))
+	srv := newSim(t)
+	d := openDestination(t, srv, nil)
+	const total, per = 2000, 10
+	recs := creates(total, 0)
+	faults := 0
+	for lo := 0; lo < total; lo += per {
+		if rng.IntN(50) == 0 { // 2 % of the create calls
+			faults++
+			srv.InjectFault(hubspottest.Fault{Method: "POST", Path: "/crm/v3/objects/contacts/batch/create",
+				Kind: hubspottest.FaultHTML, Status: 502, Applied: rng.IntN(4) != 0, Times: 1})
+		}
+		n, err := d.Write(ctx, recs[lo:lo+per])
+		is.NoErr(err)
+		is.Equal(n, per)
+	}
+	is.True(faults > 0)
+	count := map[string]int{}
+	for _, o := range live(srv) {
+		count[o.Properties["email"]]++
+	}
+	missing, twice := 0, 0
+	for i := range total {
+		switch count[fmt.Sprintf("w%d@example.com", i)] {
+		case 0:
+			missing++
+		case 1:
+		default:
+			twice++
+		}
+	}
+	t.Logf("%d lost answers: %d missing, %d created twice", faults, missing, twice)
+	is.Equal(missing, 0)
+	is.Equal(twice, 0)
+}
+
+// TestLostCreateAnswerWithoutUniqueValue: a deal carries nothing to look
+// it up by; the error says so and how to make writes idempotent.
+func TestLostCreateAnswerWithoutUniqueValue(t *testing.T) {
+	is := is.New(t)
+	srv := newSim(t)
+	d := openDestination(t, srv, map[string]string{"resource": "deals"})
+	srv.InjectFault(hubspottest.Fault{Method: "POST", Path: "/crm/v3/objects/deals/batch/create", Kind: hubspottest.FaultHTML, Status: 502, Applied: true, Times: 1})
+	n, err := d.Write(context.Background(), []opencdc.Record{rec(opencdc.OperationCreate, "p", nil, opencdc.StructuredData{"dealname": "D"})})
+	is.Equal(n, 0)
+	is.True(err != nil)
+	is.True(strings.Contains(err.Error(), "idProperty"))
+	is.True(strings.Contains(err.Error(), "create it twice"))
+	is.Equal(len(srv.Objects("deals")), 1) // sent once, never again
+}
