@@ -662,6 +662,23 @@ func TestResources(t *testing.T) {
 		{"quotes", "quotes", "hs_createdate", "hs_lastmodifieddate", false},
 		{"crm.notes", "notes", "hs_createdate", "hs_lastmodifieddate", false},
 		{"2-12345", "2-12345", "hs_createdate", "hs_lastmodifieddate", false},
+		// A custom object's fully qualified name, p{portalId}_{name}, or p_{name}.
+		{"p1234567_cars", "p1234567_cars", "hs_createdate", "hs_lastmodifieddate", false},
+		{"p_cars", "p_cars", "hs_createdate", "hs_lastmodifieddate", false},
+		{"p7878787_my_object2", "p7878787_my_object2", "hs_createdate", "hs_lastmodifieddate", false},
+		// Standard object type ids give the standard resource.
+		{"0-1", "contacts", "createdate", "lastmodifieddate", false},
+		{"0-2", "companies", "createdate", "hs_lastmodifieddate", false},
+		{"0-3", "deals", "createdate", "hs_lastmodifieddate", false},
+		{"0-5", "tickets", "createdate", "hs_lastmodifieddate", false},
+		{"0-7", "products", "createdate", "hs_lastmodifieddate", false},
+		{"0-8", "line_items", "createdate", "hs_lastmodifieddate", false},
+		{"0-14", "quotes", "hs_createdate", "hs_lastmodifieddate", false},
+		{"0-48", "calls", "hs_createdate", "hs_lastmodifieddate", false},
+		{"0-49", "emails", "hs_createdate", "hs_lastmodifieddate", false},
+		{"0-47", "meetings", "hs_createdate", "hs_lastmodifieddate", false},
+		{"0-46", "notes", "hs_createdate", "hs_lastmodifieddate", false},
+		{"0-27", "tasks", "hs_createdate", "hs_lastmodifieddate", false},
 		{"owners", "owners", "", "", true},
 		{"crm.owners", "owners", "", "", true},
 	}
@@ -677,7 +694,8 @@ func TestResources(t *testing.T) {
 			is.Equal(r.Ops.Has(hubspot.OpSearch|hubspot.OpCreate), !tt.owners)
 		})
 	}
-	for _, bad := range []string{"", "contact", "cms.blogs.posts", "2-", "2-abc", "crm."} {
+	for _, bad := range []string{"", "contact", "cms.blogs.posts", "2-", "2-abc", "crm.",
+		"0-", "0-4", "0-999", "p_", "p1234567_", "p_1cars", "q1234567_cars", "p12x_cars", "p1234567_cars-x"} {
 		_, err := hubspot.LookupResource(bad)
 		if err == nil || !strings.Contains(err.Error(), "contacts") {
 			t.Errorf("LookupResource(%q) = %v, want an error that lists the resources", bad, err)

@@ -113,6 +113,48 @@ func TestRoundTripObjects(t *testing.T) {
 	is.Equal(owner.Email, "o@example.com")
 }
 
+// TestRoundTripObjectTypeNames: HubSpot's paths take a custom object's fully
+// qualified name besides its type id, and a standard object's type id
+// besides its name; the resource a user configures by either reaches the same
+// objects.
+func TestRoundTripObjectTypeNames(t *testing.T) {
+	is := is.New(t)
+	ctx := context.Background()
+	srv := newSim(t, hubspottest.WithPortalID(7878787),
+		hubspottest.WithCustomObject("2-3465404", "cars", hubspottest.PropertyDef{Name: "model", Type: hubspottest.TypeString}))
+	c := simClient(t, srv)
+
+	cars, err := hubspot.LookupResource("p7878787_cars")
+	is.NoErr(err)
+	car, err := c.Objects.Create(ctx, cars.Name, hubspot.Properties{"model": hubspot.String("Beetle")})
+	is.NoErr(err)
+	for _, name := range []string{"p7878787_cars", "p_cars", "2-3465404"} {
+		got, err := c.Objects.Get(ctx, name, car.ID, hubspot.GetOptions{Properties: []string{"model"}})
+		is.NoErr(err) // a path with the custom object's name
+		model, _ := got.Properties.Get("model")
+		is.Equal(model, "Beetle")
+		page, err := c.Objects.Search(ctx, name, hubspot.SearchRequest{Properties: []string{cars.ModifiedProperty}, Limit: 10})
+		is.NoErr(err)
+		is.Equal(len(page.Results), 1)
+	}
+	_, err = c.Objects.List(ctx, "p1111111_cars", hubspot.ListOptions{})
+	is.Equal(hubspot.StatusCode(err), 400) // another account's name
+
+	contacts, err := hubspot.LookupResource("0-1")
+	is.NoErr(err)
+	is.Equal(contacts.Name, "contacts")
+	is.Equal(contacts.ModifiedProperty, "lastmodifieddate")
+	id, err := srv.Create("contacts", map[string]string{"email": "zero@example.com"})
+	is.NoErr(err)
+	page, err := c.Objects.List(ctx, "0-1", hubspot.ListOptions{Properties: []string{"email"}})
+	is.NoErr(err) // the standard store, by its type id
+	is.Equal(len(page.Results), 1)
+	is.Equal(page.Results[0].ID, id)
+	props, err := c.Properties.List(ctx, "0-1")
+	is.NoErr(err)
+	is.True(slices.ContainsFunc(props, func(p hubspot.Property) bool { return p.Name == "lastmodifieddate" }))
+}
+
 func TestRoundTripBatches(t *testing.T) {
 	is := is.New(t)
 	ctx := context.Background()
