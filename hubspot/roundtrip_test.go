@@ -358,3 +358,121 @@ func TestRoundTripRateLimits(t *testing.T) {
 		})
 	}
 }
+
+// TestRefusals: how the client answers HubSpot's 429s and 423s, against the
+// simulator. The client and the simulator share a fake clock, so that a wait
+// of 10 s costs no time and is checked exactly. The client paces nothing, so
+// that the simulator's limits refuse it.
+func TestRefusals(t *testing.T) {
+	ctx := context.Background()
+	list := func(c *hubspot.Client) error {
+		_, err := c.Objects.List(ctx, "contacts", hubspot.ListOptions{Limit: 1})
+		return err
+	}
+	create := func(c *hubspot.Client) error {
+		_, err := c.Objects.Create(ctx, "contacts", hubspot.Properties{"email": hubspot.String("locked@example.com")})
+		return err
+	}
+	batchCreate := func(c *hubspot.Client) error {
+		_, err := c.Objects.BatchCreate(ctx, "contacts", []hubspot.BatchInput{{Properties: hubspot.Properties{"email": hubspot.String("locked@example.com")}}})
+		return err
+	}
+	fault := func(f hubspottest.Fault) *hubspottest.Fault { return &f }
+
+	tests := []struct {
+		name   string
+		sim    []hubspottest.Option
+		fault  *hubspottest.Fault
+		before int // calls that pass before the one under test
+		call   func(*hubspot.Client) error
+		// calls is how many requests the call under test sends; the wait
+		// before its retry is from minWait to maxWait.
+		calls            int
+		minWait, maxWait time.Duration
+		daily            bool
+		created          int // contacts in the simulator afterwards
+	}{
+		{
+			name: "429 without Retry-After waits out the 10 s window",
+			sim:  []hubspottest.Option{hubspottest.WithRateLimit(2, 10*time.Second)}, before: 2, call: list,
+			calls: 2, minWait: 10 * time.Second, maxWait: 12 * time.Second,
+		},
+		{
+			name: "the window is the one the rate-limit headers name",
+			sim:  []hubspottest.Option{hubspottest.WithRateLimit(2, 3*time.Second)}, before: 2, call: list,
+			calls: 2, minWait: 3 * time.Second, maxWait: 3600 * time.Millisecond,
+		},
+		{
+			name: "429 with no headers at all waits 10 s",
+			sim:  []hubspottest.Option{hubspottest.WithoutRateLimits()}, fault: fault(hubspottest.Fault{Status: http.StatusTooManyRequests}),
+			call: list, calls: 2, minWait: 10 * time.Second, maxWait: 12 * time.Second,
+		},
+		{
+			name: "Retry-After is honoured",
+			sim:  []hubspottest.Option{hubspottest.WithRateLimit(2, 10*time.Second), hubspottest.WithRetryAfter()}, before: 2, call: list,
+			calls: 2, minWait: 10 * time.Second, maxWait: 10 * time.Second,
+		},
+		{
+			name:  "Retry-After is bounded by the longest backoff",
+			sim:   []hubspottest.Option{hubspottest.WithoutRateLimits()},
+			fault: fault(hubspottest.Fault{Status: http.StatusTooManyRequests, RetryAfter: time.Hour}),
+			call:  list, calls: 2, minWait: 30 * time.Second, maxWait: 30 * time.Second,
+		},
+		{
+			name:  "423 on a create is retried after 2 s",
+			sim:   []hubspottest.Option{hubspottest.WithoutRateLimits()},
+			fault: fault(hubspottest.Fault{Method: http.MethodPost, Path: "/crm/v3/objects/contacts", Status: http.StatusLocked}),
+			call:  create, calls: 2, minWait: 2 * time.Second, maxWait: 2400 * time.Millisecond, created: 1,
+		},
+		{
+			name:  "423 on a batch create is retried after 2 s",
+			sim:   []hubspottest.Option{hubspottest.WithoutRateLimits()},
+			fault: fault(hubspottest.Fault{Method: http.MethodPost, Path: "/crm/v3/objects/contacts/batch/create", Status: http.StatusLocked}),
+			call:  batchCreate, calls: 2, minWait: 2 * time.Second, maxWait: 2400 * time.Millisecond, created: 1,
+		},
+		{
+			name: "DAILY is not retried",
+			sim:  []hubspottest.Option{hubspottest.WithDailyLimit(2)}, before: 2, call: list,
+			calls: 1, daily: true,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			is := is.New(t)
+			clock := newFakeClock()
+			srv := newSim(t, append([]hubspottest.Option{hubspottest.WithClock(clock)}, tt.sim...)...)
+			c, err := hubspot.NewClient(srv.Token, hubspot.WithBaseURL(srv.URL), hubspot.WithClock(clock), hubspot.WithoutRateLimit())
+			is.NoErr(err)
+			t.Cleanup(c.Close)
+			for range tt.before {
+				is.NoErr(list(c))
+			}
+			is.Equal(len(clock.Waits()), 0) // nothing refused yet
+			if tt.fault != nil {
+				srv.InjectFault(*tt.fault)
+			}
+			srv.ResetCalls()
+
+			err = tt.call(c)
+			is.Equal(srv.TotalCalls(), tt.calls)
+			waits := clock.Waits()
+			if tt.daily {
+				is.True(err != nil)
+				is.True(hubspot.IsDailyLimit(err))
+				is.True(hubspot.IsRateLimited(err))
+				is.True(strings.Contains(err.Error(), "daily API limit of 2 requests is spent"))
+				is.True(strings.Contains(err.Error(), "midnight in the account's time zone"))
+				is.Equal(len(waits), 0)
+				return
+			}
+			is.NoErr(err)
+			is.True(!hubspot.IsDailyLimit(err))
+			is.Equal(len(waits), 1)
+			t.Logf("waited %s", waits[0])
+			is.True(waits[0] >= tt.minWait && waits[0] <= tt.maxWait)
+			if tt.created > 0 {
+				is.Equal(len(srv.Objects("contacts")), tt.created) // HubSpot applied nothing the first time
+			}
+		})
+	}
+}

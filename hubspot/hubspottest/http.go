@@ -94,14 +94,27 @@ func (e *endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		id := s.correlationID()
 		s.mu.Unlock()
+		if fault.RetryAfter > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(int(fault.RetryAfter/time.Second)))
+		}
+		if fault.status() == http.StatusTooManyRequests {
+			// HubSpot's 429 body, as its own limits answer (ratelimit.go).
+			body := limitedBy("TEN_SECONDLY_ROLLING", "ten_secondly_rolling")
+			body.CorrelationID = id
+			writeJSON(w, http.StatusTooManyRequests, body)
+			return
+		}
 		writeJSON(w, fault.status(), errorBody{Status: "error", Message: http.StatusText(fault.status()), CorrelationID: id, Category: faultCategory(fault.status())})
 	}
 }
 
 func faultCategory(status int) string {
 	switch {
-	case status == http.StatusTooManyRequests:
-		return "RATE_LIMITS"
+	case status == http.StatusLocked:
+		// HubSpot's docs show no body for a 423 (its locks last 2 s:
+		// https://developers.hubspot.com/docs/api-reference/error-handling);
+		// the standard error shape is sent, with no category.
+		return ""
 	case status >= 500:
 		return "INTERNAL_ERROR"
 	default:
@@ -313,6 +326,9 @@ type Fault struct {
 	Status int
 	// Delay is the wait of FaultDelay.
 	Delay time.Duration
+	// RetryAfter, if set, sends a Retry-After header (whole seconds) with a
+	// FaultStatus answer.
+	RetryAfter time.Duration
 	// Applied makes a FaultStatus, FaultHTML or FaultReset happen after the
 	// request was carried out: HubSpot did the work, the client never hears.
 	Applied bool

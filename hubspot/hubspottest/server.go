@@ -105,6 +105,9 @@ type limits struct {
 	daily        int
 	search       int
 	searchWindow time.Duration
+	// retryAfter adds a Retry-After header to the 429s of the burst and
+	// search limits.
+	retryAfter bool
 }
 
 // Option configures a Server.
@@ -159,6 +162,12 @@ func WithDailyLimit(requests int) Option { return func(c *config) { c.limits.dai
 func WithSearchRateLimit(perSecond int) Option {
 	return func(c *config) { c.limits.search, c.limits.searchWindow = perSecond, time.Second }
 }
+
+// WithRetryAfter makes the 429s of the burst and search limits carry a
+// Retry-After header: the seconds until the window frees a slot. HubSpot
+// sends one sometimes, and often not (hubspot-api.md, "Rate limits"), so by
+// default the simulator sends none.
+func WithRetryAfter() Option { return func(c *config) { c.limits.retryAfter = true } }
 
 // WithoutRateLimits turns every rate limit off.
 func WithoutRateLimits() Option {
