@@ -50,6 +50,11 @@ const (
 	// last 2 seconds, and it asks for a delay of at least that
 	// (https://developers.hubspot.com/docs/api-reference/error-handling).
 	lockedWait = 2 * time.Second
+	// maxURLLength is the longest URL the client sends. HubSpot answers 414
+	// to URLs longer than about 15,000 characters (hubspot-api.md; 414 in
+	// https://developers.hubspot.com/docs/api-reference/error-handling); the
+	// exact limit is not published, so the client keeps a third below it.
+	maxURLLength = 10000
 	// maxResponseBytes bounds what the client reads of one response.
 	maxResponseBytes = 64 << 20
 	// maxErrorSnippet bounds how much of a non-JSON error body goes into an
@@ -367,7 +372,8 @@ func (c *Client) attempt(ctx context.Context, req *Request, out any, attempt int
 	return nil
 }
 
-func (c *Client) httpRequest(ctx context.Context, req *Request) (*http.Request, error) {
+// requestURL is the URL a request is sent to.
+func (c *Client) requestURL(req *Request) (*url.URL, error) {
 	// The path's segments are escaped already; joining the strings keeps that
 	// escaping, which url.JoinPath would undo.
 	u, err := url.Parse(strings.TrimSuffix(c.baseURL.String(), "/") + "/" + strings.TrimPrefix(req.Path, "/"))
@@ -375,6 +381,20 @@ func (c *Client) httpRequest(ctx context.Context, req *Request) (*http.Request, 
 		return nil, fmt.Errorf("%s %s: build URL: %w", req.Method, req.Path, err)
 	}
 	u.RawQuery = req.Query.Encode()
+	return u, nil
+}
+
+// urlFits reports whether the request's URL is short enough for HubSpot.
+func (c *Client) urlFits(req *Request) bool {
+	u, err := c.requestURL(req)
+	return err != nil || len(u.String()) <= maxURLLength // a bad URL fails when sent, with its error
+}
+
+func (c *Client) httpRequest(ctx context.Context, req *Request) (*http.Request, error) {
+	u, err := c.requestURL(req)
+	if err != nil {
+		return nil, err
+	}
 	var body io.Reader
 	if req.body != nil {
 		body = bytes.NewReader(req.body)

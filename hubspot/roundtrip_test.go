@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -475,4 +476,81 @@ func TestRefusals(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRoundTripWideProperties: a list or get that names hundreds of long
+// property names, more than HubSpot takes in a URL (it answers 414 past about
+// 15,000 characters), still returns every property of every object.
+func TestRoundTripWideProperties(t *testing.T) {
+	const (
+		typeID  = "2-777"
+		nProps  = 800
+		nObject = 150
+	)
+	is := is.New(t)
+	ctx := context.Background()
+	names := make([]string, nProps)
+	defs := make([]hubspottest.PropertyDef, nProps)
+	for i := range names {
+		names[i] = fmt.Sprintf("a_custom_property_with_a_long_descriptive_name_%03d", i)
+		defs[i] = hubspottest.PropertyDef{Name: names[i], Type: hubspottest.TypeString}
+	}
+	value := func(obj, prop int) string { return fmt.Sprintf("v%d.%d", obj, prop) }
+	srv := newSim(t, hubspottest.WithoutRateLimits(), hubspottest.WithCustomObjectType(typeID, defs...))
+	c := simClient(t, srv)
+	ids, err := srv.Seed(typeID, nObject, func(i int) map[string]string {
+		props := make(map[string]string, nProps)
+		for p, n := range names {
+			props[n] = value(i, p)
+		}
+		return props
+	})
+	is.NoErr(err)
+	check := func(o hubspot.Object, i int) {
+		t.Helper()
+		for p, n := range names {
+			v, ok := o.Properties.Get(n)
+			if !ok || v != value(i, p) {
+				t.Fatalf("object %s, property %s = %q, %v; want %q", o.ID, n, v, ok, value(i, p))
+			}
+		}
+	}
+	t.Logf("%d property names make a properties parameter of %d characters", nProps, len(url.Values{"properties": {strings.Join(names, ",")}}.Encode()))
+
+	srv.ResetCalls()
+	var got []hubspot.Object
+	after := ""
+	for {
+		page, err := c.Objects.List(ctx, typeID, hubspot.ListOptions{Limit: 100, After: after, Properties: names})
+		is.NoErr(err) // no 414
+		got = append(got, page.Results...)
+		if after = page.NextAfter(); after == "" {
+			break
+		}
+	}
+	is.Equal(len(got), nObject)
+	for i, o := range got {
+		is.Equal(o.ID, ids[i]) // in id order
+		check(o, i)
+	}
+	calls := srv.Calls()
+	t.Logf("calls for %d objects: %v", nObject, calls)
+	is.Equal(calls["GET /crm/v3/objects/"+typeID], 2)                // one per page, ids only
+	is.Equal(calls["POST /crm/v3/objects/"+typeID+"/batch/read"], 2) // one per page
+
+	one, err := c.Objects.Get(ctx, typeID, ids[7], hubspot.GetOptions{Properties: names})
+	is.NoErr(err)
+	check(*one, 7)
+	_, err = c.Objects.Get(ctx, typeID, "999999", hubspot.GetOptions{Properties: names})
+	is.True(hubspot.IsNotFound(err))
+
+	is.NoErr(srv.Archive(typeID, ids[3]))
+	archived, err := c.Objects.List(ctx, typeID, hubspot.ListOptions{Archived: true, Properties: names})
+	is.NoErr(err)
+	is.Equal(len(archived.Results), 1)
+	is.True(archived.Results[0].Archived && archived.Results[0].ArchivedAt != nil)
+	check(archived.Results[0], 3)
+	gone, err := c.Objects.Get(ctx, typeID, ids[3], hubspot.GetOptions{Properties: names, Archived: true})
+	is.NoErr(err)
+	check(*gone, 3)
 }

@@ -40,8 +40,19 @@ func (s *Server) routes() http.Handler {
 	return mux
 }
 
-// endpoint runs what every request goes through: counting, injected
-// faults, authentication, rate limits, then the handler.
+// maxURLLength is the longest URL HubSpot serves: it answers 414 to URLs
+// longer than about 15,000 characters (hubspot-api.md, "Rate limits"; 414
+// "The request URI is too long" in
+// https://developers.hubspot.com/docs/api-reference/error-handling). The
+// length counts the URL as a client sends it to HubSpot's host, scheme
+// included.
+const maxURLLength = 15000
+
+// hubspotHost is what a URL to HubSpot starts with, for the URL length.
+const hubspotHost = "https://api.hubapi.com"
+
+// endpoint runs what every request goes through: counting, the URL length,
+// injected faults, authentication, rate limits, then the handler.
 type endpoint struct {
 	s      *Server
 	search bool
@@ -52,6 +63,14 @@ func (e *endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s := e.s
 	s.mu.Lock()
 	s.calls[callKey(r)]++
+	if n := len(hubspotHost) + len(r.RequestURI); n > maxURLLength {
+		// Refused in front of the API: no fault, token or rate limit is
+		// looked at.
+		s.writeError(w, &apiError{status: http.StatusRequestURITooLong,
+			message: fmt.Sprintf("The request URI is too long: %d characters, at most %d", n, maxURLLength)})
+		s.mu.Unlock()
+		return
+	}
 	fault := s.takeFault(r)
 	s.mu.Unlock()
 

@@ -609,6 +609,23 @@ func TestRetryAfterOption(t *testing.T) {
 	is.Equal(r.header.Get("Retry-After"), "1")
 }
 
+// TestLongURL: HubSpot answers 414 to a URL longer than about 15,000
+// characters (counted from https://api.hubapi.com on).
+func TestLongURL(t *testing.T) {
+	is := is.New(t)
+	srv := newServer(t)
+	prefix := "/crm/v3/objects/contacts?limit=1&properties="
+	fill := 15000 - len("https://api.hubapi.com") - len(prefix)
+	is.Equal(call(t, srv, "GET", prefix+strings.Repeat("a", fill), "").status, 200)
+	r := call(t, srv, "GET", prefix+strings.Repeat("a", fill+1), "")
+	is.Equal(r.status, 414)
+	v := r.json(t)
+	is.Equal(v["status"], "error")
+	is.True(strings.Contains(v["message"].(string), "too long"))
+	// In front of the API: even without a token.
+	is.Equal(callWithToken(t, srv, "", "GET", prefix+strings.Repeat("a", fill+1), "").status, 414)
+}
+
 func TestIndexLag(t *testing.T) {
 	is := is.New(t)
 	clock := hubspottest.NewManualClock(start)
