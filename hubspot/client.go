@@ -39,9 +39,10 @@ const (
 	defaultTimeout    = 60 * time.Second
 	// defaultRateWindow is HubSpot's burst window: a 429 that names no wait
 	// is waited out over a whole window, since a rolling window frees no
-	// slot sooner than its oldest request ages out (hubspot-api.md, "Rate
-	// limits"). The X-HubSpot-RateLimit-Interval-Milliseconds header, when
-	// HubSpot sent one, says the window's length instead.
+	// slot sooner than its oldest request ages out
+	// (../shared/hubspot-api.md, "Rate limits"). The
+	// X-HubSpot-RateLimit-Interval-Milliseconds header, when HubSpot sent
+	// one, says the window's length instead.
 	defaultRateWindow = 10 * time.Second
 	// searchRateWindow is the window of search's own limit (per second);
 	// search answers carry no rate-limit headers.
@@ -51,7 +52,8 @@ const (
 	// (https://developers.hubspot.com/docs/api-reference/error-handling).
 	lockedWait = 2 * time.Second
 	// maxURLLength is the longest URL the client sends. HubSpot answers 414
-	// to URLs longer than about 15,000 characters (hubspot-api.md; 414 in
+	// to URLs longer than about 15,000 characters
+	// (../shared/hubspot-api.md, "Rate limits"; 414 in
 	// https://developers.hubspot.com/docs/api-reference/error-handling); the
 	// exact limit is not published, so the client keeps a third below it.
 	maxURLLength = 10000

@@ -78,7 +78,7 @@ func (e *ErrorResponse) Error() string {
 			fmt.Fprintf(&b, " of %d requests", e.DailyLimit)
 		}
 		b.WriteString(" is spent, for every app and integration of the account: HubSpot resets it at midnight in the account's time zone," +
-			" and refuses every request until then, so the connector does not retry; raise the limit (API limit increase add-on) or lower the load")
+			" and refuses every request until then, so the client does not retry; raise the limit (API limit increase add-on) or lower the load")
 	}
 	if e.CorrelationID != "" {
 		fmt.Fprintf(&b, " (correlation id %s)", e.CorrelationID)

@@ -165,8 +165,8 @@ func WithSearchRateLimit(perSecond int) Option {
 
 // WithRetryAfter makes the 429s of the burst and search limits carry a
 // Retry-After header: the seconds until the window frees a slot. HubSpot
-// sends one sometimes, and often not (hubspot-api.md, "Rate limits"), so by
-// default the simulator sends none.
+// sends one sometimes, and often not (../shared/hubspot-api.md, "Rate
+// limits"), so by default the simulator sends none.
 func WithRetryAfter() Option { return func(c *config) { c.limits.retryAfter = true } }
 
 // WithoutRateLimits turns every rate limit off.
