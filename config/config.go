@@ -31,9 +31,10 @@ type Config struct {
 	AccessToken string `json:"accessToken" validate:"required"`
 	// Resource is the HubSpot resource to read or write: contacts, companies,
 	// deals, tickets, products, line_items, quotes, calls, emails, meetings,
-	// notes, tasks, owners (source only), or a custom object type id such as
-	// 2-12345. The spelling of the earlier Conduit HubSpot connector
-	// (crm.contacts, crm.lineItems) is accepted too.
+	// notes, tasks, owners (source only), or a custom object by its type id
+	// (2-12345) or fully qualified name (p1234567_cars). Standard object type
+	// ids (0-1 for contacts) and the spelling of the earlier Conduit HubSpot
+	// connector (crm.contacts, crm.lineItems) are accepted too.
 	Resource string `json:"resource" validate:"required"`
 	// MaxRetries is how many times a request that failed with a rate limit,
 	// a server error or a network error is tried again (0 to 10).

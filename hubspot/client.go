@@ -20,6 +20,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -36,6 +37,26 @@ const (
 	defaultMinBackoff = 500 * time.Millisecond
 	defaultMaxBackoff = 30 * time.Second
 	defaultTimeout    = 60 * time.Second
+	// defaultRateWindow is HubSpot's burst window: a 429 that names no wait
+	// is waited out over a whole window, since a rolling window frees no
+	// slot sooner than its oldest request ages out
+	// (../shared/hubspot-api.md, "Rate limits"). The
+	// X-HubSpot-RateLimit-Interval-Milliseconds header, when HubSpot sent
+	// one, says the window's length instead.
+	defaultRateWindow = 10 * time.Second
+	// searchRateWindow is the window of search's own limit (per second);
+	// search answers carry no rate-limit headers.
+	searchRateWindow = time.Second
+	// lockedWait is how long a 423 Locked is waited out: HubSpot's locks
+	// last 2 seconds, and it asks for a delay of at least that
+	// (https://developers.hubspot.com/docs/api-reference/error-handling).
+	lockedWait = 2 * time.Second
+	// maxURLLength is the longest URL the client sends. HubSpot answers 414
+	// to URLs longer than about 15,000 characters
+	// (../shared/hubspot-api.md, "Rate limits"; 414 in
+	// https://developers.hubspot.com/docs/api-reference/error-handling); the
+	// exact limit is not published, so the client keeps a third below it.
+	maxURLLength = 10000
 	// maxResponseBytes bounds what the client reads of one response.
 	maxResponseBytes = 64 << 20
 	// maxErrorSnippet bounds how much of a non-JSON error body goes into an
@@ -53,6 +74,10 @@ type Client struct {
 	maxRetries int
 	minBackoff time.Duration
 	maxBackoff time.Duration
+	// rateWindow is the length of HubSpot's burst window as the last answer
+	// that named one said (X-HubSpot-RateLimit-Interval-Milliseconds), in
+	// nanoseconds; 0 until one did.
+	rateWindow atomic.Int64
 
 	rateLimit       *RateLimit // nil: no client-side pacing
 	searchRateLimit *RateLimit
@@ -103,7 +128,10 @@ func WithMaxRetries(n int) Option {
 	}
 }
 
-// WithBackoff sets the first and the longest wait between retries.
+// WithBackoff sets the first and the longest wait between retries (default
+// 500 ms and 30 s). The longest wait bounds every wait: the exponential
+// backoff, the wait out of HubSpot's 10-second window after a 429, the 2 s
+// after a 423, and a Retry-After HubSpot asks for.
 func WithBackoff(minWait, maxWait time.Duration) Option {
 	return func(c *Client) error {
 		if minWait <= 0 || maxWait < minWait {
@@ -330,6 +358,7 @@ func (c *Client) attempt(ctx context.Context, req *Request, out any, attempt int
 	c.logger.DebugContext(ctx, "hubspot request", "method", req.Method, "path", req.Path,
 		"attempt", attempt+1, "status", resp.StatusCode, "duration", time.Since(start),
 		"rateLimitRemaining", resp.Header.Get("X-HubSpot-RateLimit-Remaining"))
+	c.noteRateWindow(resp.Header)
 	if err != nil {
 		return &transportError{method: req.Method, path: req.Path, status: resp.StatusCode, err: fmt.Errorf("read response: %w", err)}
 	}
@@ -345,7 +374,8 @@ func (c *Client) attempt(ctx context.Context, req *Request, out any, attempt int
 	return nil
 }
 
-func (c *Client) httpRequest(ctx context.Context, req *Request) (*http.Request, error) {
+// requestURL is the URL a request is sent to.
+func (c *Client) requestURL(req *Request) (*url.URL, error) {
 	// The path's segments are escaped already; joining the strings keeps that
 	// escaping, which url.JoinPath would undo.
 	u, err := url.Parse(strings.TrimSuffix(c.baseURL.String(), "/") + "/" + strings.TrimPrefix(req.Path, "/"))
@@ -353,6 +383,20 @@ func (c *Client) httpRequest(ctx context.Context, req *Request) (*http.Request, 
 		return nil, fmt.Errorf("%s %s: build URL: %w", req.Method, req.Path, err)
 	}
 	u.RawQuery = req.Query.Encode()
+	return u, nil
+}
+
+// urlFits reports whether the request's URL is short enough for HubSpot.
+func (c *Client) urlFits(req *Request) bool {
+	u, err := c.requestURL(req)
+	return err != nil || len(u.String()) <= maxURLLength // a bad URL fails when sent, with its error
+}
+
+func (c *Client) httpRequest(ctx context.Context, req *Request) (*http.Request, error) {
+	u, err := c.requestURL(req)
+	if err != nil {
+		return nil, err
+	}
 	var body io.Reader
 	if req.body != nil {
 		body = bytes.NewReader(req.body)
@@ -375,13 +419,36 @@ func (c *Client) decodeError(req *Request, resp *http.Response, body []byte) err
 	if err := json.Unmarshal(body, e); err != nil || !json.Valid(body) {
 		e.Message = describeNonJSON(resp.Header.Get("Content-Type"), body)
 	}
-	if s := resp.Header.Get("Retry-After"); s != "" {
-		if secs, err := strconv.Atoi(strings.TrimSpace(s)); err == nil && secs >= 0 {
-			e.RetryAfter = time.Duration(secs) * time.Second
-		}
+	e.RetryAfter = c.parseRetryAfter(resp.Header.Get("Retry-After"))
+	if n, err := strconv.Atoi(resp.Header.Get("X-HubSpot-RateLimit-Daily")); err == nil && n > 0 {
+		e.DailyLimit = n
 	}
 	c.redact(e)
 	return e
+}
+
+// parseRetryAfter reads a Retry-After header: seconds, or an HTTP date.
+func (c *Client) parseRetryAfter(s string) time.Duration {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0
+	}
+	if secs, err := strconv.Atoi(s); err == nil && secs >= 0 {
+		return time.Duration(secs) * time.Second
+	}
+	if t, err := http.ParseTime(s); err == nil {
+		return max(0, t.Sub(c.clock.Now()))
+	}
+	return 0
+}
+
+// noteRateWindow remembers the length of HubSpot's burst window from an
+// answer's rate-limit headers.
+func (c *Client) noteRateWindow(h http.Header) {
+	ms, err := strconv.ParseInt(h.Get("X-HubSpot-RateLimit-Interval-Milliseconds"), 10, 64)
+	if err == nil && ms > 0 && ms <= int64(time.Hour/time.Millisecond) {
+		c.rateWindow.Store(int64(time.Duration(ms) * time.Millisecond))
+	}
 }
 
 func describeNonJSON(contentType string, body []byte) string {
@@ -426,17 +493,29 @@ func (c *Client) redact(e *ErrorResponse) {
 }
 
 // retryAfter decides whether a failed attempt is tried again, and after how
-// long.
+// long. No wait is longer than the client's longest backoff (30 s by
+// default), a Retry-After included: the retry count then bounds the time a
+// call can take, and an answer that asks for hours ends the call with its
+// error instead of a pipeline that silently sleeps.
 func (c *Client) retryAfter(req *Request, err error, attempt int) (time.Duration, bool) {
 	var er *ErrorResponse
 	if errors.As(err, &er) {
 		switch {
+		case er.isDailyLimit():
+			// Futile until midnight in the account's time zone, and every
+			// try counts against the quota the account's other apps share.
+			return 0, false
 		case er.StatusCode == http.StatusTooManyRequests:
-			// HubSpot refused the request before doing anything with it.
+			// HubSpot refused the request before doing anything with it,
+			// so a create is retried too.
 			if er.RetryAfter > 0 {
-				return er.RetryAfter, true
+				return min(er.RetryAfter, c.maxBackoff), true
 			}
-			return c.backoff(attempt), true
+			return min(max(atLeast(c.window(req)), c.backoff(attempt)), c.maxBackoff), true
+		case er.StatusCode == http.StatusLocked:
+			// A lock refuses the request: HubSpot applied nothing, so a
+			// create is retried too, once the lock is over.
+			return min(max(atLeast(lockedWait), c.backoff(attempt)), c.maxBackoff), true
 		case er.StatusCode >= 500 && !req.Create:
 			return c.backoff(attempt), true
 		default:
@@ -449,6 +528,22 @@ func (c *Client) retryAfter(req *Request, err error, attempt int) (time.Duration
 	}
 	return 0, false
 }
+
+// window is how long a 429 without Retry-After is waited out: the window of
+// the limit the request ran into.
+func (c *Client) window(req *Request) time.Duration {
+	if req.Search {
+		return searchRateWindow
+	}
+	if w := time.Duration(c.rateWindow.Load()); w > 0 {
+		return w
+	}
+	return defaultRateWindow
+}
+
+// atLeast is d and up to a fifth more, so that clients refused together do
+// not all come back at the same moment.
+func atLeast(d time.Duration) time.Duration { return d + rand.N(d/5+1) }
 
 // backoff is exponential with equal jitter: half the delay is fixed, half
 // random, so that clients that failed together do not retry together.

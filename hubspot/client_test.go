@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -357,6 +358,47 @@ func TestRequests(t *testing.T) {
 	}
 }
 
+// TestListWideProperties: a list whose properties do not fit in a URL lists
+// the page's ids, then reads them with one batch read. The page keeps the
+// list's ids, order and cursor: an object gone by the batch read (here 2) is
+// left out, one the list did not name (here 9, a merge's survivor) is not
+// added.
+func TestListWideProperties(t *testing.T) {
+	is := is.New(t)
+	obj := func(id string) string {
+		return `{"id":"` + id + `","properties":{"hs_object_id":"` + id + `"},"createdAt":"2026-01-02T03:04:05.678Z","updatedAt":"2026-01-02T03:04:05.678Z","archived":false}`
+	}
+	c, s, _ := newScripted(t, []reply{
+		{status: 200, body: `{"results":[` + obj("1") + `,` + obj("2") + `,` + obj("3") + `],"paging":{"next":{"after":"4"}}}`},
+		{status: 207, body: `{"status":"COMPLETE","results":[` + obj("3") + `,` + obj("9") + `,` + obj("1") + `],"numErrors":1,` +
+			`"errors":[{"status":"error","category":"OBJECT_NOT_FOUND","message":"not found","context":{"ids":["2"]}}],"startedAt":"2026-01-02T03:04:05.678Z","completedAt":"2026-01-02T03:04:05.678Z"}`},
+	}, hubspot.WithoutRateLimit())
+	names := make([]string, 1000)
+	for i := range names {
+		names[i] = fmt.Sprintf("property_%03d", i)
+	}
+	page, err := c.Objects.List(context.Background(), "contacts", hubspot.ListOptions{Limit: 3, After: "1", Properties: names})
+	is.NoErr(err)
+	is.Equal(len(page.Results), 2)
+	is.Equal(page.Results[0].ID, "1")
+	is.Equal(page.Results[1].ID, "3")
+	is.Equal(page.NextAfter(), "4")
+	reqs := s.requests()
+	is.Equal(len(reqs), 2)
+	is.Equal(reqs[0].Method, "GET")
+	is.Equal(reqs[0].RawQuery, "after=1&limit=3&properties=hs_object_id")
+	is.Equal(reqs[1].Path, "/crm/v3/objects/contacts/batch/read")
+	var body struct {
+		Properties []string `json:"properties"`
+		Inputs     []struct {
+			ID string `json:"id"`
+		} `json:"inputs"`
+	}
+	is.NoErr(json.Unmarshal([]byte(reqs[1].Body), &body))
+	is.Equal(body.Properties, names)
+	is.Equal(len(body.Inputs), 3)
+}
+
 func TestBatchPartialFailure(t *testing.T) {
 	is := is.New(t)
 	body := `{"status":"COMPLETE","results":[` + contactJSON + `],"numErrors":1,"errors":[{"status":"error","category":"VALIDATION_ERROR","message":"Property values were not valid","context":{"ids":["7"],"propertyName":["createdate"]},"errors":[{"message":"Property \"createdate\" is read-only","code":"READ_ONLY_VALUE","context":{"propertyName":["createdate"]}}]}],"startedAt":"2026-01-02T03:04:05.000Z","completedAt":"2026-01-02T03:04:05.100Z"}`
@@ -662,6 +704,23 @@ func TestResources(t *testing.T) {
 		{"quotes", "quotes", "hs_createdate", "hs_lastmodifieddate", false},
 		{"crm.notes", "notes", "hs_createdate", "hs_lastmodifieddate", false},
 		{"2-12345", "2-12345", "hs_createdate", "hs_lastmodifieddate", false},
+		// A custom object's fully qualified name, p{portalId}_{name}, or p_{name}.
+		{"p1234567_cars", "p1234567_cars", "hs_createdate", "hs_lastmodifieddate", false},
+		{"p_cars", "p_cars", "hs_createdate", "hs_lastmodifieddate", false},
+		{"p7878787_my_object2", "p7878787_my_object2", "hs_createdate", "hs_lastmodifieddate", false},
+		// Standard object type ids give the standard resource.
+		{"0-1", "contacts", "createdate", "lastmodifieddate", false},
+		{"0-2", "companies", "createdate", "hs_lastmodifieddate", false},
+		{"0-3", "deals", "createdate", "hs_lastmodifieddate", false},
+		{"0-5", "tickets", "createdate", "hs_lastmodifieddate", false},
+		{"0-7", "products", "createdate", "hs_lastmodifieddate", false},
+		{"0-8", "line_items", "createdate", "hs_lastmodifieddate", false},
+		{"0-14", "quotes", "hs_createdate", "hs_lastmodifieddate", false},
+		{"0-48", "calls", "hs_createdate", "hs_lastmodifieddate", false},
+		{"0-49", "emails", "hs_createdate", "hs_lastmodifieddate", false},
+		{"0-47", "meetings", "hs_createdate", "hs_lastmodifieddate", false},
+		{"0-46", "notes", "hs_createdate", "hs_lastmodifieddate", false},
+		{"0-27", "tasks", "hs_createdate", "hs_lastmodifieddate", false},
 		{"owners", "owners", "", "", true},
 		{"crm.owners", "owners", "", "", true},
 	}
@@ -677,7 +736,8 @@ func TestResources(t *testing.T) {
 			is.Equal(r.Ops.Has(hubspot.OpSearch|hubspot.OpCreate), !tt.owners)
 		})
 	}
-	for _, bad := range []string{"", "contact", "cms.blogs.posts", "2-", "2-abc", "crm."} {
+	for _, bad := range []string{"", "contact", "cms.blogs.posts", "2-", "2-abc", "crm.",
+		"0-", "0-4", "0-999", "p_", "p1234567_", "p_1cars", "q1234567_cars", "p12x_cars", "p1234567_cars-x"} {
 		_, err := hubspot.LookupResource(bad)
 		if err == nil || !strings.Contains(err.Error(), "contacts") {
 			t.Errorf("LookupResource(%q) = %v, want an error that lists the resources", bad, err)

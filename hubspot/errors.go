@@ -33,6 +33,9 @@ type ErrorResponse struct {
 
 	// RetryAfter is the wait HubSpot asked for in a Retry-After header.
 	RetryAfter time.Duration `json:"-"`
+	// DailyLimit is the account's daily request limit, from the
+	// X-HubSpot-RateLimit-Daily header (0 when absent).
+	DailyLimit int `json:"-"`
 }
 
 // ErrorDetail is one entry of an error's errors list, or one per-input error
@@ -69,10 +72,24 @@ func (e *ErrorResponse) Error() string {
 			fmt.Fprintf(&b, "; %s", d.Message)
 		}
 	}
+	if e.isDailyLimit() {
+		b.WriteString("; the account's daily API limit")
+		if e.DailyLimit > 0 {
+			fmt.Fprintf(&b, " of %d requests", e.DailyLimit)
+		}
+		b.WriteString(" is spent, for every app and integration of the account: HubSpot resets it at midnight in the account's time zone," +
+			" and refuses every request until then, so the client does not retry; raise the limit (API limit increase add-on) or lower the load")
+	}
 	if e.CorrelationID != "" {
 		fmt.Fprintf(&b, " (correlation id %s)", e.CorrelationID)
 	}
 	return b.String()
+}
+
+// isDailyLimit reports whether HubSpot refused the request because the
+// account's daily quota is spent (a 429 with policyName DAILY).
+func (e *ErrorResponse) isDailyLimit() bool {
+	return e.StatusCode == http.StatusTooManyRequests && strings.EqualFold(e.PolicyName, "DAILY")
 }
 
 // Error implements error for a per-input batch error.
@@ -140,3 +157,11 @@ func IsNotFound(err error) bool { return StatusCode(err) == http.StatusNotFound 
 
 // IsRateLimited reports whether err is HubSpot's 429.
 func IsRateLimited(err error) bool { return StatusCode(err) == http.StatusTooManyRequests }
+
+// IsDailyLimit reports whether err is HubSpot's 429 for a spent daily limit
+// (policyName DAILY). It is never retried: the quota comes back at midnight
+// in the account's time zone.
+func IsDailyLimit(err error) bool {
+	var er *ErrorResponse
+	return errors.As(err, &er) && er.isDailyLimit()
+}

@@ -1,6 +1,7 @@
 package hubspot
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -56,17 +57,72 @@ type ListOptions struct {
 }
 
 // List returns one page of objects, ordered by id.
+//
+// Properties too many to name in a URL (HubSpot answers 414 past about
+// 15,000 characters) are read with a batch read, whose POST body has room
+// for them: see listWide.
 func (s *ObjectsService) List(ctx context.Context, objectType string, opts ListOptions) (*ObjectPage, error) {
 	q, err := pageQuery(opts.Limit, opts.After, opts.Archived)
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", objectType, err)
 	}
 	setProperties(q, opts.Properties)
+	req, err := NewRequest(http.MethodGet, objectsPath(objectType), q, nil)
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", objectType, err)
+	}
+	if !s.client.urlFits(req) {
+		return s.listWide(ctx, objectType, opts, q)
+	}
 	var page ObjectPage
-	if err := s.client.get(ctx, objectsPath(objectType), q, &page); err != nil {
+	if err := s.client.Do(ctx, req, &page); err != nil {
 		return nil, fmt.Errorf("list %s: %w", objectType, err)
 	}
 	return &page, nil
+}
+
+// listWide lists a page whose properties do not fit in a URL. The list call
+// names only the id property: it gives the page's ids, in order, and its
+// cursor. One batch read then reads those objects with every property.
+//
+// Splitting the names over several list calls of the same page would cost a
+// call per slice and stitch each object together from slices read at
+// different moments: an object written between two calls would mix two
+// versions. The batch read reads each object once, all properties together,
+// and costs one call per page whatever the number of properties.
+//
+// An object that is gone by the time of the batch read (archived, restored
+// for an archived page, or merged into another) is left out of the page: it
+// is no longer there to read as listed, and the cursor still moves past it.
+// Its delete shows in the archived list, a merge's survivor in its own place.
+func (s *ObjectsService) listWide(ctx context.Context, objectType string, opts ListOptions, q url.Values) (*ObjectPage, error) {
+	q.Set("properties", ObjectIDProperty)
+	var ids ObjectPage
+	if err := s.client.get(ctx, objectsPath(objectType), q, &ids); err != nil {
+		return nil, fmt.Errorf("list %s: %w", objectType, err)
+	}
+	page := &ObjectPage{Results: []Object{}, Paging: ids.Paging}
+	if len(ids.Results) == 0 {
+		return page, nil
+	}
+	want := make([]string, len(ids.Results))
+	for i, o := range ids.Results {
+		want[i] = o.ID
+	}
+	res, err := s.BatchRead(ctx, objectType, BatchReadRequest{IDs: want, Properties: opts.Properties, Archived: opts.Archived})
+	if err != nil {
+		return nil, fmt.Errorf("list %s: read the page's properties: %w", objectType, err)
+	}
+	byID := make(map[string]Object, len(res.Results))
+	for _, o := range res.Results {
+		byID[o.ID] = o
+	}
+	for _, id := range want {
+		if o, ok := byID[id]; ok {
+			page.Results = append(page.Results, o)
+		}
+	}
+	return page, nil
 }
 
 func pageQuery(limit int, after string, archived bool) (url.Values, error) {
@@ -102,6 +158,8 @@ type GetOptions struct {
 }
 
 // Get returns one object; a missing one is an *ErrorResponse with status 404.
+// Properties too many to name in a URL are read with a batch read of the
+// one object instead, whose POST body has room for them.
 func (s *ObjectsService) Get(ctx context.Context, objectType, id string, opts GetOptions) (*Object, error) {
 	q := url.Values{}
 	setProperties(q, opts.Properties)
@@ -111,11 +169,36 @@ func (s *ObjectsService) Get(ctx context.Context, objectType, id string, opts Ge
 	if opts.Archived {
 		q.Set("archived", "true")
 	}
+	req, err := NewRequest(http.MethodGet, objectsPath(objectType, id), q, nil)
+	if err != nil {
+		return nil, fmt.Errorf("get %s %s: %w", objectType, id, err)
+	}
+	if !s.client.urlFits(req) {
+		return s.getWide(ctx, objectType, id, opts, req)
+	}
 	var obj Object
-	if err := s.client.get(ctx, objectsPath(objectType, id), q, &obj); err != nil {
+	if err := s.client.Do(ctx, req, &obj); err != nil {
 		return nil, fmt.Errorf("get %s %s: %w", objectType, id, err)
 	}
 	return &obj, nil
+}
+
+// getWide is Get by a batch read. A missing object, which the batch read
+// reports among its errors, is a 404 as Get's own call would answer.
+func (s *ObjectsService) getWide(ctx context.Context, objectType, id string, opts GetOptions, req *Request) (*Object, error) {
+	res, err := s.BatchRead(ctx, objectType, BatchReadRequest{IDs: []string{id}, Properties: opts.Properties, IDProperty: opts.IDProperty, Archived: opts.Archived})
+	if err != nil {
+		return nil, fmt.Errorf("get %s %s: %w", objectType, id, err)
+	}
+	if len(res.Results) > 0 {
+		return &res.Results[0], nil
+	}
+	notFound := &ErrorResponse{StatusCode: http.StatusNotFound, Method: req.Method, Path: req.Path, Status: "error",
+		Category: "OBJECT_NOT_FOUND", Message: fmt.Sprintf("no %s with id %s", objectType, id)}
+	if len(res.Errors) > 0 {
+		notFound.Message, notFound.Category = res.Errors[0].Message, cmp.Or(res.Errors[0].Category, notFound.Category)
+	}
+	return nil, fmt.Errorf("get %s %s: %w", objectType, id, notFound)
 }
 
 type propertiesBody struct {

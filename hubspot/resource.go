@@ -44,8 +44,11 @@ const (
 // where it lives, which properties carry its timestamps, what it supports.
 type Resource struct {
 	// Name is the object type as it appears in API paths ("contacts",
-	// "line_items", "2-12345").
+	// "line_items", "2-12345", "p1234567_cars").
 	Name string
+	// TypeID is HubSpot's object type id of a standard object ("0-1" for
+	// contacts), which its paths take in place of the name.
+	TypeID string
 	// Aliases are other spellings users may configure, such as the existing
 	// Conduit connector's "crm.lineItems".
 	Aliases []string
@@ -69,31 +72,40 @@ type Resource struct {
 
 // resourceTable is the one table of HubSpot resources; nothing else in the
 // package switches on a resource name. It is built on each call so that no
-// caller can change it for another.
+// caller can change it for another. The type ids are HubSpot's
+// (https://developers.hubspot.com/docs/guides/crm/using-object-apis, "Object
+// type ID values").
 func resourceTable() []Resource {
 	return []Resource{
-		withUnique(object("contacts", propCreateDate, propLastModifiedDate, []string{"email", "firstname", "lastname"}), "email"),
-		object("companies", propCreateDate, propHSLastModifiedDate, []string{"domain", "name"}),
-		object("deals", propCreateDate, propHSLastModifiedDate, []string{"amount", "closedate", "dealname", "dealstage", "pipeline"}),
-		object("tickets", propCreateDate, propHSLastModifiedDate, []string{"content", "hs_pipeline", "hs_pipeline_stage", "hs_ticket_category", "hs_ticket_priority", "subject"}),
-		object("products", propCreateDate, propHSLastModifiedDate, []string{"description", "name", "price"}),
-		object("line_items", propCreateDate, propHSLastModifiedDate, []string{"amount", "hs_product_id", "name", "price", "quantity"}, "crm.lineItems", "lineItems", "line-items"),
-		object("quotes", propHSCreateDate, propHSLastModifiedDate, []string{"hs_expiration_date", "hs_public_url_key", "hs_status", "hs_title"}),
-		object("calls", propHSCreateDate, propHSLastModifiedDate, []string{"hs_timestamp"}),
-		object("emails", propHSCreateDate, propHSLastModifiedDate, []string{"hs_timestamp"}),
-		object("meetings", propHSCreateDate, propHSLastModifiedDate, []string{"hs_timestamp"}),
-		object("notes", propHSCreateDate, propHSLastModifiedDate, []string{"hs_timestamp"}),
-		object("tasks", propHSCreateDate, propHSLastModifiedDate, []string{"hs_timestamp"}),
+		withUnique(object("contacts", "0-1", propCreateDate, propLastModifiedDate, []string{"email", "firstname", "lastname"}), "email"),
+		object("companies", "0-2", propCreateDate, propHSLastModifiedDate, []string{"domain", "name"}),
+		object("deals", "0-3", propCreateDate, propHSLastModifiedDate, []string{"amount", "closedate", "dealname", "dealstage", "pipeline"}),
+		object("tickets", "0-5", propCreateDate, propHSLastModifiedDate, []string{"content", "hs_pipeline", "hs_pipeline_stage", "hs_ticket_category", "hs_ticket_priority", "subject"}),
+		object("products", "0-7", propCreateDate, propHSLastModifiedDate, []string{"description", "name", "price"}),
+		object("line_items", "0-8", propCreateDate, propHSLastModifiedDate, []string{"amount", "hs_product_id", "name", "price", "quantity"}, "crm.lineItems", "lineItems", "line-items"),
+		object("quotes", "0-14", propHSCreateDate, propHSLastModifiedDate, []string{"hs_expiration_date", "hs_public_url_key", "hs_status", "hs_title"}),
+		object("calls", "0-48", propHSCreateDate, propHSLastModifiedDate, []string{"hs_timestamp"}),
+		object("emails", "0-49", propHSCreateDate, propHSLastModifiedDate, []string{"hs_timestamp"}),
+		object("meetings", "0-47", propHSCreateDate, propHSLastModifiedDate, []string{"hs_timestamp"}),
+		object("notes", "0-46", propHSCreateDate, propHSLastModifiedDate, []string{"hs_timestamp"}),
+		object("tasks", "0-27", propHSCreateDate, propHSLastModifiedDate, []string{"hs_timestamp"}),
 		{Name: ownersResourceName, Ops: OpList | OpGet, IsOwners: true},
 	}
 }
 
-// customObjectTypeID matches the type ids of custom objects ("2-12345").
-var customObjectTypeID = regexp.MustCompile(`^2-[0-9]+$`)
+// customObjectName matches the names HubSpot's paths take for a custom
+// object: its type id ("2-12345"), or its fully qualified name
+// p{portalId}_{name} ("p7878787_my_object", also written p_{name}). HubSpot's
+// schema docs show both forms: a custom object's name holds letters, digits
+// and underscores and starts with a letter
+// (https://developers.hubspot.com/docs/api-reference/latest/crm/objects/schemas/guide,
+// https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/schemas/get-schema).
+var customObjectName = regexp.MustCompile(`^(2-[0-9]+|p[0-9]*_[A-Za-z][A-Za-z0-9_]*)$`)
 
-func object(name, created, modified string, defaults []string, aliases ...string) Resource {
+func object(name, typeID, created, modified string, defaults []string, aliases ...string) Resource {
 	return Resource{
 		Name:              name,
+		TypeID:            typeID,
 		Aliases:           aliases,
 		CreatedProperty:   created,
 		ModifiedProperty:  modified,
@@ -131,20 +143,23 @@ func (r Resource) Properties(extra []string) []string {
 func Resources() []Resource { return resourceTable() }
 
 // LookupResource finds a resource by its name, an alias, the existing Conduit
-// connector's "crm."-prefixed spelling, or a custom object type id
-// ("2-12345").
+// connector's "crm."-prefixed spelling, a standard object's type id ("0-1"),
+// or a custom object's type id ("2-12345") or fully qualified name
+// ("p1234567_cars"). A standard type id gives the standard resource, with its
+// own created and modified properties.
 func LookupResource(name string) (Resource, error) {
 	trimmed := strings.TrimSpace(name)
 	bare := strings.TrimPrefix(trimmed, legacyResourceNamePrefix)
 	for _, r := range resourceTable() {
-		if r.Name == bare || slices.Contains(r.Aliases, trimmed) || slices.Contains(r.Aliases, bare) {
+		if r.Name == bare || (r.TypeID != "" && r.TypeID == bare) || slices.Contains(r.Aliases, trimmed) || slices.Contains(r.Aliases, bare) {
 			return r, nil
 		}
 	}
-	if customObjectTypeID.MatchString(bare) {
-		return object(bare, propHSCreateDate, propHSLastModifiedDate, nil), nil
+	if customObjectName.MatchString(bare) {
+		return object(bare, "", propHSCreateDate, propHSLastModifiedDate, nil), nil
 	}
-	return Resource{}, fmt.Errorf("unknown resource %q: want one of %s, or a custom object type id like 2-12345",
+	return Resource{}, fmt.Errorf("unknown resource %q: want one of %s, a standard object type id like 0-1, "+
+		"or a custom object's type id like 2-12345 or fully qualified name like p1234567_cars",
 		name, strings.Join(ResourceNames(), ", "))
 }
 

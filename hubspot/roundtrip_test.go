@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -111,6 +112,48 @@ func TestRoundTripObjects(t *testing.T) {
 	owner, err := c.Owners.Get(ctx, ownerID)
 	is.NoErr(err)
 	is.Equal(owner.Email, "o@example.com")
+}
+
+// TestRoundTripObjectTypeNames: HubSpot's paths take a custom object's fully
+// qualified name besides its type id, and a standard object's type id
+// besides its name; the resource a user configures by either reaches the same
+// objects.
+func TestRoundTripObjectTypeNames(t *testing.T) {
+	is := is.New(t)
+	ctx := context.Background()
+	srv := newSim(t, hubspottest.WithPortalID(7878787),
+		hubspottest.WithCustomObject("2-3465404", "cars", hubspottest.PropertyDef{Name: "model", Type: hubspottest.TypeString}))
+	c := simClient(t, srv)
+
+	cars, err := hubspot.LookupResource("p7878787_cars")
+	is.NoErr(err)
+	car, err := c.Objects.Create(ctx, cars.Name, hubspot.Properties{"model": hubspot.String("Beetle")})
+	is.NoErr(err)
+	for _, name := range []string{"p7878787_cars", "p_cars", "2-3465404"} {
+		got, err := c.Objects.Get(ctx, name, car.ID, hubspot.GetOptions{Properties: []string{"model"}})
+		is.NoErr(err) // a path with the custom object's name
+		model, _ := got.Properties.Get("model")
+		is.Equal(model, "Beetle")
+		page, err := c.Objects.Search(ctx, name, hubspot.SearchRequest{Properties: []string{cars.ModifiedProperty}, Limit: 10})
+		is.NoErr(err)
+		is.Equal(len(page.Results), 1)
+	}
+	_, err = c.Objects.List(ctx, "p1111111_cars", hubspot.ListOptions{})
+	is.Equal(hubspot.StatusCode(err), 400) // another account's name
+
+	contacts, err := hubspot.LookupResource("0-1")
+	is.NoErr(err)
+	is.Equal(contacts.Name, "contacts")
+	is.Equal(contacts.ModifiedProperty, "lastmodifieddate")
+	id, err := srv.Create("contacts", map[string]string{"email": "zero@example.com"})
+	is.NoErr(err)
+	page, err := c.Objects.List(ctx, "0-1", hubspot.ListOptions{Properties: []string{"email"}})
+	is.NoErr(err) // the standard store, by its type id
+	is.Equal(len(page.Results), 1)
+	is.Equal(page.Results[0].ID, id)
+	props, err := c.Properties.List(ctx, "0-1")
+	is.NoErr(err)
+	is.True(slices.ContainsFunc(props, func(p hubspot.Property) bool { return p.Name == "lastmodifieddate" }))
 }
 
 func TestRoundTripBatches(t *testing.T) {
@@ -315,4 +358,199 @@ func TestRoundTripRateLimits(t *testing.T) {
 			is.Equal(total > n, tt.refused) // refused calls are counted by the simulator
 		})
 	}
+}
+
+// TestRefusals: how the client answers HubSpot's 429s and 423s, against the
+// simulator. The client and the simulator share a fake clock, so that a wait
+// of 10 s costs no time and is checked exactly. The client paces nothing, so
+// that the simulator's limits refuse it.
+func TestRefusals(t *testing.T) {
+	ctx := context.Background()
+	list := func(c *hubspot.Client) error {
+		_, err := c.Objects.List(ctx, "contacts", hubspot.ListOptions{Limit: 1})
+		return err
+	}
+	create := func(c *hubspot.Client) error {
+		_, err := c.Objects.Create(ctx, "contacts", hubspot.Properties{"email": hubspot.String("locked@example.com")})
+		return err
+	}
+	batchCreate := func(c *hubspot.Client) error {
+		_, err := c.Objects.BatchCreate(ctx, "contacts", []hubspot.BatchInput{{Properties: hubspot.Properties{"email": hubspot.String("locked@example.com")}}})
+		return err
+	}
+	fault := func(f hubspottest.Fault) *hubspottest.Fault { return &f }
+
+	tests := []struct {
+		name   string
+		sim    []hubspottest.Option
+		fault  *hubspottest.Fault
+		before int // calls that pass before the one under test
+		call   func(*hubspot.Client) error
+		// calls is how many requests the call under test sends; the wait
+		// before its retry is from minWait to maxWait.
+		calls            int
+		minWait, maxWait time.Duration
+		daily            bool
+		created          int // contacts in the simulator afterwards
+	}{
+		{
+			name: "429 without Retry-After waits out the 10 s window",
+			sim:  []hubspottest.Option{hubspottest.WithRateLimit(2, 10*time.Second)}, before: 2, call: list,
+			calls: 2, minWait: 10 * time.Second, maxWait: 12 * time.Second,
+		},
+		{
+			name: "the window is the one the rate-limit headers name",
+			sim:  []hubspottest.Option{hubspottest.WithRateLimit(2, 3*time.Second)}, before: 2, call: list,
+			calls: 2, minWait: 3 * time.Second, maxWait: 3600 * time.Millisecond,
+		},
+		{
+			name: "429 with no headers at all waits 10 s",
+			sim:  []hubspottest.Option{hubspottest.WithoutRateLimits()}, fault: fault(hubspottest.Fault{Status: http.StatusTooManyRequests}),
+			call: list, calls: 2, minWait: 10 * time.Second, maxWait: 12 * time.Second,
+		},
+		{
+			name: "Retry-After is honoured",
+			sim:  []hubspottest.Option{hubspottest.WithRateLimit(2, 10*time.Second), hubspottest.WithRetryAfter()}, before: 2, call: list,
+			calls: 2, minWait: 10 * time.Second, maxWait: 10 * time.Second,
+		},
+		{
+			name:  "Retry-After is bounded by the longest backoff",
+			sim:   []hubspottest.Option{hubspottest.WithoutRateLimits()},
+			fault: fault(hubspottest.Fault{Status: http.StatusTooManyRequests, RetryAfter: time.Hour}),
+			call:  list, calls: 2, minWait: 30 * time.Second, maxWait: 30 * time.Second,
+		},
+		{
+			name:  "423 on a create is retried after 2 s",
+			sim:   []hubspottest.Option{hubspottest.WithoutRateLimits()},
+			fault: fault(hubspottest.Fault{Method: http.MethodPost, Path: "/crm/v3/objects/contacts", Status: http.StatusLocked}),
+			call:  create, calls: 2, minWait: 2 * time.Second, maxWait: 2400 * time.Millisecond, created: 1,
+		},
+		{
+			name:  "423 on a batch create is retried after 2 s",
+			sim:   []hubspottest.Option{hubspottest.WithoutRateLimits()},
+			fault: fault(hubspottest.Fault{Method: http.MethodPost, Path: "/crm/v3/objects/contacts/batch/create", Status: http.StatusLocked}),
+			call:  batchCreate, calls: 2, minWait: 2 * time.Second, maxWait: 2400 * time.Millisecond, created: 1,
+		},
+		{
+			name: "DAILY is not retried",
+			sim:  []hubspottest.Option{hubspottest.WithDailyLimit(2)}, before: 2, call: list,
+			calls: 1, daily: true,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			is := is.New(t)
+			clock := newFakeClock()
+			srv := newSim(t, append([]hubspottest.Option{hubspottest.WithClock(clock)}, tt.sim...)...)
+			c, err := hubspot.NewClient(srv.Token, hubspot.WithBaseURL(srv.URL), hubspot.WithClock(clock), hubspot.WithoutRateLimit())
+			is.NoErr(err)
+			t.Cleanup(c.Close)
+			for range tt.before {
+				is.NoErr(list(c))
+			}
+			is.Equal(len(clock.Waits()), 0) // nothing refused yet
+			if tt.fault != nil {
+				srv.InjectFault(*tt.fault)
+			}
+			srv.ResetCalls()
+
+			err = tt.call(c)
+			is.Equal(srv.TotalCalls(), tt.calls)
+			waits := clock.Waits()
+			if tt.daily {
+				is.True(err != nil)
+				is.True(hubspot.IsDailyLimit(err))
+				is.True(hubspot.IsRateLimited(err))
+				is.True(strings.Contains(err.Error(), "daily API limit of 2 requests is spent"))
+				is.True(strings.Contains(err.Error(), "midnight in the account's time zone"))
+				is.Equal(len(waits), 0)
+				return
+			}
+			is.NoErr(err)
+			is.True(!hubspot.IsDailyLimit(err))
+			is.Equal(len(waits), 1)
+			t.Logf("waited %s", waits[0])
+			is.True(waits[0] >= tt.minWait && waits[0] <= tt.maxWait)
+			if tt.created > 0 {
+				is.Equal(len(srv.Objects("contacts")), tt.created) // HubSpot applied nothing the first time
+			}
+		})
+	}
+}
+
+// TestRoundTripWideProperties: a list or get that names hundreds of long
+// property names, more than HubSpot takes in a URL (it answers 414 past about
+// 15,000 characters), still returns every property of every object.
+func TestRoundTripWideProperties(t *testing.T) {
+	const (
+		typeID  = "2-777"
+		nProps  = 800
+		nObject = 150
+	)
+	is := is.New(t)
+	ctx := context.Background()
+	names := make([]string, nProps)
+	defs := make([]hubspottest.PropertyDef, nProps)
+	for i := range names {
+		names[i] = fmt.Sprintf("a_custom_property_with_a_long_descriptive_name_%03d", i)
+		defs[i] = hubspottest.PropertyDef{Name: names[i], Type: hubspottest.TypeString}
+	}
+	value := func(obj, prop int) string { return fmt.Sprintf("v%d.%d", obj, prop) }
+	srv := newSim(t, hubspottest.WithoutRateLimits(), hubspottest.WithCustomObjectType(typeID, defs...))
+	c := simClient(t, srv)
+	ids, err := srv.Seed(typeID, nObject, func(i int) map[string]string {
+		props := make(map[string]string, nProps)
+		for p, n := range names {
+			props[n] = value(i, p)
+		}
+		return props
+	})
+	is.NoErr(err)
+	check := func(o hubspot.Object, i int) {
+		t.Helper()
+		for p, n := range names {
+			v, ok := o.Properties.Get(n)
+			if !ok || v != value(i, p) {
+				t.Fatalf("object %s, property %s = %q, %v; want %q", o.ID, n, v, ok, value(i, p))
+			}
+		}
+	}
+	t.Logf("%d property names make a properties parameter of %d characters", nProps, len(url.Values{"properties": {strings.Join(names, ",")}}.Encode()))
+
+	srv.ResetCalls()
+	var got []hubspot.Object
+	after := ""
+	for {
+		page, err := c.Objects.List(ctx, typeID, hubspot.ListOptions{Limit: 100, After: after, Properties: names})
+		is.NoErr(err) // no 414
+		got = append(got, page.Results...)
+		if after = page.NextAfter(); after == "" {
+			break
+		}
+	}
+	is.Equal(len(got), nObject)
+	for i, o := range got {
+		is.Equal(o.ID, ids[i]) // in id order
+		check(o, i)
+	}
+	calls := srv.Calls()
+	t.Logf("calls for %d objects: %v", nObject, calls)
+	is.Equal(calls["GET /crm/v3/objects/"+typeID], 2)                // one per page, ids only
+	is.Equal(calls["POST /crm/v3/objects/"+typeID+"/batch/read"], 2) // one per page
+
+	one, err := c.Objects.Get(ctx, typeID, ids[7], hubspot.GetOptions{Properties: names})
+	is.NoErr(err)
+	check(*one, 7)
+	_, err = c.Objects.Get(ctx, typeID, "999999", hubspot.GetOptions{Properties: names})
+	is.True(hubspot.IsNotFound(err))
+
+	is.NoErr(srv.Archive(typeID, ids[3]))
+	archived, err := c.Objects.List(ctx, typeID, hubspot.ListOptions{Archived: true, Properties: names})
+	is.NoErr(err)
+	is.Equal(len(archived.Results), 1)
+	is.True(archived.Results[0].Archived && archived.Results[0].ArchivedAt != nil)
+	check(archived.Results[0], 3)
+	gone, err := c.Objects.Get(ctx, typeID, ids[3], hubspot.GetOptions{Properties: names, Archived: true})
+	is.NoErr(err)
+	check(*gone, 3)
 }

@@ -40,8 +40,19 @@ func (s *Server) routes() http.Handler {
 	return mux
 }
 
-// endpoint runs what every request goes through: counting, injected
-// faults, authentication, rate limits, then the handler.
+// maxURLLength is the longest URL HubSpot serves: it answers 414 to URLs
+// longer than about 15,000 characters (../shared/hubspot-api.md, "Rate
+// limits"; 414 "The request URI is too long" in
+// https://developers.hubspot.com/docs/api-reference/error-handling). The
+// length counts the URL as a client sends it to HubSpot's host, scheme
+// included.
+const maxURLLength = 15000
+
+// hubspotHost is what a URL to HubSpot starts with, for the URL length.
+const hubspotHost = "https://api.hubapi.com"
+
+// endpoint runs what every request goes through: counting, the URL length,
+// injected faults, authentication, rate limits, then the handler.
 type endpoint struct {
 	s      *Server
 	search bool
@@ -52,6 +63,14 @@ func (e *endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s := e.s
 	s.mu.Lock()
 	s.calls[callKey(r)]++
+	if n := len(hubspotHost) + len(r.RequestURI); n > maxURLLength {
+		// Refused in front of the API: no fault, token or rate limit is
+		// looked at.
+		s.writeError(w, &apiError{status: http.StatusRequestURITooLong,
+			message: fmt.Sprintf("The request URI is too long: %d characters, at most %d", n, maxURLLength)})
+		s.mu.Unlock()
+		return
+	}
 	fault := s.takeFault(r)
 	s.mu.Unlock()
 
@@ -94,14 +113,27 @@ func (e *endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		id := s.correlationID()
 		s.mu.Unlock()
+		if fault.RetryAfter > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(int(fault.RetryAfter/time.Second)))
+		}
+		if fault.status() == http.StatusTooManyRequests {
+			// HubSpot's 429 body, as its own limits answer (ratelimit.go).
+			body := limitedBy("TEN_SECONDLY_ROLLING", "ten_secondly_rolling")
+			body.CorrelationID = id
+			writeJSON(w, http.StatusTooManyRequests, body)
+			return
+		}
 		writeJSON(w, fault.status(), errorBody{Status: "error", Message: http.StatusText(fault.status()), CorrelationID: id, Category: faultCategory(fault.status())})
 	}
 }
 
 func faultCategory(status int) string {
 	switch {
-	case status == http.StatusTooManyRequests:
-		return "RATE_LIMITS"
+	case status == http.StatusLocked:
+		// HubSpot's docs show no body for a 423 (its locks last 2 s:
+		// https://developers.hubspot.com/docs/api-reference/error-handling);
+		// the standard error shape is sent, with no category.
+		return ""
 	case status >= 500:
 		return "INTERNAL_ERROR"
 	default:
@@ -313,6 +345,9 @@ type Fault struct {
 	Status int
 	// Delay is the wait of FaultDelay.
 	Delay time.Duration
+	// RetryAfter, if set, sends a Retry-After header (whole seconds) with a
+	// FaultStatus answer.
+	RetryAfter time.Duration
 	// Applied makes a FaultStatus, FaultHTML or FaultReset happen after the
 	// request was carried out: HubSpot did the work, the client never hears.
 	Applied bool

@@ -20,9 +20,14 @@ const (
 	searchMaxResults   = 10000
 )
 
+// typeOf finds the type a path names: by name ("contacts", "2-12345"), by a
+// standard type's id ("0-1") or by a custom type's fully qualified name.
 func (s *Server) typeOf(r *http.Request) (*typeStore, *apiError) {
 	name := r.PathValue("type")
 	ts := s.types[name]
+	if ts == nil {
+		ts = s.types[s.typeNames[name]]
+	}
 	if ts == nil {
 		return nil, unknownType(name)
 	}

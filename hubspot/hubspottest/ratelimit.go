@@ -1,6 +1,7 @@
 package hubspottest
 
 import (
+	"maps"
 	"strconv"
 	"time"
 )
@@ -42,7 +43,7 @@ func (s *Server) admit(search bool) (map[string]string, *rateLimitBody) {
 		if l.search > 0 {
 			st.search = inWindow(st.search, now, l.searchWindow)
 			if len(st.search) >= l.search {
-				return nil, limitedBy("SECONDLY", "secondly")
+				return s.retryAfter(nil, st.search[0].Add(l.searchWindow).Sub(now)), limitedBy("SECONDLY", "secondly")
 			}
 			st.search = append(st.search, now)
 		}
@@ -55,12 +56,26 @@ func (s *Server) admit(search bool) (map[string]string, *rateLimitBody) {
 	if l.burst > 0 {
 		st.burst = inWindow(st.burst, now, l.window)
 		if len(st.burst) >= l.burst {
-			return s.rateHeaders(), limitedBy("TEN_SECONDLY_ROLLING", "ten_secondly_rolling")
+			return s.retryAfter(s.rateHeaders(), st.burst[0].Add(l.window).Sub(now)), limitedBy("TEN_SECONDLY_ROLLING", "ten_secondly_rolling")
 		}
 		st.burst = append(st.burst, now)
 	}
 	st.dayCount++
 	return s.rateHeaders(), nil
+}
+
+// retryAfter adds a Retry-After of wait, in whole seconds rounded up, to the
+// headers of a 429 when the server sends one.
+func (s *Server) retryAfter(headers map[string]string, wait time.Duration) map[string]string {
+	if !s.limits.retryAfter {
+		return headers
+	}
+	out := maps.Clone(headers)
+	if out == nil {
+		out = map[string]string{}
+	}
+	out["Retry-After"] = strconv.FormatInt(int64(max(1, (wait+time.Second-1)/time.Second)), 10)
+	return out
 }
 
 // inWindow drops the times that are a full window old or older.

@@ -36,6 +36,7 @@ type PropertyDef struct {
 // objectType is what the simulator knows of one CRM object type.
 type objectType struct {
 	name     string
+	id       string // HubSpot's object type id of a standard type ("0-1")
 	created  string // created-time property
 	modified string // last-modified-time property
 	// defaults are the properties returned when a request names none.
@@ -120,8 +121,15 @@ func standardTypes() map[string]*objectType {
 		engagement("notes", "hs_note_body"),
 		engagement("tasks", "hs_task_subject", "hs_task_body", "hs_task_status", "hs_task_priority"),
 	}
+	// HubSpot's object type ids
+	// (https://developers.hubspot.com/docs/guides/crm/using-object-apis).
+	ids := map[string]string{
+		"contacts": "0-1", "companies": "0-2", "deals": "0-3", "tickets": "0-5", "products": "0-7", "line_items": "0-8",
+		"quotes": "0-14", "calls": "0-48", "emails": "0-49", "meetings": "0-47", "notes": "0-46", "tasks": "0-27",
+	}
 	m := make(map[string]*objectType, len(types))
 	for _, t := range types {
+		t.id = ids[t.name]
 		m[t.name] = t
 	}
 	return m

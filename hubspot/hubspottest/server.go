@@ -29,6 +29,9 @@ type Server struct {
 	URL string
 	// Token is the access token the server accepts.
 	Token string
+	// PortalID is the account's id, part of the fully qualified names of
+	// custom objects (p{PortalID}_{name}).
+	PortalID int64
 
 	listener net.Listener
 	http     *http.Server
@@ -52,6 +55,9 @@ type Server struct {
 	generated map[string]int
 	startedAt time.Time
 	rollout   rollout
+	// typeNames maps the other names a path may give a type (a standard
+	// type's 0-N id, a custom type's fully qualified name) to its key in types.
+	typeNames map[string]string
 }
 
 // rollout holds the behaviours in which HubSpot accounts or API rollouts
@@ -111,6 +117,9 @@ type limits struct {
 	daily        int
 	search       int
 	searchWindow time.Duration
+	// retryAfter adds a Retry-After header to the 429s of the burst and
+	// search limits.
+	retryAfter bool
 }
 
 // Option configures a Server.
@@ -127,10 +136,12 @@ type config struct {
 	customs   []customType
 	generated map[string]int
 	rollout   rollout
+	portalID  int64
 }
 
 type customType struct {
 	id    string
+	name  string
 	props []PropertyDef
 }
 
@@ -165,6 +176,12 @@ func WithSearchRateLimit(perSecond int) Option {
 	return func(c *config) { c.limits.search, c.limits.searchWindow = perSecond, time.Second }
 }
 
+// WithRetryAfter makes the 429s of the burst and search limits carry a
+// Retry-After header: the seconds until the window frees a slot. HubSpot
+// sends one sometimes, and often not (../shared/hubspot-api.md, "Rate
+// limits"), so by default the simulator sends none.
+func WithRetryAfter() Option { return func(c *config) { c.limits.retryAfter = true } }
+
 // WithoutRateLimits turns every rate limit off.
 func WithoutRateLimits() Option {
 	return func(c *config) { c.limits = limits{} }
@@ -179,8 +196,19 @@ func WithRandomSeed(seed uint64) Option {
 // WithCustomObjectType adds a custom object type, such as "2-12345", with
 // the given properties besides the ones every type has.
 func WithCustomObjectType(typeID string, props ...PropertyDef) Option {
-	return func(c *config) { c.customs = append(c.customs, customType{typeID, props}) }
+	return WithCustomObject(typeID, "", props...)
 }
+
+// WithCustomObject adds a custom object type with a name, such as "cars":
+// paths then take its fully qualified name p{portalId}_{name} (and the short
+// p_{name}) as well as its type id, as HubSpot's do
+// (https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/schemas/get-schema).
+func WithCustomObject(typeID, name string, props ...PropertyDef) Option {
+	return func(c *config) { c.customs = append(c.customs, customType{typeID, name, props}) }
+}
+
+// WithPortalID sets the account's id (default 1234567).
+func WithPortalID(id int64) Option { return func(c *config) { c.portalID = id } }
 
 // WithGeneratedObjects makes the list of objectType serve n made-up objects
 // (ids 1 to n, created an hour before the server started) that are never
@@ -216,8 +244,9 @@ func WithPartialContactBatches() Option {
 // NewServer starts a simulator. Close stops it.
 func NewServer(opts ...Option) (*Server, error) {
 	cfg := config{
-		addr:  "127.0.0.1:0",
-		clock: realClock{},
+		addr:     "127.0.0.1:0",
+		clock:    realClock{},
+		portalID: 1234567,
 		limits: limits{
 			burst: 190, window: 10 * time.Second, daily: 1_000_000,
 			search: 5, searchWindow: time.Second,
@@ -246,11 +275,13 @@ func NewServer(opts ...Option) (*Server, error) {
 	s := &Server{
 		URL:       "http://" + ln.Addr().String(),
 		Token:     cfg.token,
+		PortalID:  cfg.portalID,
 		listener:  ln,
 		done:      make(chan struct{}),
 		clock:     cfg.clock,
 		lag:       cfg.lag,
 		types:     map[string]*typeStore{},
+		typeNames: map[string]string{},
 		owners:    &ownerStore{byID: map[int64]*owner{}, nextID: 100},
 		calls:     map[string]int{},
 		rng:       rand.New(rand.NewPCG(cfg.seed, cfg.seed^0x9e3779b97f4a7c15)),
@@ -261,9 +292,14 @@ func NewServer(opts ...Option) (*Server, error) {
 	s.startedAt = s.now()
 	for name, t := range standardTypes() {
 		s.types[name] = newTypeStore(t)
+		s.typeNames[t.id] = name
 	}
 	for _, c := range cfg.customs {
 		s.types[c.id] = newTypeStore(newObjectType(c.id, "hs_createdate", "hs_lastmodifieddate", nil, c.props...))
+		if c.name != "" {
+			s.typeNames[fmt.Sprintf("p%d_%s", s.PortalID, c.name)] = c.id
+			s.typeNames["p_"+c.name] = c.id
+		}
 	}
 	s.http = &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second}
 	go func() {

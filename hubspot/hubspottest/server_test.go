@@ -572,6 +572,8 @@ func TestRollingRateLimit(t *testing.T) {
 	v := r.json(t)
 	is.Equal(v["policyName"], "TEN_SECONDLY_ROLLING")
 	is.Equal(v["message"], "You have reached your ten_secondly_rolling limit.")
+	is.Equal(r.header.Get("Retry-After"), "") // HubSpot often sends none
+	is.Equal(r.header.Get("X-HubSpot-RateLimit-Interval-Milliseconds"), "10000")
 	// The window rolls: 10 s after the first request, one slot is free.
 	clock.Advance(7 * time.Second)
 	is.Equal(call(t, srv, "GET", "/crm/v3/objects/contacts", "").status, 200)
@@ -584,6 +586,45 @@ func TestRollingRateLimit(t *testing.T) {
 	is.Equal(r.json(t)["policyName"], "DAILY")
 	clock.Advance(24 * time.Hour)
 	is.Equal(call(t, srv, "GET", "/crm/v3/objects/contacts", "").status, 200)
+}
+
+// TestRetryAfterOption: with WithRetryAfter, a 429 says when the window frees
+// a slot.
+func TestRetryAfterOption(t *testing.T) {
+	is := is.New(t)
+	clock := hubspottest.NewManualClock(start)
+	srv := newServer(t, hubspottest.WithClock(clock), hubspottest.WithRateLimit(3, 10*time.Second), hubspottest.WithRetryAfter())
+	for range 3 {
+		is.Equal(call(t, srv, "GET", "/crm/v3/objects/contacts", "").status, 200)
+		clock.Advance(time.Second)
+	}
+	clock.Advance(500 * time.Millisecond)
+	r := call(t, srv, "GET", "/crm/v3/objects/contacts", "")
+	is.Equal(r.status, 429)
+	is.Equal(r.header.Get("Retry-After"), "7") // 6.5 s until the first request is 10 s old, rounded up
+	for range 5 {
+		r = call(t, srv, "POST", "/crm/v3/objects/contacts/search", `{}`)
+	}
+	r = call(t, srv, "POST", "/crm/v3/objects/contacts/search", `{}`)
+	is.Equal(r.status, 429)
+	is.Equal(r.header.Get("Retry-After"), "1")
+}
+
+// TestLongURL: HubSpot answers 414 to a URL longer than about 15,000
+// characters (counted from https://api.hubapi.com on).
+func TestLongURL(t *testing.T) {
+	is := is.New(t)
+	srv := newServer(t)
+	prefix := "/crm/v3/objects/contacts?limit=1&properties="
+	fill := 15000 - len("https://api.hubapi.com") - len(prefix)
+	is.Equal(call(t, srv, "GET", prefix+strings.Repeat("a", fill), "").status, 200)
+	r := call(t, srv, "GET", prefix+strings.Repeat("a", fill+1), "")
+	is.Equal(r.status, 414)
+	v := r.json(t)
+	is.Equal(v["status"], "error")
+	is.True(strings.Contains(v["message"].(string), "too long"))
+	// In front of the API: even without a token.
+	is.Equal(callWithToken(t, srv, "", "GET", prefix+strings.Repeat("a", fill+1), "").status, 414)
 }
 
 func TestIndexLag(t *testing.T) {
@@ -732,6 +773,30 @@ func TestFaults(t *testing.T) {
 		is.Equal(call(t, srv, "GET", path, "").status, 503)
 		is.Equal(call(t, srv, "GET", path, "").status, 200)
 		is.Equal(srv.PendingFaults(), 0)
+	})
+
+	t.Run("429 with HubSpot's body, Retry-After only when asked", func(t *testing.T) {
+		is := is.New(t)
+		srv.InjectFault(hubspottest.Fault{Status: 429})
+		srv.InjectFault(hubspottest.Fault{Status: 429, RetryAfter: 3 * time.Second})
+		for _, want := range []string{"", "3"} {
+			r := call(t, srv, "GET", path, "")
+			is.Equal(r.status, 429)
+			v := r.json(t)
+			is.Equal(v["errorType"], "RATE_LIMIT")
+			is.Equal(v["policyName"], "TEN_SECONDLY_ROLLING")
+			is.Equal(r.header.Get("Retry-After"), want)
+		}
+	})
+
+	t.Run("423 Locked", func(t *testing.T) {
+		is := is.New(t)
+		srv.InjectFault(hubspottest.Fault{Method: "POST", Path: "/crm/v3/objects/contacts", Status: 423})
+		before := len(srv.Objects("contacts"))
+		r := call(t, srv, "POST", "/crm/v3/objects/contacts", `{"properties":{"email":"lock@example.com"}}`)
+		is.Equal(r.status, 423)
+		is.Equal(r.json(t)["status"], "error")
+		is.Equal(len(srv.Objects("contacts")), before) // a lock applies nothing
 	})
 
 	t.Run("HTML 502", func(t *testing.T) {
