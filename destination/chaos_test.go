@@ -171,5 +171,16 @@ func TestDestinationChaosContactsWithoutIDProperty(t *testing.T) {
 			t.Fatalf("contact %d exists %d times (%d pipeline restarts)", i, n, restarts)
 		}
 	}
+	// HubSpot refuses a second contact with one email, so count the
+	// creates it applied: one per record.
+	applied := 0
+	for _, c := range srv.Changes("contacts") {
+		if c.Kind == hubspottest.ChangeCreate {
+			applied++
+		}
+	}
+	if applied != len(recs) {
+		t.Fatalf("%d creates applied for %d records", applied, len(recs))
+	}
 	t.Logf("%d creates, %d pipeline restarts, 0 duplicates", len(recs), restarts)
 }

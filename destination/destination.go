@@ -5,6 +5,7 @@ package destination
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -27,6 +28,9 @@ type Destination struct {
 	objects    ObjectWriter
 	properties PropertyLister
 	schema     map[string]hubspot.Property
+	// uniqueProps are the properties whose values HubSpot keeps unique,
+	// the ones it does not declare so first.
+	uniqueProps []string
 	// schemaStale makes the next unknown property re-read the schema:
 	// someone may have added the property since Open.
 	schemaStale bool
@@ -109,9 +113,15 @@ func (d *Destination) readSchema(ctx context.Context) error {
 		return fmt.Errorf("read the properties of %s: %w", d.resource.Name, err)
 	}
 	d.schema = make(map[string]hubspot.Property, len(props))
+	var declared []string
 	for _, p := range props {
 		d.schema[p.Name] = p
+		if p.HasUniqueValue {
+			declared = append(declared, p.Name)
+		}
 	}
+	slices.Sort(declared)
+	d.uniqueProps = slices.Concat(d.resource.UniqueProperties, declared)
 	d.schemaStale = false
 	return nil
 }
@@ -138,7 +148,8 @@ func (k opKind) String() string {
 	return [...]string{"create", "upsert", "update", "archive"}[k]
 }
 
-// op is one record on its way to HubSpot.
+// op is one input of a HubSpot call: one record, or several upserts of one
+// object.
 type op struct {
 	kind  opKind
 	index int    // in the records of Write
@@ -146,7 +157,12 @@ type op struct {
 	// recKey is the record's own key, under which a create is remembered.
 	recKey string
 	props  hubspot.Properties
+	// merged are the indices of later records folded into this upsert.
+	merged []int
 }
+
+// records are the indices of the records the op writes.
+func (o op) records() []int { return append([]int{o.index}, o.merged...) }
 
 // Write sends the records in batches of one operation each, in order. It
 // returns how many records, from the first on, HubSpot accepted, and an
@@ -179,6 +195,10 @@ func (d *Destination) Write(ctx context.Context, recs []opencdc.Record) (int, er
 			}
 			return written, recordError(i, r, err)
 		}
+		if j := d.sameUpsert(pending, o); j >= 0 {
+			pending[j] = pending[j].fold(o) // one object, one input
+			continue
+		}
 		if len(pending) > 0 && (pending[0].kind != o.kind || len(pending) == hubspot.MaxBatchInputs || d.touches(pending, o)) {
 			if err := flush(); err != nil {
 				return written, err
@@ -197,11 +217,51 @@ func (d *Destination) Write(ctx context.Context, recs []opencdc.Record) (int, er
 // and a batch never names one object twice (HubSpot refuses that whole).
 func (d *Destination) touches(pending []op, o op) bool {
 	for _, p := range pending {
-		if (o.key != "" && d.sameKey(p.key, o.key)) || (o.recKey != "" && p.recKey == o.recKey) {
+		if (o.key != "" && d.sameKey(p.key, o.key)) || (o.recKey != "" && p.recKey == o.recKey) || d.sameNaturalKey(p, o) {
 			return true
 		}
 	}
 	return false
+}
+
+// sameNaturalKey reports two creates of one unique value: HubSpot would
+// refuse the second, and an answer without trace ids could not tell them
+// apart.
+func (d *Destination) sameNaturalKey(a, b op) bool {
+	if a.kind != opCreate || b.kind != opCreate {
+		return false
+	}
+	pa, va, okA := d.naturalKey(a)
+	pb, vb, okB := d.naturalKey(b)
+	return okA && okB && pa == pb && d.sameValue(pa, va, vb)
+}
+
+// sameUpsert finds the pending upsert of the object o upserts too, when
+// nothing else in the batch writes it; -1 when there is none.
+func (d *Destination) sameUpsert(pending []op, o op) int {
+	if o.kind != opUpsert {
+		return -1
+	}
+	found := -1
+	for j, p := range pending {
+		switch {
+		case p.kind == opUpsert && d.sameKey(p.key, o.key):
+			found = j
+		case o.recKey != "" && p.recKey == o.recKey:
+			return -1
+		}
+	}
+	return found
+}
+
+// fold returns the upsert o with a later upsert of the same object folded
+// in: its values win, as they would if sent after.
+func (o op) fold(later op) op {
+	props := maps.Clone(o.props)
+	maps.Copy(props, later.props)
+	o.props = props
+	o.merged = append(slices.Clone(o.merged), later.records()...)
+	return o
 }
 
 // sameKey compares keys as HubSpot does: an upsert on email folds case.
@@ -242,6 +302,10 @@ func (d *Destination) toOp(ctx context.Context, i int, r opencdc.Record) (op, er
 			o.kind = opUpsert
 			if v, ok := o.props.Get(idProp); ok && v != "" {
 				o.key = v
+			} else {
+				// A null or empty id value would clear the key HubSpot
+				// finds the object by; the key says which object it is.
+				delete(o.props, idProp)
 			}
 			if o.key == "" {
 				return op{}, fmt.Errorf("no value for %q in the payload or the key: an upsert needs one", idProp)

@@ -24,6 +24,7 @@ func TestUpsertOnEmail(t *testing.T) {
 	d := openDestination(t, srv, map[string]string{"idProperty": "email"})
 
 	key := func(email string) opencdc.Data { return opencdc.StructuredData{"email": email} }
+	srv.ResetCalls()
 	n, err := d.Write(ctx, []opencdc.Record{
 		rec(opencdc.OperationCreate, "p1", key("Ann@Example.com"), opencdc.StructuredData{"email": "Ann@Example.com", "firstname": "Ann"}),
 		rec(opencdc.OperationUpdate, "p2", key("ann@example.com"), opencdc.StructuredData{"email": "ann@example.com", "firstname": "Anne"}),
@@ -31,6 +32,7 @@ func TestUpsertOnEmail(t *testing.T) {
 	})
 	is.NoErr(err)
 	is.Equal(n, 3)
+	is.Equal(srv.Calls(), map[string]int{"POST /crm/v3/objects/contacts/batch/upsert": 1}) // Ann's two records as one input
 	objs := live(srv)
 	is.Equal(len(objs), 2) // Ann once, in her last version
 	for _, o := range objs {
@@ -187,6 +189,13 @@ func TestLostCreateAnswers(t *testing.T) {
 		is.Equal(n, per)
 	}
 	is.True(faults > 0)
+	createdTimes := 0
+	for _, c := range srv.Changes("contacts") {
+		if c.Kind == hubspottest.ChangeCreate {
+			createdTimes++
+		}
+	}
+	is.Equal(createdTimes, total) // no create was applied twice, or refused for an existing email
 	count := map[string]int{}
 	for _, o := range live(srv) {
 		count[o.Properties["email"]]++
@@ -219,4 +228,65 @@ func TestLostCreateAnswerWithoutUniqueValue(t *testing.T) {
 	is.True(strings.Contains(err.Error(), "idProperty"))
 	is.True(strings.Contains(err.Error(), "create it twice"))
 	is.Equal(len(srv.Objects("deals")), 1) // sent once, never again
+}
+
+// TestLostAnswerToARefusedCreate: HubSpot refused a contact batch whole
+// (one email exists, with other values) and the answer was lost. The
+// existing contact does not count as created; the other is created once.
+func TestLostAnswerToARefusedCreate(t *testing.T) {
+	is := is.New(t)
+	srv := newSim(t)
+	_, err := srv.Create("contacts", map[string]string{"email": "b@example.com", "firstname": "Old"})
+	is.NoErr(err)
+	d := openDestination(t, srv, nil)
+	srv.InjectFault(hubspottest.Fault{Method: "POST", Path: "/crm/v3/objects/contacts/batch/create", Kind: hubspottest.FaultHTML, Status: 504, Applied: true, Times: 1})
+	n, err := d.Write(context.Background(), []opencdc.Record{
+		rec(opencdc.OperationCreate, "pa", nil, opencdc.StructuredData{"email": "a@example.com", "firstname": "A"}),
+		rec(opencdc.OperationCreate, "pb", nil, opencdc.StructuredData{"email": "b@example.com", "firstname": "New"}),
+	})
+	is.Equal(n, 1)
+	is.True(err != nil)
+	is.True(strings.Contains(err.Error(), "position pb"))
+	is.True(strings.Contains(err.Error(), "other values"))
+	is.Equal(len(live(srv)), 2)
+}
+
+// TestRedeliveredCreateAfterFailedLookup: a create HubSpot applied whose
+// answer was lost, and whose lookup failed too, is delivered again after
+// the pipeline restarts: HubSpot's 409 names a contact that holds exactly
+// the record's values, so the record counts as written, once.
+func TestRedeliveredCreateAfterFailedLookup(t *testing.T) {
+	is := is.New(t)
+	srv := newSim(t)
+	recs := []opencdc.Record{rec(opencdc.OperationCreate, "p", nil, opencdc.StructuredData{"email": "a@example.com", "firstname": "A", "annualrevenue": "10.50"})}
+	d := openDestination(t, srv, map[string]string{"maxRetries": "1"})
+	srv.InjectFault(hubspottest.Fault{Method: "POST", Path: "/crm/v3/objects/contacts/batch/create", Kind: hubspottest.FaultReset, Applied: true, Times: 1})
+	srv.InjectFault(hubspottest.Fault{Method: "POST", Path: "/crm/v3/objects/contacts/batch/read", Kind: hubspottest.FaultStatus, Status: 503, Times: 2})
+	n, err := d.Write(context.Background(), recs)
+	is.Equal(n, 0)
+	is.True(err != nil)
+
+	d = openDestination(t, srv, nil) // the pipeline restarts
+	n, err = d.Write(context.Background(), recs)
+	is.NoErr(err)
+	is.Equal(n, 1)
+	is.Equal(len(live(srv)), 1)
+}
+
+// TestNullIDPropertyValue: an upsert whose payload holds null for the
+// idProperty keeps the key's value; it never clears the email.
+func TestNullIDPropertyValue(t *testing.T) {
+	is := is.New(t)
+	srv := newSim(t)
+	d := openDestination(t, srv, map[string]string{"idProperty": "email"})
+	for _, pos := range []string{"p1", "p2"} {
+		n, err := d.Write(context.Background(), []opencdc.Record{
+			rec(opencdc.OperationUpdate, pos, opencdc.StructuredData{"email": "a@example.com"}, opencdc.RawData(`{"email":null,"firstname":"`+pos+`"}`)),
+		})
+		is.NoErr(err)
+		is.Equal(n, 1)
+	}
+	o := onlyContact(t, srv)
+	is.Equal(o.Properties["email"], "a@example.com")
+	is.Equal(o.Properties["firstname"], "p2")
 }

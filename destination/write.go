@@ -15,18 +15,31 @@ import (
 	sdk "github.com/conduitio/conduit-connector-sdk"
 )
 
-// maxCreateChecks bounds how often one batch's creates are checked and sent
-// again after HubSpot's answer was lost.
+// maxCreateChecks bounds how often one batch's creates are looked up and
+// sent again after HubSpot's answer was lost.
 const maxCreateChecks = 3
 
-// outcome is what HubSpot did with each op of a batch: ok[j] when it wrote
-// op j; failure[j] says why it did not, when HubSpot said.
+// outcome is what became of each op of a batch: ok[j] when HubSpot wrote
+// op j; failure[j] when HubSpot refused it, with its error; stopped[j] when
+// its fate is unknown or it was not sent, with the error that stopped it.
 type outcome struct {
 	ok      []bool
 	failure map[int]error
+	stopped map[int]error
 }
 
-func newOutcome(n int) outcome { return outcome{ok: make([]bool, n), failure: map[int]error{}} }
+func newOutcome(n int) outcome {
+	return outcome{ok: make([]bool, n), failure: map[int]error{}, stopped: map[int]error{}}
+}
+
+// stopAll is the outcome of a batch none of whose ops got a verdict.
+func stopAll(n int, err error) outcome {
+	out := newOutcome(n)
+	for j := range n {
+		out.stopped[j] = err
+	}
+	return out
+}
 
 func (o outcome) allOK() bool { return !slices.Contains(o.ok, false) }
 
@@ -36,6 +49,9 @@ func (o outcome) place(part outcome, at []int) {
 		o.ok[i] = part.ok[j]
 		if err := part.failure[j]; err != nil {
 			o.failure[i] = err
+		}
+		if err := part.stopped[j]; err != nil {
+			o.stopped[i] = err
 		}
 	}
 }
@@ -48,61 +64,101 @@ func indices(lo, hi int) []int {
 	return out
 }
 
+func pick(batch []op, at []int) []op {
+	out := make([]op, len(at))
+	for k, j := range at {
+		out[k] = batch[j]
+	}
+	return out
+}
+
 // flush sends one batch and returns how many of its records, from the
 // first on, HubSpot accepted. Records HubSpot accepted after the first
-// failure are remembered, so that their second delivery writes nothing.
+// that it did not are remembered, so that their second delivery writes
+// nothing.
 func (d *Destination) flush(ctx context.Context, recs []opencdc.Record, batch []op) (int, error) {
-	res, err := d.send(ctx, batch)
-	if err != nil {
-		return 0, recordError(batch[0].index, recs[batch[0].index], fmt.Errorf("%s: %w", batch[0].kind, err))
-	}
-	first := slices.Index(res.ok, false)
-	if first < 0 {
-		return len(batch), nil
-	}
-	for j := first + 1; j < len(batch); j++ {
-		if res.ok[j] {
-			d.accepted[string(recs[batch[j].index].Position)] = true
+	res := d.send(ctx, batch, 1)
+	// The batch covers records start..end-1, in order; a folded upsert
+	// stands for several of them.
+	start, end := batch[0].index, batch[0].index
+	verdict := map[int]int{} // record index -> op
+	for j, o := range batch {
+		for _, i := range o.records() {
+			verdict[i] = j
+			start, end = min(start, i), max(end, i+1)
 		}
 	}
-	cause := res.failure[first]
-	if cause == nil {
-		cause = errors.New("HubSpot did not confirm it")
+	first := -1
+	for i := start; i < end; i++ {
+		if !res.ok[verdict[i]] {
+			first = i
+			break
+		}
 	}
-	o := batch[first]
-	return first, recordError(o.index, recs[o.index], fmt.Errorf("HubSpot rejected the %s: %w", o.kind, cause))
+	if first < 0 {
+		return end - start, nil
+	}
+	for i := first + 1; i < end; i++ {
+		if res.ok[verdict[i]] {
+			d.accepted[string(recs[i].Position)] = true
+		}
+	}
+	j := verdict[first]
+	kind := batch[j].kind
+	var err error
+	switch {
+	case res.failure[j] != nil:
+		err = fmt.Errorf("HubSpot rejected the %s: %w", kind, res.failure[j])
+	case res.stopped[j] != nil:
+		err = fmt.Errorf("%s: %w", kind, res.stopped[j])
+	default:
+		err = fmt.Errorf("HubSpot did not confirm the %s", kind)
+	}
+	return first - start, recordError(first, recs[first], err)
 }
 
 // send writes a batch. When HubSpot refuses the whole call for what one
 // input holds (a 400 or 409 that names no input: contact creates and
 // upserts are all or nothing), it halves the batch until the first bad
-// record stands alone, with its own error; the records after it are left
-// for their next delivery, so that none is written and reported failed.
-func (d *Destination) send(ctx context.Context, batch []op) (outcome, error) {
-	res, err := d.sendOnce(ctx, batch)
-	if err == nil || !refusedWhole(err) || batch[0].kind == opDelete {
-		return res, err
+// record stands alone, with its own error; the records after it are not
+// sent, so that none is written and reported failed.
+func (d *Destination) send(ctx context.Context, batch []op, attempt int) outcome {
+	res, err := d.sendOnce(ctx, batch, attempt)
+	if err == nil {
+		return res
+	}
+	if !refusedWhole(err) || batch[0].kind == opDelete {
+		return stopAll(len(batch), err)
 	}
 	res = newOutcome(len(batch))
 	if len(batch) == 1 {
-		res.failure[0] = err
-		return res, nil
+		return d.refused(ctx, batch, err)
 	}
 	mid := len(batch) / 2
-	left, err := d.send(ctx, batch[:mid])
-	if err != nil {
-		return res, err
-	}
+	left := d.send(ctx, batch[:mid], attempt)
 	res.place(left, indices(0, mid))
 	if !left.allOK() {
-		return res, nil
+		return res
 	}
-	right, err := d.send(ctx, batch[mid:])
-	if err != nil {
-		return res, err
+	res.place(d.send(ctx, batch[mid:], attempt), indices(mid, len(batch)))
+	return res
+}
+
+// refused is the outcome of one op HubSpot refused. A create refused
+// because its unique value exists (409) counts as written when the object
+// holds every value the record was sent: an earlier delivery created it,
+// and its answer was lost.
+func (d *Destination) refused(ctx context.Context, batch []op, err error) outcome {
+	if batch[0].kind == opCreate && hubspot.StatusCode(err) == http.StatusConflict {
+		if _, _, ok := d.naturalKey(batch[0]); ok {
+			if found := d.findCreated(ctx, batch, []int{0}, err); found.ok[0] {
+				return found
+			}
+		}
 	}
-	res.place(right, indices(mid, len(batch)))
-	return res, nil
+	res := newOutcome(1)
+	res.failure[0] = err
+	return res
 }
 
 // refusedWhole reports a call HubSpot refused as a whole, having applied
@@ -123,17 +179,18 @@ func mayHaveApplied(err error) bool {
 	return status == 0 || status >= 500
 }
 
-func (d *Destination) sendOnce(ctx context.Context, batch []op) (outcome, error) {
+// sendOnce makes one call for the batch. Its error is the call's, when
+// HubSpot gave no verdict on any op.
+func (d *Destination) sendOnce(ctx context.Context, batch []op, attempt int) (outcome, error) {
 	switch batch[0].kind {
 	case opCreate:
-		return d.create(ctx, batch, 1)
+		return d.create(ctx, batch, attempt)
 	case opUpsert:
-		inputs := d.writeInputs(batch)
-		res, err := d.objects.BatchUpsert(ctx, d.resource.Name, inputs)
+		res, err := d.objects.BatchUpsert(ctx, d.resource.Name, d.writeInputs(batch))
 		if err != nil {
 			return outcome{}, err
 		}
-		return d.matchWrites(ctx, batch, res)
+		return d.matchWrites(batch, res), nil
 	case opUpdate:
 		return d.update(ctx, batch)
 	default:
@@ -156,79 +213,106 @@ func (d *Destination) writeInputs(batch []op) []hubspot.BatchInput {
 
 // create sends creates. HubSpot has no idempotency key, so when its answer
 // is lost the objects are looked up by a unique value the records carry,
-// and only the missing ones are sent again.
+// and only the missing ones are sent again, each round with its own halving.
 func (d *Destination) create(ctx context.Context, batch []op, attempt int) (outcome, error) {
 	res, err := d.objects.BatchCreate(ctx, d.resource.Name, d.writeInputs(batch))
-	switch {
-	case err == nil:
-		return d.matchWrites(ctx, batch, res)
-	case !mayHaveApplied(err) || attempt > maxCreateChecks:
+	if err == nil {
+		return d.matchWrites(batch, res), nil
+	}
+	if !mayHaveApplied(err) {
 		return outcome{}, err
 	}
-	sdk.Logger(ctx).Warn().Err(err).Int("records", len(batch)).
-		Msg("HubSpot's answer to a batch create was lost; checking which objects it created")
-	out, found, err := d.findCreated(ctx, batch, indices(0, len(batch)), err)
-	if err != nil {
-		return outcome{}, err
-	}
+	sdk.Logger(ctx).Warn().Err(err).Int("records", len(batch)).Int("attempt", attempt).
+		Msg("HubSpot's answer to a batch create was lost; looking up which objects it created")
+	out := d.findCreated(ctx, batch, indices(0, len(batch)), err)
 	var missing []int
 	for j := range batch {
-		if !found[j] {
+		if !out.ok[j] && out.failure[j] == nil && out.stopped[j] == nil {
 			missing = append(missing, j)
 		}
 	}
 	if len(missing) == 0 {
 		return out, nil
 	}
-	again := make([]op, len(missing))
-	for k, j := range missing {
-		again[k] = batch[j]
+	if attempt >= maxCreateChecks {
+		for _, j := range missing {
+			out.stopped[j] = fmt.Errorf("HubSpot's answers to %d creates of it were lost: %w", attempt, err)
+		}
+		return out, nil
 	}
-	part, err := d.create(ctx, again, attempt+1)
-	if err != nil {
-		return outcome{}, err
-	}
-	out.place(part, missing)
+	out.place(d.send(ctx, pick(batch, missing), attempt+1), missing)
 	return out, nil
 }
 
-// findCreated looks up, by their unique values, the objects that creates
-// at the given indices would have made. Those found count as written. cause
-// is why HubSpot's own answer cannot tell.
-func (d *Destination) findCreated(ctx context.Context, batch []op, at []int, cause error) (outcome, map[int]bool, error) {
+// findCreated looks up, by their unique values, the objects that the
+// creates at the given indices would have made. One found with the values
+// the record was sent counts as written; one found with other values was
+// there before, and the create failed on it. Records with no unique value
+// are stopped: nothing can tell whether HubSpot created them. cause is why
+// HubSpot's own answer cannot tell.
+func (d *Destination) findCreated(ctx context.Context, batch []op, at []int, cause error) outcome {
 	out := newOutcome(len(batch))
-	found := map[int]bool{}
 	byProp := map[string][]int{}
 	for _, j := range at {
 		prop, _, ok := d.naturalKey(batch[j])
 		if !ok {
-			return out, nil, fmt.Errorf("HubSpot may have created this object, and the record carries no unique value to check that by "+
+			out.stopped[j] = fmt.Errorf("HubSpot may have created this object, and the record carries no unique value to look it up by "+
 				"(a unique property such as email for contacts); sending it again could create it twice. "+
 				"Set %q to a unique property to make writes idempotent: %w", KeyIDProperty, cause)
+			continue
 		}
 		byProp[prop] = append(byProp[prop], j)
 	}
 	for _, prop := range slices.Sorted(maps.Keys(byProp)) {
-		at := byProp[prop]
-		values := make([]string, len(at))
-		for k, j := range at {
-			_, values[k], _ = d.naturalKey(batch[j])
+		group := byProp[prop]
+		var values []string
+		for _, j := range group {
+			_, v, _ := d.naturalKey(batch[j])
+			if !slices.ContainsFunc(values, func(x string) bool { return d.sameValue(prop, x, v) }) {
+				values = append(values, v)
+			}
 		}
-		res, err := d.objects.BatchRead(ctx, d.resource.Name, hubspot.BatchReadRequest{IDs: values, IDProperty: prop, Properties: []string{prop}})
+		res, err := d.objects.BatchRead(ctx, d.resource.Name, hubspot.BatchReadRequest{IDs: values, IDProperty: prop, Properties: d.sentNames(batch, group)})
 		if err != nil {
-			return out, nil, fmt.Errorf("check which objects HubSpot created (its answer was lost: %v): %w", cause, err)
+			err = fmt.Errorf("look up which objects HubSpot created (its answer was lost: %v): %w", cause, err)
+			for _, j := range group {
+				out.stopped[j] = err
+			}
+			continue
 		}
-		for _, obj := range res.Results {
-			v, _ := obj.Properties.Get(prop)
-			for k, j := range at {
-				if !found[j] && d.sameValue(prop, v, values[k]) {
-					found[j], out.ok[j] = true, true
-					d.remember(batch[j], obj.ID)
+		for _, j := range group {
+			_, v, _ := d.naturalKey(batch[j])
+			for _, obj := range res.Results {
+				if got, _ := obj.Properties.Get(prop); !d.sameValue(prop, got, v) {
+					continue
 				}
+				if d.holds(batch[j], obj) {
+					out.ok[j] = true
+					d.remember(batch[j], obj.ID)
+				} else {
+					out.failure[j] = fmt.Errorf("%s %s with %s %q exists with other values: the create did not write it (HubSpot's answer was lost: %v)",
+						d.resource.Name, obj.ID, prop, v, cause)
+				}
+				break
 			}
 		}
 	}
-	return out, found, nil
+	return out
+}
+
+// sentNames are the properties the ops at the given indices set, to read
+// back.
+func (d *Destination) sentNames(batch []op, at []int) []string {
+	var names []string
+	for _, j := range at {
+		for name := range batch[j].props {
+			if !slices.Contains(names, name) {
+				names = append(names, name)
+			}
+		}
+	}
+	slices.Sort(names)
+	return names
 }
 
 // naturalKey is a unique property, and its value, by which the object an
@@ -238,15 +322,7 @@ func (d *Destination) naturalKey(o op) (string, string, bool) {
 	if o.kind == opUpsert {
 		return d.config.IDProperty, o.key, true
 	}
-	candidates := slices.Clone(d.resource.UniqueProperties)
-	var declared []string
-	for name, p := range d.schema {
-		if p.HasUniqueValue {
-			declared = append(declared, name)
-		}
-	}
-	slices.Sort(declared)
-	for _, name := range append(candidates, declared...) {
+	for _, name := range d.uniqueProps {
 		if v, ok := o.props.Get(name); ok && strings.TrimSpace(v) != "" {
 			return name, v, true
 		}
@@ -262,6 +338,24 @@ func (d *Destination) sameValue(prop, a, b string) bool {
 	return a == b
 }
 
+// holds reports whether obj has every value o was sent, as HubSpot stores
+// them.
+func (d *Destination) holds(o op, obj hubspot.Object) bool {
+	for name, v := range o.props {
+		got, _ := obj.Properties.Get(name)
+		if prop, _, ok := d.naturalKey(o); ok && prop == name {
+			if !d.sameValue(name, got, *v) {
+				return false
+			}
+			continue
+		}
+		if !sameStored(d.schema[name], got, *v) {
+			return false
+		}
+	}
+	return true
+}
+
 // remember notes the id of an object a create made, so that later records
 // with the same key reach it.
 func (d *Destination) remember(o op, id string) {
@@ -273,9 +367,10 @@ func (d *Destination) remember(o op, id string) {
 // matchWrites reads a create or upsert answer. Current API versions echo
 // each input's trace id on its result or error. Older rollouts echo none:
 // then every input no error names was written, and a created object is
-// matched to its input by a unique value it was sent, or not at all. An
-// error that names no input is resolved by looking the objects up.
-func (d *Destination) matchWrites(ctx context.Context, batch []op, res *hubspot.BatchResult) (outcome, error) {
+// matched to its input by a unique value or by all the values it was sent,
+// when that match is one to one. When an error names no input, the results
+// must say which inputs were written, or the batch's fate is unknown.
+func (d *Destination) matchWrites(batch []op, res *hubspot.BatchResult) outcome {
 	out := newOutcome(len(batch))
 	traced := len(res.Results) > 0
 	var untraced []hubspot.Object
@@ -309,10 +404,8 @@ func (d *Destination) matchWrites(ctx context.Context, batch []op, res *hubspot.
 	})
 	out.failure = named
 	if traced && len(unnamed) == 0 {
-		return out, nil
+		return out
 	}
-	// No trace ids: every input no error names was written, unless an
-	// error names no input; then look the unnamed inputs up.
 	var open []int
 	for j := range batch {
 		if _, failed := named[j]; !failed && !out.ok[j] {
@@ -322,61 +415,68 @@ func (d *Destination) matchWrites(ctx context.Context, batch []op, res *hubspot.
 	matched := d.matchCreated(batch, open, untraced)
 	if len(unnamed) == 0 {
 		for _, j := range open {
-			out.ok[j] = true
+			out.ok[j] = true // no error names it: HubSpot wrote it
 		}
-		return out, nil
+		return out
 	}
-	// An error names no input: the results say which inputs were written,
-	// if each of them matches one input by the values it was sent.
 	cause := errors.Join(unnamed...)
-	if batch[0].kind != opCreate || len(matched) != len(untraced) {
-		return out, fmt.Errorf("HubSpot answered a batch %s without trace ids and with errors that name no input, "+
-			"so which records it wrote is unknown: %w", batch[0].kind, cause)
-	}
-	for _, j := range open {
-		if matched[j] {
-			out.ok[j] = true
-			continue
+	if batch[0].kind == opCreate && len(matched) == len(untraced) {
+		for _, j := range open {
+			if matched[j] {
+				out.ok[j] = true
+			} else {
+				out.failure[j] = cause
+			}
 		}
-		out.failure[j] = cause
+		return out
 	}
-	return out, nil
+	unknown := fmt.Errorf("HubSpot answered a batch %s without trace ids and with errors that name no input, "+
+		"so whether it wrote this record and those after it in the batch is unknown: %w", batch[0].kind, cause)
+	for _, j := range open {
+		out.stopped[j] = unknown
+	}
+	return out
 }
 
-// matchCreated matches results that carry no trace id to the open create
-// inputs: by a unique value the input was sent, else by all of its values.
-// It returns the inputs matched, and remembers their ids.
+// matchCreated matches results that carry no trace id to open create
+// inputs, by a unique value or by all the values sent, taking only matches
+// that are one to one. It returns the inputs matched, and remembers their
+// ids.
 func (d *Destination) matchCreated(batch []op, open []int, results []hubspot.Object) map[int]bool {
 	matched := map[int]bool{}
 	if batch[0].kind != opCreate {
 		return matched
 	}
+	fits := func(j int, obj hubspot.Object) bool {
+		if prop, v, ok := d.naturalKey(batch[j]); ok {
+			got, _ := obj.Properties.Get(prop)
+			return d.sameValue(prop, got, v)
+		}
+		return d.holds(batch[j], obj)
+	}
 	for _, obj := range results {
+		var inputs []int
 		for _, j := range open {
-			if !matched[j] && d.wrote(batch[j], obj) {
-				matched[j] = true
-				d.remember(batch[j], obj.ID)
-				break
+			if fits(j, obj) {
+				inputs = append(inputs, j)
 			}
+		}
+		if len(inputs) != 1 {
+			continue
+		}
+		j := inputs[0]
+		others := 0
+		for _, o := range results {
+			if fits(j, o) {
+				others++
+			}
+		}
+		if others == 1 {
+			matched[j] = true
+			d.remember(batch[j], obj.ID)
 		}
 	}
 	return matched
-}
-
-// wrote reports whether obj holds what o was sent: the same unique value,
-// or, without one, the same value of every property.
-func (d *Destination) wrote(o op, obj hubspot.Object) bool {
-	if prop, v, ok := d.naturalKey(o); ok {
-		got, _ := obj.Properties.Get(prop)
-		return d.sameValue(prop, got, v)
-	}
-	for name, v := range o.props {
-		got, _ := obj.Properties.Get(name)
-		if !sameStored(d.schema[name], got, *v) {
-			return false
-		}
-	}
-	return true
 }
 
 func traceID(j int) string { return strconv.Itoa(j) }
@@ -389,9 +489,9 @@ func traceIndex(t string, n int) (int, bool) {
 	return j, true
 }
 
-// update sends updates by id. Every input no error names was written: an
-// id merged into another object comes back as the survivor, under the
-// survivor's id.
+// update sends updates by id. An id merged into another object comes back
+// as the survivor, under the survivor's id: an input no error names and no
+// result confirms is written when a survivor result is left for it.
 func (d *Destination) update(ctx context.Context, batch []op) (outcome, error) {
 	inputs := make([]hubspot.BatchInput, len(batch))
 	byID := map[string][]int{}
@@ -411,32 +511,36 @@ func (d *Destination) update(ctx context.Context, batch []op) (outcome, error) {
 		}
 		return idx
 	})
-	if len(unnamed) > 0 {
-		return out, fmt.Errorf("HubSpot answered a batch update with errors that name no input, so which records it wrote is unknown: %w", errors.Join(unnamed...))
-	}
 	out.failure = named
-	seen := map[string]bool{}
+	var survivors []string
 	for _, obj := range res.Results {
-		seen[obj.ID] = true
+		if js, ok := byID[obj.ID]; ok {
+			for _, j := range js {
+				out.ok[j] = true
+			}
+			continue
+		}
+		survivors = append(survivors, obj.ID)
 	}
-	var merged, survivors []string
+	var merged []string
 	for j, o := range batch {
-		if _, failed := named[j]; failed {
+		if out.ok[j] || named[j] != nil || len(survivors) == len(merged) {
 			continue
 		}
 		out.ok[j] = true
-		if !seen[o.key] {
-			merged = append(merged, o.key)
-		}
-	}
-	for _, obj := range res.Results {
-		if len(byID[obj.ID]) == 0 {
-			survivors = append(survivors, obj.ID)
-		}
+		merged = append(merged, o.key)
 	}
 	if len(merged) > 0 {
-		sdk.Logger(ctx).Info().Strs("ids", merged).Strs("survivors", survivors).
-			Msgf("HubSpot updated the objects these %s were merged into", d.resource.Name)
+		sdk.Logger(ctx).Info().Strs("ids", merged).Strs("survivors", survivors[:len(merged)]).
+			Msgf("HubSpot updated the %s these ids were merged into", d.resource.Name)
+	}
+	if len(unnamed) > 0 {
+		unknown := fmt.Errorf("HubSpot answered a batch update with errors that name no input: %w", errors.Join(unnamed...))
+		for j := range batch {
+			if !out.ok[j] && named[j] == nil {
+				out.stopped[j] = unknown
+			}
+		}
 	}
 	return out, nil
 }
