@@ -375,3 +375,42 @@ func TestHubSpotToHubSpot(t *testing.T) {
 	c.waitFor(t, "the changes in the second account", same)
 
 }
+
+// TestBadRecordsToTheDLQ: records HubSpot rejects go to Conduit's DLQ,
+// each with its own error, and only they: the others reach HubSpot.
+func TestBadRecordsToTheDLQ(t *testing.T) {
+	dir := t.TempDir()
+	srv := newSim(t)
+	in, dlq := filepath.Join(dir, "in.jsonl"), filepath.Join(dir, "dlq.jsonl")
+	bad := map[int]bool{7: true, 19: true}
+	var lines []string
+	for i := range 30 {
+		optout := "false"
+		if bad[i] {
+			optout = fmt.Sprintf("maybe %d", i)
+		}
+		lines = append(lines, fmt.Sprintf(`{"email":"dlq%d@example.com","hs_email_optout":%q}`, i, optout))
+	}
+	if err := os.WriteFile(in, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := startConduit(t, dir, "file-to-hubspot-dlq.yaml", map[string]string{
+		"HUBSPOT_ACCESS_TOKEN": srv.Token, "HUBSPOT_BASE_URL": srv.URL, "INPUT_FILE": in, "DLQ_FILE": dlq,
+	})
+	c.waitForWhy(t, "28 contacts in HubSpot, 2 records in the DLQ", time.Minute, func() (bool, string) {
+		n, dead := len(srv.Objects("contacts")), len(readRecords(t, dlq))
+		return n == 28 && dead == 2, fmt.Sprintf("%d contacts, %d in the DLQ", n, dead)
+	})
+	// Each DLQ record carries its own error, which quotes its bad value.
+	seen := map[int]bool{}
+	for _, r := range readRecords(t, dlq) {
+		msg := r.Metadata["conduit.dlq.nack.error"]
+		var i int
+		if at := strings.Index(msg, `"maybe `); at < 0 {
+			t.Errorf("a DLQ record's error quotes no bad value: %q", msg)
+		} else if _, err := fmt.Sscanf(msg[at:], `"maybe %d"`, &i); err != nil || !bad[i] || seen[i] {
+			t.Errorf("a DLQ record's error is not a bad record's own: %q", msg)
+		}
+		seen[i] = true
+	}
+}
