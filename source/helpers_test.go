@@ -292,3 +292,13 @@ func uniqueIDs(t *testing.T, recs []opencdc.Record) []string {
 	slices.Sort(ids)
 	return slices.Compact(ids)
 }
+
+// seed creates n sample objects of a type and returns their ids.
+func seed(t *testing.T, srv *hubspottest.Server, objectType string, n int) []string {
+	t.Helper()
+	ids, err := srv.Seed(objectType, n, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}

@@ -49,6 +49,9 @@ type reader struct {
 	cursor   keyset // the change scan has emitted everything up to here
 	sameTS   bool   // the next search reads the rest of cursor.ts's changes
 	caughtUp bool   // the last poll found nothing new: step back first
+	// emptyAfter pages on within one query whose last page was empty but
+	// offered more.
+	emptyAfter string
 	// seen is what this run emitted: id to the last-modified time emitted.
 	// It lets the scan read the look-back window again without repeats.
 	seen map[uint64]time.Time
@@ -57,6 +60,11 @@ type reader struct {
 	// updates, not creates.
 	seenFloor  keyset
 	ownersScan *ownerScan
+	// deleted is what this run emitted deletes for: id to the time of the
+	// archive or merge. Search's index lags archives as it lags writes, so
+	// it may still return such an object at a version not newer than that:
+	// those hits are dropped, not emitted as updates after the delete.
+	deleted map[uint64]time.Time
 
 	// deletes
 	nextDeletes time.Time
@@ -267,6 +275,7 @@ func (r *reader) changesStep(ctx context.Context) ([]opencdc.Record, bool, error
 		}}}
 		req.Sorts = []hubspot.Sort{{PropertyName: modified, Direction: hubspot.Ascending}}
 	}
+	req.After = r.emptyAfter
 	page, err := r.objects.Search(ctx, r.cfg.resource.Name, req)
 	if err != nil {
 		return nil, false, fmt.Errorf("read changes: %w", err)
@@ -275,25 +284,29 @@ func (r *reader) changesStep(ctx context.Context) ([]opencdc.Record, bool, error
 	if err != nil {
 		return nil, false, fmt.Errorf("read changes: %w", err)
 	}
-	full := len(items) == r.cfg.pageSize
+	// Whether more results exist is told by paging.next, never by the
+	// page's length: HubSpot returns short pages in the middle of a scan.
+	more := page.NextAfter() != ""
+	r.emptyAfter = ""
+	if len(items) == 0 && more {
+		// Nothing to move the keyset by: page on within the same query.
+		r.emptyAfter = page.NextAfter()
+		return nil, true, nil
+	}
 	slices.SortFunc(items, func(a, b item) int { return compareKeys(a.key, b.key) })
 
 	if r.sameTS {
-		r.sameTS = full
+		r.sameTS = more
 		recs, err := r.emitChanges(items)
 		return recs, true, err
 	}
-	if len(items) == 0 {
-		r.caughtUp = true
-		return nil, false, nil
-	}
-	if !full {
+	if !more {
 		recs, err := r.emitChanges(items)
 		r.caughtUp = true
 		return recs, false, err
 	}
-	// A full page may end inside a time group: emit the groups before the
-	// last one, then read the last one by id.
+	// A page with more to come may end inside a time group: emit the
+	// groups before the last one, then read the last one by id.
 	last := items[len(items)-1].key.ts
 	whole := slices.IndexFunc(items, func(it item) bool { return it.key.ts.Equal(last) })
 	recs, err := r.emitChanges(items[:whole])
@@ -328,6 +341,11 @@ func (r *reader) stepBack() {
 			delete(r.seen, id)
 		}
 	}
+	for id, at := range r.deleted {
+		if at.Before(from) {
+			delete(r.deleted, id) // its stale versions lie before the window too
+		}
+	}
 	if floor := (keyset{ts: from}); r.seenFloor.less(floor) {
 		r.seenFloor = floor
 	}
@@ -353,6 +371,9 @@ func (r *reader) emitChanges(items []item) ([]opencdc.Record, error) {
 		prev, known := r.seen[it.key.id]
 		if known && !it.key.ts.After(prev) {
 			continue // emitted already, or an older version from a lagging index
+		}
+		if at, gone := r.deleted[it.key.id]; gone && !it.key.ts.After(at) {
+			continue // deleted already: the index has not caught up with it
 		}
 		op := opencdc.OperationUpdate
 		if !known && r.seenFloor.less(keyset{ts: it.createdAt, id: it.key.id}) {
@@ -457,6 +478,7 @@ func (r *reader) deletesStep(ctx context.Context) ([]opencdc.Record, error) {
 			d = &DeletesPosition{Until: scan.bound} // the scan is done with its last record
 		}
 		r.pos.Deletes = d
+		r.deleted[it.key.id] = it.archivedAt.UTC()
 		rec, err := newRecord(opencdc.OperationDelete, r.pos, r.cfg.resource.Name, it)
 		if err != nil {
 			return nil, err

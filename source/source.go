@@ -105,6 +105,7 @@ func (s *Source) Open(ctx context.Context, raw opencdc.Position) error {
 		owners:  client.Owners,
 		now:     s.now,
 		seen:    map[uint64]time.Time{},
+		deleted: map[uint64]time.Time{},
 	}
 	if res.IsOwners {
 		r.cfg.properties = nil

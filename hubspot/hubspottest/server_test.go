@@ -612,8 +612,72 @@ func TestIndexLag(t *testing.T) {
 	clock.Advance(5 * time.Second)
 	is.Equal(props(search()[0])["city"], "New")
 
+	// Search lags archives too: the object shows at its last version for
+	// the index lag, then leaves.
 	is.NoErr(srv.Archive("contacts", id))
-	is.Equal(len(search()), 0) // archived objects never show in search
+	is.Equal(props(search()[0])["city"], "New")
+	clock.Advance(5 * time.Second)
+	is.Equal(len(search()), 0)
+}
+
+func TestLateIndexing(t *testing.T) {
+	is := is.New(t)
+	clock := hubspottest.NewManualClock(start)
+	srv := newServer(t, hubspottest.WithClock(clock), hubspottest.WithoutRateLimits(),
+		hubspottest.WithIndexLag(time.Second), hubspottest.WithLateIndexing(0.2, 20*time.Second))
+	_, err := srv.Seed("contacts", 500, nil)
+	is.NoErr(err)
+	count := func() int {
+		body := `{"limit":1}`
+		return int(call(t, srv, "POST", "/crm/v3/objects/contacts/search", body).json(t)["total"].(float64))
+	}
+	is.Equal(count(), 0)
+	clock.Advance(time.Second)
+	early := count()
+	t.Logf("%d of 500 searchable after the usual lag", early)
+	is.True(early > 350 && early < 450) // about 80 %
+	clock.Advance(19 * time.Second)
+	is.Equal(count(), 500)
+}
+
+func TestShortSearchPages(t *testing.T) {
+	tests := []struct {
+		name  string
+		opts  []hubspottest.Option
+		short bool
+	}{
+		{name: "default: full pages"},
+		{name: "WithShortPages", opts: []hubspottest.Option{hubspottest.WithShortPages(0.3)}, short: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			is := is.New(t)
+			srv := newServer(t, append([]hubspottest.Option{hubspottest.WithoutRateLimits()}, tt.opts...)...)
+			_, err := srv.Seed("contacts", 1000, nil)
+			is.NoErr(err)
+			seen := map[string]bool{}
+			after, pages, short := "", 0, 0
+			for {
+				body := `{"limit":50,"sorts":[{"propertyName":"hs_object_id","direction":"ASCENDING"}],"after":"` + after + `"}`
+				r := call(t, srv, "POST", "/crm/v3/objects/contacts/search", body)
+				is.Equal(r.status, 200)
+				res := results(t, r)
+				pages++
+				for _, o := range res {
+					seen[o["id"].(string)] = true
+				}
+				if after = nextAfter(t, r); after == "" {
+					break
+				}
+				if len(res) < 50 {
+					short++
+				}
+			}
+			t.Logf("%d pages, %d short with more to come", pages, short)
+			is.Equal(len(seen), 1000) // paging.next leads to every result once
+			is.Equal(short > 0, tt.short)
+		})
+	}
 }
 
 func TestSameMillisecond(t *testing.T) {

@@ -231,7 +231,10 @@ func (s *typeStore) apply(now time.Time, lag time.Duration, r *record, props map
 }
 
 // archive moves an object to the recycle bin and frees its unique values.
-func (s *typeStore) archive(now time.Time, r *record) {
+// Search keeps showing it, at its last version, for the index lag: "for a
+// few seconds after an archive, search (whose index lags) may still return
+// the object" (hubspot-api.md).
+func (s *typeStore) archive(now time.Time, lag time.Duration, r *record) {
 	r.archived = true
 	r.archivedAt = now
 	for name, idx := range s.unique {
@@ -239,8 +242,7 @@ func (s *typeStore) archive(now time.Time, r *record) {
 			delete(idx, fold(v))
 		}
 	}
-	// Archived objects leave search at once: HubSpot never returns them.
-	r.index = []indexed{{visibleAt: now, archived: true}}
+	r.index = append(r.index, indexed{visibleAt: now.Add(lag), archived: true})
 }
 
 func (s *typeStore) reindex(now time.Time, lag time.Duration, r *record) {
