@@ -62,7 +62,7 @@ func openSource(t *testing.T, e env, settings map[string]string, pos opencdc.Pos
 	return src
 }
 
-func tryOpen(e env, settings map[string]string, pos opencdc.Position) (*source.Source, error) {
+func tryOpen(e env, settings map[string]string, pos opencdc.Position, clientOpts ...hubspot.Option) (*source.Source, error) {
 	cfg := config.Config{
 		"accessToken":          e.srv.Token,
 		"baseURL":              e.srv.URL,
@@ -73,6 +73,7 @@ func tryOpen(e env, settings map[string]string, pos opencdc.Position) (*source.S
 	maps.Copy(cfg, settings)
 	src := source.NewSource(
 		source.WithClientOptions(hubspot.WithoutRateLimit(), hubspot.WithBackoff(time.Millisecond, 10*time.Millisecond)),
+		source.WithClientOptions(clientOpts...),
 		source.WithClock(e.clock.Now),
 	)
 	ctx := context.Background()

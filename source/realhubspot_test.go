@@ -1,10 +1,15 @@
 package source_test
 
 import (
+	"context"
 	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
 	"github.com/conduitio/conduit-commons/opencdc"
 	"github.com/matryer/is"
@@ -88,6 +93,104 @@ func TestNoUpdateAfterDelete(t *testing.T) {
 	}
 	t.Logf("%d deletes, %d records after a delete", len(deleted), after)
 	is.Equal(len(deleted), 100)
+	rp := newReplica()
+	rp.apply(t, recs)
+	rp.check(t, srv, "contacts", start, propsOf(t, "contacts"))
+}
+
+// searchPacer stands for time passing as the source reads: each search
+// request moves the manual clock on by the client's search pace, and makes
+// the changes that fall due on the way.
+type searchPacer struct {
+	base  http.RoundTripper
+	clock *hubspottest.ManualClock
+	every time.Duration
+	// due makes the changes of the simulator up to the time given.
+	due func(now time.Time)
+	// stop ends the run at a time.
+	stopAt time.Time
+	stop   context.CancelFunc
+	calls  int
+}
+
+func (p *searchPacer) RoundTrip(req *http.Request) (*http.Response, error) {
+	if strings.HasSuffix(req.URL.Path, "/search") {
+		p.calls++
+		to := p.clock.Now().Add(p.every)
+		p.due(to)
+		p.clock.Set(to)
+		if !to.Before(p.stopAt) {
+			p.stop()
+		}
+	}
+	return p.base.RoundTrip(req) //nolint:wrapcheck // a transport passes errors on as they are
+}
+
+// TestIndexLagWhileBusy: changes arrive at 1.5 times the rate the source
+// can read them through search (searches of 10 at the client's pace of 4
+// a second) for two minutes, and 2 % of them reach the index only 20 s
+// late. With a 30 s look-back window none is lost, although the source
+// does not catch up until the changes stop.
+func TestIndexLagWhileBusy(t *testing.T) {
+	is := is.New(t)
+	const (
+		simSeed  = 3
+		pageSize = 10
+		perRead  = 250 * time.Millisecond
+		duration = 2 * time.Minute
+	)
+	t.Logf("simulator seed %d", simSeed)
+	e := newEnv(t, hubspottest.WithRandomSeed(simSeed), hubspottest.WithIndexLag(time.Second),
+		hubspottest.WithLateIndexing(0.02, 20*time.Second))
+	srv, clock := e.srv, e.clock
+	begin := clock.Now().Add(time.Second)
+	// The source reads a page of changes in two searches: one for the
+	// changes after its cursor, one for the rest of the page's last
+	// millisecond (see reader.changesStep), so it reads a page per two
+	// searches. The changes come 1.5 times as fast.
+	changeEvery := 2 * perRead * 2 / (3 * pageSize)
+	made := 0
+	due := func(now time.Time) {
+		for {
+			at := begin.Add(time.Duration(made) * changeEvery)
+			if at.After(now) || at.Sub(begin) >= duration {
+				return
+			}
+			clock.Set(at)
+			if _, err := srv.Create("contacts", map[string]string{"email": fmt.Sprintf("busy%d@example.com", made)}); err != nil {
+				t.Error(err)
+			}
+			made++
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pacer := &searchPacer{base: http.DefaultTransport, clock: clock, every: perRead, due: due,
+		stopAt: begin.Add(duration + 4*time.Minute), stop: cancel}
+	settings := map[string]string{
+		"snapshot": "false", "deletes": "false", "bufferSize": strconv.Itoa(pageSize),
+		"lookbackWindow": "30s", "pollingPeriod": "1ms",
+	}
+	src, err := tryOpen(e, settings, nil, hubspot.WithHTTPClient(&http.Client{Transport: pacer}))
+	is.NoErr(err)
+	defer func() { _ = src.Teardown(context.Background()) }()
+	start := clock.Now()
+
+	var recs []opencdc.Record
+	caughtUpAt := time.Time{}
+	for ctx.Err() == nil {
+		got, err := src.ReadN(ctx, 1000)
+		if err != nil && ctx.Err() == nil {
+			t.Fatalf("read: %v", err)
+		}
+		recs = append(recs, got...)
+		if len(got) > 0 {
+			caughtUpAt = clock.Now()
+		}
+	}
+	t.Logf("%d changes made, %d records, %d searches; last record at %s of simulated time",
+		made, len(recs), pacer.calls, caughtUpAt.Sub(begin))
+	is.True(made >= 3600)
 	rp := newReplica()
 	rp.apply(t, recs)
 	rp.check(t, srv, "contacts", start, propsOf(t, "contacts"))
