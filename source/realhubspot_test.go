@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -98,34 +97,6 @@ func TestNoUpdateAfterDelete(t *testing.T) {
 	rp.check(t, srv, "contacts", start, propsOf(t, "contacts"))
 }
 
-// searchPacer stands for time passing as the source reads: each search
-// request moves the manual clock on by the client's search pace, and makes
-// the changes that fall due on the way.
-type searchPacer struct {
-	base  http.RoundTripper
-	clock *hubspottest.ManualClock
-	every time.Duration
-	// due makes the changes of the simulator up to the time given.
-	due func(now time.Time)
-	// stop ends the run at a time.
-	stopAt time.Time
-	stop   context.CancelFunc
-	calls  int
-}
-
-func (p *searchPacer) RoundTrip(req *http.Request) (*http.Response, error) {
-	if strings.HasSuffix(req.URL.Path, "/search") {
-		p.calls++
-		to := p.clock.Now().Add(p.every)
-		p.due(to)
-		p.clock.Set(to)
-		if !to.Before(p.stopAt) {
-			p.stop()
-		}
-	}
-	return p.base.RoundTrip(req) //nolint:wrapcheck // a transport passes errors on as they are
-}
-
 // TestIndexLagWhileBusy: changes arrive at 1.5 times the rate the source
 // can read them through search (searches of 10 at the client's pace of 4
 // a second) for two minutes, and 2 % of them reach the index only 20 s
@@ -143,30 +114,16 @@ func TestIndexLagWhileBusy(t *testing.T) {
 	e := newEnv(t, hubspottest.WithRandomSeed(simSeed), hubspottest.WithIndexLag(time.Second),
 		hubspottest.WithLateIndexing(0.02, 20*time.Second))
 	srv, clock := e.srv, e.clock
-	begin := clock.Now().Add(time.Second)
 	// The source reads a page of changes in two searches: one for the
 	// changes after its cursor, one for the rest of the page's last
 	// millisecond (see reader.changesStep), so it reads a page per two
 	// searches. The changes come 1.5 times as fast.
-	changeEvery := 2 * perRead * 2 / (3 * pageSize)
-	made := 0
-	due := func(now time.Time) {
-		for {
-			at := begin.Add(time.Duration(made) * changeEvery)
-			if at.After(now) || at.Sub(begin) >= duration {
-				return
-			}
-			clock.Set(at)
-			if _, err := srv.Create("contacts", map[string]string{"email": fmt.Sprintf("busy%d@example.com", made)}); err != nil {
-				t.Error(err)
-			}
-			made++
-		}
-	}
+	stream := &hubspottest.CreateStream{Server: srv, Clock: clock, Begin: clock.Now().Add(time.Second),
+		Every: 2 * perRead * 2 / (3 * pageSize), Duration: duration}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	pacer := &searchPacer{base: http.DefaultTransport, clock: clock, every: perRead, due: due,
-		stopAt: begin.Add(duration + 4*time.Minute), stop: cancel}
+	pacer := &hubspottest.SearchPacer{Clock: clock, Every: perRead, Due: stream.Due,
+		StopAt: stream.Begin.Add(duration + 4*time.Minute), Stop: cancel}
 	settings := map[string]string{
 		"snapshot": "false", "deletes": "false", "bufferSize": strconv.Itoa(pageSize),
 		"lookbackWindow": "30s", "pollingPeriod": "1ms",
@@ -188,9 +145,10 @@ func TestIndexLagWhileBusy(t *testing.T) {
 			caughtUpAt = clock.Now()
 		}
 	}
-	t.Logf("%d changes made, %d records, %d searches; last record at %s of simulated time",
-		made, len(recs), pacer.calls, caughtUpAt.Sub(begin))
-	is.True(made >= 3600)
+	searches, lookBacks := pacer.Searches()
+	t.Logf("%d changes made, %d records, %d searches (%d look-backs); last record at %s of simulated time",
+		stream.Made, len(recs), searches, lookBacks, caughtUpAt.Sub(stream.Begin))
+	is.True(stream.Made >= 3600)
 	rp := newReplica()
 	rp.apply(t, recs)
 	rp.check(t, srv, "contacts", start, propsOf(t, "contacts"))
