@@ -35,6 +35,9 @@ const (
 	propLastModifiedDate   = "lastmodifieddate"
 	propHSLastModifiedDate = "hs_lastmodifieddate"
 	ObjectIDProperty       = "hs_object_id" // the id as a property, for search filters and sorts
+	// MergedIDsProperty lists, ;-separated, the ids of the objects merged
+	// into an object; a merge archives nothing.
+	MergedIDsProperty = "hs_merged_object_ids"
 
 	legacyResourceNamePrefix = "crm."
 	ownersResourceName       = "owners"
@@ -60,6 +63,9 @@ type Resource struct {
 	Ops Ops
 	// IsOwners marks the owners resource, which lives outside /crm/v3/objects.
 	IsOwners bool
+	// Merges says that objects of the type can be merged, which absorbs
+	// one into another and lists its id in MergedIDsProperty.
+	Merges bool
 }
 
 // resourceTable is the one table of HubSpot resources; nothing else in the
@@ -67,10 +73,10 @@ type Resource struct {
 // caller can change it for another.
 func resourceTable() []Resource {
 	return []Resource{
-		object("contacts", propCreateDate, propLastModifiedDate, []string{"email", "firstname", "lastname"}),
-		object("companies", propCreateDate, propHSLastModifiedDate, []string{"domain", "name"}),
-		object("deals", propCreateDate, propHSLastModifiedDate, []string{"amount", "closedate", "dealname", "dealstage", "pipeline"}),
-		object("tickets", propCreateDate, propHSLastModifiedDate, []string{"content", "hs_pipeline", "hs_pipeline_stage", "hs_ticket_category", "hs_ticket_priority", "subject"}),
+		merging(object("contacts", propCreateDate, propLastModifiedDate, []string{"email", "firstname", "lastname"})),
+		merging(object("companies", propCreateDate, propHSLastModifiedDate, []string{"domain", "name"})),
+		merging(object("deals", propCreateDate, propHSLastModifiedDate, []string{"amount", "closedate", "dealname", "dealstage", "pipeline"})),
+		merging(object("tickets", propCreateDate, propHSLastModifiedDate, []string{"content", "hs_pipeline", "hs_pipeline_stage", "hs_ticket_category", "hs_ticket_priority", "subject"})),
 		object("products", propCreateDate, propHSLastModifiedDate, []string{"description", "name", "price"}),
 		object("line_items", propCreateDate, propHSLastModifiedDate, []string{"amount", "hs_product_id", "name", "price", "quantity"}, "crm.lineItems", "lineItems", "line-items"),
 		object("quotes", propHSCreateDate, propHSLastModifiedDate, []string{"hs_expiration_date", "hs_public_url_key", "hs_status", "hs_title"}),
@@ -95,6 +101,13 @@ func object(name, created, modified string, defaults []string, aliases ...string
 		DefaultProperties: defaults,
 		Ops:               crudOps,
 	}
+}
+
+// merging marks a type whose objects can be merged: contacts, companies,
+// deals and tickets (https://knowledge.hubspot.com/records/merge-records).
+func merging(r Resource) Resource {
+	r.Merges = true
+	return r
 }
 
 // Properties returns the properties to ask for so that every read returns

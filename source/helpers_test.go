@@ -233,6 +233,12 @@ func (rp *replica) checkState(t *testing.T, srv *hubspottest.Server, objectType 
 	lost := 0
 	for _, o := range srv.Objects(objectType) {
 		switch {
+		case o.MergedInto != "" && o.MergedAt.After(start):
+			if !rp.deleted[o.ID] {
+				lost++
+				t.Errorf("%s %s was merged into %s at %s, but no delete record came", objectType, o.ID, o.MergedInto, o.MergedAt)
+			}
+		case o.MergedInto != "":
 		case o.Archived && o.ArchivedAt.After(start):
 			if !rp.deleted[o.ID] {
 				lost++
@@ -255,7 +261,7 @@ func (rp *replica) checkState(t *testing.T, srv *hubspottest.Server, objectType 
 				}
 			}
 		}
-		if creates && o.CreatedAt.After(start) && !o.Archived && rp.creates[o.ID] == 0 {
+		if creates && o.CreatedAt.After(start) && !o.Archived && o.MergedInto == "" && rp.creates[o.ID] == 0 {
 			lost++
 			t.Errorf("%s %s was created after the start, but no create record came", objectType, o.ID)
 		}

@@ -81,6 +81,10 @@ type reader struct {
 	// it may still return such an object at a version not newer than that:
 	// those hits are dropped, not emitted as updates after the delete.
 	deleted map[uint64]time.Time
+	// mergedAway are the ids this run knows to be absorbed by merges and
+	// gone downstream: deleted by a record, or absorbed before the start.
+	// A survivor lists its absorbed ids in every later version.
+	mergedAway map[uint64]bool
 
 	// deletes
 	nextDeletes time.Time
@@ -196,6 +200,11 @@ func (r *reader) snapshotStep(ctx context.Context) ([]opencdc.Record, bool, erro
 	for _, it := range items {
 		if it.createdAt.After(init) {
 			continue // created after the start: CDC emits it
+		}
+		if !it.key.ts.After(init) {
+			// Merged before the start (a merge changes the survivor): the
+			// absorbed objects were gone when the snapshot began.
+			r.noteMergedAway(it)
 		}
 		r.pos.ItemID = it.id
 		rec, err := newRecord(opencdc.OperationSnapshot, r.pos, r.cfg.resource.Name, it)
@@ -470,6 +479,13 @@ func (r *reader) emitChanges(items []item) ([]opencdc.Record, error) {
 		if at, gone := r.deleted[it.key.id]; gone && !it.key.ts.After(at) {
 			continue // deleted already: the index has not caught up with it
 		}
+		// Before the survivor, with the position before it, so that a
+		// restart reads the survivor and its merges again.
+		dels, err := r.mergeDeletes(it)
+		if err != nil {
+			return nil, err
+		}
+		recs = append(recs, dels...)
 		op := opencdc.OperationUpdate
 		if !known && r.seenFloor.less(keyset{ts: it.createdAt, id: it.key.id}) {
 			op = opencdc.OperationCreate
@@ -487,6 +503,44 @@ func (r *reader) emitChanges(items []item) ([]opencdc.Record, error) {
 		recs = append(recs, rec)
 	}
 	return recs, nil
+}
+
+// mergeDeletes returns the deletes of the objects merged into it that this
+// run has not deleted yet. A merge archives nothing, so the archived list
+// never shows them.
+func (r *reader) mergeDeletes(it item) ([]opencdc.Record, error) {
+	if !r.cfg.resource.Merges {
+		return nil, nil
+	}
+	var recs []opencdc.Record
+	for _, id := range it.mergedIDs() {
+		n, err := parseID(id)
+		if err != nil {
+			return nil, fmt.Errorf("%s of %s: %w", hubspot.MergedIDsProperty, it.id, err)
+		}
+		if r.mergedAway[n] || n == it.key.id {
+			continue
+		}
+		rec, err := newMergeDelete(r.pos, r.cfg.resource.Name, id, it)
+		if err != nil {
+			return nil, err
+		}
+		recs = append(recs, rec)
+		r.mergedAway[n] = true
+		// Search may show the absorbed object a while yet, at a version
+		// older than the survivor's.
+		r.deleted[n] = it.key.ts
+	}
+	return recs, nil
+}
+
+// noteMergedAway records the objects merged into it as gone downstream.
+func (r *reader) noteMergedAway(it item) {
+	for _, id := range it.mergedIDs() {
+		if n, err := parseID(id); err == nil && r.cfg.resource.Merges {
+			r.mergedAway[n] = true
+		}
+	}
 }
 
 // ---- owners ----

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -152,4 +154,78 @@ func TestIndexLagWhileBusy(t *testing.T) {
 	rp := newReplica()
 	rp.apply(t, recs)
 	rp.check(t, srv, "contacts", start, propsOf(t, "contacts"))
+}
+
+// TestMergesBecomeDeletes: a merge archives nothing; the survivor lists
+// the absorbed ids in hs_merged_object_ids. Each id absorbed after the
+// start gets one delete, saying into which object it went; ids absorbed
+// before the start get none, and later changes of a survivor repeat none.
+func TestMergesBecomeDeletes(t *testing.T) {
+	tests := []struct {
+		name string
+		opts []hubspottest.Option
+	}{
+		{name: "merges make new objects"},
+		{name: "merges keep the primary id", opts: []hubspottest.Option{hubspottest.WithMergeKeepsPrimaryID()}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			is := is.New(t)
+			e := newEnv(t, append([]hubspottest.Option{hubspottest.WithIndexLag(2 * time.Second)}, tt.opts...)...)
+			srv, clock := e.srv, e.clock
+			ids := seed(t, srv, "contacts", 40)
+			merge := func(primary, merged string) string {
+				t.Helper()
+				survivor, err := srv.Merge("contacts", primary, merged)
+				is.NoErr(err)
+				return survivor
+			}
+			before := merge(ids[0], ids[1]) // before the start: not this source's delete
+			clock.Advance(5 * time.Second)
+			src := openSource(t, e, nil, nil)
+			clock.Advance(5 * time.Second)
+			recs := e.readQuiet(t, src, 100*time.Millisecond, time.Minute)
+			start := *positionOf(t, recs[0]).InitialTimestamp
+
+			// After the start: pairs, a survivor merged again, and a
+			// survivor of before the start merged again.
+			s1 := merge(ids[2], ids[3])
+			clock.Advance(time.Second)
+			merge(ids[4], ids[5])
+			clock.Advance(time.Second)
+			merge(s1, ids[6])
+			merge(before, ids[7])
+			clock.Advance(5 * time.Second)
+			recs = append(recs, e.readQuiet(t, src, 100*time.Millisecond, time.Minute)...)
+			// Later changes of every survivor.
+			for _, o := range srv.Objects("contacts") {
+				if o.MergedInto == "" && o.Properties["hs_merged_object_ids"] != "" {
+					is.NoErr(srv.Update("contacts", o.ID, map[string]string{"city": "after"}))
+				}
+			}
+			clock.Advance(5 * time.Second)
+			recs = append(recs, e.readQuiet(t, src, 100*time.Millisecond, time.Minute)...)
+
+			rp := newReplica()
+			rp.apply(t, recs)
+			rp.check(t, srv, "contacts", start, propsOf(t, "contacts"))
+			deleted := map[string]bool{}
+			for _, r := range recs {
+				id := recordID(t, r)
+				if r.Operation != opencdc.OperationDelete {
+					is.True(!deleted[id]) // nothing after a delete
+					continue
+				}
+				deleted[id] = true
+				into := r.Metadata["hubspot.mergedInto"] // source.MetadataMergedInto
+				survivor, ok := srv.Object("contacts", into)
+				is.True(ok)
+				is.True(slices.Contains(strings.Split(survivor.Properties["hs_merged_object_ids"], ";"), id))
+				is.Equal(rp.deletes[id], 1) // once
+				o, _ := srv.Object("contacts", id)
+				is.True(o.MergedAt.After(start)) // absorbed after the start
+			}
+			t.Logf("%d deletes for merges", len(deleted))
+		})
+	}
 }

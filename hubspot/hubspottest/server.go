@@ -362,7 +362,7 @@ func (s *Server) Object(objectType, id string) (Object, bool) {
 	if ts == nil {
 		return Object{}, false
 	}
-	r, _ := ts.lookup("", id)
+	r := ts.byIDString(id)
 	if r == nil {
 		return Object{}, false
 	}
@@ -459,6 +459,20 @@ func (s *Server) Archive(objectType, id string) error {
 	}
 	s.archiveLocked(ts, id)
 	return nil
+}
+
+// Merge merges the object mergedID into primaryID as
+// POST /crm/v3/objects/{type}/merge would, and returns the id of the
+// object that holds both now: a new one, or primaryID with
+// WithMergeKeepsPrimaryID.
+func (s *Server) Merge(objectType, primaryID, mergedID string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, apiErr := s.mergeLocked(objectType, primaryID, mergedID)
+	if apiErr != nil {
+		return "", apiErr.asError()
+	}
+	return idString(r.id), nil
 }
 
 // Seed creates n objects of a type and returns their ids. props gives the
@@ -558,12 +572,45 @@ func (s *Server) updateLocked(objectType, idProperty, id string, props map[strin
 	return r, nil
 }
 
+func (s *Server) mergeLocked(objectType, primaryID, mergedID string) (*record, *apiError) {
+	ts := s.types[objectType]
+	if ts == nil {
+		return nil, unknownType(objectType)
+	}
+	if !ts.t.merges {
+		return nil, badRequest(fmt.Sprintf("Merging is not supported for %s", objectType))
+	}
+	primary, _ := ts.lookup("", primaryID)
+	secondary, _ := ts.lookup("", mergedID)
+	switch {
+	case primary == nil || primary.archived:
+		return nil, notFound(fmt.Sprintf("Object with id %s not found", primaryID))
+	case secondary == nil || secondary.archived:
+		return nil, notFound(fmt.Sprintf("Object with id %s not found", mergedID))
+	case primary == secondary:
+		return nil, badRequest(fmt.Sprintf("Cannot merge object %s into itself", primaryID))
+	}
+	now := s.now()
+	survivor := ts.merge(now, s.writeLag(), primary, secondary, s.mergeKeepsPrimaryID)
+	for _, r := range []*record{primary, secondary} {
+		if r != survivor {
+			s.logChange(objectType, r, ChangeMerge, now)
+		}
+	}
+	kind := ChangeUpdate
+	if survivor != primary {
+		kind = ChangeCreate
+	}
+	s.logChange(objectType, survivor, kind, now)
+	return survivor, nil
+}
+
 // archiveLocked archives a live object; unknown and archived ids are
 // ignored, as HubSpot answers 204 for them too.
 func (s *Server) archiveLocked(ts *typeStore, id string) {
-	r, _ := ts.lookup("", id)
-	if r == nil || r.archived {
-		return
+	r := ts.byIDString(id)
+	if r == nil || r.archived || r.mergedInto != 0 {
+		return // HubSpot's docs do not say that an absorbed id archives the survivor
 	}
 	now := s.now()
 	ts.archive(now, s.lag, r)
