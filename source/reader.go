@@ -476,16 +476,17 @@ func (r *reader) emitChanges(items []item) ([]opencdc.Record, error) {
 		if known && !it.key.ts.After(prev) {
 			continue // emitted already, or an older version from a lagging index
 		}
-		if at, gone := r.deleted[it.key.id]; gone && !it.key.ts.After(at) {
-			continue // deleted already: the index has not caught up with it
-		}
 		// Before the survivor, with the position before it, so that a
-		// restart reads the survivor and its merges again.
+		// restart reads the survivor and its merges again; also when the
+		// survivor is gone itself.
 		dels, err := r.mergeDeletes(it)
 		if err != nil {
 			return nil, err
 		}
 		recs = append(recs, dels...)
+		if at, gone := r.deleted[it.key.id]; gone && !it.key.ts.After(at) {
+			continue // deleted already: the index has not caught up with it
+		}
 		op := opencdc.OperationUpdate
 		if !known && r.seenFloor.less(keyset{ts: it.createdAt, id: it.key.id}) {
 			op = opencdc.OperationCreate
@@ -626,6 +627,13 @@ func (r *reader) deletesStep(ctx context.Context) ([]opencdc.Record, error) {
 		if i == len(scan.found)-1 {
 			d = &DeletesPosition{Until: scan.bound} // the scan is done with its last record
 		}
+		// What the archived object had absorbed is gone too, although
+		// search may never have shown the merge.
+		dels, err := r.mergeDeletes(it)
+		if err != nil {
+			return nil, err
+		}
+		recs = append(recs, dels...)
 		r.pos.Deletes = d
 		r.deleted[it.key.id] = it.archivedAt.UTC()
 		rec, err := newRecord(opencdc.OperationDelete, r.pos, r.cfg.resource.Name, it)
