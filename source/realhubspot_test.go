@@ -220,7 +220,7 @@ func TestMergesBecomeDeletes(t *testing.T) {
 					continue
 				}
 				deleted[id] = true
-				is.Equal(rp.deletes[id], 1) // once
+				is.Equal(rp.deletes[id], 1)              // once
 				into := r.Metadata["hubspot.mergedInto"] // source.MetadataMergedInto
 				if o, _ := srv.Object("contacts", id); o.Archived {
 					is.Equal(into, "") // archived, not merged
