@@ -112,7 +112,8 @@ func (d *acceptanceDriver) WriteToSource(t *testing.T, records []opencdc.Record)
 		payload := opencdc.StructuredData{
 			"id": o.ID, "createdAt": o.CreatedAt.Format(timeLayout), "updatedAt": o.UpdatedAt.Format(timeLayout),
 		}
-		for _, p := range []string{"hs_object_id", "createdate", "lastmodifieddate", "email", "firstname", "lastname"} {
+		// The source reads hs_merged_object_ids of types that merge, to turn merges into deletes.
+		for _, p := range []string{"hs_object_id", "createdate", "lastmodifieddate", "email", "firstname", "lastname", "hs_merged_object_ids"} {
 			if v, ok := o.Properties[p]; ok {
 				payload[p] = v
 			} else {

@@ -35,6 +35,9 @@ const (
 	propLastModifiedDate   = "lastmodifieddate"
 	propHSLastModifiedDate = "hs_lastmodifieddate"
 	ObjectIDProperty       = "hs_object_id" // the id as a property, for search filters and sorts
+	// MergedIDsProperty lists, ;-separated, the ids of the objects merged
+	// into an object; a merge archives nothing.
+	MergedIDsProperty = "hs_merged_object_ids"
 
 	legacyResourceNamePrefix = "crm."
 	ownersResourceName       = "owners"
@@ -68,6 +71,9 @@ type Resource struct {
 	Ops Ops
 	// IsOwners marks the owners resource, which lives outside /crm/v3/objects.
 	IsOwners bool
+	// Merges says that objects of the type can be merged, which absorbs
+	// one into another and lists its id in MergedIDsProperty.
+	Merges bool
 }
 
 // resourceTable is the one table of HubSpot resources; nothing else in the
@@ -77,10 +83,10 @@ type Resource struct {
 // type ID values").
 func resourceTable() []Resource {
 	return []Resource{
-		withUnique(object("contacts", "0-1", propCreateDate, propLastModifiedDate, []string{"email", "firstname", "lastname"}), "email"),
-		object("companies", "0-2", propCreateDate, propHSLastModifiedDate, []string{"domain", "name"}),
-		object("deals", "0-3", propCreateDate, propHSLastModifiedDate, []string{"amount", "closedate", "dealname", "dealstage", "pipeline"}),
-		object("tickets", "0-5", propCreateDate, propHSLastModifiedDate, []string{"content", "hs_pipeline", "hs_pipeline_stage", "hs_ticket_category", "hs_ticket_priority", "subject"}),
+		merging(withUnique(object("contacts", "0-1", propCreateDate, propLastModifiedDate, []string{"email", "firstname", "lastname"}), "email")),
+		merging(object("companies", "0-2", propCreateDate, propHSLastModifiedDate, []string{"domain", "name"})),
+		merging(object("deals", "0-3", propCreateDate, propHSLastModifiedDate, []string{"amount", "closedate", "dealname", "dealstage", "pipeline"})),
+		merging(object("tickets", "0-5", propCreateDate, propHSLastModifiedDate, []string{"content", "hs_pipeline", "hs_pipeline_stage", "hs_ticket_category", "hs_ticket_priority", "subject"})),
 		object("products", "0-7", propCreateDate, propHSLastModifiedDate, []string{"description", "name", "price"}),
 		object("line_items", "0-8", propCreateDate, propHSLastModifiedDate, []string{"amount", "hs_product_id", "name", "price", "quantity"}, "crm.lineItems", "lineItems", "line-items"),
 		object("quotes", "0-14", propHSCreateDate, propHSLastModifiedDate, []string{"hs_expiration_date", "hs_public_url_key", "hs_status", "hs_title"}),
@@ -123,6 +129,13 @@ func withUnique(r Resource, props ...string) Resource {
 // without regard to case, as it does for email.
 func (r Resource) FoldsCase(property string) bool {
 	return property == "email" && slices.Contains(r.UniqueProperties, property)
+}
+
+// merging marks a type whose objects can be merged: contacts, companies,
+// deals and tickets (https://knowledge.hubspot.com/records/merge-records).
+func merging(r Resource) Resource {
+	r.Merges = true
+	return r
 }
 
 // Properties returns the properties to ask for so that every read returns

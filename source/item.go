@@ -3,6 +3,7 @@ package source
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
@@ -15,6 +16,9 @@ const (
 	MetadataCreatedAt  = "hubspot.createdAt"
 	MetadataUpdatedAt  = "hubspot.updatedAt"
 	MetadataArchivedAt = "hubspot.archivedAt"
+	// MetadataMergedInto marks the delete of an object that a merge
+	// absorbed: the id of the object that holds it now.
+	MetadataMergedInto = "hubspot.mergedInto"
 )
 
 // timeLayout is how HubSpot writes instants, kept in record payloads.
@@ -105,6 +109,32 @@ func (it item) metadata(collection string) opencdc.Metadata {
 	}
 	m.SetCreatedAt(changed)
 	return m
+}
+
+// mergedIDs returns the ids of the objects merged into the item.
+func (it item) mergedIDs() []string {
+	v, _ := it.props.Get(hubspot.MergedIDsProperty)
+	var ids []string
+	for _, id := range strings.Split(v, ";") {
+		if id = strings.TrimSpace(id); id != "" {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// newMergeDelete builds the delete of an object that was merged into
+// survivor: HubSpot keeps nothing of it but its id.
+func newMergeDelete(pos Position, collection, id string, survivor item) (opencdc.Record, error) {
+	p, err := pos.marshal()
+	if err != nil {
+		return opencdc.Record{}, err
+	}
+	m := opencdc.Metadata{MetadataMergedInto: survivor.id}
+	m.SetCollection(collection)
+	m.SetCreatedAt(survivor.key.ts)
+	key := opencdc.StructuredData{"id": id}
+	return sdk.Util.Source.NewRecordDelete(p, m, key, opencdc.StructuredData{"id": id, "mergedInto": survivor.id}), nil
 }
 
 // newRecord builds the record of one item at a position.

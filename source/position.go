@@ -36,9 +36,8 @@ type Position struct {
 	// Timestamp is, in CDC mode, the last-modified time of the last change
 	// emitted.
 	Timestamp *time.Time `json:"timestamp,omitempty"`
-	// Frontier is the latest last-modified time emitted so far. The change
-	// scan steps back from it by the look-back window after each poll, so
-	// Timestamp can lie behind it.
+	// Frontier is the latest last-modified time emitted so far. A look-back
+	// moves Timestamp behind it; a restart looks back a window from it.
 	Frontier *time.Time `json:"frontier,omitempty"`
 	// Deletes is how far the scan of archived objects has come.
 	Deletes *DeletesPosition `json:"deletes,omitempty"`

@@ -17,6 +17,11 @@ import (
 // scan by its own clock is not passed over.
 const deletesClockSkew = 2 * time.Second
 
+// indexClockSkew widens each look-back by how far the source's clock may
+// run ahead of HubSpot's, whose clock stamps the changes the look-back
+// reads again.
+const indexClockSkew = 2 * time.Second
+
 // readerConfig is what the reader needs of the source's configuration.
 type readerConfig struct {
 	resource   hubspot.Resource
@@ -49,6 +54,20 @@ type reader struct {
 	cursor   keyset // the change scan has emitted everything up to here
 	sameTS   bool   // the next search reads the rest of cursor.ts's changes
 	caughtUp bool   // the last poll found nothing new: step back first
+	// ahead is the furthest the change scan has read; a look-back reads
+	// again up to it.
+	ahead keyset
+	// early spans the change times the scan went by less than a look-back
+	// window (and the clock skew) after they were made: a change there may
+	// have reached the index after the scan went by, so a look-back reads
+	// them again once the window has passed. Nil: none.
+	early *span
+	// lookBackTo is where the look-back in progress ends: from there on
+	// the scan goes on where it was (ahead).
+	lookBackTo time.Time
+	// emptyAfter pages on within one query whose last page was empty but
+	// offered more.
+	emptyAfter string
 	// seen is what this run emitted: id to the last-modified time emitted.
 	// It lets the scan read the look-back window again without repeats.
 	seen map[uint64]time.Time
@@ -57,6 +76,15 @@ type reader struct {
 	// updates, not creates.
 	seenFloor  keyset
 	ownersScan *ownerScan
+	// deleted is what this run emitted deletes for: id to the time of the
+	// archive or merge. Search's index lags archives as it lags writes, so
+	// it may still return such an object at a version not newer than that:
+	// those hits are dropped, not emitted as updates after the delete.
+	deleted map[uint64]time.Time
+	// mergedAway are the ids this run knows to be absorbed by merges and
+	// gone downstream: deleted by a record, or absorbed before the start.
+	// A survivor lists its absorbed ids in every later version.
+	mergedAway map[uint64]bool
 
 	// deletes
 	nextDeletes time.Time
@@ -100,6 +128,7 @@ func (r *reader) startCDC() {
 	r.cursor = r.startKey()
 	r.sameTS = r.cursor.id != math.MaxUint64
 	r.seenFloor = r.cursor
+	r.ahead, r.early = r.cursor, nil
 	if r.pos.Deletes == nil {
 		r.pos.Deletes = &DeletesPosition{Until: init}
 	}
@@ -130,6 +159,10 @@ func (r *reader) resumeCDC() error {
 	if r.pos.Frontier == nil || r.pos.Frontier.Before(r.cursor.ts) {
 		r.pos.Frontier = timePtr(r.cursor.ts)
 	}
+	// The stop came after the newest change emitted: the first look-back
+	// covers what reached the index late around it.
+	r.ahead = r.cursor
+	r.early = &span{from: r.pos.Frontier.Add(-r.cfg.lookback - indexClockSkew), to: *r.pos.Frontier}
 	if r.pos.Deletes == nil {
 		r.pos.Deletes = &DeletesPosition{Until: *r.pos.InitialTimestamp}
 	}
@@ -167,6 +200,11 @@ func (r *reader) snapshotStep(ctx context.Context) ([]opencdc.Record, bool, erro
 	for _, it := range items {
 		if it.createdAt.After(init) {
 			continue // created after the start: CDC emits it
+		}
+		if !it.key.ts.After(init) {
+			// Merged before the start (a merge changes the survivor): the
+			// absorbed objects were gone when the snapshot began.
+			r.noteMergedAway(it)
 		}
 		r.pos.ItemID = it.id
 		rec, err := newRecord(opencdc.OperationSnapshot, r.pos, r.cfg.resource.Name, it)
@@ -249,12 +287,22 @@ func (r *reader) ownersPage(ctx context.Context, after string) ([]item, string, 
 // within that one time. It never pages with after, so search's 10,000
 // result cap does not limit it.
 func (r *reader) changesStep(ctx context.Context) ([]opencdc.Record, bool, error) {
-	if r.caughtUp {
+	if r.caughtUp || r.lookBackDue() {
 		r.stepBack()
+	}
+	lookingBack := r.cursor.less(r.ahead)
+	if lookingBack && !r.cursor.ts.Before(r.lookBackTo) {
+		// The look-back is done: go on where the scan was.
+		r.cursor, r.sameTS, lookingBack = r.ahead, true, false
 	}
 	modified := r.cfg.resource.ModifiedProperty
 	ms := strconv.FormatInt(r.cursor.ts.UnixMilli(), 10)
 	req := hubspot.SearchRequest{Properties: r.cfg.properties, Limit: r.cfg.pageSize}
+	if lookingBack {
+		// Most of what a look-back reads was emitted already: large
+		// pages make it cheap.
+		req.Limit = hubspot.MaxSearchLimit
+	}
 	if r.sameTS {
 		req.FilterGroups = []hubspot.FilterGroup{{Filters: []hubspot.Filter{
 			{PropertyName: modified, Operator: hubspot.OpEQ, Value: ms},
@@ -267,6 +315,8 @@ func (r *reader) changesStep(ctx context.Context) ([]opencdc.Record, bool, error
 		}}}
 		req.Sorts = []hubspot.Sort{{PropertyName: modified, Direction: hubspot.Ascending}}
 	}
+	req.After = r.emptyAfter
+	now, from := r.now(), r.cursor.ts
 	page, err := r.objects.Search(ctx, r.cfg.resource.Name, req)
 	if err != nil {
 		return nil, false, fmt.Errorf("read changes: %w", err)
@@ -275,42 +325,102 @@ func (r *reader) changesStep(ctx context.Context) ([]opencdc.Record, bool, error
 	if err != nil {
 		return nil, false, fmt.Errorf("read changes: %w", err)
 	}
-	full := len(items) == r.cfg.pageSize
+	// Whether more results exist is told by paging.next, never by the
+	// page's length: HubSpot returns short pages in the middle of a scan.
+	more := page.NextAfter() != ""
+	r.emptyAfter = ""
+	if len(items) == 0 && more {
+		// Nothing to move the keyset by: page on within the same query.
+		r.emptyAfter = page.NextAfter()
+		return nil, true, nil
+	}
 	slices.SortFunc(items, func(a, b item) int { return compareKeys(a.key, b.key) })
 
 	if r.sameTS {
-		r.sameTS = full
+		r.passed(now, from.Add(-time.Millisecond), &from) // the millisecond's first ids came just before
+		r.sameTS = more
 		recs, err := r.emitChanges(items)
 		return recs, true, err
 	}
-	if len(items) == 0 {
-		r.caughtUp = true
-		return nil, false, nil
-	}
-	if !full {
+	if !more {
+		r.passed(now, from, nil)
 		recs, err := r.emitChanges(items)
 		r.caughtUp = true
 		return recs, false, err
 	}
-	// A full page may end inside a time group: emit the groups before the
-	// last one, then read the last one by id.
+	// A page with more to come may end inside a time group: emit the
+	// groups before the last one, then read the last one by id.
 	last := items[len(items)-1].key.ts
 	whole := slices.IndexFunc(items, func(it item) bool { return it.key.ts.Equal(last) })
+	r.passed(now, from, &last)
 	recs, err := r.emitChanges(items[:whole])
 	r.cursor = keyset{ts: last}
 	r.sameTS = true
 	return recs, true, err
 }
 
-// stepBack starts the next poll a look-back window behind the newest change
-// emitted, so that changes that reached the search index late are read; the
-// changes seen already are not emitted again.
+// span is a stretch of change times, both ends included.
+type span struct{ from, to time.Time }
+
+// passed notes that a search at the source's time now read the changes
+// after from up to to (nil: all), for the look-backs.
+func (r *reader) passed(now, from time.Time, to *time.Time) {
+	lo := now.Add(-r.cfg.lookback - indexClockSkew)
+	if lo.Before(from) {
+		lo = from
+	}
+	hi := now.Add(indexClockSkew) // no change is newer
+	if to != nil {
+		hi = *to
+	}
+	switch {
+	case !lo.Before(hi):
+		// Read a window or more after it was made: searchable by then.
+	case r.early == nil:
+		r.early = &span{from: lo, to: hi}
+	default:
+		if lo.Before(r.early.from) {
+			r.early.from = lo
+		}
+		if hi.After(r.early.to) {
+			r.early.to = hi
+		}
+	}
+}
+
+// lookBackDue says whether a scan that has not caught up should read
+// again what it went by early: once a look-back window's worth of it (or
+// all of it) is a window old, and the scan is past what the last
+// look-back read. So changes that reach the index late are read while a
+// backlog drains, however long it lasts; a scan more than a window behind
+// goes by nothing early and never looks back.
+func (r *reader) lookBackDue() bool {
+	if r.cfg.lookback == 0 || r.early == nil || r.cursor.less(r.ahead) {
+		return false
+	}
+	ripe := r.now().Add(-r.cfg.lookback - indexClockSkew)
+	return !ripe.Before(r.early.to) || ripe.Sub(r.early.from) >= r.cfg.lookback
+}
+
+// stepBack reads again what the scan went by early, up to what is a
+// look-back window old now, so that changes that became searchable within
+// the window of being made are read, whether the scan was caught up or
+// not; the changes seen already are not emitted again.
 func (r *reader) stepBack() {
 	r.caughtUp = false
 	init := *r.pos.InitialTimestamp
-	from := init
-	if r.pos.Frontier != nil && r.pos.Frontier.Add(-r.cfg.lookback).After(init) {
-		from = r.pos.Frontier.Add(-r.cfg.lookback)
+	from := r.cursor.ts // no look-back: the rest of the cursor's millisecond
+	if r.early != nil && r.cfg.lookback > 0 {
+		from = r.early.from
+		r.lookBackTo = r.now().Add(-r.cfg.lookback - indexClockSkew)
+		if r.early.to.After(r.lookBackTo) {
+			r.early.from = r.lookBackTo // the rest: for a later look-back
+		} else {
+			r.early = nil
+		}
+	}
+	if from.Before(init) {
+		from = init
 	}
 	switch {
 	case !from.After(init):
@@ -321,11 +431,20 @@ func (r *reader) stepBack() {
 	default:
 		r.sameTS = true // read the rest of the cursor's millisecond again
 	}
-	// Changes before the window cannot be read again, so what seen knows
-	// of them is no longer needed.
+	// Changes before the window (and the cursor, where a scan that is
+	// behind has not reached the window yet) cannot be read again, so what
+	// seen knows of them is no longer needed.
+	if r.cursor.ts.Before(from) {
+		from = r.cursor.ts
+	}
 	for id, ts := range r.seen {
 		if ts.Before(from) {
 			delete(r.seen, id)
+		}
+	}
+	for id, at := range r.deleted {
+		if at.Before(from) {
+			delete(r.deleted, id) // its stale versions lie before the window too
 		}
 	}
 	if floor := (keyset{ts: from}); r.seenFloor.less(floor) {
@@ -350,9 +469,23 @@ func (r *reader) emitChanges(items []item) ([]opencdc.Record, error) {
 	recs := make([]opencdc.Record, 0, len(items))
 	for _, it := range items {
 		r.cursor = it.key
+		if r.ahead.less(it.key) {
+			r.ahead = it.key
+		}
 		prev, known := r.seen[it.key.id]
 		if known && !it.key.ts.After(prev) {
 			continue // emitted already, or an older version from a lagging index
+		}
+		// Before the survivor, with the position before it, so that a
+		// restart reads the survivor and its merges again; also when the
+		// survivor is gone itself.
+		dels, err := r.mergeDeletes(it)
+		if err != nil {
+			return nil, err
+		}
+		recs = append(recs, dels...)
+		if at, gone := r.deleted[it.key.id]; gone && !it.key.ts.After(at) {
+			continue // deleted already: the index has not caught up with it
 		}
 		op := opencdc.OperationUpdate
 		if !known && r.seenFloor.less(keyset{ts: it.createdAt, id: it.key.id}) {
@@ -371,6 +504,44 @@ func (r *reader) emitChanges(items []item) ([]opencdc.Record, error) {
 		recs = append(recs, rec)
 	}
 	return recs, nil
+}
+
+// mergeDeletes returns the deletes of the objects merged into it that this
+// run has not deleted yet. A merge archives nothing, so the archived list
+// never shows them.
+func (r *reader) mergeDeletes(it item) ([]opencdc.Record, error) {
+	if !r.cfg.resource.Merges {
+		return nil, nil
+	}
+	var recs []opencdc.Record
+	for _, id := range it.mergedIDs() {
+		n, err := parseID(id)
+		if err != nil {
+			return nil, fmt.Errorf("%s of %s: %w", hubspot.MergedIDsProperty, it.id, err)
+		}
+		if r.mergedAway[n] || n == it.key.id {
+			continue
+		}
+		rec, err := newMergeDelete(r.pos, r.cfg.resource.Name, id, it)
+		if err != nil {
+			return nil, err
+		}
+		recs = append(recs, rec)
+		r.mergedAway[n] = true
+		// Search may show the absorbed object a while yet, at a version
+		// older than the survivor's.
+		r.deleted[n] = it.key.ts
+	}
+	return recs, nil
+}
+
+// noteMergedAway records the objects merged into it as gone downstream.
+func (r *reader) noteMergedAway(it item) {
+	for _, id := range it.mergedIDs() {
+		if n, err := parseID(id); err == nil && r.cfg.resource.Merges {
+			r.mergedAway[n] = true
+		}
+	}
 }
 
 // ---- owners ----
@@ -456,7 +627,15 @@ func (r *reader) deletesStep(ctx context.Context) ([]opencdc.Record, error) {
 		if i == len(scan.found)-1 {
 			d = &DeletesPosition{Until: scan.bound} // the scan is done with its last record
 		}
+		// What the archived object had absorbed is gone too, although
+		// search may never have shown the merge.
+		dels, err := r.mergeDeletes(it)
+		if err != nil {
+			return nil, err
+		}
+		recs = append(recs, dels...)
 		r.pos.Deletes = d
+		r.deleted[it.key.id] = it.archivedAt.UTC()
 		rec, err := newRecord(opencdc.OperationDelete, r.pos, r.cfg.resource.Name, it)
 		if err != nil {
 			return nil, err

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/config"
@@ -101,13 +102,18 @@ func (s *Source) Open(ctx context.Context, raw opencdc.Position) error {
 			deletes:      s.config.Deletes && res.Ops.Has(hubspot.OpListArchived),
 			deletesEvery: s.config.DeletesPollingPeriod,
 		},
-		objects: client.Objects,
-		owners:  client.Owners,
-		now:     s.now,
-		seen:    map[uint64]time.Time{},
+		objects:    client.Objects,
+		owners:     client.Owners,
+		now:        s.now,
+		seen:       map[uint64]time.Time{},
+		deleted:    map[uint64]time.Time{},
+		mergedAway: map[uint64]bool{},
 	}
 	if res.IsOwners {
 		r.cfg.properties = nil
+	}
+	if res.Merges && !slices.Contains(r.cfg.properties, hubspot.MergedIDsProperty) {
+		r.cfg.properties = append(r.cfg.properties, hubspot.MergedIDsProperty) // merges become deletes
 	}
 	if err := s.checkAccess(ctx, r); err != nil {
 		client.Close()

@@ -14,6 +14,7 @@ import (
 	"io"
 	"maps"
 	"math/rand/v2"
+	"net/http"
 	"os"
 	"runtime"
 	"slices"
@@ -59,7 +60,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	t := &table{}
 	steps := []func(context.Context, *table, sizes) error{
-		destCalls, destRate, snapshotRate, cdcLag, snapshotHeap, cpuPerRecord,
+		destCalls, destRate, snapshotRate, cdcLag, lookBackCost, snapshotHeap, cpuPerRecord,
 	}
 	for _, step := range steps {
 		if err := step(ctx, t, sz); err != nil {
@@ -338,6 +339,86 @@ func measureLag(ctx context.Context, polling time.Duration, changes int) (time.D
 	}
 	slices.Sort(lags)
 	return lags[len(lags)/2], lags[(len(lags)*99)/100], srv.RateLimited(), nil
+}
+
+// lookBackCost: what reading the look-back window again while a backlog
+// drains costs, in simulated time on a manual clock (each search takes the
+// client's 250 ms): contacts are created at 1.5 times the rate the source
+// reads them through search for two minutes, 2 % of them searchable only
+// 20 s late, with a 30 s look-back window and without one.
+func lookBackCost(ctx context.Context, t *table, _ sizes) error {
+	with, err := drainBacklog(ctx, "30s")
+	if err != nil {
+		return err
+	}
+	without, err := drainBacklog(ctx, "0s")
+	if err != nil {
+		return err
+	}
+	perMinute := float64(with.lookBacks) / with.drained.Minutes()
+	t.add("look-back searches while a backlog drains (2 min at 1.5x the read rate, lookbackWindow 30s)",
+		fmt.Sprintf("%d in %s, %.1f a minute (of %d searches; %d with lookbackWindow 0s, drained in %s)",
+			with.lookBacks, with.drained.Round(time.Second), perMinute, with.searches, without.lookBacks, without.drained.Round(time.Second)),
+		"-", "-")
+	t.add("changes lost while a backlog drains, 2 % searchable 20 s late (lookbackWindow 30s / 0s)",
+		fmt.Sprintf("%d / %d of %d", with.lost, without.lost, with.made), "0 with the window", verdict(with.lost == 0))
+	return nil
+}
+
+type drained struct {
+	made, lost, searches, lookBacks int
+	drained                         time.Duration // from the first change to the last record
+}
+
+func drainBacklog(ctx context.Context, lookback string) (drained, error) {
+	const (
+		pageSize = 10
+		perRead  = 250 * time.Millisecond
+		duration = 2 * time.Minute
+	)
+	clock := hubspottest.NewManualClock(time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC))
+	srv, err := newSim(hubspottest.WithoutRateLimits(), hubspottest.WithClock(clock), hubspottest.WithRandomSeed(3),
+		hubspottest.WithIndexLag(time.Second), hubspottest.WithLateIndexing(0.02, 20*time.Second))
+	if err != nil {
+		return drained{}, err
+	}
+	defer srv.Close()
+	// A page of changes takes the source two searches (the second reads
+	// the rest of the page's last millisecond); changes come 1.5 times as
+	// fast.
+	stream := &hubspottest.CreateStream{Server: srv, Clock: clock, Begin: clock.Now().Add(time.Second),
+		Every: 2 * perRead * 2 / (3 * pageSize), Duration: duration}
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pacer := &hubspottest.SearchPacer{Clock: clock, Every: perRead, Due: stream.Due,
+		StopAt: stream.Begin.Add(duration + 4*time.Minute), Stop: cancel}
+	s, err := openSource(ctx, srv, config.Config{
+		"snapshot": "false", "deletes": "false", "bufferSize": strconv.Itoa(pageSize),
+		"lookbackWindow": lookback, "pollingPeriod": "1ms",
+	}, source.WithClock(clock.Now),
+		source.WithClientOptions(hubspot.WithoutRateLimit(), hubspot.WithHTTPClient(&http.Client{Transport: pacer})))
+	if err != nil {
+		return drained{}, err
+	}
+	defer func() { _ = s.Teardown(ctx) }()
+	emitted := map[string]bool{}
+	var last time.Time
+	for runCtx.Err() == nil {
+		recs, err := s.ReadN(runCtx, 1000)
+		if err != nil && runCtx.Err() == nil {
+			return drained{}, fmt.Errorf("read: %w", err)
+		}
+		for _, r := range recs {
+			emitted[fmt.Sprint(r.Key)] = true
+			last = clock.Now()
+		}
+	}
+	if ctx.Err() != nil {
+		return drained{}, fmt.Errorf("drain a backlog: %w", ctx.Err())
+	}
+	d := drained{made: stream.Made, lost: stream.Made - len(emitted), drained: last.Sub(stream.Begin)}
+	d.searches, d.lookBacks = pacer.Searches()
+	return d, nil
 }
 
 // generatedSnapshot opens a source, with the rate limits off, on a

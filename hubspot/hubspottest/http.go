@@ -29,6 +29,7 @@ func (s *Server) routes() http.Handler {
 	handle("PATCH /crm/v3/objects/{type}/{id}", false, s.update)
 	handle("DELETE /crm/v3/objects/{type}/{id}", false, s.archive)
 	handle("POST /crm/v3/objects/{type}/search", true, s.search)
+	handle("POST /crm/v3/objects/{type}/merge", false, s.merge)
 	handle("POST /crm/v3/objects/{type}/batch/{op}", false, s.batch)
 	handle("GET /crm/v3/properties/{type}", false, s.properties)
 	handle("GET /crm/v3/owners", false, s.listOwners)

@@ -50,7 +50,7 @@ func (s *Server) liveIDs(objectType string) []string {
 	}
 	var ids []string
 	for _, id := range ts.ids {
-		if !ts.byID[id].archived {
+		if r := ts.byID[id]; !r.archived && r.mergedInto == 0 {
 			ids = append(ids, idString(id))
 		}
 	}

@@ -172,6 +172,34 @@ func (s *Server) update(r *http.Request) (int, any, *apiError) {
 	return http.StatusOK, renderRecord(ts.t, rec, writtenNames(ts.t, props)), nil
 }
 
+type mergeBody struct {
+	PrimaryObjectID string `json:"primaryObjectId"`
+	ObjectIDToMerge string `json:"objectIdToMerge"`
+}
+
+// merge serves POST /crm/v3/objects/{type}/merge
+// (https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/companies/merge-companies):
+// {"primaryObjectId":"..","objectIdToMerge":".."} answers 200 with the
+// object that holds both.
+func (s *Server) merge(r *http.Request) (int, any, *apiError) {
+	ts, e := s.typeOf(r)
+	if e != nil {
+		return 0, nil, e
+	}
+	var body mergeBody
+	if e := decodeBody(r, &body); e != nil {
+		return 0, nil, e
+	}
+	if body.PrimaryObjectID == "" || body.ObjectIDToMerge == "" {
+		return 0, nil, badRequest("primaryObjectId and objectIdToMerge are required")
+	}
+	rec, e := s.mergeLocked(ts.t.name, body.PrimaryObjectID, body.ObjectIDToMerge)
+	if e != nil {
+		return 0, nil, e
+	}
+	return http.StatusOK, renderRecord(ts.t, rec, nil), nil
+}
+
 // archive serves DELETE /crm/v3/objects/{type}/{id}.
 func (s *Server) archive(r *http.Request) (int, any, *apiError) {
 	ts, e := s.typeOf(r)

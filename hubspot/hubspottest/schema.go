@@ -43,6 +43,10 @@ type objectType struct {
 	defaults []string
 	props    []PropertyDef
 	byName   map[string]PropertyDef
+	// merges: records of the type can be merged (hubspot-api.md: contacts,
+	// companies, deals, tickets), and list what they absorbed in
+	// hs_merged_object_ids.
+	merges bool
 }
 
 func newObjectType(name, created, modified string, defaults []string, writable ...PropertyDef) *objectType {
@@ -131,6 +135,13 @@ func standardTypes() map[string]*objectType {
 	for _, t := range types {
 		t.id = ids[t.name]
 		m[t.name] = t
+	}
+	for _, name := range []string{"contacts", "companies", "deals", "tickets"} {
+		t := m[name]
+		t.merges = true
+		merged := PropertyDef{Name: mergedIDsProperty, Type: TypeEnumeration, ReadOnly: true}
+		t.props = append(t.props, merged)
+		t.byName[merged.Name] = merged
 	}
 	return m
 }

@@ -83,6 +83,11 @@ func (s *Server) search(r *http.Request) (int, any, *apiError) {
 	total := len(hits)
 	out := pageJSON[objectJSON]{Total: &total, Results: []objectJSON{}}
 	end := min(offset+limit, total)
+	if s.short > 0 && end-offset > 1 && s.pageRng.Float64() < s.short {
+		// A short page: fewer results than asked for, the rest offered by
+		// paging.next.
+		end = offset + 1 + s.pageRng.IntN(end-offset-1)
+	}
 	for _, h := range hits[min(offset, total):end] {
 		out.Results = append(out.Results, render(ts.t, h.view.props, h.id, h.view.createdAt, h.view.updatedAt, nil, req.Properties))
 	}

@@ -37,18 +37,23 @@ type Server struct {
 	http     *http.Server
 	done     chan struct{}
 
-	mu       sync.Mutex
-	clock    Clock
-	frozen   *time.Time
-	lag      time.Duration
-	types    map[string]*typeStore
-	owners   *ownerStore
-	changes  []Change
-	calls    map[string]int
-	faults   []*Fault
-	rng      *rand.Rand
-	limits   limits
-	requests rateState
+	mu                  sync.Mutex
+	clock               Clock
+	frozen              *time.Time
+	lag                 time.Duration
+	late                lateIndex
+	short               float64    // the share of search pages cut short
+	pageRng             *rand.Rand // draws the short pages
+	lagRng              *rand.Rand // draws the late writes
+	mergeKeepsPrimaryID bool
+	types               map[string]*typeStore
+	owners              *ownerStore
+	changes             []Change
+	calls               map[string]int
+	faults              []*Fault
+	rng                 *rand.Rand
+	limits              limits
+	requests            rateState
 	// refused counts the 429s the server answered.
 	refused int
 	// generated are object types whose list is made up on the fly.
@@ -126,17 +131,20 @@ type limits struct {
 type Option func(*config)
 
 type config struct {
-	addr      string
-	token     string
-	clock     Clock
-	lag       time.Duration
-	limits    limits
-	seed      uint64
-	seeded    bool
-	customs   []customType
-	generated map[string]int
-	rollout   rollout
-	portalID  int64
+	addr                string
+	token               string
+	clock               Clock
+	lag                 time.Duration
+	limits              limits
+	seed                uint64
+	seeded              bool
+	customs             []customType
+	generated           map[string]int
+	rollout             rollout
+	portalID            int64
+	late                lateIndex
+	short               float64
+	mergeKeepsPrimaryID bool
 }
 
 type customType struct {
@@ -159,6 +167,38 @@ func WithClock(clock Clock) Option { return func(c *config) { c.clock = clock } 
 // WithIndexLag sets how long a write takes to reach search (default 0):
 // until then search misses a new object, or shows a changed one's old values.
 func WithIndexLag(lag time.Duration) Option { return func(c *config) { c.lag = lag } }
+
+// lateIndex makes a share of the writes reach search later than the rest.
+type lateIndex struct {
+	fraction float64
+	lag      time.Duration
+}
+
+// WithLateIndexing makes a fixed-seed share (0 to 1) of the writes reach
+// search only after lag instead of the index lag of WithIndexLag. HubSpot's
+// search index lag is not a constant: it grows with the account's load and
+// during bulk imports ("can take seconds", hubspot-api.md), so a reader
+// meets a few changes much later than most. The draws follow WithRandomSeed.
+func WithLateIndexing(fraction float64, lag time.Duration) Option {
+	return func(c *config) { c.late = lateIndex{fraction: fraction, lag: lag} }
+}
+
+// WithShortPages makes a fixed-seed share (0 to 1) of search pages hold
+// fewer results than the limit asked for, while paging.next still offers
+// the rest, as HubSpot's search does at times (hubspot-api.md: whether more
+// results exist is told by paging.next, never by the page's length). It is
+// off by default because HubSpot does not do it on every account or query.
+// The draws follow WithRandomSeed.
+func WithShortPages(fraction float64) Option { return func(c *config) { c.short = fraction } }
+
+// WithMergeKeepsPrimaryID makes a merge keep the primary object's id, as
+// HubSpot merged contacts and companies before its 2024 change. By default
+// a merge creates a new object with a new id, as HubSpot does now: "a new
+// record with a new ID will be created for the resulting merged record,
+// with both records merged into the new one" and "both of the previous IDs
+// will point to the resulting merged record"
+// (https://developers.hubspot.com/changelog/updated-merge-functionality-for-contacts-and-companies).
+func WithMergeKeepsPrimaryID() Option { return func(c *config) { c.mergeKeepsPrimaryID = true } }
 
 // WithRateLimit sets the rolling-window limit per token (default 190 per
 // 10 s, HubSpot's Professional and Enterprise tiers); 0 requests turns it off.
@@ -273,21 +313,26 @@ func NewServer(opts ...Option) (*Server, error) {
 		return nil, fmt.Errorf("hubspottest: listen: %w", err)
 	}
 	s := &Server{
-		URL:       "http://" + ln.Addr().String(),
-		Token:     cfg.token,
-		PortalID:  cfg.portalID,
-		listener:  ln,
-		done:      make(chan struct{}),
-		clock:     cfg.clock,
-		lag:       cfg.lag,
-		types:     map[string]*typeStore{},
-		typeNames: map[string]string{},
-		owners:    &ownerStore{byID: map[int64]*owner{}, nextID: 100},
-		calls:     map[string]int{},
-		rng:       rand.New(rand.NewPCG(cfg.seed, cfg.seed^0x9e3779b97f4a7c15)),
-		limits:    cfg.limits,
-		generated: cfg.generated,
-		rollout:   cfg.rollout,
+		URL:                 "http://" + ln.Addr().String(),
+		Token:               cfg.token,
+		PortalID:            cfg.portalID,
+		listener:            ln,
+		done:                make(chan struct{}),
+		clock:               cfg.clock,
+		lag:                 cfg.lag,
+		types:               map[string]*typeStore{},
+		typeNames:           map[string]string{},
+		owners:              &ownerStore{byID: map[int64]*owner{}, nextID: 100},
+		calls:               map[string]int{},
+		rng:                 rand.New(rand.NewPCG(cfg.seed, cfg.seed^0x9e3779b97f4a7c15)),
+		limits:              cfg.limits,
+		generated:           cfg.generated,
+		rollout:             cfg.rollout,
+		late:                cfg.late,
+		short:               cfg.short,
+		pageRng:             rand.New(rand.NewPCG(cfg.seed, 0x5e1ec7)),
+		lagRng:              rand.New(rand.NewPCG(cfg.seed, 0x1a7e)),
+		mergeKeepsPrimaryID: cfg.mergeKeepsPrimaryID,
 	}
 	s.startedAt = s.now()
 	for name, t := range standardTypes() {
@@ -385,7 +430,7 @@ func (s *Server) Object(objectType, id string) (Object, bool) {
 	if ts == nil {
 		return Object{}, false
 	}
-	r, _ := ts.lookup("", id)
+	r := ts.byIDString(id)
 	if r == nil {
 		return Object{}, false
 	}
@@ -484,6 +529,20 @@ func (s *Server) Archive(objectType, id string) error {
 	return nil
 }
 
+// Merge merges the object mergedID into primaryID as
+// POST /crm/v3/objects/{type}/merge would, and returns the id of the
+// object that holds both now: a new one, or primaryID with
+// WithMergeKeepsPrimaryID.
+func (s *Server) Merge(objectType, primaryID, mergedID string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, apiErr := s.mergeLocked(objectType, primaryID, mergedID)
+	if apiErr != nil {
+		return "", apiErr.asError()
+	}
+	return idString(r.id), nil
+}
+
 // Seed creates n objects of a type and returns their ids. props gives the
 // properties of the i-th object; nil uses plausible generated values.
 func (s *Server) Seed(objectType string, n int, props func(i int) map[string]string) ([]string, error) {
@@ -554,7 +613,7 @@ func (s *Server) createLocked(objectType string, props map[string]*string) (*rec
 		return nil, apiErr
 	}
 	now := s.now()
-	r := ts.create(now, s.lag, checked)
+	r := ts.create(now, s.writeLag(), checked)
 	s.logChange(objectType, r, ChangeCreate, now)
 	return r, nil
 }
@@ -576,21 +635,63 @@ func (s *Server) updateLocked(objectType, idProperty, id string, props map[strin
 		return nil, apiErr
 	}
 	now := s.now()
-	ts.apply(now, s.lag, r, checked)
+	ts.apply(now, s.writeLag(), r, checked)
 	s.logChange(objectType, r, ChangeUpdate, now)
 	return r, nil
+}
+
+func (s *Server) mergeLocked(objectType, primaryID, mergedID string) (*record, *apiError) {
+	ts := s.types[objectType]
+	if ts == nil {
+		return nil, unknownType(objectType)
+	}
+	if !ts.t.merges {
+		return nil, badRequest(fmt.Sprintf("Merging is not supported for %s", objectType))
+	}
+	primary, _ := ts.lookup("", primaryID)
+	secondary, _ := ts.lookup("", mergedID)
+	switch {
+	case primary == nil || primary.archived:
+		return nil, notFound(fmt.Sprintf("Object with id %s not found", primaryID))
+	case secondary == nil || secondary.archived:
+		return nil, notFound(fmt.Sprintf("Object with id %s not found", mergedID))
+	case primary == secondary:
+		return nil, badRequest(fmt.Sprintf("Cannot merge object %s into itself", primaryID))
+	}
+	now := s.now()
+	survivor := ts.merge(now, s.writeLag(), primary, secondary, s.mergeKeepsPrimaryID)
+	for _, r := range []*record{primary, secondary} {
+		if r != survivor {
+			s.logChange(objectType, r, ChangeMerge, now)
+		}
+	}
+	kind := ChangeUpdate
+	if survivor != primary {
+		kind = ChangeCreate
+	}
+	s.logChange(objectType, survivor, kind, now)
+	return survivor, nil
 }
 
 // archiveLocked archives a live object; unknown and archived ids are
 // ignored, as HubSpot answers 204 for them too.
 func (s *Server) archiveLocked(ts *typeStore, id string) {
-	r, _ := ts.lookup("", id)
-	if r == nil || r.archived {
-		return
+	r := ts.byIDString(id)
+	if r == nil || r.archived || r.mergedInto != 0 {
+		return // HubSpot's docs do not say that an absorbed id archives the survivor
 	}
 	now := s.now()
-	ts.archive(now, r)
+	ts.archive(now, s.lag, r)
 	s.logChange(ts.t.name, r, ChangeArchive, now)
+}
+
+// writeLag is how long the write being made takes to reach search.
+// Callers hold s.mu.
+func (s *Server) writeLag() time.Duration {
+	if s.late.fraction > 0 && s.lagRng.Float64() < s.late.fraction {
+		return s.late.lag
+	}
+	return s.lag
 }
 
 // callKey names an endpoint for the call counts.

@@ -654,8 +654,12 @@ func TestIndexLag(t *testing.T) {
 	clock.Advance(5 * time.Second)
 	is.Equal(props(search()[0])["city"], "New")
 
+	// Search lags archives too: the object shows at its last version for
+	// the index lag, then leaves.
 	is.NoErr(srv.Archive("contacts", id))
-	is.Equal(len(search()), 0) // archived objects never show in search
+	is.Equal(props(search()[0])["city"], "New")
+	clock.Advance(5 * time.Second)
+	is.Equal(len(search()), 0)
 }
 
 func TestSameMillisecond(t *testing.T) {
@@ -966,4 +970,155 @@ func TestWriteTraceIDsEchoedOnlyByCurrentRollout(t *testing.T) {
 			is.Equal(strings.Contains(string(r.body), `"t2"`), tt.echo) // on the error
 		})
 	}
+}
+
+func TestLateIndexing(t *testing.T) {
+	is := is.New(t)
+	clock := hubspottest.NewManualClock(start)
+	srv := newServer(t, hubspottest.WithClock(clock), hubspottest.WithoutRateLimits(),
+		hubspottest.WithIndexLag(time.Second), hubspottest.WithLateIndexing(0.2, 20*time.Second))
+	_, err := srv.Seed("contacts", 500, nil)
+	is.NoErr(err)
+	count := func() int {
+		body := `{"limit":1}`
+		return int(call(t, srv, "POST", "/crm/v3/objects/contacts/search", body).json(t)["total"].(float64))
+	}
+	is.Equal(count(), 0)
+	clock.Advance(time.Second)
+	early := count()
+	t.Logf("%d of 500 searchable after the usual lag", early)
+	is.True(early > 350 && early < 450) // about 80 %
+	clock.Advance(19 * time.Second)
+	is.Equal(count(), 500)
+}
+
+func TestShortSearchPages(t *testing.T) {
+	tests := []struct {
+		name  string
+		opts  []hubspottest.Option
+		short bool
+	}{
+		{name: "default: full pages"},
+		{name: "WithShortPages", opts: []hubspottest.Option{hubspottest.WithShortPages(0.3)}, short: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			is := is.New(t)
+			srv := newServer(t, append([]hubspottest.Option{hubspottest.WithoutRateLimits()}, tt.opts...)...)
+			_, err := srv.Seed("contacts", 1000, nil)
+			is.NoErr(err)
+			seen := map[string]bool{}
+			after, pages, short := "", 0, 0
+			for {
+				body := `{"limit":50,"sorts":[{"propertyName":"hs_object_id","direction":"ASCENDING"}],"after":"` + after + `"}`
+				r := call(t, srv, "POST", "/crm/v3/objects/contacts/search", body)
+				is.Equal(r.status, 200)
+				res := results(t, r)
+				pages++
+				for _, o := range res {
+					seen[o["id"].(string)] = true
+				}
+				if after = nextAfter(t, r); after == "" {
+					break
+				}
+				if len(res) < 50 {
+					short++
+				}
+			}
+			t.Logf("%d pages, %d short with more to come", pages, short)
+			is.Equal(len(seen), 1000) // paging.next leads to every result once
+			is.Equal(short > 0, tt.short)
+		})
+	}
+}
+
+func TestMerge(t *testing.T) {
+	tests := []struct {
+		name   string
+		opts   []hubspottest.Option
+		keepID bool
+	}{
+		{name: "default: a new object with a new id"},
+		{name: "WithMergeKeepsPrimaryID", opts: []hubspottest.Option{hubspottest.WithMergeKeepsPrimaryID()}, keepID: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			is := is.New(t)
+			clock := hubspottest.NewManualClock(start)
+			srv := newServer(t, append([]hubspottest.Option{hubspottest.WithClock(clock), hubspottest.WithoutRateLimits(),
+				hubspottest.WithIndexLag(2 * time.Second)}, tt.opts...)...)
+			a, err := srv.Create("contacts", map[string]string{"email": "a@example.com", "firstname": "A"})
+			is.NoErr(err)
+			b, err := srv.Create("contacts", map[string]string{"email": "b@example.com", "city": "Bern"})
+			is.NoErr(err)
+			clock.Advance(5 * time.Second)
+
+			r := call(t, srv, "POST", "/crm/v3/objects/contacts/merge", `{"primaryObjectId":"`+a+`","objectIdToMerge":"`+b+`"}`)
+			is.Equal(r.status, 200)
+			merged := r.json(t)
+			survivor := merged["id"].(string)
+			is.Equal(survivor == a, tt.keepID)
+			absorbed := []string{b}
+			if !tt.keepID {
+				absorbed = []string{a, b}
+			}
+			got := call(t, srv, "GET", "/crm/v3/objects/contacts/"+survivor+"?properties=email,firstname,city,hs_merged_object_ids", "").json(t)
+			is.Equal(props(got)["email"], "a@example.com") // the primary's values win
+			is.Equal(props(got)["firstname"], "A")
+			is.Equal(props(got)["city"], "Bern") // the secondary's fill in
+			is.Equal(props(got)["hs_merged_object_ids"], strings.Join(absorbed, ";"))
+
+			for _, id := range absorbed {
+				// Reading, updating and batch-updating an absorbed id reach
+				// the survivor, under its own id.
+				is.Equal(call(t, srv, "GET", "/crm/v3/objects/contacts/"+id, "").json(t)["id"], survivor)
+				upd := call(t, srv, "PATCH", "/crm/v3/objects/contacts/"+id, `{"properties":{"lastname":"via `+id+`"}}`)
+				is.Equal(upd.status, 200)
+				is.Equal(upd.json(t)["id"], survivor)
+				batch := call(t, srv, "POST", "/crm/v3/objects/contacts/batch/update", `{"inputs":[{"id":"`+id+`","properties":{"jobtitle":"x"}}]}`)
+				is.Equal(batch.status, 200)
+				is.Equal(results(t, batch)[0]["id"], survivor)
+				read := call(t, srv, "POST", "/crm/v3/objects/contacts/batch/read", `{"inputs":[{"id":"`+id+`"}]}`)
+				is.Equal(results(t, read)[0]["id"], survivor)
+				o, ok := srv.Object("contacts", id)
+				is.True(ok)
+				is.Equal(o.MergedInto, survivor)
+				is.True(!o.Archived) // a merge archives nothing
+			}
+			// The absorbed ids are neither listed nor archived.
+			listed := func(q string) []string {
+				var ids []string
+				for _, o := range results(t, call(t, srv, "GET", "/crm/v3/objects/contacts?limit=100"+q, "")) {
+					ids = append(ids, o["id"].(string))
+				}
+				return ids
+			}
+			is.Equal(listed(""), []string{survivor})
+			is.Equal(len(listed("&archived=true")), 0)
+			// Search shows both old objects (and no new one) until its index
+			// catches up.
+			searched := func() []string {
+				var ids []string
+				for _, o := range results(t, call(t, srv, "POST", "/crm/v3/objects/contacts/search", `{"limit":100}`)) {
+					ids = append(ids, o["id"].(string))
+				}
+				return ids
+			}
+			is.Equal(searched(), []string{a, b})
+			clock.Advance(2 * time.Second)
+			is.Equal(searched(), []string{survivor})
+		})
+	}
+}
+
+func TestMergeRefused(t *testing.T) {
+	is := is.New(t)
+	srv := newServer(t, hubspottest.WithoutRateLimits())
+	ids, err := srv.Seed("products", 2, nil)
+	is.NoErr(err)
+	is.Equal(call(t, srv, "POST", "/crm/v3/objects/products/merge", `{"primaryObjectId":"`+ids[0]+`","objectIdToMerge":"`+ids[1]+`"}`).status, 400)
+	c, err := srv.Seed("companies", 1, nil)
+	is.NoErr(err)
+	is.Equal(call(t, srv, "POST", "/crm/v3/objects/companies/merge", `{"primaryObjectId":"`+c[0]+`","objectIdToMerge":"`+c[0]+`"}`).status, 400)
+	is.Equal(call(t, srv, "POST", "/crm/v3/objects/companies/merge", `{"primaryObjectId":"`+c[0]+`","objectIdToMerge":"999"}`).status, 404)
 }

@@ -20,6 +20,10 @@ type Object struct {
 	UpdatedAt  time.Time
 	Archived   bool
 	ArchivedAt time.Time
+	// MergedInto is the id of the object this one was merged into (at
+	// MergedAt), or "". Reads of this id return that object.
+	MergedInto string
+	MergedAt   time.Time
 }
 
 // Change kinds in the change log.
@@ -27,6 +31,8 @@ const (
 	ChangeCreate  = "create"
 	ChangeUpdate  = "update"
 	ChangeArchive = "archive"
+	// ChangeMerge is an object absorbed by a merge.
+	ChangeMerge = "merge"
 )
 
 // Change is one entry of the change log: every write the simulator applied.
@@ -47,6 +53,8 @@ type record struct {
 	updatedAt  time.Time
 	archived   bool
 	archivedAt time.Time
+	mergedInto int64 // 0: not merged into another object
+	mergedAt   time.Time
 	// index holds what search sees: the object as written, each version
 	// visible from its own time on, the newest visible one winning.
 	index []indexed
@@ -61,10 +69,14 @@ type indexed struct {
 }
 
 func (r *record) public(typ string) Object {
-	return Object{
+	o := Object{
 		ID: idString(r.id), Type: typ, Properties: maps.Clone(r.props),
 		CreatedAt: r.createdAt, UpdatedAt: r.updatedAt, Archived: r.archived, ArchivedAt: r.archivedAt,
 	}
+	if r.mergedInto != 0 {
+		o.MergedInto, o.MergedAt = idString(r.mergedInto), r.mergedAt
+	}
+	return o
 }
 
 // searchView returns the version search sees at now, if any.
@@ -101,14 +113,18 @@ func newTypeStore(t *objectType) *typeStore {
 }
 
 // lookup finds a live or archived object by id, or a live one by the value
-// of a unique property.
+// of a unique property. The id of an object merged into another finds the
+// one it was merged into: "both of the previous IDs will point to the
+// resulting merged record, so fetching any records using the original IDs
+// will return the new merged record with the new ID"
+// (https://developers.hubspot.com/changelog/updated-merge-functionality-for-contacts-and-companies).
 func (s *typeStore) lookup(idProperty, id string) (*record, *apiError) {
 	if idProperty == "" || idProperty == "hs_object_id" {
-		n, err := strconv.ParseInt(id, 10, 64)
-		if err != nil {
-			return nil, nil
+		r := s.byIDString(id)
+		for r != nil && r.mergedInto != 0 {
+			r = s.byID[r.mergedInto]
 		}
-		return s.byID[n], nil
+		return r, nil
 	}
 	idx, ok := s.unique[idProperty]
 	if !ok {
@@ -119,6 +135,15 @@ func (s *typeStore) lookup(idProperty, id string) (*record, *apiError) {
 		return nil, nil
 	}
 	return s.byID[n], nil
+}
+
+// byIDString finds an object by id as it is, merged or not.
+func (s *typeStore) byIDString(id string) *record {
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil {
+		return nil
+	}
+	return s.byID[n]
 }
 
 func fold(v string) string { return strings.ToLower(strings.TrimSpace(v)) }
@@ -231,7 +256,10 @@ func (s *typeStore) apply(now time.Time, lag time.Duration, r *record, props map
 }
 
 // archive moves an object to the recycle bin and frees its unique values.
-func (s *typeStore) archive(now time.Time, r *record) {
+// Search keeps showing it, at its last version, for the index lag: "for a
+// few seconds after an archive, search (whose index lags) may still return
+// the object" (hubspot-api.md).
+func (s *typeStore) archive(now time.Time, lag time.Duration, r *record) {
 	r.archived = true
 	r.archivedAt = now
 	for name, idx := range s.unique {
@@ -239,8 +267,73 @@ func (s *typeStore) archive(now time.Time, r *record) {
 			delete(idx, fold(v))
 		}
 	}
-	// Archived objects leave search at once: HubSpot never returns them.
-	r.index = []indexed{{visibleAt: now, archived: true}}
+	r.index = append(r.index, indexed{visibleAt: now.Add(lag), archived: true})
+}
+
+// merge absorbs the secondary object into the primary, or both into a new
+// object (keepID false, as HubSpot does now), and returns the survivor. The
+// survivor keeps the primary's values and takes the secondary's where the
+// primary has none ("the property values of the resulting merged record
+// will use the latest property values of the primary record", same
+// changelog), and lists every absorbed id in hs_merged_object_ids
+// (hubspot-api.md). Nothing is archived; the absorbed ids leave list and
+// search (after the index lag), and their unique values point to the
+// survivor.
+func (s *typeStore) merge(now time.Time, lag time.Duration, primary, secondary *record, keepID bool) *record {
+	props := maps.Clone(secondary.props)
+	maps.Copy(props, primary.props)
+	ids := mergedIDs(primary.props[mergedIDsProperty], secondary.props[mergedIDsProperty])
+	survivor := primary
+	absorbed := []*record{secondary}
+	if keepID {
+		ids = append(ids, secondary.id)
+	} else {
+		survivor = &record{id: s.nextID, createdAt: now}
+		s.nextID++
+		s.byID[survivor.id] = survivor
+		s.ids = append(s.ids, survivor.id)
+		props[s.t.created] = formatTime(now)
+		props["hs_object_id"] = idString(survivor.id)
+		ids = append(ids, primary.id, secondary.id)
+		absorbed = append(absorbed, primary)
+	}
+	slices.Sort(ids)
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = idString(id)
+	}
+	props[mergedIDsProperty] = strings.Join(slices.Compact(parts), ";")
+	survivor.props = props
+	for _, r := range absorbed {
+		r.mergedInto, r.mergedAt = survivor.id, now
+		r.index = append(r.index, indexed{visibleAt: now.Add(lag), archived: true})
+	}
+	for _, idx := range s.unique {
+		for v, id := range idx {
+			if id == primary.id || id == secondary.id {
+				idx[v] = survivor.id
+			}
+		}
+	}
+	survivor.updatedAt = now
+	survivor.props[s.t.modified] = formatTime(now)
+	s.reindex(now, lag, survivor)
+	return survivor
+}
+
+// mergedIDsProperty lists, ;-separated, the ids merged into an object.
+const mergedIDsProperty = "hs_merged_object_ids"
+
+func mergedIDs(lists ...string) []int64 {
+	var out []int64
+	for _, l := range lists {
+		for _, p := range strings.Split(l, ";") {
+			if n, err := strconv.ParseInt(strings.TrimSpace(p), 10, 64); err == nil {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
 }
 
 func (s *typeStore) reindex(now time.Time, lag time.Duration, r *record) {
@@ -257,8 +350,8 @@ func (s *typeStore) page(after int64, limit int, archived bool) ([]*record, stri
 	var out []*record
 	for i := start; i < len(s.ids); i++ {
 		r := s.byID[s.ids[i]]
-		if r.archived != archived {
-			continue
+		if r.archived != archived || r.mergedInto != 0 {
+			continue // merged objects are neither live nor archived
 		}
 		if len(out) == limit {
 			return out, idString(r.id)
