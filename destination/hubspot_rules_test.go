@@ -290,3 +290,40 @@ func TestNullIDPropertyValue(t *testing.T) {
 	is.Equal(o.Properties["email"], "a@example.com")
 	is.Equal(o.Properties["firstname"], "p2")
 }
+
+// TestUpdatesOfMergedIDs: updates keyed by ids HubSpot merged into another
+// contact reach the survivor and count as written, under both merge
+// behaviours.
+func TestUpdatesOfMergedIDs(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		opts []hubspottest.Option
+	}{
+		{"merge makes a new id", nil},
+		{"merge keeps the primary id", []hubspottest.Option{hubspottest.WithMergeKeepsPrimaryID()}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			is := is.New(t)
+			srv := newSim(t, tt.opts...)
+			a, err := srv.Create("contacts", map[string]string{"email": "a@example.com"})
+			is.NoErr(err)
+			b, err := srv.Create("contacts", map[string]string{"email": "b@example.com"})
+			is.NoErr(err)
+			other, err := srv.Create("contacts", map[string]string{"email": "c@example.com"})
+			is.NoErr(err)
+			survivor, err := srv.Merge("contacts", a, b)
+			is.NoErr(err)
+			d := openDestination(t, srv, nil)
+			n, err := d.Write(context.Background(), []opencdc.Record{
+				rec(opencdc.OperationUpdate, "p1", id(b), opencdc.StructuredData{"city": "Bergen"}),
+				rec(opencdc.OperationUpdate, "p2", id(other), opencdc.StructuredData{"city": "Oslo"}),
+			})
+			is.NoErr(err)
+			is.Equal(n, 2)
+			s, _ := srv.Object("contacts", survivor)
+			is.Equal(s.Properties["city"], "Bergen")
+			o, _ := srv.Object("contacts", other)
+			is.Equal(o.Properties["city"], "Oslo")
+		})
+	}
+}
