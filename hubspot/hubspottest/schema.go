@@ -98,7 +98,8 @@ func standardTypes() map[string]*objectType {
 	}
 	types := []*objectType{
 		newObjectType("contacts", "createdate", "lastmodifieddate", []string{"email", "firstname", "lastname"},
-			join([]PropertyDef{{Name: "email", Type: TypeString, Unique: true, UnlistedUnique: true}}, str("firstname", "lastname", "company", "website", "city", "jobtitle"),
+			join([]PropertyDef{{Name: "email", Type: TypeString, Unique: true, UnlistedUnique: true},
+				{Name: "hs_additional_emails", Type: TypeString, ReadOnly: true}}, str("firstname", "lastname", "company", "website", "city", "jobtitle"),
 				[]PropertyDef{prop("phone", TypePhoneNumber), prop("lifecyclestage", TypeEnumeration), owner,
 					prop("annualrevenue", TypeNumber), prop("date_of_birth", TypeDate), prop("hs_email_optout", TypeBool)})...),
 		newObjectType("companies", "createdate", "hs_lastmodifieddate", []string{"domain", "name"},

@@ -1122,3 +1122,25 @@ func TestMergeRefused(t *testing.T) {
 	is.Equal(call(t, srv, "POST", "/crm/v3/objects/companies/merge", `{"primaryObjectId":"`+c[0]+`","objectIdToMerge":"`+c[0]+`"}`).status, 400)
 	is.Equal(call(t, srv, "POST", "/crm/v3/objects/companies/merge", `{"primaryObjectId":"`+c[0]+`","objectIdToMerge":"999"}`).status, 404)
 }
+
+// TestMergedContactKeepsBothEmails: the absorbed contact's email becomes a
+// secondary email of the survivor, which HubSpot finds by it, and which
+// no other contact may take.
+func TestMergedContactKeepsBothEmails(t *testing.T) {
+	is := is.New(t)
+	srv := newServer(t)
+	a, err := srv.Create("contacts", map[string]string{"email": "a@example.com"})
+	is.NoErr(err)
+	b, err := srv.Create("contacts", map[string]string{"email": "b@example.com"})
+	is.NoErr(err)
+	survivor, err := srv.Merge("contacts", a, b)
+	is.NoErr(err)
+	o, _ := srv.Object("contacts", survivor)
+	is.Equal(o.Properties["email"], "a@example.com")
+	is.Equal(o.Properties["hs_additional_emails"], "b@example.com")
+	got := call(t, srv, "GET", "/crm/v3/objects/contacts/B@example.com?idProperty=email", "").json(t)
+	is.Equal(got["id"], survivor)
+	is.Equal(call(t, srv, "POST", "/crm/v3/objects/contacts", `{"properties":{"email":"b@example.com"}}`).status, 409)
+	is.NoErr(srv.Archive("contacts", survivor))
+	is.Equal(call(t, srv, "POST", "/crm/v3/objects/contacts", `{"properties":{"email":"b@example.com"}}`).status, 201)
+}

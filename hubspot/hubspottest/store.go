@@ -262,10 +262,9 @@ func (s *typeStore) apply(now time.Time, lag time.Duration, r *record, props map
 func (s *typeStore) archive(now time.Time, lag time.Duration, r *record) {
 	r.archived = true
 	r.archivedAt = now
-	for name, idx := range s.unique {
-		if v, ok := r.props[name]; ok && idx[fold(v)] == r.id {
-			delete(idx, fold(v))
-		}
+	for _, idx := range s.unique {
+		// Its values, and the secondary emails merges gave it, are free.
+		maps.DeleteFunc(idx, func(_ string, id int64) bool { return id == r.id })
 	}
 	r.index = append(r.index, indexed{visibleAt: now.Add(lag), archived: true})
 }
@@ -303,6 +302,9 @@ func (s *typeStore) merge(now time.Time, lag time.Duration, primary, secondary *
 		parts[i] = idString(id)
 	}
 	props[mergedIDsProperty] = strings.Join(slices.Compact(parts), ";")
+	if _, ok := s.t.byName[additionalEmailsProperty]; ok {
+		props[additionalEmailsProperty] = additionalEmails(props["email"], primary.props, secondary.props)
+	}
 	survivor.props = props
 	for _, r := range absorbed {
 		r.mergedInto, r.mergedAt = survivor.id, now
@@ -319,6 +321,25 @@ func (s *typeStore) merge(now time.Time, lag time.Duration, primary, secondary *
 	survivor.props[s.t.modified] = formatTime(now)
 	s.reindex(now, lag, survivor)
 	return survivor
+}
+
+// additionalEmailsProperty lists, ;-separated, a contact's secondary
+// emails: a merge keeps the absorbed contact's email there, and HubSpot
+// finds the contact by any of them (hubspot-api.md, "Uniqueness").
+const additionalEmailsProperty = "hs_additional_emails"
+
+// additionalEmails are the emails of the merged contacts besides primary.
+func additionalEmails(primary string, merged ...map[string]string) string {
+	var out []string
+	for _, props := range merged {
+		for _, e := range append(strings.Split(props[additionalEmailsProperty], ";"), props["email"]) {
+			if e = strings.TrimSpace(e); e != "" && fold(e) != fold(primary) &&
+				!slices.ContainsFunc(out, func(x string) bool { return fold(x) == fold(e) }) {
+				out = append(out, e)
+			}
+		}
+	}
+	return strings.Join(out, ";")
 }
 
 // mergedIDsProperty lists, ;-separated, the ids merged into an object.
