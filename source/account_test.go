@@ -95,7 +95,7 @@ func TestAccountCDC(t *testing.T) {
 	for !done() {
 		recs, err := src.ReadN(readCtx, 100)
 		if err != nil {
-			t.Fatalf("read: %v (records so far: %v)", err, got)
+			t.Fatalf("read: %v (records so far: %v; last payloads: %v)", err, got, final)
 		}
 		for _, r := range recs {
 			if id := recordID(t, r); ours[id] {
