@@ -19,9 +19,9 @@ import (
 	"github.com/matryer/is"
 )
 
-func newSim(t *testing.T) *hubspottest.Server {
+func newSim(t *testing.T, opts ...hubspottest.Option) *hubspottest.Server {
 	t.Helper()
-	srv, err := hubspottest.NewServer(hubspottest.WithoutRateLimits())
+	srv, err := hubspottest.NewServer(append([]hubspottest.Option{hubspottest.WithoutRateLimits()}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -101,8 +101,18 @@ func (r *reader) startCDC() {
 	r.sameTS = r.cursor.id != math.MaxUint64
 	r.seenFloor = r.cursor
 	if r.pos.Deletes == nil {
-		r.pos.Deletes = &DeletesPosition{Until: init}
+		r.pos.Deletes = firstDeletes(init)
 	}
+}
+
+// firstDeletes is where the scan of archived objects starts: a clock-skew
+// allowance before the initial timestamp. The snapshot may read an object
+// in the initial timestamp's millisecond, or while HubSpot's clock still
+// shows an earlier one, and HubSpot may archive it after that read; its
+// delete must still come. A delete of an object archived just before the
+// start, which the destination never had, is harmless.
+func firstDeletes(init time.Time) *DeletesPosition {
+	return &DeletesPosition{Until: init.Add(-deletesClockSkew)}
 }
 
 // resumeCDC continues the change scan from a CDC position.
@@ -131,7 +141,7 @@ func (r *reader) resumeCDC() error {
 		r.pos.Frontier = timePtr(r.cursor.ts)
 	}
 	if r.pos.Deletes == nil {
-		r.pos.Deletes = &DeletesPosition{Until: *r.pos.InitialTimestamp}
+		r.pos.Deletes = firstDeletes(*r.pos.InitialTimestamp)
 	}
 	if d := r.pos.Deletes; d.Bound != nil {
 		r.deleteScan = &deleteScan{bound: *d.Bound}
