@@ -14,6 +14,22 @@ build:
 test: bin/conduit
 	go test $(GOTEST_FLAGS) -race -count=1 ./...
 
+# test-sandbox runs the account tests (TestAccount..., see internal/sandbox)
+# against the real HubSpot account of HUBSPOT_ACCESS_TOKEN: a developer test
+# account, never one with data of its own (README: "Testing against a real
+# account"). One package at a time, so that the tests share the account's
+# rate limit in turn.
+.PHONY: test-sandbox sandbox-token
+test-sandbox: sandbox-token bin/conduit
+	HUBSPOT_SANDBOX=1 go test $(GOTEST_FLAGS) -count=1 -p 1 -timeout 30m -run '^TestAccount' -v ./...
+
+# sandbox-token fails at once, before Conduit is built, without a token.
+sandbox-token:
+	@if [ -z "$$HUBSPOT_ACCESS_TOKEN" ]; then \
+		echo 'make test-sandbox: set HUBSPOT_ACCESS_TOKEN to the access token (service key or private app) of a HubSpot developer test account; README: "Testing against a real account"' >&2; \
+		exit 2; \
+	fi
+
 # bin/conduit is a real Conduit v0.14.0 for the end-to-end tests and the
 # demo, built from the Go module proxy (tools/conduit pins it); it is built
 # once and kept (bin/ is git-ignored).
