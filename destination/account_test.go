@@ -3,45 +3,39 @@ package destination_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"testing"
-	"time"
 
 	connector "github.com/conduit-connectors/conduit-connector-hubspot"
 	"github.com/conduit-connectors/conduit-connector-hubspot/destination"
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
-	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/sandbox"
 	"github.com/conduitio/conduit-commons/config"
 	"github.com/conduitio/conduit-commons/opencdc"
 	sdk "github.com/conduitio/conduit-connector-sdk"
 	"github.com/matryer/is"
 )
 
-// TestAccountWrites writes to a live account: a real one when
-// HUBSPOT_ACCESS_TOKEN is set (archiving what it created), else the
-// simulator. It checks the result by reading the objects back over HTTP.
+// TestAccountWrites writes to a live account (internal/sandbox: the
+// simulator, or under make test-sandbox a real account, archiving what it
+// created). It checks the result by reading the objects back over HTTP.
 func TestAccountWrites(t *testing.T) {
 	is := is.New(t)
 	ctx := context.Background()
-	baseURL, token := hubspot.DefaultBaseURL, os.Getenv("HUBSPOT_ACCESS_TOKEN")
-	if token == "" {
-		srv, err := hubspottest.NewServer()
-		is.NoErr(err)
-		t.Cleanup(srv.Close) // after the clean-up below, which needs it
-		baseURL, token = srv.URL, srv.Token
-	}
-	client, err := hubspot.NewClient(token, hubspot.WithBaseURL(baseURL))
-	is.NoErr(err)
-	run := fmt.Sprintf("%d", time.Now().UnixNano())
-	email := func(i int) string { return fmt.Sprintf("dst-%s-%d@example.com", run, i) }
+	acc := sandbox.Open(t, []string{"contacts"})
+	baseURL, token, client := acc.BaseURL, acc.Token, acc.Client
+	email := func(i int) string { return acc.Email(fmt.Sprintf("dst-%d", i)) }
+	// The destination made the objects; their ids are looked up at the end,
+	// whether the test passed or not.
+	var ids []string
+	acc.Archive(t, "contacts", &ids)
 	t.Cleanup(func() {
 		res, err := client.Objects.BatchRead(context.Background(), "contacts", hubspot.BatchReadRequest{IDs: []string{email(0), email(1), email(2)}, IDProperty: "email"})
-		if err == nil {
-			var ids []string
-			for _, o := range res.Results {
-				ids = append(ids, o.ID)
-			}
-			_ = client.Objects.BatchArchive(context.Background(), "contacts", ids)
+		if err != nil {
+			t.Errorf("clean up: find the contacts of %s: %v", acc.Run, err)
+			return
+		}
+		for _, o := range res.Results {
+			ids = append(ids, o.ID)
 		}
 	})
 

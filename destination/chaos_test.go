@@ -65,9 +65,13 @@ func deliver(t *testing.T, rng *rand.Rand, srv *hubspottest.Server, settings map
 // TestDestinationChaos with idProperty: whatever fails, HubSpot ends with
 // exactly the objects the records describe, none twice.
 func TestDestinationChaos(t *testing.T) {
-	runs, seed := chaos.Settings(t, 10)
-	rng := rand.New(rand.NewPCG(seed, 5))
-	srv := newSim(t)
+	chaos.Run(t, 10, destinationChaos)
+}
+
+func destinationChaos(t *testing.T, c chaos.Case) {
+	runs := c.Runs
+	rng := rand.New(rand.NewPCG(c.Seed, 5))
+	srv := newSim(t, hubspottest.WithRandomSeed(c.Seed))
 
 	want := map[string]map[string]string{} // email -> properties; absent: archived or never made
 	var recs []opencdc.Record
@@ -130,9 +134,13 @@ func TestDestinationChaos(t *testing.T) {
 // idempotency key costs: a create applied by HubSpot whose answer was lost
 // is created again when the pipeline delivers it again.
 func TestDestinationChaosWithoutIDProperty(t *testing.T) {
-	runs, seed := chaos.Settings(t, 10)
-	rng := rand.New(rand.NewPCG(seed, 6))
-	srv := newSim(t)
+	chaos.Run(t, 10, destinationChaosWithoutIDProperty)
+}
+
+func destinationChaosWithoutIDProperty(t *testing.T, c chaos.Case) {
+	runs := c.Runs
+	rng := rand.New(rand.NewPCG(c.Seed, 6))
+	srv := newSim(t, hubspottest.WithRandomSeed(c.Seed))
 	recs := make([]opencdc.Record, runs*60)
 	for i := range recs {
 		recs[i] = rec(opencdc.OperationCreate, "r"+strconv.Itoa(i), nil, opencdc.StructuredData{"name": "Company " + strconv.Itoa(i)})
@@ -157,9 +165,13 @@ func TestDestinationChaosWithoutIDProperty(t *testing.T) {
 // by which a create whose answer was lost is looked up before anything is
 // sent again: whatever fails, every contact exists once.
 func TestDestinationChaosContactsWithoutIDProperty(t *testing.T) {
-	runs, seed := chaos.Settings(t, 10)
-	rng := rand.New(rand.NewPCG(seed, 7))
-	srv := newSim(t)
+	chaos.Run(t, 10, destinationChaosContactsWithoutIDProperty)
+}
+
+func destinationChaosContactsWithoutIDProperty(t *testing.T, c chaos.Case) {
+	runs := c.Runs
+	rng := rand.New(rand.NewPCG(c.Seed, 7))
+	srv := newSim(t, hubspottest.WithRandomSeed(c.Seed))
 	recs := creates(runs*60, 0)
 	restarts := deliver(t, rng, srv, map[string]string{"maxRetries": "2"}, recs, runs)
 	emails := map[string]int{}

@@ -43,10 +43,10 @@ type Position struct {
 	Deletes *DeletesPosition `json:"deletes,omitempty"`
 }
 
-// DeletesPosition tracks the delete records: every object archived after the
-// initial timestamp and up to Until was emitted; a scan in progress emits
-// those archived up to Bound, in (archivedAt, id) order, and has emitted
-// them up to (ArchivedAt, ItemID).
+// DeletesPosition tracks the delete records: every object archived from a
+// clock-skew allowance before the initial timestamp up to Until was emitted;
+// a scan in progress emits those archived up to Bound, in (archivedAt, id)
+// order, and has emitted them up to (ArchivedAt, ItemID).
 type DeletesPosition struct {
 	Until      time.Time  `json:"until"`
 	Bound      *time.Time `json:"bound,omitempty"`

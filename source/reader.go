@@ -130,8 +130,18 @@ func (r *reader) startCDC() {
 	r.seenFloor = r.cursor
 	r.ahead, r.early = r.cursor, nil
 	if r.pos.Deletes == nil {
-		r.pos.Deletes = &DeletesPosition{Until: init}
+		r.pos.Deletes = firstDeletes(init)
 	}
+}
+
+// firstDeletes is where the scan of archived objects starts: a clock-skew
+// allowance before the initial timestamp. The snapshot may read an object
+// in the initial timestamp's millisecond, or while HubSpot's clock still
+// shows an earlier one, and HubSpot may archive it after that read; its
+// delete must still come. A delete of an object archived just before the
+// start, which the destination never had, is harmless.
+func firstDeletes(init time.Time) *DeletesPosition {
+	return &DeletesPosition{Until: init.Add(-deletesClockSkew)}
 }
 
 // resumeCDC continues the change scan from a CDC position.
@@ -164,7 +174,7 @@ func (r *reader) resumeCDC() error {
 	r.ahead = r.cursor
 	r.early = &span{from: r.pos.Frontier.Add(-r.cfg.lookback - indexClockSkew), to: *r.pos.Frontier}
 	if r.pos.Deletes == nil {
-		r.pos.Deletes = &DeletesPosition{Until: *r.pos.InitialTimestamp}
+		r.pos.Deletes = firstDeletes(*r.pos.InitialTimestamp)
 	}
 	if d := r.pos.Deletes; d.Bound != nil {
 		r.deleteScan = &deleteScan{bound: *d.Bound}
