@@ -2,6 +2,9 @@ package source
 
 import (
 	"fmt"
+	"hash/fnv"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -156,4 +159,40 @@ func newRecord(op opencdc.Operation, pos Position, collection string, it item) (
 	default:
 		return opencdc.Record{}, fmt.Errorf("operation %v is not one the source emits", op)
 	}
+}
+
+// sum is a digest of the item's property values: two versions that share a
+// last-modified millisecond still differ in it.
+func (it item) sum() uint64 {
+	h := fnv.New64a()
+	for _, name := range slices.Sorted(maps.Keys(it.props)) {
+		v, ok := it.props.Get(name)
+		fmt.Fprintf(h, "%d:%s=%t:%d:%s;", len(name), name, ok, len(v), v)
+	}
+	return h.Sum64()
+}
+
+// version is what the source emitted of one object last: its last-modified
+// time, and the digests of the versions emitted with that time.
+type version struct {
+	ts   time.Time
+	sums []uint64
+}
+
+// older reports whether a version with time ts and digest sum is one the
+// source has not emitted yet, and not older than what it has: a newer time,
+// or another version within the same millisecond.
+func (v version) older(ts time.Time, sum uint64) bool {
+	if !ts.Equal(v.ts) {
+		return ts.After(v.ts)
+	}
+	return !slices.Contains(v.sums, sum)
+}
+
+// with returns v with the version (ts, sum) emitted.
+func (v version) with(ts time.Time, sum uint64) version {
+	if !ts.Equal(v.ts) {
+		return version{ts: ts, sums: []uint64{sum}}
+	}
+	return version{ts: ts, sums: append(slices.Clone(v.sums), sum)}
 }

@@ -68,9 +68,9 @@ type reader struct {
 	// emptyAfter pages on within one query whose last page was empty but
 	// offered more.
 	emptyAfter string
-	// seen is what this run emitted: id to the last-modified time emitted.
+	// seen is what this run emitted: id to the version emitted last.
 	// It lets the scan read the look-back window again without repeats.
-	seen map[uint64]time.Time
+	seen map[uint64]version
 	// seenFloor: an object whose creation (createdAt, id) is at or before
 	// it may have been emitted before seen knew of it, so its changes are
 	// updates, not creates.
@@ -418,7 +418,6 @@ func (r *reader) lookBackDue() bool {
 // not; the changes seen already are not emitted again.
 func (r *reader) stepBack() {
 	r.caughtUp = false
-	init := *r.pos.InitialTimestamp
 	from := r.cursor.ts // no look-back: the rest of the cursor's millisecond
 	if r.early != nil && r.cfg.lookback > 0 {
 		from = r.early.from
@@ -429,6 +428,7 @@ func (r *reader) stepBack() {
 			r.early = nil
 		}
 	}
+	init := *r.pos.InitialTimestamp
 	if from.Before(init) {
 		from = init
 	}
@@ -447,8 +447,8 @@ func (r *reader) stepBack() {
 	if r.cursor.ts.Before(from) {
 		from = r.cursor.ts
 	}
-	for id, ts := range r.seen {
-		if ts.Before(from) {
+	for id, v := range r.seen {
+		if v.ts.Before(from) {
 			delete(r.seen, id)
 		}
 	}
@@ -483,7 +483,8 @@ func (r *reader) emitChanges(items []item) ([]opencdc.Record, error) {
 			r.ahead = it.key
 		}
 		prev, known := r.seen[it.key.id]
-		if known && !it.key.ts.After(prev) {
+		sum := it.sum()
+		if known && !prev.older(it.key.ts, sum) {
 			continue // emitted already, or an older version from a lagging index
 		}
 		// Before the survivor, with the position before it, so that a
@@ -501,7 +502,7 @@ func (r *reader) emitChanges(items []item) ([]opencdc.Record, error) {
 		if !known && r.seenFloor.less(keyset{ts: it.createdAt, id: it.key.id}) {
 			op = opencdc.OperationCreate
 		}
-		r.seen[it.key.id] = it.key.ts
+		r.seen[it.key.id] = prev.with(it.key.ts, sum)
 		if r.pos.Frontier == nil || it.key.ts.After(*r.pos.Frontier) {
 			r.pos.Frontier = timePtr(it.key.ts)
 		}

@@ -105,7 +105,7 @@ func (s *Source) Open(ctx context.Context, raw opencdc.Position) error {
 		objects:    client.Objects,
 		owners:     client.Owners,
 		now:        s.now,
-		seen:       map[uint64]time.Time{},
+		seen:       map[uint64]version{},
 		deleted:    map[uint64]time.Time{},
 		mergedAway: map[uint64]bool{},
 	}

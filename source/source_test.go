@@ -453,3 +453,24 @@ func TestParsePosition(t *testing.T) {
 		})
 	}
 }
+
+// TestTwoVersionsInOneMillisecond: search shows an object's first version,
+// then HubSpot changes it again within the same millisecond; the second
+// version comes too, at the latest when the look-back reads that
+// millisecond again, although its last-modified time is the same.
+func TestTwoVersionsInOneMillisecond(t *testing.T) {
+	is := is.New(t)
+	e := newEnv(t)
+	src := openSource(t, e, map[string]string{"snapshot": "false"}, nil)
+	id, err := e.srv.Create("contacts", map[string]string{"email": "v@example.com", "firstname": "First"})
+	is.NoErr(err)
+	recs := readCount(t, src, 1)
+	is.Equal(recs[0].Operation, opencdc.OperationCreate)
+	is.NoErr(e.srv.Update("contacts", id, map[string]string{"firstname": "Second"})) // the clock has not moved
+	e.clock.Advance(time.Minute)                                                     // past the look-back window
+	recs = readCount(t, src, 1)
+	recs = append(recs, e.readQuiet(t, src, 100*time.Millisecond, time.Minute)...)
+	is.Equal(len(recs), 1)
+	is.Equal(recs[0].Operation, opencdc.OperationUpdate)
+	is.Equal(payload(t, recs[0])["firstname"], "Second")
+}
