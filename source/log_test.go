@@ -3,8 +3,11 @@ package source_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"math"
 	"strings"
 	"testing"
+	"time"
 
 	connector "github.com/conduit-connectors/conduit-connector-hubspot"
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
@@ -54,5 +57,74 @@ func TestTraceLogsHoldNoToken(t *testing.T) {
 		if strings.Contains(logged, secret) || strings.Contains(err.Error(), secret) {
 			t.Fatalf("the token %q was logged", secret)
 		}
+	}
+}
+
+// TestSnapshotProgressLog: the snapshot's end is logged at once, with the
+// rate over the time since its first request, and a long snapshot logs its
+// progress every five seconds. Time is the manual clock's, set between
+// pages of ten.
+func TestSnapshotProgressLog(t *testing.T) {
+	type line struct {
+		Objects int     `json:"objects"`
+		Seconds float64 `json:"seconds"`
+		Rate    float64 `json:"objectsPerSecond"`
+		Done    bool    `json:"done"`
+	}
+	tests := []struct {
+		name    string
+		objects int
+		// advance is how far the clock moves before each read of a page
+		// after the first.
+		advance []time.Duration
+		want    []line
+	}{
+		{
+			name: "short snapshot", objects: 20,
+			advance: []time.Duration{200 * time.Millisecond},
+			want:    []line{{Objects: 20, Seconds: 0.2, Rate: 100, Done: true}},
+		},
+		{
+			name: "long snapshot", objects: 30,
+			advance: []time.Duration{6 * time.Second, 1500 * time.Millisecond},
+			want: []line{
+				{Objects: 20, Seconds: 6, Rate: 20.0 / 6, Done: false},
+				{Objects: 30, Seconds: 7.5, Rate: 4, Done: true},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			is := is.New(t)
+			var buf bytes.Buffer
+			ctx := zerolog.New(&buf).WithContext(context.Background())
+			e := newEnv(t)
+			_, err := e.srv.Seed("contacts", tt.objects, nil)
+			is.NoErr(err)
+			src := openSource(t, e, map[string]string{"bufferSize": "10"}, nil)
+			read := 0
+			for i := 0; read < tt.objects; i++ {
+				if i > 0 {
+					e.clock.Advance(tt.advance[i-1])
+				}
+				recs, err := src.ReadN(ctx, 10)
+				is.NoErr(err)
+				read += len(recs)
+			}
+			var got []line
+			for _, l := range strings.Split(strings.TrimSpace(buf.String()), "\n") {
+				if !strings.Contains(l, "hubspot snapshot progress") {
+					continue
+				}
+				var g line
+				is.NoErr(json.Unmarshal([]byte(l), &g))
+				g.Rate = math.Round(g.Rate*1000) / 1000
+				got = append(got, g)
+			}
+			for i := range tt.want {
+				tt.want[i].Rate = math.Round(tt.want[i].Rate*1000) / 1000
+			}
+			is.Equal(got, tt.want) // progress lines
+		})
 	}
 }

@@ -16,7 +16,8 @@ import (
 	sdk "github.com/conduitio/conduit-connector-sdk"
 )
 
-// progressEvery is how often a running snapshot logs its progress.
+// progressEvery is how often a running snapshot logs its progress; its end
+// is logged at once.
 const progressEvery = 5 * time.Second
 
 // Source reads one HubSpot resource.
@@ -205,6 +206,13 @@ func (s *Source) ReadN(ctx context.Context, n int) ([]opencdc.Record, error) {
 		if err := s.waitForPoll(ctx); err != nil {
 			return nil, err
 		}
+		snapshot := s.reader.pos.Mode == ModeSnapshot
+		if snapshot && s.snapshotStart.IsZero() {
+			// The clock starts before the first page is asked for, so the
+			// rate counts the time that page took.
+			s.snapshotStart = s.now()
+			s.lastProgress = s.snapshotStart
+		}
 		recs, more, err := s.reader.step(ctx)
 		if err != nil {
 			return nil, err
@@ -213,7 +221,9 @@ func (s *Source) ReadN(ctx context.Context, n int) ([]opencdc.Record, error) {
 		if !more {
 			s.nextPoll = s.now().Add(s.config.PollingPeriod)
 		}
-		s.logProgress(ctx)
+		if snapshot {
+			s.logProgress(ctx)
+		}
 	}
 	n = min(max(n, 1), len(s.buf))
 	out := s.buf[:n:n]
@@ -239,28 +249,29 @@ func (s *Source) waitForPoll(ctx context.Context) error {
 	}
 }
 
+// logProgress logs a running snapshot every progressEvery, and its end at
+// once, with the rate over the time since the snapshot's first request:
+// waiting for the next periodic line would divide by at least five seconds.
 func (s *Source) logProgress(ctx context.Context) {
 	r := s.reader
-	now := time.Now()
-	if s.snapshotStart.IsZero() {
-		s.snapshotStart, s.lastProgress = now, now
-		return
-	}
-	if r.snapshotCount == 0 || now.Sub(s.lastProgress) < progressEvery {
+	now := s.now()
+	done := r.pos.Mode != ModeSnapshot
+	if !done && now.Sub(s.lastProgress) < progressEvery {
 		return
 	}
 	s.lastProgress = now
-	elapsed := now.Sub(s.snapshotStart).Seconds()
-	done := r.pos.Mode != ModeSnapshot
-	sdk.Logger(ctx).Info().
+	elapsed := now.Sub(s.snapshotStart)
+	line := sdk.Logger(ctx).Info().
 		Str("resource", r.cfg.resource.Name).
 		Int("objects", r.snapshotCount).
-		Float64("objectsPerSecond", float64(r.snapshotCount)/max(elapsed, 1e-3)).
-		Bool("done", done).
-		Msg("hubspot snapshot progress")
-	if done {
-		r.snapshotCount = 0 // logged its end: quiet from now on
+		Float64("seconds", elapsed.Seconds()).
+		Bool("done", done)
+	if elapsed > 0 {
+		// No rate when no time was measured: a made-up divisor would
+		// report any number.
+		line = line.Float64("objectsPerSecond", float64(r.snapshotCount)/elapsed.Seconds())
 	}
+	line.Msg("hubspot snapshot progress")
 }
 
 // Ack has nothing to do: the position holds all the source needs.
