@@ -30,7 +30,7 @@ const DefaultBaseURL = "https://api.hubapi.com"
 
 // crmPrefix is the API version prefix of every path the client calls. It is
 // the one place to change when moving to HubSpot's date-versioned paths.
-const crmPrefix = "crm/v3"
+const crmPrefix = "/crm/v3"
 
 const (
 	defaultMaxRetries = 4
@@ -276,7 +276,9 @@ func isLoopback(host string) bool {
 // Request is one API call, built by NewRequest and sent by Do.
 type Request struct {
 	Method string
-	// Path is relative to the base URL, with its segments escaped.
+	// Path is relative to the base URL, with its segments escaped. It starts
+	// with "/", as HubSpot's documentation writes it, so that errors and logs
+	// show the path a reader can look up.
 	Path  string
 	Query url.Values
 	body  []byte
@@ -290,6 +292,9 @@ type Request struct {
 
 // NewRequest builds a request; body, if not nil, is sent as JSON.
 func NewRequest(method, path string, query url.Values, body any) (*Request, error) {
+	if !strings.HasPrefix(path, "/") {
+		path = "/" + path
+	}
 	r := &Request{Method: method, Path: path, Query: query}
 	if body != nil {
 		b, err := json.Marshal(body)

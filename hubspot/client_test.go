@@ -518,9 +518,79 @@ func TestErrorResponseFields(t *testing.T) {
 	is.Equal(er.Category, "CONFLICT")
 	is.Equal(er.CorrelationID, "aeb5f871-7f07-4993-9211-075dc63e7cbf")
 	is.Equal(er.Method, "POST")
-	is.Equal(er.Path, "crm/v3/objects/contacts")
+	is.Equal(er.Path, "/crm/v3/objects/contacts")
 	is.True(strings.Contains(err.Error(), "create contacts"))
 	is.True(strings.Contains(err.Error(), "aeb5f871"))
+}
+
+// TestErrorsNameThePath: every error names the request as HubSpot's
+// documentation writes it, the path starting with "/", whether HubSpot
+// answered with an error or the call failed otherwise.
+func TestErrorsNameThePath(t *testing.T) {
+	tests := []struct {
+		name  string
+		reply reply
+		call  func(context.Context, *hubspot.Client) error
+		want  string
+	}{
+		{
+			name:  "error response",
+			reply: reply{status: 409, body: `{"status":"error","message":"exists","category":"CONFLICT"}`},
+			call: func(ctx context.Context, c *hubspot.Client) error {
+				_, err := c.Objects.Create(ctx, "contacts", hubspot.Properties{})
+				return err
+			},
+			want: "hubspot: POST /crm/v3/objects/contacts: 409",
+		},
+		{
+			name:  "undecodable search",
+			reply: reply{status: 200, body: `<html>`},
+			call: func(ctx context.Context, c *hubspot.Client) error {
+				_, err := c.Objects.Search(ctx, "contacts", hubspot.SearchRequest{Limit: 1})
+				return err
+			},
+			want: "hubspot: POST /crm/v3/objects/contacts/search: status 200",
+		},
+		{
+			name:  "owners",
+			reply: reply{status: 403, body: `{"status":"error","message":"no scope","category":"MISSING_SCOPES"}`},
+			call: func(ctx context.Context, c *hubspot.Client) error {
+				_, err := c.Owners.List(ctx, hubspot.OwnerListOptions{Limit: 1})
+				return err
+			},
+			want: "hubspot: GET /crm/v3/owners: 403",
+		},
+		{
+			name:  "properties",
+			reply: reply{status: 404, body: `{"status":"error","message":"unknown","category":"OBJECT_NOT_FOUND"}`},
+			call: func(ctx context.Context, c *hubspot.Client) error {
+				_, err := c.Properties.List(ctx, "contacts")
+				return err
+			},
+			want: "hubspot: GET /crm/v3/properties/contacts: 404",
+		},
+		{
+			name:  "request built without the slash",
+			reply: reply{status: 404, body: `{"status":"error","message":"unknown","category":"OBJECT_NOT_FOUND"}`},
+			call: func(ctx context.Context, c *hubspot.Client) error {
+				req, err := hubspot.NewRequest(http.MethodGet, "crm/v3/objects/deals", nil, nil)
+				if err != nil {
+					return err
+				}
+				return c.Do(ctx, req, nil)
+			},
+			want: "hubspot: GET /crm/v3/objects/deals: 404",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, _, _ := newScripted(t, []reply{tt.reply}, hubspot.WithMaxRetries(0))
+			err := tt.call(context.Background(), c)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %v, want it to contain %q", err, tt.want)
+			}
+		})
+	}
 }
 
 func TestTokenNeverInErrors(t *testing.T) {
