@@ -523,6 +523,42 @@ func TestErrorResponseFields(t *testing.T) {
 	is.True(strings.Contains(err.Error(), "aeb5f871"))
 }
 
+// TestLookupResourceSuggests: a name one edit from a resource's name or
+// alias, or equal to it but for case, gets a "did you mean"; others do not.
+func TestLookupResourceSuggests(t *testing.T) {
+	tests := []struct {
+		name string
+		want string // the hint, "" for none
+	}{
+		{"contact", `(did you mean "contacts"?)`},
+		{"Contacts", `(did you mean "contacts"?)`},
+		{"CONTACTS", `(did you mean "contacts"?)`},
+		{"crm.contact", `(did you mean "contacts"?)`},
+		{"contacs", `(did you mean "contacts"?)`},
+		{"contactss", `(did you mean "contacts"?)`},
+		{"deal", `(did you mean "deals"?)`},
+		{"lineitems", `(did you mean "line_items"?)`},
+		{"line_item", `(did you mean "line_items"?)`},
+		{"owner", `(did you mean "owners"?)`},
+		{"cont", ""},
+		{"contatcs", ""}, // a swap is two edits
+		{"widgets", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := hubspot.LookupResource(tt.name)
+			if err == nil {
+				t.Fatalf("LookupResource(%q) found a resource, want an error", tt.name)
+			}
+			msg := err.Error()
+			if tt.want == "" && strings.Contains(msg, "did you mean") || tt.want != "" && !strings.Contains(msg, tt.want) {
+				t.Fatalf("LookupResource(%q): %v, want the hint %q", tt.name, err, tt.want)
+			}
+		})
+	}
+}
+
 // TestErrorsNameThePath: every error names the request as HubSpot's
 // documentation writes it, the path starting with "/", whether HubSpot
 // answered with an error or the call failed otherwise.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -171,9 +172,57 @@ func LookupResource(name string) (Resource, error) {
 	if customObjectName.MatchString(bare) {
 		return object(bare, "", propHSCreateDate, propHSLastModifiedDate, nil), nil
 	}
-	return Resource{}, fmt.Errorf("unknown resource %q: want one of %s, a standard object type id like 0-1, "+
+	hint := ""
+	if near := nearResourceNames(bare); len(near) > 0 {
+		hint = fmt.Sprintf(" (did you mean %s?)", strings.Join(near, " or "))
+	}
+	return Resource{}, fmt.Errorf("unknown resource %q%s: want one of %s, a standard object type id like 0-1, "+
 		"or a custom object's type id like 2-12345 or fully qualified name like p1234567_cars",
-		name, strings.Join(ResourceNames(), ", "))
+		name, hint, strings.Join(ResourceNames(), ", "))
+}
+
+// nearResourceNames returns, quoted and in table order, the names of the
+// resources whose name or an alias is one edit from name, or equal to it but
+// for case: the typos a user makes, such as "contact" for "contacts".
+func nearResourceNames(name string) []string {
+	name = strings.ToLower(name)
+	if name == "" {
+		return nil
+	}
+	var out []string
+	for _, r := range resourceTable() {
+		for _, cand := range append([]string{r.Name}, r.Aliases...) {
+			cand = strings.ToLower(strings.TrimPrefix(cand, legacyResourceNamePrefix))
+			if editDistance(name, cand) <= 1 {
+				out = append(out, strconv.Quote(r.Name))
+				break
+			}
+		}
+	}
+	return out
+}
+
+// editDistance is the Levenshtein distance between a and b: the fewest
+// single-rune insertions, deletions and substitutions that turn a into b.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
 }
 
 // ResourceNames lists the names of the fixed resources.
