@@ -11,8 +11,22 @@ build:
 # seed corpora (f.Add and testdata/fuzz), which go test does without -fuzz.
 # Exploring new seeds and inputs is make chaos's and make fuzz's.
 .PHONY: test
-test: bin/conduit
+test: race-check bin/conduit
 	go test $(GOTEST_FLAGS) -race -count=1 ./...
+
+# race-check fails at once, before Conduit is built, where -race cannot
+# work: the race detector needs cgo, so a C compiler and CGO_ENABLED=1 (Go
+# turns cgo off by default when it finds no compiler).
+.PHONY: race-check
+race-check:
+	@cc=$$(go env CC); \
+	if ! command -v "$${cc%% *}" >/dev/null 2>&1; then \
+		echo "make test needs a C compiler for -race (cgo): install gcc (Debian: apt-get install gcc); go env CC is $$cc, not found in PATH" >&2; \
+		exit 2; \
+	elif [ "$$(go env CGO_ENABLED)" != 1 ]; then \
+		echo "make test needs cgo for -race: go env CGO_ENABLED is $$(go env CGO_ENABLED); set CGO_ENABLED=1" >&2; \
+		exit 2; \
+	fi
 
 # test-sandbox runs the account tests (TestAccount..., see internal/sandbox)
 # against the real HubSpot account of HUBSPOT_ACCESS_TOKEN: a developer test
