@@ -46,9 +46,10 @@ sandbox-token:
 
 # bin/conduit is a real Conduit v0.14.0 for the end-to-end tests and the
 # demo, built from the Go module proxy (tools/conduit pins it); it is built
-# once and kept (bin/ is git-ignored).
+# once and kept (bin/ is git-ignored). The first build takes minutes:
+# build.sh says so and shows progress.
 bin/conduit: tools/conduit/go.mod tools/conduit/go.sum
-	cd tools/conduit && go build -o ../../bin/conduit github.com/conduitio/conduit/cmd/conduit
+	tools/conduit/build.sh bin/conduit
 
 .PHONY: conduit
 conduit: bin/conduit
