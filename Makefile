@@ -19,7 +19,11 @@ test: race-check bin/conduit
 # turns cgo off by default when it finds no compiler).
 .PHONY: race-check
 race-check:
-	@cc=$$(go env CC); \
+	@if ! command -v go >/dev/null 2>&1; then \
+		echo "make test needs Go in PATH (https://go.dev/dl)" >&2; \
+		exit 2; \
+	fi; \
+	cc=$$(go env CC); \
 	if ! command -v "$${cc%% *}" >/dev/null 2>&1; then \
 		echo "make test needs a C compiler for -race (cgo): install gcc (Debian: apt-get install gcc); go env CC is $$cc, not found in PATH" >&2; \
 		exit 2; \
