@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # build.sh builds Conduit, at the version go.mod pins, into the path $1.
-# The first build compiles about 900 packages, about 3 minutes on 2 cores,
+# The first build compiles about 900 packages, about 2 minutes on 2 cores,
 # and go build is silent meanwhile: this says what is happening and shows
 # progress. go build -v names each package it compiles (none when all are
 # cached); every 10 seconds one line counts them. Everything else go build
@@ -12,7 +12,7 @@ case $1 in
 esac
 cd "$(dirname "$0")"
 version=$(awk '$1 == "github.com/conduitio/conduit" { print $2 }' go.mod)
-echo "building Conduit $version for the first time (about 3 minutes)…"
+echo "building Conduit $version for the first time (about 2 minutes)…"
 
 progress() {
 	local n=0 last=$SECONDS line
