@@ -2,12 +2,14 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"syscall"
@@ -30,21 +32,22 @@ type conduitProc struct {
 }
 
 // startConduit runs Conduit with a JSON log, which the demo reads for the
-// pipeline's failures (and copies to log). Conduit restarts a failed
-// pipeline maxRestarts times; exit-on-degraded ends it after that. The
-// demo counts the failures itself as well: Conduit v0.14.0 can take a
-// failure for a user's stop (its cleanup reads the pipeline's error before
-// the failed node has reported it) and then neither restarts nor exits.
-func startConduit(p paths, connectors string, log io.Writer, env []string) (*conduitProc, error) {
-	cmd := exec.Command(p.conduit, "run",
+// pipeline's failures (and copies to log), and its database in work, so
+// that a restart resumes. The demo restarts Conduit after a failure, not
+// Conduit the pipeline: Conduit v0.14.0 can take a failure for a user's
+// stop (its cleanup reads the pipeline's error before the failed node has
+// reported it) and then neither restarts the pipeline nor exits.
+func startConduit(ctx context.Context, p paths, work string, log io.Writer, env []string) (*conduitProc, error) {
+	// Not ctx: its end would kill Conduit, which stop signals instead.
+	cmd := exec.CommandContext(context.WithoutCancel(ctx), p.conduit, "run",
 		"--api.enabled=false",
-		"--connectors.path", connectors,
+		"--connectors.path", filepath.Join(work, "connectors"),
 		"--pipelines.path", p.pipeline,
-		"--db.type", "inmemory",
+		"--db.type", "sqlite", "--db.sqlite.path", filepath.Join(work, "db", "conduit.db"),
 		"--log.level", "info",
 		"--log.format", "json",
 		"--pipelines.exit-on-degraded",
-		"--pipelines.error-recovery.max-retries", fmt.Sprint(maxRestarts),
+		"--pipelines.error-recovery.max-retries", "0",
 	)
 	cmd.Env = append(os.Environ(), env...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -113,14 +116,12 @@ type logEntry struct {
 
 // event is what happened to the pipeline, by Conduit's log.
 type event struct {
-	// failed: a node failed with err; restarting: Conduit restarts the
-	// pipeline; stopped: the pipeline stopped, and Conduit will not
-	// restart it.
+	// failed: a node failed with err; stopped: the pipeline stopped.
 	kind string
 	err  string
 }
 
-// watchLog sends the pipeline's failures, restarts and stop. A failure's
+// watchLog sends the pipeline's failures and stop. A failure's
 // error is made readable. The nodes that stop because another failed
 // report "context canceled": they are not the cause. It returns at the end
 // of the log.
@@ -143,8 +144,6 @@ func watchLog(r io.Reader, events chan<- event) {
 		switch {
 		case e.Message == "node stopped" && e.Error != "" && !strings.HasSuffix(e.Error, "context canceled"):
 			ev = event{kind: "failed", err: readable(e.Error)}
-		case e.Message == "restarting with backoff":
-			ev = event{kind: "restarting"}
 		case e.Message == "pipeline stopped":
 			ev = event{kind: "stopped"}
 		default:

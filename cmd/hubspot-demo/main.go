@@ -3,7 +3,8 @@
 // changes (or uses a real account when HUBSPOT_ACCESS_TOKEN is set), runs
 // examples/hubspot-to-file.yaml in bin/conduit, and prints the records as
 // they arrive, with a running count. A pipeline failure is printed as one
-// line; after three restarts the demo gives up with exit status 1. Ctrl-C
+// line, and Conduit restarted; after three restarts the demo gives up with
+// exit status 1. Ctrl-C
 // stops everything it started. The records stay in a file whose path it
 // prints.
 //
@@ -25,8 +26,9 @@ import (
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
 )
 
-// maxRestarts is how often the demo lets Conduit restart a failed pipeline
-// before it gives up: a wrong token fails every time, a network blip not.
+// maxRestarts is how often the demo restarts Conduit after the pipeline
+// failed before it gives up: a wrong token fails every time, a network blip
+// not.
 const maxRestarts = 3
 
 // stopWait bounds Conduit's graceful stop; then its process group is killed.
@@ -69,6 +71,11 @@ func run(ctx context.Context, out io.Writer, p paths) error {
 
 	connectors := filepath.Join(work, "connectors")
 	defer os.RemoveAll(connectors)
+	// Conduit's database: kept across restarts, gone after the demo.
+	defer os.RemoveAll(filepath.Join(work, "db"))
+	if err := os.MkdirAll(filepath.Join(work, "db"), 0o755); err != nil {
+		return fmt.Errorf("database folder: %w", err)
+	}
 	if err := linkPlugin(p.plugin, connectors); err != nil {
 		return err
 	}
@@ -103,23 +110,43 @@ func run(ctx context.Context, out io.Writer, p paths) error {
 		return fmt.Errorf("conduit log: %w", err)
 	}
 	defer logFile.Close()
-	c, err := startConduit(p, connectors, logFile, []string{
+	env := []string{
 		"HUBSPOT_ACCESS_TOKEN=" + token, "HUBSPOT_BASE_URL=" + baseURL,
 		"HUBSPOT_POLLING_PERIOD=1s", "HUBSPOT_DELETES_POLLING_PERIOD=10s",
 		"OUTPUT_FILE=" + output,
-	})
-	if err != nil {
-		return err
 	}
-	fmt.Fprintf(out, "Conduit is running %s; Ctrl-C stops the demo\n", p.pipeline)
-
-	err = show(ctx, out, output, c, afterSnapshot)
-	c.stop()
-	if err != nil {
-		return err
+	v := newViewer(out, output, afterSnapshot)
+	defer v.close()
+	for restarts := 0; ; restarts++ {
+		c, err := startConduit(ctx, p, work, logFile, env)
+		if err != nil {
+			return err
+		}
+		if restarts == 0 {
+			fmt.Fprintf(out, "Conduit is running %s; Ctrl-C stops the demo\n", p.pipeline)
+		}
+		failure, err := watch(ctx, out, v, c)
+		c.stop()
+		if err != nil {
+			return err
+		}
+		if failure == "" { // Ctrl-C
+			fmt.Fprintln(out, "stopped")
+			return nil
+		}
+		if restarts == maxRestarts {
+			return fmt.Errorf("the pipeline failed %d times (%d restarts): %s\n%s", restarts+1, restarts, failure, whatToCheck)
+		}
+		// Conduit's own backoff: 1 s, 2 s, 4 s.
+		delay := time.Second << restarts
+		fmt.Fprintf(out, "restarting Conduit in %s (%d of %d)\n", delay, restarts+1, maxRestarts)
+		select {
+		case <-ctx.Done():
+			fmt.Fprintln(out, "stopped")
+			return nil
+		case <-time.After(delay):
+		}
 	}
-	fmt.Fprintln(out, "stopped")
-	return nil
 }
 
 // linkPlugin makes a connectors folder with the plugin in it.
