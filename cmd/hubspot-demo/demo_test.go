@@ -1,11 +1,13 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -60,10 +62,8 @@ func (d *demo) output(t *testing.T) string {
 	return string(b)
 }
 
-// startDemo runs the demo with bin/conduit and the example pipeline of the
-// repository. env adds to the test's environment, without its HubSpot
-// settings (a token there would make the demo read a real account).
-func startDemo(t *testing.T, env ...string) *demo {
+// repoConduit is the repository's bin/conduit.
+func repoConduit(t *testing.T) string {
 	t.Helper()
 	conduit, err := filepath.Abs("../../bin/conduit")
 	if err != nil {
@@ -72,6 +72,14 @@ func startDemo(t *testing.T, env ...string) *demo {
 	if _, err := os.Stat(conduit); err != nil {
 		t.Fatalf("no Conduit at %s: make test builds it (make conduit): %v", conduit, err)
 	}
+	return conduit
+}
+
+// startDemo runs the demo with conduit and the example pipeline of the
+// repository. env adds to the test's environment, without its HubSpot
+// settings (a token there would make the demo read a real account).
+func startDemo(t *testing.T, conduit string, env ...string) *demo {
+	t.Helper()
 	pipeline, err := filepath.Abs("../../examples/hubspot-to-file.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -83,6 +91,8 @@ func startDemo(t *testing.T, env ...string) *demo {
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}
+	// The demo's work folder, which it keeps, goes with the test's.
+	cmd.Env = append(cmd.Env, "TMPDIR="+t.TempDir())
 	cmd.Env = append(cmd.Env, env...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	out, err := os.Create(filepath.Join(t.TempDir(), "demo.out"))
@@ -123,6 +133,24 @@ func (d *demo) wait(t *testing.T, limit time.Duration) int {
 	}
 }
 
+// waitFor polls the demo's output until cond holds; it fails the test if
+// the demo exits first, or after a minute: a bound on a stall, not a speed
+// check.
+func (d *demo) waitFor(t *testing.T, what string, cond func(out string) bool) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for !cond(d.output(t)) {
+		select {
+		case <-d.done:
+			t.Fatalf("the demo exited before %s; its output:\n%s", what, d.output(t))
+		case <-time.After(100 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no %s within a minute; the demo's output:\n%s", what, d.output(t))
+		}
+	}
+}
+
 func TestDemoWrongTokenExits(t *testing.T) {
 	is := is.New(t)
 	srv, err := hubspottest.NewServer()
@@ -131,7 +159,7 @@ func TestDemoWrongTokenExits(t *testing.T) {
 	_, err = srv.Seed("contacts", 5, nil)
 	is.NoErr(err)
 
-	d := startDemo(t, "HUBSPOT_ACCESS_TOKEN=wrong-token", "HUBSPOT_BASE_URL="+srv.URL)
+	d := startDemo(t, repoConduit(t), "HUBSPOT_ACCESS_TOKEN=wrong-token", "HUBSPOT_BASE_URL="+srv.URL)
 	code := d.wait(t, 30*time.Second)
 	out := d.output(t)
 	t.Logf("the demo's output:\n%s", out)
@@ -143,21 +171,11 @@ func TestDemoWrongTokenExits(t *testing.T) {
 
 func TestDemoCtrlCStopsEverything(t *testing.T) {
 	is := is.New(t)
-	d := startDemo(t)
+	d := startDemo(t, repoConduit(t))
 	pid := d.cmd.Process.Pid
 
 	// Records flow: the snapshot's first lines are shown.
-	deadline := time.Now().Add(time.Minute)
-	for !strings.Contains(d.output(t), "  snapshot contact") {
-		select {
-		case <-d.done:
-			t.Fatalf("the demo exited before records flowed; its output:\n%s", d.output(t))
-		case <-time.After(100 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no records within a minute; the demo's output:\n%s", d.output(t))
-		}
-	}
+	d.waitFor(t, "records", func(out string) bool { return strings.Contains(out, "  snapshot contact") })
 	started := descendants(t, pid)
 	names := map[string]bool{}
 	groups := map[int]bool{pid: true}
@@ -261,4 +279,45 @@ func descendants(t *testing.T, root int) []proc {
 		}
 	}
 	return out
+}
+
+// TestDemoSnapshotHasTheBannersContacts: the snapshot counts the contacts
+// the banner names, and the records stay in the file the demo names.
+// Conduit starts two seconds late, as its first start on a fresh machine
+// does: the simulator's changes must wait for the snapshot, not for time.
+func TestDemoSnapshotHasTheBannersContacts(t *testing.T) {
+	is := is.New(t)
+	slow := filepath.Join(t.TempDir(), "conduit")
+	is.NoErr(os.WriteFile(slow, []byte("#!/bin/sh\nsleep 2\nexec '"+repoConduit(t)+"' \"$@\"\n"), 0o755)) //nolint:gosec // a script to run
+	d := startDemo(t, slow)
+	counts := regexp.MustCompile(`(?m)^\d+ records: \d+ snapshot, (\d+) create, (\d+) update, (\d+) delete$`)
+	changed := func(out string) bool {
+		for _, m := range counts.FindAllStringSubmatch(out, -1) {
+			if m[1] != "0" || m[2] != "0" || m[3] != "0" {
+				return true
+			}
+		}
+		return false
+	}
+	d.waitFor(t, "changes", changed) // they begin after the snapshot
+	is.NoErr(syscall.Kill(-d.cmd.Process.Pid, syscall.SIGINT))
+	is.Equal(d.wait(t, time.Minute), 0)
+	out := d.output(t)
+	is.True(strings.Contains(out, ": 1,000 contacts")) // the banner
+
+	m := regexp.MustCompile(`(?m)^records: (.+)$`).FindStringSubmatch(out)
+	is.True(m != nil)           // the demo names the file
+	b, err := os.ReadFile(m[1]) // which it kept
+	is.NoErr(err)
+	snapshot := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var r struct {
+			Operation string `json:"operation"`
+		}
+		is.NoErr(json.Unmarshal([]byte(line), &r))
+		if r.Operation == "snapshot" {
+			snapshot++
+		}
+	}
+	is.Equal(snapshot, 1000) // as the banner says
 }
