@@ -159,11 +159,11 @@ func watchLog(r io.Reader, events chan<- event) {
 // conduitWrapping matches what Conduit v0.14.0 puts around a connector's
 // error (pkg/lifecycle, pkg/connector, gRPC's status): the reader wants the
 // connector's own words.
-var conduitWrapping = regexp.MustCompile(`^(node \S+ stopped with error|could not open source connector( plugin)?|` +
-	`could not open destination connector( plugin)?|could not run (source|destination) connector plugin|` +
-	`could not configure (source|destination) connector plugin|error reading from source|` +
-	`source stream was stopped unexpectedly|error writing to destination|error writing record|error receiving ack|` +
-	`rpc error: code = \w+ desc =): `)
+var conduitWrapping = regexp.MustCompile(`^(?:(?:node \S+ stopped with error|could not open source connector(?: plugin)?|` +
+	`could not open destination connector(?: plugin)?|could not run (?:source|destination) connector plugin|` +
+	`could not configure (?:source|destination) connector plugin|error reading from source|` +
+	`source stream was stopped unexpectedly|error writing to destination|error writing record|error receiving ack): |` +
+	`rpc error: code = \w+ desc = )`)
 
 // readable strips Conduit's wrapping from a connector's error and keeps it
 // to one line.
