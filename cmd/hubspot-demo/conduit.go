@@ -116,12 +116,14 @@ type logEntry struct {
 
 // event is what happened to the pipeline, by Conduit's log.
 type event struct {
-	// failed: a node failed with err; stopped: the pipeline stopped.
+	// failed: a node failed with err; stopped: the pipeline stopped;
+	// error: Conduit logged another error, err.
 	kind string
 	err  string
 }
 
-// watchLog sends the pipeline's failures and stop. A failure's
+// watchLog sends the pipeline's failures and stop, and Conduit's other
+// errors (a pipeline it cannot provision, say). A failure's
 // error is made readable. The nodes that stop because another failed
 // report "context canceled": they are not the cause. It returns at the end
 // of the log.
@@ -146,6 +148,8 @@ func watchLog(r io.Reader, events chan<- event) {
 			ev = event{kind: "failed", err: readable(e.Error)}
 		case e.Message == "pipeline stopped":
 			ev = event{kind: "stopped"}
+		case e.Level == "error" && e.Message != "node stopped" && e.Error != "" && !strings.HasSuffix(e.Error, "context canceled"):
+			ev = event{kind: "error", err: readable(e.Error)}
 		default:
 			continue
 		}

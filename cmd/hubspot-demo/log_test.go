@@ -22,6 +22,9 @@ const (
 		`"node_id":"hubspot-to-file:hubspot-contacts","message":"node stopped"}`
 )
 
+const logProvisioning = `{"level":"error","error":"pipeline \"p\", error while provisioning: could not start the pipeline \"p\": ` +
+	`could not build nodes for pipeline p: could not build source nodes: failed to get plugin dispenser: plugin not found","message":"provisioning failed"}`
+
 const wantTokenErr = `HubSpot refused the access token (parameter "accessToken"): list contacts: hubspot: GET crm/v3/objects/contacts: ` +
 	`401 INVALID_AUTHENTICATION: The OAuth token used to make this call is not valid or has expired.`
 
@@ -38,6 +41,9 @@ func TestWatchLog(t *testing.T) {
 			[]event{{kind: "stopped"}, {kind: "failed", err: wantTokenErr}}},
 		{"a read error through gRPC, on one line", []string{logReadRPC},
 			[]event{{kind: "failed", err: "search contacts: hubspot: POST /crm/v3/objects/contacts/search: 403 MISSING_SCOPES: missing crm.objects.contacts.read"}}},
+		{"a pipeline Conduit cannot provision", []string{logProvisioning},
+			[]event{{kind: "error", err: `pipeline "p", error while provisioning: could not start the pipeline "p": ` +
+				`could not build nodes for pipeline p: could not build source nodes: failed to get plugin dispenser: plugin not found`}}},
 		{"not JSON", []string{"panic: something", "{not json"}, nil},
 	}
 	for _, tt := range tests {

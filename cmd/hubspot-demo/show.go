@@ -23,7 +23,10 @@ const whatToCheck = "check the access token (HUBSPOT_ACCESS_TOKEN), its scopes "
 func watch(ctx context.Context, out io.Writer, v *viewer, c *conduitProc) (string, error) {
 	ticker := time.NewTicker(200 * time.Millisecond)
 	defer ticker.Stop()
-	var stopped <-chan time.Time // set when the pipeline has stopped
+	var (
+		stopped <-chan time.Time // set when the pipeline has stopped
+		logged  string           // Conduit's last other error
+	)
 	for {
 		select {
 		case <-ctx.Done():
@@ -36,6 +39,9 @@ func watch(ctx context.Context, out io.Writer, v *viewer, c *conduitProc) (strin
 					return ev.err, nil
 				}
 			}
+			if logged != "" {
+				return logged, nil
+			}
 			return fmt.Sprintf("Conduit exited (%v); its log says why", c.waitErr), nil
 		case <-stopped:
 			return "the pipeline stopped; Conduit's log says why", nil
@@ -47,6 +53,11 @@ func watch(ctx context.Context, out io.Writer, v *viewer, c *conduitProc) (strin
 			case "stopped":
 				// The failure that stopped it may be logged just after.
 				stopped = time.After(time.Second)
+			case "error":
+				if ev.err != logged { // Conduit may log one error twice
+					fmt.Fprintf(out, "Conduit: %s\n", ev.err)
+					logged = ev.err
+				}
 			}
 		case <-ticker.C:
 			if err := v.poll(); err != nil {
