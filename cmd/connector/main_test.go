@@ -35,6 +35,7 @@ func TestPluginExitsWithItsParent(t *testing.T) {
 		pconnutils.EnvConduitConnectorToken+"=test-token",
 		pconnector.EnvConduitConnectorID+"=test-connector",
 		pconnutils.EnvConduitConnectorUtilitiesGRPCTarget+"=127.0.0.1:1",
+		"TMPDIR="+t.TempDir(), // go-plugin's socket, which an exit leaves
 	)
 	stdin, err := sh.StdinPipe()
 	is.NoErr(err)
