@@ -1,12 +1,11 @@
 // Command hubspot-demo shows the connector at work in a real Conduit: it
-// starts the HubSpot simulator with seed data and a steady stream of
-// changes (or uses a real account when HUBSPOT_ACCESS_TOKEN is set), runs
-// examples/hubspot-to-file.yaml in bin/conduit, and prints the records as
-// they arrive, with a running count. A pipeline failure is printed as one
-// line, and Conduit restarted; after three restarts the demo gives up with
-// exit status 1. Ctrl-C
-// stops everything it started. The records stay in a file whose path it
-// prints.
+// starts the HubSpot simulator with seed data and, after the snapshot, a
+// steady stream of changes (or uses a real account when
+// HUBSPOT_ACCESS_TOKEN is set), runs examples/hubspot-to-file.yaml in
+// bin/conduit, and prints the records as they arrive, with a running count.
+// A pipeline failure is printed as one line, and Conduit restarted; after
+// three restarts the demo gives up with exit status 1. Ctrl-C stops
+// everything it started. The records stay in a file whose path it prints.
 //
 //	make demo
 package main
