@@ -1,21 +1,21 @@
 // Command hubspot-demo shows the connector at work in a real Conduit: it
-// starts the HubSpot simulator with seed data and a steady stream of
-// changes (or uses a real account when HUBSPOT_ACCESS_TOKEN is set), runs
-// examples/hubspot-to-file.yaml in bin/conduit, and prints the records as
-// they arrive, with a running count. Ctrl-C stops everything it started.
+// starts the HubSpot simulator with seed data and, after the snapshot, a
+// steady stream of changes (or uses a real account when
+// HUBSPOT_ACCESS_TOKEN is set), runs examples/hubspot-to-file.yaml in
+// bin/conduit, and prints the records as they arrive, with a running count.
+// A pipeline failure is printed as one line, and Conduit restarted; after
+// three restarts the demo gives up with exit status 1. Ctrl-C stops
+// everything it started. The records stay in a file whose path it prints.
 //
 //	make demo
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
-	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"syscall"
@@ -23,12 +23,34 @@ import (
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
-	"github.com/conduitio/conduit-commons/opencdc"
 )
 
+// maxRestarts is how often the demo restarts Conduit after the pipeline
+// failed before it gives up: a wrong token fails every time, a network blip
+// not.
+const maxRestarts = 3
+
+// stopWait bounds Conduit's graceful stop; then its process group is killed.
+const stopWait = 20 * time.Second
+
+// seeded is how many contacts the simulator starts with.
+const seeded = 1000
+
+// paths are the files the demo runs, relative to the repository root.
+type paths struct {
+	conduit, plugin, pipeline string
+}
+
 func main() {
+	var p paths
+	flag.StringVar(&p.conduit, "conduit", "bin/conduit", "the Conduit binary")
+	flag.StringVar(&p.plugin, "plugin", "conduit-connector-hubspot", "the connector plugin (make build)")
+	flag.StringVar(&p.pipeline, "pipeline", "examples/hubspot-to-file.yaml", "the pipeline configuration")
+	flag.Parse()
+	// The context ends at the first Ctrl-C; later ones are caught too (until
+	// stop), so that they do not end the demo before Conduit has stopped.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Stdout)
+	err := run(ctx, os.Stdout, p)
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "hubspot-demo:", err)
@@ -36,146 +58,118 @@ func main() {
 	}
 }
 
-func run(ctx context.Context, out io.Writer) error {
+func run(ctx context.Context, out io.Writer, p paths) error {
+	// The work folder stays: it holds the records and Conduit's log.
 	work, err := os.MkdirTemp("", "hubspot-demo-")
 	if err != nil {
 		return fmt.Errorf("work folder: %w", err)
 	}
-	defer os.RemoveAll(work)
-	plugin, err := filepath.Abs("conduit-connector-hubspot")
-	if err != nil {
-		return fmt.Errorf("plugin path: %w", err)
-	}
+	output := filepath.Join(work, "contacts.jsonl")
+	logPath := filepath.Join(work, "conduit.log")
+	defer fmt.Fprintf(out, "records: %s\nConduit's log: %s\n", output, logPath)
+
 	connectors := filepath.Join(work, "connectors")
-	if err := os.MkdirAll(connectors, 0o755); err != nil {
-		return fmt.Errorf("connectors folder: %w", err)
+	defer os.RemoveAll(connectors)
+	// Conduit's database: kept across restarts, gone after the demo.
+	defer os.RemoveAll(filepath.Join(work, "db"))
+	if err := os.MkdirAll(filepath.Join(work, "db"), 0o755); err != nil {
+		return fmt.Errorf("database folder: %w", err)
 	}
-	if err := os.Symlink(plugin, filepath.Join(connectors, "conduit-connector-hubspot")); err != nil {
-		return fmt.Errorf("link the plugin: %w", err)
+	if err := linkPlugin(p.plugin, connectors); err != nil {
+		return err
 	}
 
 	token, baseURL := os.Getenv("HUBSPOT_ACCESS_TOKEN"), os.Getenv("HUBSPOT_BASE_URL")
+	// afterSnapshot starts the simulator's changes once the snapshot has
+	// every seeded contact: changes during the snapshot would make its count
+	// differ from the banner's.
+	afterSnapshot := func() {}
 	if token == "" {
 		srv, err := hubspottest.NewServer()
 		if err != nil {
 			return fmt.Errorf("start the simulator: %w", err)
 		}
 		defer srv.Close()
-		if _, err := srv.Seed("contacts", 1000, nil); err != nil {
+		ids, err := srv.Seed("contacts", seeded, nil)
+		if err != nil {
 			return fmt.Errorf("seed: %w", err)
 		}
-		go srv.Mutate(ctx, []string{"contacts"}, 5, nil)
 		token, baseURL = srv.Token, srv.URL
-		fmt.Fprintf(out, "HubSpot simulator at %s: 1,000 contacts, 5 changes a second\n", srv.URL)
-	} else if baseURL == "" {
-		baseURL = hubspot.DefaultBaseURL
-		fmt.Fprintln(out, "Reading contacts from your HubSpot account")
+		fmt.Fprintf(out, "HubSpot simulator at %s: %s contacts; 5 changes a second after the snapshot\n", srv.URL, thousands(len(ids)))
+		afterSnapshot = func() { go srv.Mutate(ctx, []string{"contacts"}, 5, nil) }
+	} else {
+		if baseURL == "" {
+			baseURL = hubspot.DefaultBaseURL
+		}
+		fmt.Fprintf(out, "Reading contacts from your HubSpot account at %s\n", baseURL)
 	}
 
-	output := filepath.Join(work, "contacts.jsonl")
-	// Not ctx: a cancelled context would kill Conduit; it gets SIGINT below.
-	conduit := exec.CommandContext(context.WithoutCancel(ctx), "bin/conduit", "run",
-		"--api.enabled=false",
-		"--connectors.path", connectors,
-		"--pipelines.path", "examples/hubspot-to-file.yaml",
-		"--db.type", "inmemory",
-		"--log.level", "warn",
-		"--pipelines.exit-on-degraded",
-	)
-	conduit.Env = append(os.Environ(),
-		"HUBSPOT_ACCESS_TOKEN="+token, "HUBSPOT_BASE_URL="+baseURL,
-		"HUBSPOT_POLLING_PERIOD=1s", "HUBSPOT_DELETES_POLLING_PERIOD=10s",
-		"OUTPUT_FILE="+output,
-	)
-	logFile, err := os.Create(filepath.Join(work, "conduit.log"))
+	logFile, err := os.Create(logPath)
 	if err != nil {
 		return fmt.Errorf("conduit log: %w", err)
 	}
 	defer logFile.Close()
-	conduit.Stdout, conduit.Stderr = logFile, logFile
-	if err := conduit.Start(); err != nil {
-		return fmt.Errorf("start Conduit (make demo builds bin/conduit): %w", err)
+	env := []string{
+		"HUBSPOT_ACCESS_TOKEN=" + token, "HUBSPOT_BASE_URL=" + baseURL,
+		"HUBSPOT_POLLING_PERIOD=1s", "HUBSPOT_DELETES_POLLING_PERIOD=10s",
+		"OUTPUT_FILE=" + output,
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- conduit.Wait() }()
-	fmt.Fprintln(out, "Conduit is running examples/hubspot-to-file.yaml; Ctrl-C stops the demo")
+	v := newViewer(out, output, afterSnapshot)
+	defer v.close()
+	for restarts := 0; ; restarts++ {
+		c, err := startConduit(ctx, p, work, logFile, env)
+		if err != nil {
+			return err
+		}
+		if restarts == 0 {
+			fmt.Fprintf(out, "Conduit is running %s; Ctrl-C stops the demo\n", p.pipeline)
+		}
+		failure, err := watch(ctx, out, v, c)
+		c.stop()
+		if err != nil {
+			return err
+		}
+		if failure == "" { // Ctrl-C
+			fmt.Fprintln(out, "stopped")
+			return nil
+		}
+		if restarts == maxRestarts {
+			return fmt.Errorf("the pipeline failed %d times (%d restarts): %s\n%s", restarts+1, restarts, failure, whatToCheck)
+		}
+		// Conduit's own backoff: 1 s, 2 s, 4 s.
+		delay := time.Second << restarts
+		fmt.Fprintf(out, "restarting Conduit in %s (%d of %d)\n", delay, restarts+1, maxRestarts)
+		select {
+		case <-ctx.Done():
+			fmt.Fprintln(out, "stopped")
+			return nil
+		case <-time.After(delay):
+		}
+	}
+}
 
-	err = show(ctx, out, output, exited)
-	_ = conduit.Process.Signal(os.Interrupt) // Conduit's graceful stop
-	select {
-	case err := <-exited:
-		_ = err // its exit status after a stop says nothing new
-	case <-time.After(20 * time.Second):
-		_ = conduit.Process.Kill()
-	}
+// linkPlugin makes a connectors folder with the plugin in it.
+func linkPlugin(plugin, connectors string) error {
+	abs, err := filepath.Abs(plugin)
 	if err != nil {
-		logTail, _ := os.ReadFile(logFile.Name())
-		return fmt.Errorf("%w; Conduit's log:\n%s", err, logTail)
+		return fmt.Errorf("plugin path: %w", err)
 	}
-	fmt.Fprintln(out, "stopped")
+	if _, err := os.Stat(abs); err != nil {
+		return fmt.Errorf("no plugin (make build builds it): %w", err)
+	}
+	if err := os.MkdirAll(connectors, 0o755); err != nil {
+		return fmt.Errorf("connectors folder: %w", err)
+	}
+	if err := os.Symlink(abs, filepath.Join(connectors, "conduit-connector-hubspot")); err != nil {
+		return fmt.Errorf("link the plugin: %w", err)
+	}
 	return nil
 }
 
-// show follows the output file and prints a few records a second and a
-// running count.
-func show(ctx context.Context, out io.Writer, path string, exited <-chan error) error {
-	var (
-		f       *os.File
-		reader  *bufio.Reader
-		counts  = map[opencdc.Operation]int{}
-		total   int
-		shown   int
-		second  = time.Now()
-		pending []byte
-	)
-	ticker := time.NewTicker(200 * time.Millisecond)
-	defer ticker.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case err := <-exited:
-			return fmt.Errorf("conduit stopped: %w", err)
-		case <-ticker.C:
-		}
-		if f == nil {
-			var err error
-			if f, err = os.Open(path); err != nil {
-				continue // no record yet
-			}
-			defer f.Close()
-			reader = bufio.NewReaderSize(f, 1<<20)
-		}
-		for {
-			line, err := reader.ReadBytes('\n')
-			pending = append(pending, line...)
-			if errors.Is(err, io.EOF) {
-				break // a partial line waits for its end
-			}
-			if err != nil {
-				return fmt.Errorf("read %s: %w", path, err)
-			}
-			var r opencdc.Record
-			if json.Unmarshal(pending, &r) == nil {
-				total++
-				counts[r.Operation]++
-				key, _ := r.Key.(opencdc.StructuredData)
-				p, _ := r.Payload.After.(opencdc.StructuredData)
-				if r.Operation == opencdc.OperationDelete {
-					p, _ = r.Payload.Before.(opencdc.StructuredData)
-				}
-				if shown < 3 {
-					fmt.Fprintf(out, "  %-8s contact %-6v %v %v %v\n", r.Operation, key["id"], p["email"], p["firstname"], p["lastname"])
-					shown++
-				}
-			}
-			pending = pending[:0]
-		}
-		if time.Since(second) >= time.Second {
-			fmt.Fprintf(out, "%d records: %d snapshot, %d create, %d update, %d delete\n",
-				total, counts[opencdc.OperationSnapshot], counts[opencdc.OperationCreate],
-				counts[opencdc.OperationUpdate], counts[opencdc.OperationDelete])
-			second, shown = time.Now(), 0
-		}
+// thousands writes n with a comma between thousands, as the banner did.
+func thousands(n int) string {
+	if n < 1000 {
+		return fmt.Sprint(n)
 	}
+	return fmt.Sprintf("%s,%03d", thousands(n/1000), n%1000)
 }
