@@ -94,17 +94,10 @@ func (d *Destination) Open(ctx context.Context) error {
 		}
 		return err
 	}
-	if id := d.config.IDProperty; id != "" && !d.isUnique(id) {
+	if id := d.config.IDProperty; id != "" && !slices.Contains(d.uniqueProps, id) {
 		return fmt.Errorf("%q: %s has no property %q with unique values; upserts need one (such as email for contacts)", KeyIDProperty, res.Name, id)
 	}
 	return nil
-}
-
-// isUnique reports whether HubSpot keeps the property's values unique:
-// the properties API says so, or HubSpot does it without saying (email).
-func (d *Destination) isUnique(name string) bool {
-	p, ok := d.schema[name]
-	return ok && (p.HasUniqueValue || slices.Contains(d.resource.UniqueProperties, name))
 }
 
 func (d *Destination) readSchema(ctx context.Context) error {
@@ -159,6 +152,10 @@ type op struct {
 	props  hubspot.Properties
 	// merged are the indices of later records folded into this upsert.
 	merged []int
+	// uniqueProp and uniqueValue find the object the op writes by a value
+	// HubSpot keeps unique: the idProperty, else one the record sets
+	// (email for contacts); empty when there is none.
+	uniqueProp, uniqueValue string
 }
 
 // records are the indices of the records the op writes.
@@ -231,9 +228,7 @@ func (d *Destination) sameNaturalKey(a, b op) bool {
 	if a.kind != opCreate || b.kind != opCreate {
 		return false
 	}
-	pa, va, okA := d.naturalKey(a)
-	pb, vb, okB := d.naturalKey(b)
-	return okA && okB && pa == pb && d.sameValue(pa, va, vb)
+	return a.uniqueProp != "" && a.uniqueProp == b.uniqueProp && d.sameValue(a.uniqueProp, a.uniqueValue, b.uniqueValue)
 }
 
 // sameUpsert finds the pending upsert of the object o upserts too, when
@@ -266,10 +261,7 @@ func (o op) fold(later op) op {
 
 // sameKey compares keys as HubSpot does: an upsert on email folds case.
 func (d *Destination) sameKey(a, b string) bool {
-	if d.config.IDProperty != "" && d.resource.FoldsCase(d.config.IDProperty) {
-		return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b))
-	}
-	return a == b
+	return d.sameValue(d.config.IDProperty, a, b)
 }
 
 func recordError(i int, r opencdc.Record, err error) error {
@@ -333,6 +325,7 @@ func (d *Destination) toOp(ctx context.Context, i int, r opencdc.Record) (op, er
 	if o.kind != opCreate && o.key == "" {
 		return op{}, fmt.Errorf("a record of operation %s needs the object's id in its key", r.Operation)
 	}
+	o.uniqueProp, o.uniqueValue = d.uniqueValueOf(o)
 	return o, nil
 }
 

@@ -150,7 +150,7 @@ func (d *Destination) send(ctx context.Context, batch []op, attempt int) outcome
 // and its answer was lost.
 func (d *Destination) refused(ctx context.Context, batch []op, err error) outcome {
 	if batch[0].kind == opCreate && hubspot.StatusCode(err) == http.StatusConflict {
-		if _, _, ok := d.naturalKey(batch[0]); ok {
+		if _, _, ok := batch[0].naturalKey(); ok {
 			if found := d.findCreated(ctx, batch, []int{0}, err); found.ok[0] {
 				return found
 			}
@@ -254,7 +254,7 @@ func (d *Destination) findCreated(ctx context.Context, batch []op, at []int, cau
 	out := newOutcome(len(batch))
 	byProp := map[string][]int{}
 	for _, j := range at {
-		prop, _, ok := d.naturalKey(batch[j])
+		prop, _, ok := batch[j].naturalKey()
 		if !ok {
 			out.stopped[j] = fmt.Errorf("HubSpot may have created this object, and the record carries no unique value to look it up by "+
 				"(a unique property such as email for contacts); sending it again could create it twice. "+
@@ -267,7 +267,7 @@ func (d *Destination) findCreated(ctx context.Context, batch []op, at []int, cau
 		group := byProp[prop]
 		var values []string
 		for _, j := range group {
-			_, v, _ := d.naturalKey(batch[j])
+			_, v, _ := batch[j].naturalKey()
 			if !slices.ContainsFunc(values, func(x string) bool { return d.sameValue(prop, x, v) }) {
 				values = append(values, v)
 			}
@@ -281,7 +281,7 @@ func (d *Destination) findCreated(ctx context.Context, batch []op, at []int, cau
 			continue
 		}
 		for _, j := range group {
-			_, v, _ := d.naturalKey(batch[j])
+			_, v, _ := batch[j].naturalKey()
 			for _, obj := range res.Results {
 				if got, _ := obj.Properties.Get(prop); !d.sameValue(prop, got, v) {
 					continue
@@ -315,19 +315,24 @@ func (d *Destination) sentNames(batch []op, at []int) []string {
 	return names
 }
 
-// naturalKey is a unique property, and its value, by which the object an
-// op writes can be found: the idProperty, else a unique property the
-// record sets (email for contacts).
-func (d *Destination) naturalKey(o op) (string, string, bool) {
+// uniqueValueOf is a unique property, and its value, by which the object
+// an op writes can be found: the idProperty, else a unique property the
+// record sets (email for contacts). toOp derives it once per record.
+func (d *Destination) uniqueValueOf(o op) (string, string) {
 	if o.kind == opUpsert {
-		return d.config.IDProperty, o.key, true
+		return d.config.IDProperty, o.key
 	}
 	for _, name := range d.uniqueProps {
 		if v, ok := o.props.Get(name); ok && strings.TrimSpace(v) != "" {
-			return name, v, true
+			return name, v
 		}
 	}
-	return "", "", false
+	return "", ""
+}
+
+// naturalKey is the op's unique property and value, and whether it has one.
+func (o op) naturalKey() (string, string, bool) {
+	return o.uniqueProp, o.uniqueValue, o.uniqueProp != ""
 }
 
 // sameValue compares values of a unique property as HubSpot does.
@@ -343,7 +348,7 @@ func (d *Destination) sameValue(prop, a, b string) bool {
 func (d *Destination) holds(o op, obj hubspot.Object) bool {
 	for name, v := range o.props {
 		got, _ := obj.Properties.Get(name)
-		if prop, _, ok := d.naturalKey(o); ok && prop == name {
+		if prop, _, ok := o.naturalKey(); ok && prop == name {
 			if !d.sameValue(name, got, *v) {
 				return false
 			}
@@ -448,7 +453,7 @@ func (d *Destination) matchCreated(batch []op, open []int, results []hubspot.Obj
 		return matched
 	}
 	fits := func(j int, obj hubspot.Object) bool {
-		if prop, v, ok := d.naturalKey(batch[j]); ok {
+		if prop, v, ok := batch[j].naturalKey(); ok {
 			got, _ := obj.Properties.Get(prop)
 			return d.sameValue(prop, got, v)
 		}
