@@ -165,9 +165,16 @@ func newRecord(op opencdc.Operation, pos Position, collection string, it item) (
 // last-modified millisecond still differ in it.
 func (it item) sum() uint64 {
 	h := fnv.New64a()
+	var buf []byte
 	for _, name := range slices.Sorted(maps.Keys(it.props)) {
 		v, ok := it.props.Get(name)
-		fmt.Fprintf(h, "%d:%s=%t:%d:%s;", len(name), name, ok, len(v), v)
+		// Lengths first, so that no two property lists write the same bytes.
+		buf = strconv.AppendInt(buf[:0], int64(len(name)), 10)
+		buf = append(append(append(buf, ':'), name...), '=')
+		buf = strconv.AppendBool(buf, ok)
+		buf = append(strconv.AppendInt(append(buf, ':'), int64(len(v)), 10), ':')
+		buf = append(append(buf, v...), ';')
+		_, _ = h.Write(buf)
 	}
 	return h.Sum64()
 }
