@@ -3,7 +3,6 @@ package hubspottest
 import (
 	"encoding/json"
 	"fmt"
-	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -364,7 +363,7 @@ func (s *Server) checkBatchLocked(ts *typeStore, op string, inputs []batchInput)
 		}
 		checked, e := ts.checkWrite(props, self)
 		if e != nil {
-			return wholeBatch(e)
+			return e // about the input's values: it names no input
 		}
 		for name := range ts.unique {
 			v := checked[name]
@@ -383,16 +382,6 @@ func (s *Server) checkBatchLocked(ts *typeStore, op string, inputs []batchInput)
 		}
 	}
 	return nil
-}
-
-// wholeBatch is an input's error as the answer to a whole call: it keeps
-// what went wrong and drops what would name the input.
-func wholeBatch(e *apiError) *apiError {
-	out := *e
-	out.context = maps.Clone(e.context)
-	delete(out.context, "ids")
-	delete(out.context, "objectWriteTraceId")
-	return &out
 }
 
 // upsertLocked updates the live object whose unique idProperty has the

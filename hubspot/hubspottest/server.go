@@ -175,10 +175,10 @@ type lateIndex struct {
 }
 
 // WithLateIndexing makes a fixed-seed share (0 to 1) of the writes reach
-// search only after lag instead of the index lag of WithIndexLag. HubSpot's
-// search index lag is not a constant: it grows with the account's load and
-// during bulk imports ("can take seconds", hubspot-api.md), so a reader
-// meets a few changes much later than most. The draws follow WithRandomSeed.
+// search only after lag instead of the index lag of WithIndexLag. HubSpot
+// documents no bound on the lag ("can take seconds", hubspot-api.md); this
+// models the few late changes issue 11's independent fake showed, off by
+// default. The draws follow WithRandomSeed.
 func WithLateIndexing(fraction float64, lag time.Duration) Option {
 	return func(c *config) { c.late = lateIndex{fraction: fraction, lag: lag} }
 }
@@ -274,9 +274,15 @@ func WithoutWriteTraceIDs() Option {
 // WithPartialContactBatches makes contact batch creates and upserts apply
 // their good inputs and answer 207 for the bad ones. By default they are
 // all or nothing, as HubSpot answers them: one bad input fails the whole
-// call with that input's 400 or 409, naming no input (HubSpot's
-// hubspot-api-python#51: a batch create with existing emails gets one
-// "Contact already exists" 409 for the call).
+// call with that input's 400 or 409, naming no input. Sources: a batch
+// create with existing emails gets one "Contact already exists" 409 for
+// the call (github.com/HubSpot/hubspot-api-python/issues/51), as does one
+// with a duplicate email (github.com/Joystream/youtube-synch/pull/355);
+// HubSpot's contacts batch endpoint: "any errors with a single contact in
+// your batch will prevent the entire batch from processing" with a 400
+// (developers.hubspot.com/docs/api-reference/legacy/crm-contacts-v1);
+// upserts likewise per issue 11. Batch updates stay per input: no source
+// says otherwise.
 func WithPartialContactBatches() Option {
 	return func(c *config) { c.rollout.partialContactBatches = true }
 }

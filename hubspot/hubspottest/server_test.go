@@ -919,7 +919,7 @@ func TestRateLimitedCount(t *testing.T) {
 func TestContactBatchWritesAreAllOrNothing(t *testing.T) {
 	body := `{"inputs":[
 		{"idProperty":"email","id":"new@example.com","properties":{"firstname":"Neo"}},
-		{"idProperty":"email","id":"bad@example.com","properties":{"hs_email_optout":"maybe"}}]}`
+		{"idProperty":"email","id":"bad@example.com","objectWriteTraceId":"t2","properties":{"hs_email_optout":"maybe"}}]}`
 	tests := []struct {
 		name    string
 		opts    []hubspottest.Option
@@ -938,6 +938,15 @@ func TestContactBatchWritesAreAllOrNothing(t *testing.T) {
 			is.Equal(len(srv.Objects("contacts")), tt.created)
 			if tt.status == 400 {
 				is.True(!strings.Contains(string(r.body), "bad@example.com")) // names no input
+				var e struct {
+					Context map[string][]string
+					Errors  []struct{ Context map[string][]string }
+				}
+				is.NoErr(json.Unmarshal(r.body, &e))
+				is.Equal(e.Context["ids"], nil) // a 207's per-input errors carry these; the whole call's does not
+				is.Equal(e.Context["objectWriteTraceId"], nil)
+				is.Equal(len(e.Errors), 1)
+				is.Equal(e.Errors[0].Context["propertyName"], []string{"hs_email_optout"}) // it says what was wrong
 			}
 		})
 	}

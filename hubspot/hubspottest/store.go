@@ -324,8 +324,9 @@ func (s *typeStore) merge(now time.Time, lag time.Duration, primary, secondary *
 }
 
 // additionalEmailsProperty lists, ;-separated, a contact's secondary
-// emails: a merge keeps the absorbed contact's email there, and HubSpot
-// finds the contact by any of them (hubspot-api.md, "Uniqueness").
+// emails: HubSpot finds the contact by any of them (hubspot-api.md,
+// "Uniqueness"), a merge adds the secondary contact's email there, and no
+// new contact may take it (knowledge.hubspot.com/contacts/how-do-i-merge-contacts).
 const additionalEmailsProperty = "hs_additional_emails"
 
 // additionalEmails are the emails of the merged contacts besides primary.
