@@ -323,6 +323,7 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) error {
 		if !retry {
 			return err
 		}
+		wait = min(wait, c.maxBackoff) // every wait, a Retry-After too
 		if attempt >= c.maxRetries {
 			return fmt.Errorf("%w (gave up after %d attempts)", err, attempt+1)
 		}
@@ -514,13 +515,13 @@ func (c *Client) retryAfter(req *Request, err error, attempt int) (time.Duration
 			// HubSpot refused the request before doing anything with it,
 			// so a create is retried too.
 			if er.RetryAfter > 0 {
-				return min(er.RetryAfter, c.maxBackoff), true
+				return er.RetryAfter, true
 			}
-			return min(max(atLeast(c.window(req)), c.backoff(attempt)), c.maxBackoff), true
+			return max(atLeast(c.window(req)), c.backoff(attempt)), true
 		case er.StatusCode == http.StatusLocked:
 			// A lock refuses the request: HubSpot applied nothing, so a
 			// create is retried too, once the lock is over.
-			return min(max(atLeast(lockedWait), c.backoff(attempt)), c.maxBackoff), true
+			return max(atLeast(lockedWait), c.backoff(attempt)), true
 		case er.StatusCode >= 500 && !req.Create:
 			return c.backoff(attempt), true
 		default:

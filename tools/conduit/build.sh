@@ -12,7 +12,7 @@ case $1 in
 esac
 cd "$(dirname "$0")"
 version=$(awk '$1 == "github.com/conduitio/conduit" { print $2 }' go.mod)
-echo "building Conduit $version for the first time (about 2 minutes)…"
+echo "building Conduit $version (a first build, with empty Go caches, takes about 2 minutes)…"
 
 progress() {
 	local n=0 last=$SECONDS line
