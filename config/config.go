@@ -52,7 +52,7 @@ func (c *Config) Validate(context.Context) error {
 		// Never echo the value: it is a secret.
 		errs = append(errs, fmt.Errorf("%q: must not contain white space", KeyAccessToken))
 	}
-	if _, err := hubspot.LookupResource(c.Resource); err != nil {
+	if _, err := LookupResource(c.Resource); err != nil {
 		errs = append(errs, fmt.Errorf("%q: %w", KeyResource, err))
 	}
 	if c.MaxRetries < 0 || c.MaxRetries > maxMaxRetries {
@@ -66,7 +66,7 @@ func (c *Config) Validate(context.Context) error {
 
 // HubSpotResource returns the resource the configuration names.
 func (c *Config) HubSpotResource() (hubspot.Resource, error) {
-	r, err := hubspot.LookupResource(c.Resource)
+	r, err := LookupResource(c.Resource)
 	if err != nil {
 		return hubspot.Resource{}, fmt.Errorf("%q: %w", KeyResource, err)
 	}

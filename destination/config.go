@@ -16,10 +16,14 @@ const (
 	KeyReadOnlyProperties = "readOnlyProperties"
 )
 
-// What the destination does with a read-only property in a record.
+// ReadOnlyMode is what the destination does with a record that sets a
+// read-only property.
+type ReadOnlyMode string
+
+// The values of readOnlyProperties.
 const (
-	ReadOnlyFail = "fail"
-	ReadOnlySkip = "skip"
+	ReadOnlyFail ReadOnlyMode = "fail"
+	ReadOnlySkip ReadOnlyMode = "skip"
 )
 
 // Config is the destination's configuration.
@@ -35,7 +39,7 @@ type Config struct {
 	// HubSpot does not let anyone write: fail names the properties in an
 	// error; skip leaves them out, so that records read from one HubSpot
 	// account can be written to another.
-	ReadOnlyProperties string `json:"readOnlyProperties" default:"fail" validate:"inclusion=fail|skip"`
+	ReadOnlyProperties ReadOnlyMode `json:"readOnlyProperties" default:"fail" validate:"inclusion=fail|skip"`
 }
 
 // Validate checks the shared settings, the middleware settings and that the

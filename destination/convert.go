@@ -14,18 +14,9 @@ import (
 	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/record"
 	"github.com/conduitio/conduit-commons/opencdc"
 )
-
-// isSourceField reports the fields the HubSpot source adds beside the
-// properties; they describe the object and are never written as properties.
-func isSourceField(name string) bool {
-	switch name {
-	case "id", "createdAt", "updatedAt", "archivedAt", "archived":
-		return true
-	}
-	return false
-}
 
 // recordData reads a payload as a map: structured data, or raw bytes that
 // hold a JSON object. Empty payloads are an empty map.
@@ -55,14 +46,14 @@ func recordData(d opencdc.Data) (map[string]any, error) {
 // "properties" when it is HubSpot-shaped, else its fields, less the
 // source's own.
 func propertiesOf(data map[string]any) map[string]any {
-	if nested, ok := data["properties"].(map[string]any); ok {
+	if nested, ok := data[record.FieldProperties].(map[string]any); ok {
 		return nested
 	}
-	if nested, ok := data["properties"].(opencdc.StructuredData); ok {
+	if nested, ok := data[record.FieldProperties].(opencdc.StructuredData); ok {
 		return nested
 	}
 	props := maps.Clone(data)
-	maps.DeleteFunc(props, func(name string, _ any) bool { return isSourceField(name) })
+	maps.DeleteFunc(props, func(name string, _ any) bool { return record.IsObjectField(name) })
 	return props
 }
 
@@ -150,7 +141,7 @@ func timeString(p hubspot.Property, t time.Time) string {
 	if p.Type == "date" {
 		return t.UTC().Format(time.DateOnly)
 	}
-	return t.UTC().Format("2006-01-02T15:04:05.000Z")
+	return record.FormatTime(t)
 }
 
 // sameStored reports whether HubSpot's stored value got is the value sent,
@@ -217,8 +208,8 @@ func recordKey(k opencdc.Data) (string, error) {
 	switch {
 	case len(fields) == 0:
 		return "", nil
-	case fields["id"] != nil:
-		v = fields["id"]
+	case fields[record.FieldID] != nil:
+		v = fields[record.FieldID]
 	case len(fields) == 1:
 		for _, x := range fields {
 			v = x

@@ -592,3 +592,12 @@ func (e *transportError) neverSent() bool {
 	var opErr *net.OpError
 	return errors.As(e.err, &opErr) && opErr.Op == "dial"
 }
+
+// get sends a GET and decodes its answer.
+func (c *Client) get(ctx context.Context, path string, q url.Values, out any) error {
+	req, err := NewRequest(http.MethodGet, path, q, nil)
+	if err != nil {
+		return err
+	}
+	return c.Do(ctx, req, out)
+}

@@ -125,23 +125,6 @@ func (s *ObjectsService) listWide(ctx context.Context, objectType string, opts L
 	return page, nil
 }
 
-func pageQuery(limit int, after string, archived bool) (url.Values, error) {
-	if limit == 0 {
-		limit = MaxListLimit
-	}
-	if limit < 1 || limit > MaxListLimit {
-		return nil, fmt.Errorf("limit %d: want 1 to %d", limit, MaxListLimit)
-	}
-	q := url.Values{"limit": {strconv.Itoa(limit)}}
-	if after != "" {
-		q.Set("after", after)
-	}
-	if archived {
-		q.Set("archived", "true")
-	}
-	return q, nil
-}
-
 func setProperties(q url.Values, props []string) {
 	if len(props) > 0 {
 		q.Set("properties", strings.Join(props, ","))
@@ -246,27 +229,35 @@ func (s *ObjectsService) Archive(ctx context.Context, objectType, id string) err
 	return nil
 }
 
+// Operator is how a search filter compares a property with its value.
+// Its names say Operator so that they are not taken for the operations of
+// a resource (OpList, OpGet, ...).
+type Operator string
+
 // Search operators.
 const (
-	OpEQ             = "EQ"
-	OpNEQ            = "NEQ"
-	OpLT             = "LT"
-	OpLTE            = "LTE"
-	OpGT             = "GT"
-	OpGTE            = "GTE"
-	OpBetween        = "BETWEEN"
-	OpIn             = "IN"
-	OpNotIn          = "NOT_IN"
-	OpHasProperty    = "HAS_PROPERTY"
-	OpNotHasProperty = "NOT_HAS_PROPERTY"
-	OpContainsToken  = "CONTAINS_TOKEN"
-	OpNotContains    = "NOT_CONTAINS_TOKEN"
+	OperatorEQ               Operator = "EQ"
+	OperatorNEQ              Operator = "NEQ"
+	OperatorLT               Operator = "LT"
+	OperatorLTE              Operator = "LTE"
+	OperatorGT               Operator = "GT"
+	OperatorGTE              Operator = "GTE"
+	OperatorBetween          Operator = "BETWEEN"
+	OperatorIn               Operator = "IN"
+	OperatorNotIn            Operator = "NOT_IN"
+	OperatorHasProperty      Operator = "HAS_PROPERTY"
+	OperatorNotHasProperty   Operator = "NOT_HAS_PROPERTY"
+	OperatorContainsToken    Operator = "CONTAINS_TOKEN"
+	OperatorNotContainsToken Operator = "NOT_CONTAINS_TOKEN"
 )
+
+// SortDirection is the order of a search's sort.
+type SortDirection string
 
 // Sort directions.
 const (
-	Ascending  = "ASCENDING"
-	Descending = "DESCENDING"
+	Ascending  SortDirection = "ASCENDING"
+	Descending SortDirection = "DESCENDING"
 )
 
 // SearchRequest is the body of a search call. Filter groups are ORed, the
@@ -288,7 +279,7 @@ type FilterGroup struct {
 // Filter compares one property. Dates are compared as epoch milliseconds.
 type Filter struct {
 	PropertyName string   `json:"propertyName"`
-	Operator     string   `json:"operator"`
+	Operator     Operator `json:"operator"`
 	Value        string   `json:"value,omitempty"`
 	HighValue    string   `json:"highValue,omitempty"`
 	Values       []string `json:"values,omitempty"`
@@ -296,8 +287,8 @@ type Filter struct {
 
 // Sort orders search results by one property.
 type Sort struct {
-	PropertyName string `json:"propertyName"`
-	Direction    string `json:"direction"`
+	PropertyName string        `json:"propertyName"`
+	Direction    SortDirection `json:"direction"`
 }
 
 // validate checks the limits HubSpot enforces, so that a bad search fails
@@ -493,12 +484,3 @@ func (e *BatchError) Error() string {
 }
 
 func (e *BatchError) Unwrap() error { return e.Err }
-
-// get sends a GET and decodes its answer.
-func (c *Client) get(ctx context.Context, path string, q url.Values, out any) error {
-	req, err := NewRequest(http.MethodGet, path, q, nil)
-	if err != nil {
-		return err
-	}
-	return c.Do(ctx, req, out)
-}

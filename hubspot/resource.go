@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -40,8 +39,7 @@ const (
 	// into an object; a merge archives nothing.
 	MergedIDsProperty = "hs_merged_object_ids"
 
-	legacyResourceNamePrefix = "crm."
-	ownersResourceName       = "owners"
+	ownersResourceName = "owners"
 )
 
 // Resource describes one HubSpot resource the connector can read or write:
@@ -53,9 +51,6 @@ type Resource struct {
 	// TypeID is HubSpot's object type id of a standard object ("0-1" for
 	// contacts), which its paths take in place of the name.
 	TypeID string
-	// Aliases are other spellings users may configure, such as the existing
-	// Conduit connector's "crm.lineItems".
-	Aliases []string
 	// CreatedProperty and ModifiedProperty name the properties that hold the
 	// creation and last-modification time; they are empty for owners.
 	CreatedProperty  string
@@ -89,7 +84,7 @@ func resourceTable() []Resource {
 		merging(object("deals", "0-3", propCreateDate, propHSLastModifiedDate, []string{"amount", "closedate", "dealname", "dealstage", "pipeline"})),
 		merging(object("tickets", "0-5", propCreateDate, propHSLastModifiedDate, []string{"content", "hs_pipeline", "hs_pipeline_stage", "hs_ticket_category", "hs_ticket_priority", "subject"})),
 		object("products", "0-7", propCreateDate, propHSLastModifiedDate, []string{"description", "name", "price"}),
-		object("line_items", "0-8", propCreateDate, propHSLastModifiedDate, []string{"amount", "hs_product_id", "name", "price", "quantity"}, "crm.lineItems", "lineItems", "line-items"),
+		object("line_items", "0-8", propCreateDate, propHSLastModifiedDate, []string{"amount", "hs_product_id", "name", "price", "quantity"}),
 		object("quotes", "0-14", propHSCreateDate, propHSLastModifiedDate, []string{"hs_expiration_date", "hs_public_url_key", "hs_status", "hs_title"}),
 		object("calls", "0-48", propHSCreateDate, propHSLastModifiedDate, []string{"hs_timestamp"}),
 		object("emails", "0-49", propHSCreateDate, propHSLastModifiedDate, []string{"hs_timestamp"}),
@@ -109,11 +104,10 @@ func resourceTable() []Resource {
 // https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/schemas/get-schema).
 var customObjectName = regexp.MustCompile(`^(2-[0-9]+|p[0-9]*_[A-Za-z][A-Za-z0-9_]*)$`)
 
-func object(name, typeID, created, modified string, defaults []string, aliases ...string) Resource {
+func object(name, typeID, created, modified string, defaults []string) Resource {
 	return Resource{
 		Name:              name,
 		TypeID:            typeID,
-		Aliases:           aliases,
 		CreatedProperty:   created,
 		ModifiedProperty:  modified,
 		DefaultProperties: defaults,
@@ -156,73 +150,40 @@ func (r Resource) Properties(extra []string) []string {
 // objects are not listed: they are found by LookupResource.
 func Resources() []Resource { return resourceTable() }
 
-// LookupResource finds a resource by its name, an alias, the existing Conduit
-// connector's "crm."-prefixed spelling, a standard object's type id ("0-1"),
-// or a custom object's type id ("2-12345") or fully qualified name
+// LookupResource finds a resource by the name its API paths take
+// ("contacts", "line_items"), a standard object's type id ("0-1"), or a
+// custom object's type id ("2-12345") or fully qualified name
 // ("p1234567_cars"). A standard type id gives the standard resource, with its
-// own created and modified properties.
+// own created and modified properties. An unknown name is an
+// *UnknownResourceError.
 func LookupResource(name string) (Resource, error) {
-	trimmed := strings.TrimSpace(name)
-	bare := strings.TrimPrefix(trimmed, legacyResourceNamePrefix)
 	for _, r := range resourceTable() {
-		if r.Name == bare || (r.TypeID != "" && r.TypeID == bare) || slices.Contains(r.Aliases, trimmed) || slices.Contains(r.Aliases, bare) {
+		if r.Name == name || (r.TypeID != "" && r.TypeID == name) {
 			return r, nil
 		}
 	}
-	if customObjectName.MatchString(bare) {
-		return object(bare, "", propHSCreateDate, propHSLastModifiedDate, nil), nil
+	if customObjectName.MatchString(name) {
+		return object(name, "", propHSCreateDate, propHSLastModifiedDate, nil), nil
 	}
+	return Resource{}, &UnknownResourceError{Name: name}
+}
+
+// UnknownResourceError is a name that is no HubSpot resource.
+type UnknownResourceError struct {
+	Name string
+	// Hint, when set, follows the name in the message, such as a
+	// "did you mean" of the caller's.
+	Hint string
+}
+
+func (e *UnknownResourceError) Error() string {
 	hint := ""
-	if near := nearResourceNames(bare); len(near) > 0 {
-		hint = fmt.Sprintf(" (did you mean %s?)", strings.Join(near, " or "))
+	if e.Hint != "" {
+		hint = " " + e.Hint
 	}
-	return Resource{}, fmt.Errorf("unknown resource %q%s: want one of %s, a standard object type id like 0-1, "+
+	return fmt.Sprintf("unknown resource %q%s: want one of %s, a standard object type id like 0-1, "+
 		"or a custom object's type id like 2-12345 or fully qualified name like p1234567_cars",
-		name, hint, strings.Join(ResourceNames(), ", "))
-}
-
-// nearResourceNames returns, quoted and in table order, the names of the
-// resources whose name or an alias is one edit from name, or equal to it but
-// for case: the typos a user makes, such as "contact" for "contacts".
-func nearResourceNames(name string) []string {
-	name = strings.ToLower(name)
-	if name == "" {
-		return nil
-	}
-	var out []string
-	for _, r := range resourceTable() {
-		for _, cand := range append([]string{r.Name}, r.Aliases...) {
-			cand = strings.ToLower(strings.TrimPrefix(cand, legacyResourceNamePrefix))
-			if editDistance(name, cand) <= 1 {
-				out = append(out, strconv.Quote(r.Name))
-				break
-			}
-		}
-	}
-	return out
-}
-
-// editDistance is the Levenshtein distance between a and b: the fewest
-// single-rune insertions, deletions and substitutions that turn a into b.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
+		e.Name, hint, strings.Join(ResourceNames(), ", "))
 }
 
 // ResourceNames lists the names of the fixed resources.

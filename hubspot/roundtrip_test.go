@@ -91,7 +91,7 @@ func TestRoundTripObjects(t *testing.T) {
 
 	// search
 	sp, err := c.Objects.Search(ctx, "contacts", hubspot.SearchRequest{
-		FilterGroups: []hubspot.FilterGroup{{Filters: []hubspot.Filter{{PropertyName: "email", Operator: hubspot.OpEQ, Value: "person7@example.com"}}}},
+		FilterGroups: []hubspot.FilterGroup{{Filters: []hubspot.Filter{{PropertyName: "email", Operator: hubspot.OperatorEQ, Value: "person7@example.com"}}}},
 		Sorts:        []hubspot.Sort{{PropertyName: "lastmodifieddate", Direction: hubspot.Ascending}},
 		Properties:   []string{"email"},
 		Limit:        10,

@@ -35,17 +35,6 @@ type Object struct {
 	ObjectWriteTraceID string `json:"objectWriteTraceId,omitempty"`
 }
 
-// Paging is the cursor of a listing; Next is nil on the last page.
-type Paging struct {
-	Next *NextPage `json:"next,omitempty"`
-}
-
-// NextPage holds the cursor to pass back as After.
-type NextPage struct {
-	After string `json:"after"`
-	Link  string `json:"link,omitempty"`
-}
-
 // ObjectPage is one page of the list call.
 type ObjectPage struct {
 	Results []Object `json:"results"`
@@ -64,13 +53,6 @@ type SearchPage struct {
 
 // NextAfter returns the cursor of the next page, or "" on the last page.
 func (p *SearchPage) NextAfter() string { return nextAfter(p.Paging) }
-
-func nextAfter(p *Paging) string {
-	if p == nil || p.Next == nil {
-		return ""
-	}
-	return p.Next.After
-}
 
 // BatchResult is the outcome of a batch call. A partial failure (HTTP 207)
 // is a BatchResult with Errors, not an error.

@@ -10,22 +10,10 @@ import (
 	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/record"
 	"github.com/conduitio/conduit-commons/opencdc"
 	sdk "github.com/conduitio/conduit-connector-sdk"
 )
-
-// Metadata keys the source sets besides OpenCDC's own.
-const (
-	MetadataCreatedAt  = "hubspot.createdAt"
-	MetadataUpdatedAt  = "hubspot.updatedAt"
-	MetadataArchivedAt = "hubspot.archivedAt"
-	// MetadataMergedInto marks the delete of an object that a merge
-	// absorbed: the id of the object that holds it now.
-	MetadataMergedInto = "hubspot.mergedInto"
-)
-
-// timeLayout is how HubSpot writes instants, kept in record payloads.
-const timeLayout = "2006-01-02T15:04:05.000Z"
 
 // item is an object or an owner as the source emits it.
 type item struct {
@@ -77,7 +65,7 @@ func ownerItem(o hubspot.Owner) (item, error) {
 	return item{id: o.ID, key: keyset{ts: o.UpdatedAt.UTC(), id: id}, props: props, createdAt: o.CreatedAt.UTC()}, nil
 }
 
-func (it item) recordKey() opencdc.Data { return opencdc.StructuredData{"id": it.id} }
+func (it item) recordKey() opencdc.Data { return opencdc.StructuredData{record.FieldID: it.id} }
 
 // payload is the object's properties (strings, or nil for null) and its id
 // and times.
@@ -90,25 +78,25 @@ func (it item) payload() opencdc.Data {
 			d[name] = *v
 		}
 	}
-	d["id"] = it.id
-	d["createdAt"] = it.createdAt.Format(timeLayout)
-	d["updatedAt"] = it.key.ts.Format(timeLayout)
+	d[record.FieldID] = it.id
+	d[record.FieldCreatedAt] = record.FormatTime(it.createdAt)
+	d[record.FieldUpdatedAt] = record.FormatTime(it.key.ts)
 	if it.archivedAt != nil {
-		d["archivedAt"] = it.archivedAt.UTC().Format(timeLayout)
+		d[record.FieldArchivedAt] = record.FormatTime(*it.archivedAt)
 	}
 	return d
 }
 
 func (it item) metadata(collection string) opencdc.Metadata {
 	m := opencdc.Metadata{
-		MetadataCreatedAt: it.createdAt.Format(timeLayout),
-		MetadataUpdatedAt: it.key.ts.Format(timeLayout),
+		record.MetadataCreatedAt: record.FormatTime(it.createdAt),
+		record.MetadataUpdatedAt: record.FormatTime(it.key.ts),
 	}
 	m.SetCollection(collection)
 	changed := it.key.ts
 	if it.archivedAt != nil {
 		changed = *it.archivedAt
-		m[MetadataArchivedAt] = it.archivedAt.UTC().Format(timeLayout)
+		m[record.MetadataArchivedAt] = record.FormatTime(*it.archivedAt)
 	}
 	m.SetCreatedAt(changed)
 	return m
@@ -133,11 +121,12 @@ func newMergeDelete(pos Position, collection, id string, survivor item) (opencdc
 	if err != nil {
 		return opencdc.Record{}, err
 	}
-	m := opencdc.Metadata{MetadataMergedInto: survivor.id}
+	m := opencdc.Metadata{record.MetadataMergedInto: survivor.id}
 	m.SetCollection(collection)
 	m.SetCreatedAt(survivor.key.ts)
-	key := opencdc.StructuredData{"id": id}
-	return sdk.Util.Source.NewRecordDelete(p, m, key, opencdc.StructuredData{"id": id, "mergedInto": survivor.id}), nil
+	key := opencdc.StructuredData{record.FieldID: id}
+	payload := opencdc.StructuredData{record.FieldID: id, record.FieldMergedInto: survivor.id}
+	return sdk.Util.Source.NewRecordDelete(p, m, key, payload), nil
 }
 
 // newRecord builds the record of one item at a position.

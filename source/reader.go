@@ -315,13 +315,13 @@ func (r *reader) changesStep(ctx context.Context) ([]opencdc.Record, bool, error
 	}
 	if r.sameTS {
 		req.FilterGroups = []hubspot.FilterGroup{{Filters: []hubspot.Filter{
-			{PropertyName: modified, Operator: hubspot.OpEQ, Value: ms},
-			{PropertyName: hubspot.ObjectIDProperty, Operator: hubspot.OpGT, Value: strconv.FormatUint(r.cursor.id, 10)},
+			{PropertyName: modified, Operator: hubspot.OperatorEQ, Value: ms},
+			{PropertyName: hubspot.ObjectIDProperty, Operator: hubspot.OperatorGT, Value: strconv.FormatUint(r.cursor.id, 10)},
 		}}}
 		req.Sorts = []hubspot.Sort{{PropertyName: hubspot.ObjectIDProperty, Direction: hubspot.Ascending}}
 	} else {
 		req.FilterGroups = []hubspot.FilterGroup{{Filters: []hubspot.Filter{
-			{PropertyName: modified, Operator: hubspot.OpGT, Value: ms},
+			{PropertyName: modified, Operator: hubspot.OperatorGT, Value: ms},
 		}}}
 		req.Sorts = []hubspot.Sort{{PropertyName: modified, Direction: hubspot.Ascending}}
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/record"
 	"github.com/conduitio/conduit-commons/opencdc"
 	"github.com/matryer/is"
 )
@@ -220,8 +221,8 @@ func TestMergesBecomeDeletes(t *testing.T) {
 					continue
 				}
 				deleted[id] = true
-				is.Equal(rp.deletes[id], 1)              // once
-				into := r.Metadata["hubspot.mergedInto"] // source.MetadataMergedInto
+				is.Equal(rp.deletes[id], 1) // once
+				into := r.Metadata[record.MetadataMergedInto]
 				if o, _ := srv.Object("contacts", id); o.Archived {
 					is.Equal(into, "") // archived, not merged
 					continue

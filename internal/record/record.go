@@ -1,0 +1,56 @@
+// Package record is the contract between the source and the destination:
+// the fields a HubSpot record's key and payload hold beside the object's
+// properties, the metadata keys the source sets, and how instants are
+// written in them. The source writes records in this shape and the
+// destination reads them back, so both import it from here.
+package record
+
+import "time"
+
+// Fields of a record's key and payload that describe the object rather than
+// hold one of its properties.
+const (
+	// FieldID is the object's HubSpot id, in the key and the payload.
+	FieldID = "id"
+	// FieldCreatedAt, FieldUpdatedAt and FieldArchivedAt are the object's
+	// times, written with TimeLayout.
+	FieldCreatedAt  = "createdAt"
+	FieldUpdatedAt  = "updatedAt"
+	FieldArchivedAt = "archivedAt"
+	// FieldArchived is HubSpot's own flag on a HubSpot-shaped payload and
+	// an owner's.
+	FieldArchived = "archived"
+	// FieldMergedInto is, in the delete of an object a merge absorbed, the
+	// id of the object that holds it now.
+	FieldMergedInto = "mergedInto"
+	// FieldProperties holds the properties of a HubSpot-shaped payload
+	// ({"properties": {...}}) as HubSpot's own API writes it.
+	FieldProperties = "properties"
+)
+
+// IsObjectField reports whether a payload field describes the object (its
+// id, times or archived flag) rather than set one of its properties: the
+// destination never writes these as properties.
+func IsObjectField(name string) bool {
+	switch name {
+	case FieldID, FieldCreatedAt, FieldUpdatedAt, FieldArchivedAt, FieldArchived:
+		return true
+	}
+	return false
+}
+
+// Metadata keys the source sets besides OpenCDC's own.
+const (
+	MetadataCreatedAt  = "hubspot.createdAt"
+	MetadataUpdatedAt  = "hubspot.updatedAt"
+	MetadataArchivedAt = "hubspot.archivedAt"
+	// MetadataMergedInto marks the delete of an object that a merge
+	// absorbed: the id of the object that holds it now.
+	MetadataMergedInto = "hubspot.mergedInto"
+)
+
+// TimeLayout is how HubSpot writes instants: UTC with milliseconds.
+const TimeLayout = "2006-01-02T15:04:05.000Z"
+
+// FormatTime writes t as HubSpot writes instants.
+func FormatTime(t time.Time) string { return t.UTC().Format(TimeLayout) }
