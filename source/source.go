@@ -180,13 +180,11 @@ func (s *Source) ReadN(ctx context.Context, n int) ([]opencdc.Record, error) {
 			return nil, err
 		}
 		s.buf = recs
-		if snapshot {
-			s.snapshotCount += len(recs)
-		}
 		if !more {
 			s.nextPoll = s.now().Add(s.config.PollingPeriod)
 		}
 		if snapshot {
+			s.snapshotCount += len(recs)
 			s.logProgress(ctx)
 		}
 	}
