@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/config"
+	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
 	sdk "github.com/conduitio/conduit-connector-sdk"
 )
 
@@ -62,4 +64,32 @@ func (c *Config) Validate(ctx context.Context) error {
 		errs = append(errs, fmt.Errorf("%q: %s is not positive", KeyDeletesPollingPeriod, c.DeletesPollingPeriod))
 	}
 	return errors.Join(errs...)
+}
+
+// readerConfig checks that the source can read the configured resource and
+// says how the reader reads it.
+func (c *Config) readerConfig() (readerConfig, error) {
+	res, err := c.HubSpotResource()
+	if err != nil {
+		return readerConfig{}, err
+	}
+	if !res.Ops.Has(hubspot.OpList) || (!res.IsOwners && !res.Ops.Has(hubspot.OpSearch)) {
+		return readerConfig{}, fmt.Errorf("%q: the source cannot read %s", config.KeyResource, res.Name)
+	}
+	props := res.Properties(c.ExtraProperties)
+	if res.IsOwners {
+		props = nil
+	}
+	if res.Merges && !slices.Contains(props, hubspot.MergedIDsProperty) {
+		props = append(props, hubspot.MergedIDsProperty) // merges become deletes
+	}
+	return readerConfig{
+		resource:     res,
+		properties:   props,
+		pageSize:     c.BufferSize,
+		lookback:     c.LookbackWindow,
+		snapshot:     c.Snapshot,
+		deletes:      c.Deletes && res.Ops.Has(hubspot.OpListArchived),
+		deletesEvery: c.DeletesPollingPeriod,
+	}, nil
 }

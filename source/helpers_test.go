@@ -118,6 +118,29 @@ func (e env) readQuiet(t *testing.T, src *source.Source, quiet, limit time.Durat
 	return nil
 }
 
+// readUntil reads until complete says the records read are all there are
+// to read, or until limit has passed (a bound on a stall, after which the
+// caller's checks say what is missing). Each read waits a little at most,
+// so that the clock moves on between reads, as it would, and scheduled work
+// (the scan of archived objects) comes due; a read that brings nothing
+// ends nothing.
+func (e env) readUntil(t *testing.T, src *source.Source, limit time.Duration, complete func([]opencdc.Record) bool) []opencdc.Record {
+	t.Helper()
+	var out []opencdc.Record
+	deadline := time.Now().Add(limit)
+	for !complete(out) && time.Now().Before(deadline) {
+		e.clock.Advance(10 * time.Millisecond)
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		recs, err := src.ReadN(ctx, 1000)
+		cancel()
+		if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("read: %v", err)
+		}
+		out = append(out, recs...)
+	}
+	return out
+}
+
 // readCount reads until n records came, or fails after a minute (a bound
 // on a stall, not a speed check).
 func readCount(t *testing.T, src *source.Source, n int) []opencdc.Record {
@@ -230,46 +253,50 @@ func (rp *replica) check(t *testing.T, srv *hubspottest.Server, objectType strin
 // It logs how many objects the records lost and fails the test if any.
 func (rp *replica) checkState(t *testing.T, srv *hubspottest.Server, objectType string, start time.Time, props []string, creates bool) {
 	t.Helper()
-	lost := 0
+	lost := rp.lost(srv, objectType, start, props, creates)
+	for _, l := range lost {
+		t.Error(l)
+	}
+	t.Logf("lost: %d", len(lost))
+	if t.Failed() {
+		t.FailNow()
+	}
+}
+
+// lost says, for each object the records lost, what they missed of it.
+func (rp *replica) lost(srv *hubspottest.Server, objectType string, start time.Time, props []string, creates bool) []string {
+	var lost []string
 	for _, o := range srv.Objects(objectType) {
 		switch {
 		case o.MergedInto != "" && o.MergedAt.After(start):
 			if !rp.deleted[o.ID] {
-				lost++
-				t.Errorf("%s %s was merged into %s at %s, but no delete record came", objectType, o.ID, o.MergedInto, o.MergedAt)
+				lost = append(lost, fmt.Sprintf("%s %s was merged into %s at %s, but no delete record came", objectType, o.ID, o.MergedInto, o.MergedAt))
 			}
 		case o.MergedInto != "":
 		case o.Archived && o.ArchivedAt.After(start):
 			if !rp.deleted[o.ID] {
-				lost++
-				t.Errorf("%s %s was archived at %s, but no delete record came", objectType, o.ID, o.ArchivedAt)
+				lost = append(lost, fmt.Sprintf("%s %s was archived at %s, but no delete record came", objectType, o.ID, o.ArchivedAt))
 			}
 		case o.Archived:
 		default:
 			got, ok := rp.objects[o.ID]
 			if !ok {
-				lost++
-				t.Errorf("%s %s is missing", objectType, o.ID)
+				lost = append(lost, fmt.Sprintf("%s %s is missing", objectType, o.ID))
 				continue
 			}
 			for _, p := range props {
 				want, set := o.Properties[p]
 				if v := got[p]; (set && v != want) || (!set && v != nil) {
-					lost++
-					t.Errorf("%s %s: %s is %v, want %q (set: %v)", objectType, o.ID, p, v, want, set)
+					lost = append(lost, fmt.Sprintf("%s %s: %s is %v, want %q (set: %v)", objectType, o.ID, p, v, want, set))
 					break
 				}
 			}
 		}
 		if creates && o.CreatedAt.After(start) && !o.Archived && o.MergedInto == "" && rp.creates[o.ID] == 0 {
-			lost++
-			t.Errorf("%s %s was created after the start, but no create record came", objectType, o.ID)
+			lost = append(lost, fmt.Sprintf("%s %s was created after the start, but no create record came", objectType, o.ID))
 		}
 	}
-	t.Logf("lost: %d", lost)
-	if t.Failed() {
-		t.FailNow()
-	}
+	return lost
 }
 
 func propsOf(t *testing.T, objectType string) []string {

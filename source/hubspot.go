@@ -2,6 +2,7 @@ package source
 
 import (
 	"context"
+	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
 )
@@ -24,3 +25,82 @@ var (
 	_ ObjectReader = (*hubspot.ObjectsService)(nil)
 	_ OwnerReader  = (*hubspot.OwnersService)(nil)
 )
+
+// hub is how the scans reach HubSpot: the resource, the properties read
+// and the page size, the clients, and the clock that the scans' bounds and
+// schedules are measured by.
+type hub struct {
+	resource   hubspot.Resource
+	properties []string
+	pageSize   int
+	objects    ObjectReader
+	owners     OwnerReader
+	now        func() time.Time
+}
+
+// list returns a page of the resource's live objects (or owners) in id
+// order, and the cursor of the next page ("" after the last).
+func (h *hub) list(ctx context.Context, after string) ([]item, string, error) {
+	if h.resource.IsOwners {
+		return h.ownersPage(ctx, after)
+	}
+	return h.objectsPage(ctx, after, false)
+}
+
+// listArchived returns a page of the resource's archived objects.
+func (h *hub) listArchived(ctx context.Context, after string) ([]item, string, error) {
+	return h.objectsPage(ctx, after, true)
+}
+
+// search returns a page of search results and the cursor of the next.
+func (h *hub) search(ctx context.Context, req hubspot.SearchRequest) ([]item, string, error) {
+	page, err := h.objects.Search(ctx, h.resource.Name, req)
+	if err != nil {
+		return nil, "", err
+	}
+	items, err := h.objectItems(page.Results)
+	return items, page.NextAfter(), err
+}
+
+func (h *hub) objectsPage(ctx context.Context, after string, archived bool) ([]item, string, error) {
+	limit := h.pageSize
+	if archived {
+		limit = hubspot.MaxListLimit // deletes are read whole: use the largest page
+	}
+	page, err := h.objects.List(ctx, h.resource.Name, hubspot.ListOptions{
+		Limit: limit, After: after, Properties: h.properties, Archived: archived,
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	items, err := h.objectItems(page.Results)
+	return items, page.NextAfter(), err
+}
+
+func (h *hub) objectItems(objs []hubspot.Object) ([]item, error) {
+	items := make([]item, len(objs))
+	for i, o := range objs {
+		it, err := objectItem(h.resource, o)
+		if err != nil {
+			return nil, err
+		}
+		items[i] = it
+	}
+	return items, nil
+}
+
+func (h *hub) ownersPage(ctx context.Context, after string) ([]item, string, error) {
+	page, err := h.owners.List(ctx, hubspot.OwnerListOptions{Limit: h.pageSize, After: after})
+	if err != nil {
+		return nil, "", err
+	}
+	items := make([]item, len(page.Results))
+	for i, o := range page.Results {
+		it, err := ownerItem(o)
+		if err != nil {
+			return nil, "", err
+		}
+		items[i] = it
+	}
+	return items, page.NextAfter(), nil
+}

@@ -155,6 +155,17 @@ func (k keyset) less(o keyset) bool {
 	return k.id < o.id
 }
 
+func compareKeys(a, b keyset) int {
+	switch {
+	case a.less(b):
+		return -1
+	case b.less(a):
+		return 1
+	default:
+		return 0
+	}
+}
+
 func parseID(id string) (uint64, error) {
 	n, err := strconv.ParseUint(id, 10, 64)
 	if err != nil {

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/config"
@@ -37,8 +36,10 @@ type Source struct {
 	buf      []opencdc.Record
 	nextPoll time.Time // when caught up: when to ask HubSpot again
 
+	// snapshot progress, for the log
 	snapshotStart time.Time
 	lastProgress  time.Time
+	snapshotCount int
 }
 
 // Option changes how a Source is built; tests use them.
@@ -78,14 +79,7 @@ func (s *Source) Config() sdk.SourceConfig { return &s.config }
 // a new source starts a snapshot (or CDC, with snapshot off) at the current
 // time.
 func (s *Source) Open(ctx context.Context, raw opencdc.Position) error {
-	res, err := s.config.HubSpotResource()
-	if err != nil {
-		return err
-	}
-	if !res.Ops.Has(hubspot.OpList) || (!res.IsOwners && !res.Ops.Has(hubspot.OpSearch)) {
-		return fmt.Errorf("%q: the source cannot read %s", config.KeyResource, res.Name)
-	}
-	client, err := s.config.NewClient(s.clientOpts...)
+	cfg, err := s.config.readerConfig()
 	if err != nil {
 		return err
 	}
@@ -93,55 +87,48 @@ func (s *Source) Open(ctx context.Context, raw opencdc.Position) error {
 	if err != nil {
 		return fmt.Errorf("open: %w", err)
 	}
-	r := &reader{
-		cfg: readerConfig{
-			resource:     res,
-			properties:   res.Properties(s.config.ExtraProperties),
-			pageSize:     s.config.BufferSize,
-			lookback:     s.config.LookbackWindow,
-			snapshot:     s.config.Snapshot,
-			deletes:      s.config.Deletes && res.Ops.Has(hubspot.OpListArchived),
-			deletesEvery: s.config.DeletesPollingPeriod,
-		},
-		objects:    client.Objects,
-		owners:     client.Owners,
-		now:        s.now,
-		seen:       map[uint64]version{},
-		deleted:    map[uint64]time.Time{},
-		mergedAway: map[uint64]bool{},
+	client, err := s.config.NewClient(s.clientOpts...)
+	if err != nil {
+		return err
 	}
-	if res.IsOwners {
-		r.cfg.properties = nil
-	}
-	if res.Merges && !slices.Contains(r.cfg.properties, hubspot.MergedIDsProperty) {
-		r.cfg.properties = append(r.cfg.properties, hubspot.MergedIDsProperty) // merges become deletes
-	}
-	if err := s.checkAccess(ctx, r); err != nil {
+	if err := s.start(ctx, cfg, client.Objects, client.Owners, pos); err != nil {
 		client.Close()
 		return err
 	}
-	if err := s.start(r, pos); err != nil {
-		client.Close()
+	s.client = client
+	return nil
+}
+
+// start checks access to the resource and sets the reader at pos. A new
+// source's initial timestamp is taken after the check, when reading can
+// begin.
+func (s *Source) start(ctx context.Context, cfg readerConfig, objects ObjectReader, owners OwnerReader, pos *Position) error {
+	if err := s.checkAccess(ctx, cfg.resource, objects, owners); err != nil {
+		return err
+	}
+	r, err := newReader(cfg, objects, owners, s.now, pos)
+	if err != nil {
 		return fmt.Errorf("open: %w", err)
 	}
-	s.reader, s.client = r, client
+	s.reader = r
 	s.lifetime, s.stop = context.WithCancel(context.Background())
+	at := r.position()
 	sdk.Logger(ctx).Info().
-		Str("resource", res.Name).
-		Str("mode", string(r.pos.Mode)).
-		Time("initialTimestamp", *r.pos.InitialTimestamp).
+		Str("resource", cfg.resource.Name).
+		Str("mode", string(at.Mode)).
+		Time("initialTimestamp", *at.InitialTimestamp).
 		Msg("hubspot source opened")
 	return nil
 }
 
 // checkAccess makes one small call so that a wrong token or a missing scope
 // fails Open with a message that says so.
-func (s *Source) checkAccess(ctx context.Context, r *reader) error {
+func (s *Source) checkAccess(ctx context.Context, res hubspot.Resource, objects ObjectReader, owners OwnerReader) error {
 	var err error
-	if r.cfg.resource.IsOwners {
-		_, err = r.owners.List(ctx, hubspot.OwnerListOptions{Limit: 1})
+	if res.IsOwners {
+		_, err = owners.List(ctx, hubspot.OwnerListOptions{Limit: 1})
 	} else {
-		_, err = r.objects.List(ctx, r.cfg.resource.Name, hubspot.ListOptions{Limit: 1})
+		_, err = objects.List(ctx, res.Name, hubspot.ListOptions{Limit: 1})
 	}
 	switch hubspot.StatusCode(err) {
 	case 0:
@@ -152,35 +139,10 @@ func (s *Source) checkAccess(ctx context.Context, r *reader) error {
 	case http.StatusUnauthorized:
 		return fmt.Errorf("HubSpot refused the access token (parameter %q): %w", config.KeyAccessToken, err)
 	case http.StatusForbidden:
-		return fmt.Errorf("the access token lacks the scope to read %s (parameter %q): %w", r.cfg.resource.Name, config.KeyAccessToken, err)
+		return fmt.Errorf("the access token lacks the scope to read %s (parameter %q): %w", res.Name, config.KeyAccessToken, err)
 	default:
-		return fmt.Errorf("check access to %s: %w", r.cfg.resource.Name, err)
+		return fmt.Errorf("check access to %s: %w", res.Name, err)
 	}
-}
-
-// start sets the reader at the position, or at the beginning.
-func (s *Source) start(r *reader, pos *Position) error {
-	if pos == nil {
-		init := s.now().UTC().Truncate(time.Millisecond)
-		r.pos = Position{Mode: ModeSnapshot, InitialTimestamp: &init}
-		if !s.config.Snapshot {
-			r.startCDC()
-		}
-		return nil
-	}
-	r.pos = *pos
-	if pos.InitialTimestamp != nil {
-		r.pos.InitialTimestamp = timePtr(pos.InitialTimestamp.UTC())
-	}
-	if r.pos.Mode == ModeSnapshot {
-		after, err := snapshotResumeAfter(pos.ItemID)
-		if err != nil {
-			return err
-		}
-		r.snapshotAfter = after
-		return nil
-	}
-	return r.resumeCDC()
 }
 
 // Read returns the next record, waiting while the source has caught up.
@@ -206,7 +168,7 @@ func (s *Source) ReadN(ctx context.Context, n int) ([]opencdc.Record, error) {
 		if err := s.waitForPoll(ctx); err != nil {
 			return nil, err
 		}
-		snapshot := s.reader.pos.Mode == ModeSnapshot
+		snapshot := s.reader.snapshotting()
 		if snapshot && s.snapshotStart.IsZero() {
 			// The clock starts before the first page is asked for, so the
 			// rate counts the time that page took.
@@ -222,6 +184,7 @@ func (s *Source) ReadN(ctx context.Context, n int) ([]opencdc.Record, error) {
 			s.nextPoll = s.now().Add(s.config.PollingPeriod)
 		}
 		if snapshot {
+			s.snapshotCount += len(recs)
 			s.logProgress(ctx)
 		}
 	}
@@ -253,23 +216,22 @@ func (s *Source) waitForPoll(ctx context.Context) error {
 // once, with the rate over the time since the snapshot's first request:
 // waiting for the next periodic line would divide by at least five seconds.
 func (s *Source) logProgress(ctx context.Context) {
-	r := s.reader
 	now := s.now()
-	done := r.pos.Mode != ModeSnapshot
+	done := !s.reader.snapshotting()
 	if !done && now.Sub(s.lastProgress) < progressEvery {
 		return
 	}
 	s.lastProgress = now
 	elapsed := now.Sub(s.snapshotStart)
 	line := sdk.Logger(ctx).Info().
-		Str("resource", r.cfg.resource.Name).
-		Int("objects", r.snapshotCount).
+		Str("resource", s.reader.cfg.resource.Name).
+		Int("objects", s.snapshotCount).
 		Float64("seconds", elapsed.Seconds()).
 		Bool("done", done)
 	if elapsed > 0 {
 		// No rate when no time was measured: a made-up divisor would
 		// report any number.
-		line = line.Float64("objectsPerSecond", float64(r.snapshotCount)/elapsed.Seconds())
+		line = line.Float64("objectsPerSecond", float64(s.snapshotCount)/elapsed.Seconds())
 	}
 	line.Msg("hubspot snapshot progress")
 }

@@ -1,0 +1,118 @@
+package source
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/conduitio/conduit-commons/opencdc"
+)
+
+// deletesClockSkew is how far the scan of archived objects stays behind the
+// source's clock, so that an object HubSpot archived a moment "before" the
+// scan by its own clock is not passed over.
+const deletesClockSkew = 2 * time.Second
+
+// deleteScan emits the deletes of archived objects. HubSpot cannot filter
+// the archived list by archive time, so each pass reads it whole, on its
+// own schedule; the position holds how far the passes came.
+type deleteScan struct {
+	hub     *hub
+	history *history
+	every   time.Duration
+	next    time.Time   // when the next pass is due
+	pass    *deletePass // the pass in progress, nil between passes
+}
+
+// deletePass reads the whole archived list and emits the objects archived
+// after the last pass's bound and up to its own, in (archivedAt, id) order.
+type deletePass struct {
+	bound   time.Time
+	after   string
+	found   []item
+	emitted *keyset // resuming: what the interrupted pass emitted
+}
+
+// firstDeletes is where the scan of archived objects starts: a clock-skew
+// allowance before the initial timestamp. The snapshot may read an object
+// in the initial timestamp's millisecond, or while HubSpot's clock still
+// shows an earlier one, and HubSpot may archive it after that read; its
+// delete must still come. A delete of an object archived just before the
+// start, which the destination never had, is harmless.
+func firstDeletes(init time.Time) *DeletesPosition {
+	return &DeletesPosition{Until: init.Add(-deletesClockSkew)}
+}
+
+// resumeDeletePass continues the pass that d was in, if any.
+func resumeDeletePass(d *DeletesPosition) (*deletePass, error) {
+	if d.Bound == nil {
+		return nil, nil //nolint:nilnil // no pass in progress is a valid answer
+	}
+	pass := &deletePass{bound: *d.Bound}
+	if d.ArchivedAt != nil {
+		id, err := parseID(d.ItemID)
+		if err != nil {
+			return nil, fmt.Errorf("deletes: %w", err)
+		}
+		pass.emitted = &keyset{ts: d.ArchivedAt.UTC(), id: id}
+	}
+	return pass, nil
+}
+
+// due says whether the scan has a page to read now.
+func (d *deleteScan) due() bool {
+	return d.pass != nil || !d.hub.now().Before(d.next)
+}
+
+// step reads one page of the archived list; the pass's last page emits
+// what the pass found.
+func (d *deleteScan) step(ctx context.Context) ([]opencdc.Record, error) {
+	h := d.history
+	if d.pass == nil {
+		bound := d.hub.now().UTC().Add(-deletesClockSkew).Truncate(time.Millisecond)
+		if !bound.After(h.pos.Deletes.Until) {
+			d.next = d.hub.now().Add(d.every)
+			return nil, nil
+		}
+		d.pass = &deletePass{bound: bound}
+	}
+	pass := d.pass
+	items, next, err := d.hub.listArchived(ctx, pass.after)
+	if err != nil {
+		return nil, fmt.Errorf("read deletes: %w", err)
+	}
+	until := h.pos.Deletes.Until
+	for _, it := range items {
+		if it.archivedAt == nil {
+			continue
+		}
+		at := it.archivedAt.UTC()
+		k := keyset{ts: at, id: it.key.id}
+		if !at.After(until) || at.After(pass.bound) || (pass.emitted != nil && !pass.emitted.less(k)) {
+			continue
+		}
+		pass.found = append(pass.found, it)
+	}
+	if pass.after = next; next != "" {
+		return nil, nil
+	}
+
+	slices.SortFunc(pass.found, func(a, b item) int {
+		return compareKeys(keyset{ts: *a.archivedAt, id: a.key.id}, keyset{ts: *b.archivedAt, id: b.key.id})
+	})
+	recs := make([]opencdc.Record, 0, len(pass.found))
+	for i, it := range pass.found {
+		at := &DeletesPosition{Until: until, Bound: timePtr(pass.bound), ArchivedAt: timePtr(it.archivedAt.UTC()), ItemID: it.id}
+		if i == len(pass.found)-1 {
+			at = &DeletesPosition{Until: pass.bound} // the pass is done with its last record
+		}
+		if recs, err = h.appendDelete(recs, it, at); err != nil {
+			return nil, err
+		}
+	}
+	h.pos.Deletes = &DeletesPosition{Until: pass.bound}
+	d.pass = nil
+	d.next = d.hub.now().Add(d.every)
+	return recs, nil
+}

@@ -1,0 +1,163 @@
+package source
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
+	"github.com/conduitio/conduit-commons/opencdc"
+)
+
+// history is what this run has emitted, which every scan consults and adds
+// to. Every record is made here, so each carries the position as it was
+// when the record was made.
+type history struct {
+	resource hubspot.Resource
+
+	pos Position // of the last record emitted, or where the source started
+
+	// seen is what this run emitted: id to the version emitted last.
+	// It lets the scan read the look-back window again without repeats.
+	seen map[uint64]version
+	// seenFloor: an object whose creation (createdAt, id) is at or before
+	// it may have been emitted before seen knew of it, so its changes are
+	// updates, not creates.
+	seenFloor keyset
+	// deleted is what this run emitted deletes for: id to the time of the
+	// archive or merge. Search's index lags archives as it lags writes, so
+	// it may still return such an object at a version not newer than that:
+	// those hits are dropped, not emitted as updates after the delete.
+	deleted map[uint64]time.Time
+	// mergedAway are the ids this run knows to be absorbed by merges and
+	// gone downstream: deleted by a record, or absorbed before the start.
+	// A survivor lists its absorbed ids in every later version.
+	mergedAway map[uint64]bool
+}
+
+func newHistory(res hubspot.Resource) *history {
+	return &history{
+		resource:   res,
+		seen:       map[uint64]version{},
+		deleted:    map[uint64]time.Time{},
+		mergedAway: map[uint64]bool{},
+	}
+}
+
+// record builds the record of it at the current position.
+func (h *history) record(op opencdc.Operation, it item) (opencdc.Record, error) {
+	return newRecord(op, h.pos, h.resource.Name, it)
+}
+
+// snapshot returns the snapshot record of it.
+func (h *history) snapshot(it item) (opencdc.Record, error) {
+	h.pos.ItemID = it.id
+	return h.record(opencdc.OperationSnapshot, it)
+}
+
+// appendChange appends the records of a change, in keyset order after the
+// ones before it, leaving out a version this run emitted already.
+func (h *history) appendChange(recs []opencdc.Record, it item) ([]opencdc.Record, error) {
+	prev, known := h.seen[it.key.id]
+	sum := it.sum()
+	if known && !prev.older(it.key.ts, sum) {
+		return recs, nil // emitted already, or an older version from a lagging index
+	}
+	// Before the survivor, with the position before it, so that a
+	// restart reads the survivor and its merges again; also when the
+	// survivor is gone itself.
+	recs, err := h.appendMergeDeletes(recs, it)
+	if err != nil {
+		return nil, err
+	}
+	if at, gone := h.deleted[it.key.id]; gone && !it.key.ts.After(at) {
+		return recs, nil // deleted already: the index has not caught up with it
+	}
+	op := opencdc.OperationUpdate
+	if !known && h.seenFloor.less(keyset{ts: it.createdAt, id: it.key.id}) {
+		op = opencdc.OperationCreate
+	}
+	h.seen[it.key.id] = prev.with(it.key.ts, sum)
+	if h.pos.Frontier == nil || it.key.ts.After(*h.pos.Frontier) {
+		h.pos.Frontier = timePtr(it.key.ts)
+	}
+	h.pos.Timestamp = timePtr(it.key.ts)
+	h.pos.ItemID = it.id
+	rec, err := h.record(op, it)
+	if err != nil {
+		return nil, err
+	}
+	return append(recs, rec), nil
+}
+
+// appendDelete appends the delete of an archived object, which leaves the
+// deletes scan at d.
+func (h *history) appendDelete(recs []opencdc.Record, it item, d *DeletesPosition) ([]opencdc.Record, error) {
+	// What the archived object had absorbed is gone too, although
+	// search may never have shown the merge.
+	recs, err := h.appendMergeDeletes(recs, it)
+	if err != nil {
+		return nil, err
+	}
+	h.pos.Deletes = d
+	h.deleted[it.key.id] = it.archivedAt.UTC()
+	rec, err := h.record(opencdc.OperationDelete, it)
+	if err != nil {
+		return nil, err
+	}
+	return append(recs, rec), nil
+}
+
+// appendMergeDeletes appends the deletes of the objects merged into it
+// that this run has not deleted yet. A merge archives nothing, so the
+// archived list never shows them.
+func (h *history) appendMergeDeletes(recs []opencdc.Record, it item) ([]opencdc.Record, error) {
+	if !h.resource.Merges {
+		return recs, nil
+	}
+	for _, id := range it.mergedIDs() {
+		n, err := parseID(id)
+		if err != nil {
+			return nil, fmt.Errorf("%s of %s: %w", hubspot.MergedIDsProperty, it.id, err)
+		}
+		if h.mergedAway[n] || n == it.key.id {
+			continue
+		}
+		rec, err := newMergeDelete(h.pos, h.resource.Name, id, it)
+		if err != nil {
+			return nil, err
+		}
+		recs = append(recs, rec)
+		h.mergedAway[n] = true
+		// Search may show the absorbed object a while yet, at a version
+		// older than the survivor's.
+		h.deleted[n] = it.key.ts
+	}
+	return recs, nil
+}
+
+// noteMergedAway records the objects merged into it as gone downstream.
+func (h *history) noteMergedAway(it item) {
+	for _, id := range it.mergedIDs() {
+		if n, err := parseID(id); err == nil && h.resource.Merges {
+			h.mergedAway[n] = true
+		}
+	}
+}
+
+// forget drops what is known of the changes before from, which the change
+// scan will not read again.
+func (h *history) forget(from time.Time) {
+	for id, v := range h.seen {
+		if v.ts.Before(from) {
+			delete(h.seen, id)
+		}
+	}
+	for id, at := range h.deleted {
+		if at.Before(from) {
+			delete(h.deleted, id) // its stale versions lie before the window too
+		}
+	}
+	if floor := (keyset{ts: from}); h.seenFloor.less(floor) {
+		h.seenFloor = floor
+	}
+}
