@@ -4,10 +4,8 @@ package config
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
 )
@@ -20,10 +18,6 @@ const (
 	KeyBaseURL     = "baseURL"
 )
 
-// maxMaxRetries bounds the retry count: beyond it a failing HubSpot would
-// hold a pipeline for many minutes before the error reaches it.
-const maxMaxRetries = 10
-
 // Config is what the source and the destination both need to reach HubSpot.
 type Config struct {
 	// AccessToken is the access token of a HubSpot private app with the
@@ -35,33 +29,22 @@ type Config struct {
 	// (2-12345) or fully qualified name (p1234567_cars). Standard object type
 	// ids (0-1 for contacts) and the spelling of the earlier Conduit HubSpot
 	// connector (crm.contacts, crm.lineItems) are accepted too.
-	Resource string `json:"resource" validate:"required"`
+	Resource string `json:"resource" validate:"required" check:"resource"`
 	// MaxRetries is how many times a request that failed with a rate limit,
-	// a server error or a network error is tried again (0 to 10).
-	MaxRetries int `json:"maxRetries" default:"4"`
+	// a server error or a network error is tried again (0 to 10: beyond
+	// that a failing HubSpot would hold a pipeline for many minutes before
+	// the error reaches it).
+	MaxRetries int `json:"maxRetries" default:"4" check:"min=0,max=10"`
 	// BaseURL is the HubSpot API host. Plain http is accepted only for
 	// loopback hosts, such as a local HubSpot simulator.
-	BaseURL string `json:"baseURL" default:"https://api.hubapi.com"`
+	BaseURL string `json:"baseURL" default:"https://api.hubapi.com" check:"baseurl"`
 }
 
-// Validate checks what the parameter specification cannot: the resource, the
-// retry range and the base URL. Every error names its parameter.
+// Validate checks what the parameter specification cannot: the access
+// token, the resource, the retry range and the base URL (NewChecker and the
+// check tags). Every error names its parameter.
 func (c *Config) Validate(context.Context) error {
-	var errs []error
-	if strings.TrimSpace(c.AccessToken) != c.AccessToken || strings.ContainsAny(c.AccessToken, " \t\r\n") {
-		// Never echo the value: it is a secret.
-		errs = append(errs, fmt.Errorf("%q: must not contain white space", KeyAccessToken))
-	}
-	if _, err := LookupResource(c.Resource); err != nil {
-		errs = append(errs, fmt.Errorf("%q: %w", KeyResource, err))
-	}
-	if c.MaxRetries < 0 || c.MaxRetries > maxMaxRetries {
-		errs = append(errs, fmt.Errorf("%q: %d is out of range, want 0 to %d", KeyMaxRetries, c.MaxRetries, maxMaxRetries))
-	}
-	if _, err := hubspot.ParseBaseURL(c.BaseURL); err != nil {
-		errs = append(errs, fmt.Errorf("%q: %w", KeyBaseURL, err))
-	}
-	return errors.Join(errs...)
+	return NewChecker().Check(c)
 }
 
 // HubSpotResource returns the resource the configuration names.

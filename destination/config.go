@@ -45,9 +45,17 @@ type Config struct {
 // Validate checks the shared settings, the middleware settings and that the
 // resource can be written at all.
 func (c *Config) Validate(ctx context.Context) error {
-	errs := []error{c.Config.Validate(ctx), c.DefaultDestinationMiddleware.Validate(ctx)}
-	if r, err := c.HubSpotResource(); err == nil && !r.Ops.Has(hubspot.OpCreate|hubspot.OpUpdate|hubspot.OpArchive) {
-		errs = append(errs, fmt.Errorf("%q: HubSpot does not let anyone write %s; the destination cannot use it", config.KeyResource, r.Name))
+	checker := config.NewChecker()
+	config.Across(checker, "writable", writable)
+	return errors.Join(checker.Check(c), c.DefaultDestinationMiddleware.Validate(ctx))
+}
+
+// writable is the destination's rule on resource: HubSpot must let it be
+// written. A name that is no resource is the resource rule's to report.
+func writable(c Config) (string, error) {
+	r, err := config.LookupResource(c.Resource)
+	if err != nil || r.Ops.Has(hubspot.OpCreate|hubspot.OpUpdate|hubspot.OpArchive) {
+		return "", nil
 	}
-	return errors.Join(errs...)
+	return config.KeyResource, fmt.Errorf("HubSpot does not let anyone write %s; the destination cannot use it", r.Name)
 }

@@ -83,7 +83,13 @@ func (d *Destination) Open(ctx context.Context) error {
 		return err
 	}
 	d.client = client // Teardown closes it, also after a failed Open
-	d.resource, d.objects, d.properties = res, client.Objects, client.Properties
+	return d.open(ctx, res, client.Objects, client.Properties)
+}
+
+// open is Open once the client exists; unit tests hand it mocks instead, so
+// that they run the same checks as Open.
+func (d *Destination) open(ctx context.Context, res hubspot.Resource, objects ObjectWriter, properties PropertyLister) error {
+	d.resource, d.objects, d.properties = res, objects, properties
 	d.createdIDs, d.accepted = map[string]string{}, map[string]bool{}
 	if err := d.readSchema(ctx); err != nil {
 		switch hubspot.StatusCode(err) {

@@ -7,37 +7,17 @@ import (
 	"testing"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
-	"github.com/conduit-connectors/conduit-connector-hubspot/mock"
 	"github.com/conduitio/conduit-commons/opencdc"
 	"github.com/golang/mock/gomock"
 	"github.com/matryer/is"
 )
-
-// newMocked is a destination for contacts that writes through a mock.
-func newMocked(t *testing.T) (*Destination, *mock.MockObjectWriter) {
-	t.Helper()
-	objects := mock.NewMockObjectWriter(gomock.NewController(t))
-	res, err := hubspot.LookupResource("contacts")
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := &Destination{
-		resource: res, objects: objects,
-		schema: map[string]hubspot.Property{
-			"email": {Name: "email", Type: "string"}, "firstname": {Name: "firstname", Type: "string"},
-		},
-		uniqueProps: res.UniqueProperties,
-		createdIDs:  map[string]string{}, accepted: map[string]bool{},
-	}
-	return d, objects
-}
 
 // TestUpdateOfAMergedID: HubSpot answers an update of an id merged into
 // another object with the survivor, under the survivor's id. The record
 // was written.
 func TestUpdateOfAMergedID(t *testing.T) {
 	is := is.New(t)
-	d, objects := newMocked(t)
+	d, objects := newMocked(t, "contacts", "")
 	objects.EXPECT().BatchUpdate(gomock.Any(), "contacts", gomock.Len(2)).Return(&hubspot.BatchResult{
 		Status: "COMPLETE",
 		Results: []hubspot.Object{
@@ -59,7 +39,7 @@ func TestUpdateOfAMergedID(t *testing.T) {
 // rather than guess.
 func TestUpdateErrorsNamingNoInput(t *testing.T) {
 	is := is.New(t)
-	d, objects := newMocked(t)
+	d, objects := newMocked(t, "contacts", "")
 	objects.EXPECT().BatchUpdate(gomock.Any(), "contacts", gomock.Len(2)).Return(&hubspot.BatchResult{
 		Status:  "COMPLETE",
 		Results: []hubspot.Object{{ID: "7"}},
@@ -79,7 +59,7 @@ func TestUpdateErrorsNamingNoInput(t *testing.T) {
 // result left for it was not confirmed, so it is not counted as written.
 func TestUpdateUnconfirmed(t *testing.T) {
 	is := is.New(t)
-	d, objects := newMocked(t)
+	d, objects := newMocked(t, "contacts", "")
 	objects.EXPECT().BatchUpdate(gomock.Any(), "contacts", gomock.Len(2)).Return(&hubspot.BatchResult{
 		Status: "COMPLETE", Results: []hubspot.Object{{ID: "7"}},
 	}, nil)
@@ -100,8 +80,7 @@ func updateRec(pos, id string) opencdc.Record {
 // the second.
 func TestHalvingStoppedHalfway(t *testing.T) {
 	is := is.New(t)
-	d, objects := newMocked(t)
-	d.config.IDProperty = "email"
+	d, objects := newMocked(t, "contacts", "email")
 	recs := make([]opencdc.Record, 4)
 	for i := range recs {
 		email := fmt.Sprintf("u%d@example.com", i)

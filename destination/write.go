@@ -438,6 +438,13 @@ func (d *Destination) matchWrites(batch []op, res *hubspot.BatchResult) outcome 
 	unknown := fmt.Errorf("HubSpot answered a batch %s without trace ids and with errors that name no input, "+
 		"so whether it wrote this record and those after it in the batch is unknown: %w", batch[0].kind, cause)
 	for _, j := range open {
+		if matched[j] {
+			// A one-to-one match was written, even though others'
+			// fates are unknown: were it stopped, its second delivery
+			// would create it twice.
+			out.ok[j] = true
+			continue
+		}
 		out.stopped[j] = unknown
 	}
 	return out

@@ -28,7 +28,7 @@ type Config struct {
 
 	// PollingPeriod is how long the source waits before it asks HubSpot for
 	// changes again once it has caught up.
-	PollingPeriod time.Duration `json:"pollingPeriod" default:"5s"`
+	PollingPeriod time.Duration `json:"pollingPeriod" default:"5s" check:"gt=0s"`
 	// BufferSize is how many objects the source asks HubSpot for at once
 	// (1 to 100).
 	BufferSize int `json:"bufferSize" default:"100" validate:"gt=0,lt=101"`
@@ -40,30 +40,20 @@ type Config struct {
 	Snapshot bool `json:"snapshot" default:"true"`
 	// LookbackWindow is how far back each poll for changes reads again, to
 	// catch changes that reached HubSpot's search index late.
-	LookbackWindow time.Duration `json:"lookbackWindow" default:"30s"`
+	LookbackWindow time.Duration `json:"lookbackWindow" default:"30s" check:"gte=0s"`
 	// Deletes makes the source emit delete records for archived objects.
 	Deletes bool `json:"deletes" default:"true"`
 	// DeletesPollingPeriod is how often the source reads HubSpot's list of
 	// archived objects for deletes. The list cannot be filtered by time, so
 	// each read costs one request per 100 objects archived in the last 90
 	// days.
-	DeletesPollingPeriod time.Duration `json:"deletesPollingPeriod" default:"1m"`
+	DeletesPollingPeriod time.Duration `json:"deletesPollingPeriod" default:"1m" check:"gt=0s"`
 }
 
 // Validate checks the shared settings, the middleware settings and the
-// source's own.
+// source's own (their check tags).
 func (c *Config) Validate(ctx context.Context) error {
-	errs := []error{c.Config.Validate(ctx), c.DefaultSourceMiddleware.Validate(ctx)}
-	if c.PollingPeriod <= 0 {
-		errs = append(errs, fmt.Errorf("%q: %s is not positive", KeyPollingPeriod, c.PollingPeriod))
-	}
-	if c.LookbackWindow < 0 {
-		errs = append(errs, fmt.Errorf("%q: %s is negative", KeyLookbackWindow, c.LookbackWindow))
-	}
-	if c.DeletesPollingPeriod <= 0 {
-		errs = append(errs, fmt.Errorf("%q: %s is not positive", KeyDeletesPollingPeriod, c.DeletesPollingPeriod))
-	}
-	return errors.Join(errs...)
+	return errors.Join(config.NewChecker().Check(c), c.DefaultSourceMiddleware.Validate(ctx))
 }
 
 // readerConfig checks that the source can read the configured resource and

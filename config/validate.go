@@ -1,0 +1,160 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+
+	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
+	"github.com/go-playground/validator/v10"
+)
+
+// checkTag is the struct tag the Checker reads. It is not `validate`: the
+// SDK reads that one with a meaning of its own ("inclusion=fail|skip"),
+// writes it into connector.yaml and checks it when Conduit configures the
+// connector. `check` holds what the SDK's tags cannot say.
+const checkTag = "check"
+
+// Checker validates configuration structs: their `check` tags, which name
+// validator's own rules (gte=0, max=10) or the named rules of the Checker,
+// and rules across a struct's parameters. Every error names the parameter
+// as users write it, its json name.
+type Checker struct {
+	v *validator.Validate
+	// explain says, for each named rule, why a value breaks it: validator
+	// reports only the rule's tag.
+	explain map[string]func(any) error
+	// across are the rules across parameters, by the struct type they check:
+	// validator keeps one struct-level function per type.
+	across map[reflect.Type][]func(validator.StructLevel)
+}
+
+// NewChecker returns a Checker with the rules of the shared settings.
+func NewChecker() *Checker {
+	v := validator.New(validator.WithRequiredStructEnabled())
+	v.SetTagName(checkTag)
+	v.RegisterTagNameFunc(paramName)
+	c := &Checker{v: v, explain: map[string]func(any) error{}, across: map[reflect.Type][]func(validator.StructLevel){}}
+	Rule(c, "resource", func(name string) error {
+		_, err := LookupResource(name)
+		return err
+	})
+	Rule(c, "baseurl", func(raw string) error {
+		_, err := hubspot.ParseBaseURL(raw)
+		return err
+	})
+	Across(c, "signin", signIn)
+	return c
+}
+
+// signIn is the rule on how a configuration signs in to HubSpot, the one
+// place for rules across the settings of signing in. Today accessToken is
+// the only way, and its value must not hold white space (HubSpot would
+// refuse it with a 401 that says less). The OAuth settings of a later issue
+// (clientId, clientSecret, refreshToken) join here, with the rule that
+// exactly one way is set.
+func signIn(c Config) (string, error) {
+	if strings.TrimSpace(c.AccessToken) != c.AccessToken || strings.ContainsAny(c.AccessToken, " \t\r\n") {
+		// Never echo the value: it is a secret.
+		return KeyAccessToken, errors.New("must not contain white space")
+	}
+	return "", nil
+}
+
+// paramName is a field's parameter name, its json name; "" makes validator
+// use the Go name, which only fields without a json name have.
+func paramName(f reflect.StructField) string {
+	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+	if name == "-" {
+		return ""
+	}
+	return name
+}
+
+// Rule adds a rule that `check` tags name by tag: check says why a value of
+// the tagged field breaks it, or nil. Its error follows the parameter's name
+// in Check's error, so it must not hold a secret value.
+func Rule[T any](c *Checker, tag string, check func(T) error) {
+	explain := func(v any) error {
+		t, ok := v.(T)
+		if !ok {
+			return fmt.Errorf("is a %T, want a %T", v, t)
+		}
+		return check(t)
+	}
+	c.explain[tag] = explain
+	// RegisterValidation fails only for an empty tag or a built-in one's
+	// name: a programming error.
+	if err := c.v.RegisterValidation(tag, func(fl validator.FieldLevel) bool { return explain(fl.Field().Interface()) == nil }); err != nil {
+		panic(err)
+	}
+}
+
+// Across adds a rule across the parameters of struct type S, for what no
+// one field's tag can say, also when S is embedded: check returns the
+// parameter at fault, as users write it, and why, or "" and nil.
+func Across[S any](c *Checker, tag string, check func(S) (string, error)) {
+	c.explain[tag] = func(v any) error {
+		_, err := check(v.(S))
+		return err
+	}
+	t := reflect.TypeFor[S]()
+	c.across[t] = append(c.across[t], func(sl validator.StructLevel) {
+		s := sl.Current().Interface().(S)
+		if param, err := check(s); err != nil {
+			// The struct is the value, so that the error is explained
+			// by the same check.
+			sl.ReportError(s, param, param, tag, "")
+		}
+	})
+	rules := c.across[t]
+	c.v.RegisterStructValidation(func(sl validator.StructLevel) {
+		for _, rule := range rules {
+			rule(sl)
+		}
+	}, reflect.New(t).Elem().Interface())
+}
+
+// Check validates s, a pointer to a configuration struct, and returns an
+// error for each broken rule, naming its parameter.
+func (c *Checker) Check(s any) error {
+	err := c.v.Struct(s)
+	var broken validator.ValidationErrors
+	if !errors.As(err, &broken) {
+		return err // nil, or s is not a struct: a programming error
+	}
+	errs := make([]error, 0, len(broken))
+	for _, fe := range broken {
+		errs = append(errs, c.fieldError(fe))
+	}
+	return errors.Join(errs...)
+}
+
+// fieldError says which parameter breaks which rule. A named rule says why
+// itself; validator's own rules are the bounds of numbers and durations,
+// whose values are no secret.
+func (c *Checker) fieldError(fe validator.FieldError) error {
+	param := fe.Field()
+	if explain, ok := c.explain[fe.Tag()]; ok {
+		return fmt.Errorf("%q: %w", param, explain(fe.Value()))
+	}
+	zero := fe.Param() == "0" || fe.Param() == "0s"
+	switch fe.Tag() {
+	case "gt":
+		if zero {
+			return fmt.Errorf("%q: %v is not positive", param, fe.Value())
+		}
+		return fmt.Errorf("%q: %v is not more than %s", param, fe.Value(), fe.Param())
+	case "gte", "min":
+		if zero {
+			return fmt.Errorf("%q: %v is negative", param, fe.Value())
+		}
+		return fmt.Errorf("%q: %v is less than %s", param, fe.Value(), fe.Param())
+	case "lte", "max":
+		return fmt.Errorf("%q: %v is more than %s", param, fe.Value(), fe.Param())
+	}
+	// A rule this file does not explain: name it, not the value, which
+	// may be a secret.
+	return fmt.Errorf("%q: breaks the rule %s=%s", param, fe.Tag(), fe.Param())
+}

@@ -1,0 +1,110 @@
+package config_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/conduit-connectors/conduit-connector-hubspot/config"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/configtest"
+	"github.com/matryer/is"
+)
+
+// valid is a shared configuration that passes every rule.
+func valid() config.Config {
+	return config.Config{AccessToken: "pat-na1-secret-value", Resource: "contacts", MaxRetries: 4, BaseURL: "https://api.hubapi.com"}
+}
+
+// TestValidate: each rule of the shared settings, alone, fails with an
+// error that names its parameter as users write it and says what is wrong.
+func TestValidate(t *testing.T) {
+	configtest.Run(t, valid, []configtest.Case[config.Config]{
+		{Name: "valid", Change: func(*config.Config) {}, Want: ""},
+		{Name: "token with a space", Change: func(c *config.Config) { c.AccessToken = "pat na1" }, Want: `"accessToken": must not contain white space`},
+		{Name: "token with a newline at the end", Change: func(c *config.Config) { c.AccessToken = "pat-na1\n" }, Want: `"accessToken": must not contain white space`},
+		{Name: "token with a tab", Change: func(c *config.Config) { c.AccessToken = "pat\tna1" }, Want: `"accessToken": must not contain white space`},
+		{Name: "unknown resource", Change: func(c *config.Config) { c.Resource = "contact" }, Want: `"resource": unknown resource "contact" (did you mean "contacts"?)`},
+		{Name: "legacy resource", Change: func(c *config.Config) { c.Resource = "crm.lineItems" }, Want: ""},
+		{Name: "no retries", Change: func(c *config.Config) { c.MaxRetries = 0 }, Want: ""},
+		{Name: "most retries", Change: func(c *config.Config) { c.MaxRetries = 10 }, Want: ""},
+		{Name: "negative retries", Change: func(c *config.Config) { c.MaxRetries = -1 }, Want: `"maxRetries": -1 is negative`},
+		{Name: "too many retries", Change: func(c *config.Config) { c.MaxRetries = 11 }, Want: `"maxRetries": 11 is more than 10`},
+		{Name: "http on loopback", Change: func(c *config.Config) { c.BaseURL = "http://127.0.0.1:3000" }, Want: ""},
+		{Name: "http to a remote host", Change: func(c *config.Config) { c.BaseURL = "http://api.hubapi.com" }, Want: `"baseURL": base URL "http://api.hubapi.com": plain http is only allowed for loopback hosts`},
+		{Name: "relative base URL", Change: func(c *config.Config) { c.BaseURL = "api.hubapi.com" }, Want: `"baseURL": base URL "api.hubapi.com": want an absolute URL`},
+	})
+}
+
+// TestValidateEveryRule: one configuration that breaks every rule gets one
+// error for each, in one message.
+func TestValidateEveryRule(t *testing.T) {
+	is := is.New(t)
+	c := config.Config{AccessToken: " pat", Resource: "widgets", MaxRetries: 99, BaseURL: "ftp://x"}
+	err := c.Validate(context.Background())
+	is.True(err != nil)
+	lines := strings.Split(err.Error(), "\n")
+	is.Equal(len(lines), 4)
+	for i, param := range []string{"resource", "maxRetries", "baseURL", "accessToken"} {
+		is.True(strings.HasPrefix(lines[i], `"`+param+`": `))
+	}
+}
+
+// TestValidateNeverShowsTheToken: no message holds the token's value, nor
+// a part of it, whatever else is wrong.
+func TestValidateNeverShowsTheToken(t *testing.T) {
+	for _, token := range []string{"pat-na1-0123 4567-89ab", " pat-na1-0123456789ab", "pat-na1-0123456789ab\t", "pat-na1-0123456789ab"} {
+		t.Run(token, func(t *testing.T) {
+			is := is.New(t)
+			c := config.Config{AccessToken: token, Resource: "widgets", MaxRetries: -1, BaseURL: "http://example.com"}
+			err := c.Validate(context.Background())
+			is.True(err != nil)
+			for _, part := range strings.Fields(token) {
+				is.True(!strings.Contains(err.Error(), part))
+			}
+		})
+	}
+}
+
+// settings embeds the shared configuration, as the source's and the
+// destination's do, with rules of its own.
+type settings struct {
+	config.Config
+	Name string `json:"name" check:"lowercase"`
+	Nick string `json:"nick"`
+}
+
+// TestChecker: errors name the parameters of an embedded struct by their
+// leaf json name, named and across rules run for an embedded struct too,
+// and several across rules of one type all run.
+func TestChecker(t *testing.T) {
+	is := is.New(t)
+	c := config.NewChecker()
+	config.Rule(c, "lowercase", func(s string) error {
+		if strings.ToLower(s) != s {
+			return errors.New("must be lowercase")
+		}
+		return nil
+	})
+	config.Across(c, "nick", func(s settings) (string, error) {
+		if s.Nick == s.Name {
+			return "nick", errors.New("must differ from the name")
+		}
+		return "", nil
+	})
+	config.Across(c, "long", func(s settings) (string, error) {
+		if len(s.Nick) > 3 {
+			return "nick", errors.New("is too long")
+		}
+		return "", nil
+	})
+	s := settings{Config: valid(), Name: "Ann", Nick: "Ann"}
+	s.MaxRetries = 11
+	err := c.Check(&s)
+	is.True(err != nil)
+	is.Equal(err.Error(), `"maxRetries": 11 is more than 10`+"\n"+`"name": must be lowercase`+"\n"+`"nick": must differ from the name`)
+	s.Nick = "Annie"
+	err = c.Check(&s)
+	is.True(err != nil)
+	is.True(strings.HasSuffix(err.Error(), `"nick": is too long`))
+}

@@ -1,0 +1,33 @@
+package destination
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/conduit-connectors/conduit-connector-hubspot/config"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/configtest"
+	"github.com/matryer/is"
+)
+
+// TestValidate: the destination's resource must be writable; a name that
+// is no resource gets the resource rule's error alone.
+func TestValidate(t *testing.T) {
+	valid := func() Config {
+		return Config{Config: config.Config{AccessToken: "pat-na1-x", Resource: "contacts", MaxRetries: 4, BaseURL: "https://api.hubapi.com"}, ReadOnlyProperties: ReadOnlyFail}
+	}
+	configtest.Run(t, valid, []configtest.Case[Config]{
+		{Name: "contacts", Change: func(c *Config) { c.Resource = "contacts" }, Want: ""},
+		{Name: "2-12345", Change: func(c *Config) { c.Resource = "2-12345" }, Want: ""},
+		{Name: "owners", Change: func(c *Config) { c.Resource = "owners" }, Want: `"resource": HubSpot does not let anyone write owners; the destination cannot use it`},
+		{Name: "crm.owners", Change: func(c *Config) { c.Resource = "crm.owners" }, Want: `"resource": HubSpot does not let anyone write owners; the destination cannot use it`},
+		{Name: "widgets", Change: func(c *Config) { c.Resource = "widgets" }, Want: `"resource": unknown resource "widgets": want one of contacts, companies, deals, tickets, products, line_items, quotes, calls, emails, meetings, notes, tasks, owners, a standard object type id like 0-1, or a custom object's type id like 2-12345 or fully qualified name like p1234567_cars`},
+	}) // The unknown name breaks one rule, the resource rule, not also the
+	// destination's.
+	c := valid()
+	c.Resource = "widgets"
+	is := is.New(t)
+	err := c.Validate(context.Background())
+	is.True(err != nil)
+	is.True(!strings.Contains(err.Error(), "\n"))
+}
