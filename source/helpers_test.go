@@ -86,10 +86,12 @@ func tryOpen(e env, settings map[string]string, pos opencdc.Position, clientOpts
 	return src, nil
 }
 
-// readQuiet reads until the source has produced nothing for quiet (it is
-// caught up), or fails the test after limit. limit bounds a stall; it is
-// not a speed check. Between reads the clock moves on a little, as it
-// would, so that scheduled work (the scan of archived objects) comes due.
+// readQuiet reads until the source is caught up: two reads in a row, with
+// the clock moved on between them (for work that was not due yet, such as
+// the scan of archived objects), each saw the source finish a poll that
+// found nothing more, and brought no record. It counts the source's polls,
+// not wall time, so a slow machine does not end it early; quiet bounds one
+// read, and limit fails the test on a stall. Neither is a speed check.
 func (e env) readQuiet(t *testing.T, src *source.Source, quiet, limit time.Duration) []opencdc.Record {
 	t.Helper()
 	var out []opencdc.Record
@@ -97,13 +99,15 @@ func (e env) readQuiet(t *testing.T, src *source.Source, quiet, limit time.Durat
 	idle := 0
 	for time.Now().Before(deadline) {
 		e.clock.Advance(10 * time.Millisecond)
+		polls := source.CaughtUpPolls(src)
 		ctx, cancel := context.WithTimeout(context.Background(), quiet)
 		recs, err := src.ReadN(ctx, 1000)
 		cancel()
 		switch {
 		case errors.Is(err, context.DeadlineExceeded):
-			// Quiet twice in a row: once more after the clock moved, for
-			// work that was not due yet.
+			if source.CaughtUpPolls(src) == polls {
+				continue // cut off before a poll was over: says nothing
+			}
 			if idle++; idle == 2 {
 				return out
 			}

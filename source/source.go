@@ -35,6 +35,10 @@ type Source struct {
 	reader   *reader
 	buf      []opencdc.Record
 	nextPoll time.Time // when caught up: when to ask HubSpot again
+	// polls counts the polls that found the source caught up, so that a
+	// test can wait for the source to be idle by what it did rather than
+	// by a stretch of wall time.
+	polls int
 
 	// snapshot progress, for the log
 	snapshotStart time.Time
@@ -182,6 +186,7 @@ func (s *Source) ReadN(ctx context.Context, n int) ([]opencdc.Record, error) {
 		s.buf = recs
 		if !more {
 			s.nextPoll = s.now().Add(s.config.PollingPeriod)
+			s.polls++
 		}
 		if snapshot {
 			s.snapshotCount += len(recs)
