@@ -105,7 +105,7 @@ bench:
 generate:
 	go generate ./...
 
-# generate-check fails when connector.yaml, the README's tables or the mocks
+# generate-check fails when connector.yaml, the README's parameters or the mocks
 # are stale.
 .PHONY: generate-check
 generate-check: generate
