@@ -1,6 +1,7 @@
 // Package e2e runs the connector inside a real Conduit (bin/conduit, built
 // by make from tools/conduit) with the example pipelines, against the
-// HubSpot simulator.
+// HubSpot simulator. Without bin/conduit, go test skips these tests (make
+// test fails them instead): internal/conduittest.
 package e2e
 
 import (
@@ -18,6 +19,7 @@ import (
 	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/conduittest"
 	"github.com/conduitio/conduit-commons/opencdc"
 )
 
@@ -71,16 +73,10 @@ func (l *lockedBuffer) String() string {
 // pipeline degrades, so that a failing connector fails the test.
 func startConduit(t *testing.T, dir, pipeline string, env map[string]string) *conduit {
 	t.Helper()
-	bin, err := filepath.Abs("../bin/conduit")
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := conduittest.Binary(t)
 	pipelinePath, err := filepath.Abs(filepath.Join("..", "examples", pipeline))
 	if err != nil {
 		t.Fatal(err)
-	}
-	if _, err := os.Stat(bin); err != nil {
-		t.Fatalf("no Conduit at %s: make test builds it (make conduit): %v", bin, err)
 	}
 	cmd := exec.Command(bin, "run",
 		"--api.enabled=false",

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/conduittest"
 	"github.com/matryer/is"
 )
 
@@ -60,19 +61,6 @@ func (d *demo) output(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return string(b)
-}
-
-// repoConduit is the repository's bin/conduit.
-func repoConduit(t *testing.T) string {
-	t.Helper()
-	conduit, err := filepath.Abs("../../bin/conduit")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(conduit); err != nil {
-		t.Fatalf("no Conduit at %s: make test builds it (make conduit): %v", conduit, err)
-	}
-	return conduit
 }
 
 // startDemo runs the demo with conduit and the example pipeline of the
@@ -159,7 +147,7 @@ func TestDemoWrongTokenExits(t *testing.T) {
 	_, err = srv.Seed("contacts", 5, nil)
 	is.NoErr(err)
 
-	d := startDemo(t, repoConduit(t), "HUBSPOT_ACCESS_TOKEN=wrong-token", "HUBSPOT_BASE_URL="+srv.URL)
+	d := startDemo(t, conduittest.Binary(t), "HUBSPOT_ACCESS_TOKEN=wrong-token", "HUBSPOT_BASE_URL="+srv.URL)
 	code := d.wait(t, 30*time.Second)
 	out := d.output(t)
 	t.Logf("the demo's output:\n%s", out)
@@ -171,7 +159,7 @@ func TestDemoWrongTokenExits(t *testing.T) {
 
 func TestDemoCtrlCStopsEverything(t *testing.T) {
 	is := is.New(t)
-	d := startDemo(t, repoConduit(t))
+	d := startDemo(t, conduittest.Binary(t))
 	pid := d.cmd.Process.Pid
 
 	// Records flow: the snapshot's first lines are shown.
@@ -288,7 +276,7 @@ func descendants(t *testing.T, root int) []proc {
 func TestDemoSnapshotHasTheBannersContacts(t *testing.T) {
 	is := is.New(t)
 	slow := filepath.Join(t.TempDir(), "conduit")
-	is.NoErr(os.WriteFile(slow, []byte("#!/bin/sh\nsleep 2\nexec '"+repoConduit(t)+"' \"$@\"\n"), 0o755)) //nolint:gosec // a script to run
+	is.NoErr(os.WriteFile(slow, []byte("#!/bin/sh\nsleep 2\nexec '"+conduittest.Binary(t)+"' \"$@\"\n"), 0o755)) //nolint:gosec // a script to run
 	d := startDemo(t, slow)
 	counts := regexp.MustCompile(`(?m)^\d+ records: \d+ snapshot, (\d+) create, (\d+) update, (\d+) delete$`)
 	changed := func(out string) bool {
