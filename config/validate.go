@@ -121,8 +121,11 @@ func Across[S any](c *Checker, tag string, check func(S) (string, error)) {
 func (c *Checker) Check(s any) error {
 	err := c.v.Struct(s)
 	var broken validator.ValidationErrors
+	if err == nil {
+		return nil
+	}
 	if !errors.As(err, &broken) {
-		return err // nil, or s is not a struct: a programming error
+		return fmt.Errorf("validate %T: %w", s, err) // s is not a struct: a programming error
 	}
 	errs := make([]error, 0, len(broken))
 	for _, fe := range broken {

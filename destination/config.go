@@ -54,7 +54,10 @@ func (c *Config) Validate(ctx context.Context) error {
 // written. A name that is no resource is the resource rule's to report.
 func writable(c Config) (string, error) {
 	r, err := config.LookupResource(c.Resource)
-	if err != nil || r.Ops.Has(hubspot.OpCreate|hubspot.OpUpdate|hubspot.OpArchive) {
+	if err != nil {
+		return "", nil //nolint:nilerr // an unknown name is the resource rule's to report
+	}
+	if r.Ops.Has(hubspot.OpCreate | hubspot.OpUpdate | hubspot.OpArchive) {
 		return "", nil
 	}
 	return config.KeyResource, fmt.Errorf("HubSpot does not let anyone write %s; the destination cannot use it", r.Name)

@@ -42,8 +42,15 @@ func newMocked(t *testing.T, resource, idProperty string) (*Destination, *mock.M
 }
 
 // wantWrite writes recs and wants n of them written, and an error that
-// starts with prefix, or none when prefix is "". It returns the error.
-func wantWrite(t *testing.T, d *Destination, recs []opencdc.Record, n int, prefix string) error {
+// starts with prefix, or none when prefix is "".
+func wantWrite(t *testing.T, d *Destination, recs []opencdc.Record, n int, prefix string) {
+	t.Helper()
+	_ = wantWriteErr(t, d, recs, n, prefix)
+}
+
+// wantWriteErr is wantWrite that returns Write's error, for a test to look
+// into.
+func wantWriteErr(t *testing.T, d *Destination, recs []opencdc.Record, n int, prefix string) error {
 	t.Helper()
 	got, err := d.Write(context.Background(), recs)
 	if got != n || (prefix == "") != (err == nil) || err != nil && !strings.HasPrefix(err.Error(), prefix) {
@@ -139,7 +146,7 @@ func TestAnswersWithoutTraceIDs(t *testing.T) {
 				{ID: "13", Properties: hubspot.Properties{"dealname": hubspot.String("C")}},
 			}, Errors: []hubspot.ErrorDetail{unnamedError()}, NumErrors: 1}, nil)
 		recs := []opencdc.Record{deal("0", "A"), deal("1", "A"), deal("2", "C")}
-		err := wantWrite(t, d, recs, 0, "record 0 (position 0, key k0): create: HubSpot answered a batch create without trace ids")
+		err := wantWriteErr(t, d, recs, 0, "record 0 (position 0, key k0): create: HubSpot answered a batch create without trace ids")
 		is.True(strings.Contains(err.Error(), "is unknown"))
 		// C, matched one to one, was written: Conduit delivers it again
 		// after the As, and it must not be created twice.
@@ -179,7 +186,7 @@ func createAfterUpdateRefused(t *testing.T, refusal error) error {
 		objects.EXPECT().BatchCreate(gomock.Any(), "contacts", createInputs("b@example.com", "c@example.com")).Return(nil, refusal),
 	)
 	recs := []opencdc.Record{updateRec("a", "7"), createRec("1", "b@example.com"), createRec("2", "c@example.com")}
-	return wantWrite(t, d, recs, 1, "record 1 (position 1, key k1): create: hubspot: ")
+	return wantWriteErr(t, d, recs, 1, "record 1 (position 1, key k1): create: hubspot: ")
 }
 
 // locked is HubSpot's 423 for a locked object, as the client returns it
@@ -241,7 +248,7 @@ func TestDailyLimit(t *testing.T) {
 			objects.EXPECT().BatchCreate(gomock.Any(), "contacts", createInputs("a@example.com", "b@example.com")).Return(nil, lost),
 			objects.EXPECT().BatchRead(gomock.Any(), "contacts", lookup).Return(nil, dailyLimit("/crm/v3/objects/contacts/batch/read")),
 		)
-		err := wantWrite(t, d, recs, 0, "record 0 (position 0, key k0): create: look up which objects HubSpot created")
+		err := wantWriteErr(t, d, recs, 0, "record 0 (position 0, key k0): create: look up which objects HubSpot created")
 		wantDaily(t, err)
 	})
 	t.Run("the create of what the look-up did not find is refused", func(t *testing.T) {
@@ -253,7 +260,7 @@ func TestDailyLimit(t *testing.T) {
 			objects.EXPECT().BatchCreate(gomock.Any(), "contacts", createInputs("b@example.com")).
 				Return(nil, dailyLimit("/crm/v3/objects/contacts/batch/create")),
 		)
-		err := wantWrite(t, d, recs, 1, "record 1 (position 1, key k1): create: ") // a was created before the answer was lost
+		err := wantWriteErr(t, d, recs, 1, "record 1 (position 1, key k1): create: ") // a was created before the answer was lost
 		wantDaily(t, err)
 	})
 }
