@@ -37,6 +37,20 @@ func (s *Server) routes() http.Handler {
 	return mux
 }
 
+// nextPage is a list page's paging: the cursor, and a link to the next
+// page, this request's URL with after moved on. The link takes the scheme
+// and host the request came in by, as HubSpot's links name its own, so that
+// it holds wherever the handler is mounted (Handler).
+func nextPage(r *http.Request, after string) *pagingJSON {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	q := r.URL.Query()
+	q.Set("after", after)
+	return &pagingJSON{Next: nextJSON{After: after, Link: scheme + "://" + r.Host + r.URL.Path + "?" + q.Encode()}}
+}
+
 // maxURLLength is the longest URL HubSpot serves: it answers 414 to URLs
 // longer than about 15,000 characters (../shared/hubspot-api.md, "Rate
 // limits"; 414 "The request URI is too long" in

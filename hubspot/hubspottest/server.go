@@ -33,6 +33,7 @@ type Server struct {
 	PortalID int64
 
 	listener net.Listener
+	handler  http.Handler
 	http     *http.Server
 	done     chan struct{}
 
@@ -140,13 +141,20 @@ func NewServer(opts ...Option) (*Server, error) {
 			s.typeNames["p_"+c.name] = c.id
 		}
 	}
-	s.http = &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second}
+	s.handler = s.routes()
+	s.http = &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		defer close(s.done)
 		_ = s.http.Serve(ln)
 	}()
 	return s, nil
 }
+
+// Handler returns the simulator's HTTP handler, to serve it from another
+// server as well, such as httptest.NewTLSServer for the https path. It
+// shares the state of s: objects, rate limits, faults and call counts, and
+// needs s.Token like s.URL does. Close does not stop other servers.
+func (s *Server) Handler() http.Handler { return s.handler }
 
 // Close stops the server and closes every connection.
 func (s *Server) Close() {
