@@ -1,6 +1,10 @@
 package hubspottest
 
-import "time"
+import (
+	"time"
+
+	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
+)
 
 // limits are the rate limits the server enforces; zero requests is off.
 type limits struct {
@@ -20,7 +24,7 @@ type Option func(*config)
 type config struct {
 	addr                string
 	token               string
-	clock               Clock
+	clock               hubspot.Clock
 	lag                 time.Duration
 	limits              limits
 	seed                uint64
@@ -47,9 +51,10 @@ func WithAddr(addr string) Option { return func(c *config) { c.addr = addr } }
 // WithToken sets the accepted access token (default: a random one).
 func WithToken(token string) Option { return func(c *config) { c.token = token } }
 
-// WithClock sets the time source (default: the wall clock). Times are kept
-// to the millisecond, as HubSpot keeps them.
-func WithClock(clock Clock) Option { return func(c *config) { c.clock = clock } }
+// WithClock sets the time source (default: the wall clock), such as a
+// ManualClock a client shares. Only its Now is read. Times are kept to the
+// millisecond, as HubSpot keeps them.
+func WithClock(clock hubspot.Clock) Option { return func(c *config) { c.clock = clock } }
 
 // WithIndexLag sets how long a write takes to reach search (default 0):
 // until then search misses a new object, or shows a changed one's old values.

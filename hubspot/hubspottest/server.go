@@ -38,7 +38,7 @@ type Server struct {
 	done     chan struct{}
 
 	mu                  sync.Mutex
-	clock               Clock
+	clockNow            func() time.Time // the Now of the WithClock clock
 	frozen              *time.Time
 	lag                 time.Duration
 	late                lateIndex
@@ -80,7 +80,6 @@ type rollout struct {
 func NewServer(opts ...Option) (*Server, error) {
 	cfg := config{
 		addr:     "127.0.0.1:0",
-		clock:    realClock{},
 		portalID: 1234567,
 		limits: limits{
 			burst: 190, window: 10 * time.Second, daily: 1_000_000,
@@ -113,7 +112,7 @@ func NewServer(opts ...Option) (*Server, error) {
 		PortalID:            cfg.portalID,
 		listener:            ln,
 		done:                make(chan struct{}),
-		clock:               cfg.clock,
+		clockNow:            time.Now,
 		lag:                 cfg.lag,
 		types:               map[string]*typeStore{},
 		typeNames:           map[string]string{},
@@ -128,6 +127,9 @@ func NewServer(opts ...Option) (*Server, error) {
 		pageRng:             rand.New(rand.NewPCG(cfg.seed, 0x5e1ec7)),
 		lagRng:              rand.New(rand.NewPCG(cfg.seed, 0x1a7e)),
 		mergeKeepsPrimaryID: cfg.mergeKeepsPrimaryID,
+	}
+	if cfg.clock != nil {
+		s.clockNow = cfg.clock.Now
 	}
 	s.startedAt = s.now()
 	for name, t := range standardTypes() {
