@@ -93,3 +93,19 @@ func (s *Server) RateLimited() int {
 	defer s.mu.Unlock()
 	return s.refused
 }
+
+// LiveIDs returns the ids of the objects of a type that are neither
+// archived nor merged into another, by id.
+func (s *Server) LiveIDs(objectType string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var ids []string
+	if ts := s.types[objectType]; ts != nil {
+		for _, id := range ts.ids {
+			if r := ts.byID[id]; !r.archived && r.mergedInto == 0 {
+				ids = append(ids, idString(id))
+			}
+		}
+	}
+	return ids
+}

@@ -93,7 +93,7 @@ func NewServer(opts ...Option) (*Server, error) {
 		cfg.token = "pat-sim-" + randomHex(16)
 	}
 	if !cfg.seeded {
-		cfg.seed = uint64(time.Now().UnixNano())
+		cfg.seed = rand.Uint64() // each server its own choices; WithRandomSeed repeats them
 	}
 	host, _, err := net.SplitHostPort(cfg.addr)
 	if err != nil {
