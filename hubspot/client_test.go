@@ -507,7 +507,7 @@ func TestLookupResourceSuggests(t *testing.T) {
 		{"Contacts", `(did you mean "contacts"?)`},
 		{"CONTACTS", `(did you mean "contacts"?)`},
 		{"crm.contact", `(did you mean "contacts"?)`},
-		{"contacs", `(did you mean "contacts"?)`},
+		{"contacs", `(did you mean "contacts"?)`}, //nolint:misspell // a type name mistyped on purpose
 		{"contactss", `(did you mean "contacts"?)`},
 		{"deal", `(did you mean "deals"?)`},
 		{"lineitems", `(did you mean "line_items"?)`},
