@@ -352,17 +352,17 @@ func (c *Client) attempt(ctx context.Context, req *Request, out any, attempt int
 	if err != nil {
 		return err
 	}
-	start := time.Now()
+	start := c.clock.Now()
 	resp, err := c.httpClient.Do(httpReq)
 	if err != nil {
 		c.logger.DebugContext(ctx, "hubspot request failed", "method", req.Method, "path", req.Path,
-			"attempt", attempt+1, "duration", time.Since(start), "error", err)
+			"attempt", attempt+1, "duration", c.clock.Now().Sub(start), "error", err)
 		return &transportError{method: req.Method, path: req.Path, err: err}
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
 	c.logger.DebugContext(ctx, "hubspot request", "method", req.Method, "path", req.Path,
-		"attempt", attempt+1, "status", resp.StatusCode, "duration", time.Since(start),
+		"attempt", attempt+1, "status", resp.StatusCode, "duration", c.clock.Now().Sub(start),
 		"rateLimitRemaining", resp.Header.Get("X-HubSpot-RateLimit-Remaining"))
 	c.noteRateWindow(resp.Header)
 	if err != nil {

@@ -14,43 +14,16 @@ import (
 	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
+	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
 	"github.com/matryer/is"
 )
 
 const testToken = "pat-na1-11111111-2222-3333-4444-555555555555"
 
-// fakeClock never sleeps: After moves time forward by d at once and records
-// the wait, so that backoff and pacing can be checked exactly.
-type fakeClock struct {
-	mu    sync.Mutex
-	now   time.Time
-	waits []time.Duration
-}
-
-func newFakeClock() *fakeClock {
-	return &fakeClock{now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) After(d time.Duration) <-chan time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-	c.waits = append(c.waits, d)
-	ch := make(chan time.Time, 1)
-	ch <- c.now
-	return ch
-}
-
-func (c *fakeClock) Waits() []time.Duration {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return append([]time.Duration(nil), c.waits...)
+// newFakeClock returns a clock that never sleeps: After moves time forward
+// by the wait at once and records it, for the tests that check the waits.
+func newFakeClock() *hubspottest.ManualClock {
+	return hubspottest.NewAutoClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
 }
 
 // seenRequest is what a test server received.
@@ -99,7 +72,7 @@ func (s *script) requests() []seenRequest {
 
 // newScripted starts a server with the replies and a client for it that
 // uses a fake clock, so retries cost no time.
-func newScripted(t *testing.T, replies []reply, opts ...hubspot.Option) (*hubspot.Client, *script, *fakeClock) {
+func newScripted(t *testing.T, replies []reply, opts ...hubspot.Option) (*hubspot.Client, *script, *hubspottest.ManualClock) {
 	t.Helper()
 	s := &script{replies: replies}
 	srv := httptest.NewServer(s)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
@@ -118,6 +119,39 @@ func TestRoundTripObjects(t *testing.T) {
 // qualified name besides its type id, and a standard object's type id
 // besides its name; the resource a user configures by either reaches the same
 // objects.
+// TestRoundTripTLS serves the simulator's handler over https, as HubSpot
+// is served, and makes a round trip through a client that trusts that
+// server's certificate (the default HTTP client does not).
+func TestRoundTripTLS(t *testing.T) {
+	is := is.New(t)
+	ctx := context.Background()
+	srv := newSim(t)
+	ts := httptest.NewTLSServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	c, err := hubspot.NewClient(srv.Token, hubspot.WithBaseURL(ts.URL), hubspot.WithHTTPClient(ts.Client()))
+	is.NoErr(err)
+	t.Cleanup(c.Close)
+
+	obj, err := c.Objects.Create(ctx, "contacts", hubspot.Properties{"email": hubspot.String("tls@example.com")})
+	is.NoErr(err)
+	got, err := c.Objects.Get(ctx, "contacts", obj.ID, hubspot.GetOptions{Properties: []string{"email"}})
+	is.NoErr(err)
+	email, _ := got.Properties.Get("email")
+	is.Equal(email, "tls@example.com")
+	truth, ok := srv.Object("contacts", obj.ID) // the write reached the simulator's store
+	is.True(ok)
+	is.Equal(truth.Properties["email"], "tls@example.com")
+	is.Equal(srv.Calls()["POST /crm/v3/objects/contacts"], 1)
+
+	// A page's next link names the server the request came in by.
+	_, err = srv.Seed("contacts", 2, nil)
+	is.NoErr(err)
+	page, err := c.Objects.List(ctx, "contacts", hubspot.ListOptions{Limit: 1})
+	is.NoErr(err)
+	is.True(page.NextAfter() != "")
+	is.Equal(page.Paging.Next.Link, ts.URL+"/crm/v3/objects/contacts?after="+page.NextAfter()+"&limit=1")
+}
+
 func TestRoundTripObjectTypeNames(t *testing.T) {
 	is := is.New(t)
 	ctx := context.Background()

@@ -74,7 +74,7 @@ func tryOpen(e env, settings map[string]string, pos opencdc.Position, clientOpts
 	src := source.NewSource(
 		source.WithClientOptions(hubspot.WithoutRateLimit(), hubspot.WithBackoff(time.Millisecond, 10*time.Millisecond)),
 		source.WithClientOptions(clientOpts...),
-		source.WithClock(e.clock.Now),
+		source.WithClock(e.clock),
 	)
 	ctx := context.Background()
 	if err := sdk.Util.ParseConfig(ctx, cfg, src.Config(), connector.Connector.NewSpecification().SourceParams); err != nil {

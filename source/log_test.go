@@ -30,7 +30,7 @@ func TestTraceLogsHoldNoToken(t *testing.T) {
 	is.NoErr(err)
 
 	open := func(token string) (*source.Source, error) {
-		src := source.NewSource(source.WithClientOptions(hubspot.WithBackoff(1e6, 1e7)), source.WithClock(e.clock.Now))
+		src := source.NewSource(source.WithClientOptions(hubspot.WithBackoff(1e6, 1e7)), source.WithClock(e.clock))
 		cfg := config.Config{"accessToken": token, "baseURL": e.srv.URL, "resource": "contacts", "bufferSize": "10", "maxRetries": "1"}
 		if err := sdk.Util.ParseConfig(ctx, cfg, src.Config(), connector.Connector.NewSpecification().SourceParams); err != nil {
 			return nil, err

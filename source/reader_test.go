@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
+	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
 	"github.com/conduit-connectors/conduit-connector-hubspot/internal/record"
 	"github.com/conduit-connectors/conduit-connector-hubspot/mock"
 	"github.com/conduitio/conduit-commons/opencdc"
@@ -56,7 +57,7 @@ func (m mocked) open(t *testing.T, pos *Position) *Source {
 	} else {
 		m.objects.EXPECT().List(gomock.Any(), m.cfg.resource.Name, hubspot.ListOptions{Limit: 1}).Return(&hubspot.ObjectPage{}, nil)
 	}
-	s := NewSource(WithClock(func() time.Time { return at(0) }))
+	s := NewSource(WithClock(hubspottest.NewManualClock(at(0))))
 	if err := s.start(context.Background(), m.cfg, m.objects, m.owners, pos); err != nil {
 		t.Fatal(err)
 	}

@@ -56,9 +56,10 @@ func WithClientOptions(opts ...hubspot.Option) Option {
 }
 
 // WithClock replaces the wall clock, which sets the initial timestamp of a
-// new source and paces the scans of archived objects.
-func WithClock(now func() time.Time) Option {
-	return func(s *Source) { s.now = now }
+// new source and paces the scans of archived objects. Only its Now is read:
+// the client's waits follow the client's clock (hubspot.WithClock).
+func WithClock(clock hubspot.Clock) Option {
+	return func(s *Source) { s.now = clock.Now }
 }
 
 // NewSource returns a source without the SDK's middleware.

@@ -395,7 +395,7 @@ func drainBacklog(ctx context.Context, lookback string) (drained, error) {
 	s, err := openSource(ctx, srv, config.Config{
 		"snapshot": "false", "deletes": "false", "bufferSize": strconv.Itoa(pageSize),
 		"lookbackWindow": lookback, "pollingPeriod": "1ms",
-	}, source.WithClock(clock.Now),
+	}, source.WithClock(clock),
 		source.WithClientOptions(hubspot.WithoutRateLimit(), hubspot.WithHTTPClient(&http.Client{Transport: pacer})))
 	if err != nil {
 		return drained{}, err

@@ -15,6 +15,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -23,6 +24,7 @@ import (
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/simdata"
 )
 
 // maxRestarts is how often the demo restarts Conduit after the pipeline
@@ -95,8 +97,11 @@ func run(ctx context.Context, out io.Writer, p paths) error {
 			return fmt.Errorf("seed: %w", err)
 		}
 		token, baseURL = srv.Token, srv.URL
-		fmt.Fprintf(out, "HubSpot simulator at %s: %s contacts; 5 changes a second after the snapshot\n", srv.URL, thousands(len(ids)))
-		afterSnapshot = func() { go srv.Mutate(ctx, []string{"contacts"}, 5, nil) }
+		// The seed is printed so that the changes can be made again:
+		// hubspot-sim -seed contacts=1000 -mutate 5/s -mutate-seed N.
+		seed := rand.Uint64()
+		fmt.Fprintf(out, "HubSpot simulator at %s: %s contacts; 5 changes a second after the snapshot (seed %d)\n", srv.URL, thousands(len(ids)), seed)
+		afterSnapshot = func() { go simdata.Mutate(ctx, srv, []string{"contacts"}, 5, seed, nil) }
 	} else {
 		if baseURL == "" {
 			baseURL = hubspot.DefaultBaseURL

@@ -1,7 +1,7 @@
 // Command hubspot-sim serves the HubSpot simulator on a loopback address,
 // for the demo, end-to-end tests and benchmarks.
 //
-//	hubspot-sim -addr 127.0.0.1:3000 -seed contacts=10000,companies=500 -mutate 50/s
+//	hubspot-sim -addr 127.0.0.1:3000 -seed contacts=10000,companies=500 -mutate 50/s [-mutate-seed N]
 package main
 
 import (
@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"os/signal"
 	"slices"
@@ -19,6 +20,7 @@ import (
 	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/simdata"
 )
 
 func main() {
@@ -39,6 +41,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	seed := fs.String("seed", "", "objects to create at start, as type=count[,type=count...]")
 	owners := fs.Int("owners", 0, "owners to create at start")
 	mutate := fs.String("mutate", "", "steady changes to the seeded types, as N/s (creates, updates and deletes)")
+	mutateSeed := fs.Uint64("mutate-seed", 0, "seed of the -mutate changes, to make them again (default: a random one, printed)")
 	rateLimit := fs.Int("rate-limit", 190, "requests per rolling 10 s window; 0 turns the limit off")
 	searchRate := fs.Int("search-rate", 5, "search requests per second; 0 turns the limit off")
 	daily := fs.Int("daily-limit", 1_000_000, "requests per day; 0 turns the limit off")
@@ -85,11 +88,16 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fmt.Fprintf(out, "HubSpot simulator listening\nURL:   %s\nToken: %s\n", srv.URL, srv.Token)
 
 	if perSecond > 0 && len(types) > 0 {
+		seed := *mutateSeed
+		if seed == 0 {
+			seed = rand.Uint64()
+		}
+		fmt.Fprintf(out, "Mutate: %s/s, -mutate-seed %d\n", strconv.FormatFloat(perSecond, 'f', -1, 64), seed)
 		done := make(chan struct{})
 		defer func() { <-done }()
 		go func() {
 			defer close(done)
-			srv.Mutate(ctx, types, perSecond, func(err error) { fmt.Fprintln(os.Stderr, "hubspot-sim: mutate:", err) })
+			simdata.Mutate(ctx, srv, types, perSecond, seed, func(err error) { fmt.Fprintln(os.Stderr, "hubspot-sim: mutate:", err) })
 		}()
 	}
 	<-ctx.Done()

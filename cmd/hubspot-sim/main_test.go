@@ -72,3 +72,35 @@ func TestFlagErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestPrintsMutateSeed: the seed of the changes is printed, the one given
+// or the one drawn, so that a run's changes can be made again.
+func TestPrintsMutateSeed(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-mutate-seed", "5"}, "Mutate: 10/s, -mutate-seed 5"},
+		{nil, "Mutate: 10/s, -mutate-seed "},
+	} {
+		is := is.New(t)
+		ctx, cancel := context.WithCancel(context.Background())
+		pr, pw := io.Pipe()
+		done := make(chan error, 1)
+		go func() {
+			done <- run(ctx, append([]string{"-seed", "contacts=3", "-mutate", "10/s"}, tt.args...), pw)
+			pw.Close()
+		}()
+		var line string
+		lines := bufio.NewScanner(pr)
+		for !strings.HasPrefix(line, "Mutate:") && lines.Scan() {
+			line = lines.Text()
+		}
+		go func() { _, _ = io.Copy(io.Discard, pr) }()
+		cancel()
+		is.NoErr(<-done)
+		is.True(strings.HasPrefix(line, tt.want))
+		seed := strings.TrimPrefix(line, "Mutate: 10/s, -mutate-seed ")
+		is.True(seed != "" && seed != "0") // a seed that repeats the run
+	}
+}

@@ -53,9 +53,7 @@ func (s *Server) list(r *http.Request) (int, any, *apiError) {
 		out.Results = append(out.Results, renderRecord(ts.t, rec, asked))
 	}
 	if next != "" {
-		q := r.URL.Query()
-		q.Set("after", next)
-		out.Paging = &pagingJSON{Next: nextJSON{After: next, Link: s.URL + r.URL.Path + "?" + q.Encode()}}
+		out.Paging = nextPage(r, next)
 	}
 	return http.StatusOK, out, nil
 }
@@ -515,9 +513,7 @@ func (s *Server) generatedPage(r *http.Request, t *objectType, n int, after int6
 		out.Results = append(out.Results, render(t, props, id, created, created, nil, asked))
 	}
 	if id <= int64(n) {
-		q := r.URL.Query()
-		q.Set("after", idString(id))
-		out.Paging = &pagingJSON{Next: nextJSON{After: idString(id), Link: s.URL + r.URL.Path + "?" + q.Encode()}}
+		out.Paging = nextPage(r, idString(id))
 	}
 	return out
 }

@@ -1153,3 +1153,16 @@ func TestMergedContactKeepsBothEmails(t *testing.T) {
 	is.NoErr(srv.Archive("contacts", survivor))
 	is.Equal(call(t, srv, "POST", "/crm/v3/objects/contacts", `{"properties":{"email":"b@example.com"}}`).status, 201)
 }
+
+func TestLiveIDs(t *testing.T) {
+	is := is.New(t)
+	srv := newServer(t)
+	ids, err := srv.Seed("contacts", 4, nil)
+	is.NoErr(err)
+	is.NoErr(srv.Archive("contacts", ids[0]))
+	merged, err := srv.Merge("contacts", ids[1], ids[2])
+	is.NoErr(err)
+	// archived and absorbed ones are gone; the merge's new object is live
+	is.Equal(srv.LiveIDs("contacts"), []string{ids[3], merged})
+	is.Equal(len(srv.LiveIDs("widgets")), 0)
+}

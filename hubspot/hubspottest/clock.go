@@ -1,0 +1,126 @@
+package hubspottest
+
+import (
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
+)
+
+// ManualClock is a hubspot.Clock that moves only when told, so that a test
+// steps through time instead of sleeping. One clock can drive a simulator
+// (WithClock) and a client (hubspot.WithClock) at once, keeping their times
+// in step.
+//
+// After's channel fires once the clock reaches its deadline: when Advance
+// or Set moves it there, or at once on a clock from NewAutoClock, which
+// moves itself forward by every wait it is asked for. Either way the clock
+// records the waits (Waits), for tests that check how long a client waited.
+type ManualClock struct {
+	mu      sync.Mutex
+	now     time.Time
+	auto    bool
+	waits   []time.Duration
+	pending []wakeUp
+}
+
+// wakeUp is a channel After returned that has not fired yet.
+type wakeUp struct {
+	at time.Time
+	ch chan time.Time
+}
+
+var _ hubspot.Clock = (*ManualClock)(nil)
+
+// NewManualClock returns a clock stopped at t.
+func NewManualClock(t time.Time) *ManualClock { return &ManualClock{now: t} }
+
+// NewAutoClock returns a clock at t whose After moves it forward by the
+// wait and fires at once: whatever waits on it takes no real time, and
+// time still passes as much as it waited.
+func NewAutoClock(t time.Time) *ManualClock { return &ManualClock{now: t, auto: true} }
+
+// Now returns the clock's time.
+func (c *ManualClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// After returns a channel that receives the clock's time once d has passed
+// on it. A wait of zero or less fires at once, as time.After's does.
+func (c *ManualClock) After(d time.Duration) <-chan time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.waits = append(c.waits, d)
+	at := c.now.Add(d)
+	if c.auto && at.After(c.now) {
+		c.setLocked(at)
+	}
+	// Buffered, so that firing never blocks on a receiver that gave up.
+	ch := make(chan time.Time, 1)
+	if at.After(c.now) {
+		c.pending = append(c.pending, wakeUp{at: at, ch: ch})
+	} else {
+		ch <- c.now
+	}
+	return ch
+}
+
+// Waits returns the waits After was asked for, oldest first.
+func (c *ManualClock) Waits() []time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.waits)
+}
+
+// Advance moves the clock forward by d.
+func (c *ManualClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.setLocked(c.now.Add(d))
+}
+
+// Set moves the clock to t.
+func (c *ManualClock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.setLocked(t)
+}
+
+// setLocked moves the clock to t and fires the waits that are due.
+// Callers hold c.mu.
+func (c *ManualClock) setLocked(t time.Time) {
+	c.now = t
+	c.pending = slices.DeleteFunc(c.pending, func(w wakeUp) bool {
+		if w.at.After(t) {
+			return false
+		}
+		w.ch <- t
+		return true
+	})
+}
+
+// now is the server's time, to the millisecond. Callers hold s.mu.
+func (s *Server) now() time.Time {
+	if s.frozen != nil {
+		return *s.frozen
+	}
+	return s.clockNow().UTC().Truncate(time.Millisecond)
+}
+
+// SameMillisecond runs fn with the server's time stopped, so that every
+// change fn makes (through the helpers or over HTTP) shares one millisecond.
+func (s *Server) SameMillisecond(fn func()) {
+	s.mu.Lock()
+	t := s.now()
+	s.frozen = &t
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.frozen = nil
+		s.mu.Unlock()
+	}()
+	fn()
+}

@@ -1,0 +1,180 @@
+package hubspottest
+
+import (
+	"time"
+
+	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
+)
+
+// limits are the rate limits the server enforces; zero requests is off.
+type limits struct {
+	burst        int
+	window       time.Duration
+	daily        int
+	search       int
+	searchWindow time.Duration
+	// retryAfter adds a Retry-After header to the 429s of the burst and
+	// search limits.
+	retryAfter bool
+}
+
+// Option configures a Server.
+type Option func(*config)
+
+type config struct {
+	addr                string
+	token               string
+	clock               hubspot.Clock
+	lag                 time.Duration
+	limits              limits
+	seed                uint64
+	seeded              bool
+	customs             []customType
+	generated           map[string]int
+	rollout             rollout
+	portalID            int64
+	late                lateIndex
+	short               float64
+	mergeKeepsPrimaryID bool
+}
+
+type customType struct {
+	id    string
+	name  string
+	props []PropertyDef
+}
+
+// WithAddr listens on addr (default 127.0.0.1:0, a free port). Only
+// loopback addresses are accepted.
+func WithAddr(addr string) Option { return func(c *config) { c.addr = addr } }
+
+// WithToken sets the accepted access token (default: a random one).
+func WithToken(token string) Option { return func(c *config) { c.token = token } }
+
+// WithClock sets the time source (default: the wall clock), such as a
+// ManualClock a client shares. Only its Now is read. Times are kept to the
+// millisecond, as HubSpot keeps them.
+func WithClock(clock hubspot.Clock) Option { return func(c *config) { c.clock = clock } }
+
+// WithIndexLag sets how long a write takes to reach search (default 0):
+// until then search misses a new object, or shows a changed one's old values.
+func WithIndexLag(lag time.Duration) Option { return func(c *config) { c.lag = lag } }
+
+// lateIndex makes a share of the writes reach search later than the rest.
+type lateIndex struct {
+	fraction float64
+	lag      time.Duration
+}
+
+// WithLateIndexing makes a fixed-seed share (0 to 1) of the writes reach
+// search only after lag instead of the index lag of WithIndexLag. HubSpot
+// documents no bound on the lag ("can take seconds", hubspot-api.md); this
+// models the few late changes issue 11's independent fake showed, off by
+// default. The draws follow WithRandomSeed.
+func WithLateIndexing(fraction float64, lag time.Duration) Option {
+	return func(c *config) { c.late = lateIndex{fraction: fraction, lag: lag} }
+}
+
+// WithShortPages makes a fixed-seed share (0 to 1) of search pages hold
+// fewer results than the limit asked for, while paging.next still offers
+// the rest, as HubSpot's search does at times (hubspot-api.md: whether more
+// results exist is told by paging.next, never by the page's length). It is
+// off by default because HubSpot does not do it on every account or query.
+// The draws follow WithRandomSeed.
+func WithShortPages(fraction float64) Option { return func(c *config) { c.short = fraction } }
+
+// WithMergeKeepsPrimaryID makes a merge keep the primary object's id, as
+// HubSpot merged contacts and companies before its 2024 change. By default
+// a merge creates a new object with a new id, as HubSpot does now: "a new
+// record with a new ID will be created for the resulting merged record,
+// with both records merged into the new one" and "both of the previous IDs
+// will point to the resulting merged record"
+// (https://developers.hubspot.com/changelog/updated-merge-functionality-for-contacts-and-companies).
+func WithMergeKeepsPrimaryID() Option { return func(c *config) { c.mergeKeepsPrimaryID = true } }
+
+// WithRateLimit sets the rolling-window limit per token (default 190 per
+// 10 s, HubSpot's Professional and Enterprise tiers); 0 requests turns it off.
+func WithRateLimit(requests int, window time.Duration) Option {
+	return func(c *config) { c.limits.burst, c.limits.window = requests, window }
+}
+
+// WithDailyLimit sets the requests allowed per UTC day (default 1,000,000);
+// 0 turns it off.
+func WithDailyLimit(requests int) Option { return func(c *config) { c.limits.daily = requests } }
+
+// WithSearchRateLimit sets the search requests allowed per second (default
+// 5); 0 turns it off.
+func WithSearchRateLimit(perSecond int) Option {
+	return func(c *config) { c.limits.search, c.limits.searchWindow = perSecond, time.Second }
+}
+
+// WithRetryAfter makes the 429s of the burst and search limits carry a
+// Retry-After header: the seconds until the window frees a slot. HubSpot
+// sends one sometimes, and often not (../shared/hubspot-api.md, "Rate
+// limits"), so by default the simulator sends none.
+func WithRetryAfter() Option { return func(c *config) { c.limits.retryAfter = true } }
+
+// WithoutRateLimits turns every rate limit off.
+func WithoutRateLimits() Option {
+	return func(c *config) { c.limits = limits{} }
+}
+
+// WithRandomSeed makes the server's choices (result order of batch calls,
+// correlation ids) repeatable.
+func WithRandomSeed(seed uint64) Option {
+	return func(c *config) { c.seed, c.seeded = seed, true }
+}
+
+// WithCustomObjectType adds a custom object type, such as "2-12345", with
+// the given properties besides the ones every type has.
+func WithCustomObjectType(typeID string, props ...PropertyDef) Option {
+	return WithCustomObject(typeID, "", props...)
+}
+
+// WithCustomObject adds a custom object type with a name, such as "cars":
+// paths then take its fully qualified name p{portalId}_{name} (and the short
+// p_{name}) as well as its type id, as HubSpot's do
+// (https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/schemas/get-schema).
+func WithCustomObject(typeID, name string, props ...PropertyDef) Option {
+	return func(c *config) { c.customs = append(c.customs, customType{typeID, name, props}) }
+}
+
+// WithPortalID sets the account's id (default 1234567).
+func WithPortalID(id int64) Option { return func(c *config) { c.portalID = id } }
+
+// WithGeneratedObjects makes the list of objectType serve n made-up objects
+// (ids 1 to n, created an hour before the server started) that are never
+// stored, so that a snapshot of millions of objects costs the simulator no
+// memory. Only the list endpoint serves them.
+func WithGeneratedObjects(objectType string, n int) Option {
+	return func(c *config) {
+		if c.generated == nil {
+			c.generated = map[string]int{}
+		}
+		c.generated[objectType] = n
+	}
+}
+
+// WithoutWriteTraceIDs answers batch creates and upserts as older rollouts
+// of v3 do: without objectWriteTraceId on results and errors
+// (hubspot-api.md, batch results), so that a writer must match results to
+// inputs by their values.
+func WithoutWriteTraceIDs() Option {
+	return func(c *config) { c.rollout.noTraceIDs = true }
+}
+
+// WithPartialContactBatches makes contact batch creates and upserts apply
+// their good inputs and answer 207 for the bad ones. By default they are
+// all or nothing, as HubSpot answers them: one bad input fails the whole
+// call with that input's 400 or 409, naming no input. Sources: a batch
+// create with existing emails gets one "Contact already exists" 409 for
+// the call (github.com/HubSpot/hubspot-api-python/issues/51), as does one
+// with a duplicate email (github.com/Joystream/youtube-synch/pull/355);
+// HubSpot's contacts batch endpoint: "any errors with a single contact in
+// your batch will prevent the entire batch from processing" with a 400
+// (developers.hubspot.com/docs/api-reference/legacy/crm-contacts-v1);
+// upserts likewise per issue 11. Batch updates stay per input: no source
+// says otherwise.
+func WithPartialContactBatches() Option {
+	return func(c *config) { c.rollout.partialContactBatches = true }
+}
