@@ -56,8 +56,8 @@ type Server struct {
 	requests            rateState
 	// refused counts the 429s the server answered.
 	refused int
-	// generated are object types whose list is made up on the fly.
-	generated map[string]int
+	// lazy are object types whose list is made up on the fly.
+	lazy      map[string]lazyObjects
 	startedAt time.Time
 	rollout   rollout
 	// typeNames maps the other names a path may give a type (a standard
@@ -120,7 +120,7 @@ func NewServer(opts ...Option) (*Server, error) {
 		calls:               map[string]int{},
 		rng:                 rand.New(rand.NewPCG(cfg.seed, cfg.seed^0x9e3779b97f4a7c15)),
 		limits:              cfg.limits,
-		generated:           cfg.generated,
+		lazy:                cfg.lazy,
 		rollout:             cfg.rollout,
 		late:                cfg.late,
 		short:               cfg.short,
