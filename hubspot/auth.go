@@ -32,9 +32,8 @@ const (
 
 // tokenSource gives each attempt of Do its bearer token.
 type tokenSource interface {
-	// token returns the bearer token to send and its generation, which
-	// names it to renew.
-	token(ctx context.Context) (string, uint64, error)
+	// token returns the bearer token to send.
+	token(ctx context.Context) (string, error)
 	// generation is the generation of the token token would return now.
 	generation() uint64
 	// renew drops the token of generation gen after HubSpot refused it
@@ -48,10 +47,10 @@ type tokenSource interface {
 // staticToken is a private app's access token: it never changes.
 type staticToken string
 
-func (t staticToken) token(context.Context) (string, uint64, error) { return string(t), 0, nil }
-func (staticToken) generation() uint64                              { return 0 }
-func (staticToken) renew(uint64) bool                               { return false }
-func (t staticToken) secrets() []string                             { return []string{string(t)} }
+func (t staticToken) token(context.Context) (string, error) { return string(t), nil }
+func (staticToken) generation() uint64                      { return 0 }
+func (staticToken) renew(uint64) bool                       { return false }
+func (t staticToken) secrets() []string                     { return []string{string(t)} }
 
 // WithOAuth signs the client in as an OAuth app instead of with a private
 // app's token (pass NewClient an empty token): the refresh token is
@@ -100,31 +99,31 @@ type oauthSource struct {
 }
 
 // valid returns the access token if it is not due for a refresh.
-func (o *oauthSource) valid() (string, uint64, bool, error) {
+func (o *oauthSource) valid() (string, bool, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.refused != nil {
-		return "", 0, true, o.refused
+		return "", true, o.refused
 	}
 	if o.access != "" && o.client.clock.Now().Before(o.refreshAt) {
-		return o.access, o.gen, true, nil
+		return o.access, true, nil
 	}
-	return "", 0, false, nil
+	return "", false, nil
 }
 
-func (o *oauthSource) token(ctx context.Context) (string, uint64, error) {
-	if t, gen, ok, err := o.valid(); ok {
-		return t, gen, err
+func (o *oauthSource) token(ctx context.Context) (string, error) {
+	if t, ok, err := o.valid(); ok {
+		return t, err
 	}
 	select {
 	case o.exchanging <- struct{}{}:
 	case <-ctx.Done():
-		return "", 0, fmt.Errorf("hubspot: waiting for an OAuth access token: %w", ctx.Err())
+		return "", fmt.Errorf("hubspot: waiting for an OAuth access token: %w", ctx.Err())
 	}
 	defer func() { <-o.exchanging }()
 	// Another request may have exchanged while this one waited.
-	if t, gen, ok, err := o.valid(); ok {
-		return t, gen, err
+	if t, ok, err := o.valid(); ok {
+		return t, err
 	}
 	return o.exchange(ctx)
 }
@@ -160,7 +159,7 @@ type tokenAnswer struct {
 
 // exchange trades the refresh token for an access token. Callers hold
 // o.exchanging.
-func (o *oauthSource) exchange(ctx context.Context) (string, uint64, error) {
+func (o *oauthSource) exchange(ctx context.Context) (string, error) {
 	c := o.client
 	ctx, cancel := context.WithTimeout(ctx, tokenTimeout)
 	defer cancel()
@@ -171,11 +170,11 @@ func (o *oauthSource) exchange(ctx context.Context) (string, uint64, error) {
 	req := &Request{Method: http.MethodPost, Path: tokenPath}
 	u, err := c.requestURL(req)
 	if err != nil {
-		return "", 0, err
+		return "", err
 	}
 	httpReq, err := http.NewRequestWithContext(ctx, req.Method, u.String(), strings.NewReader(form.Encode()))
 	if err != nil {
-		return "", 0, fmt.Errorf("%s %s: %w", req.Method, req.Path, err)
+		return "", fmt.Errorf("%s %s: %w", req.Method, req.Path, err)
 	}
 	httpReq.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	httpReq.Header.Set("Accept", "application/json")
@@ -185,13 +184,13 @@ func (o *oauthSource) exchange(ctx context.Context) (string, uint64, error) {
 		// The URL is the error's only detail from the request: the
 		// secrets travel in the body.
 		c.logger.DebugContext(ctx, "hubspot token exchange failed", "path", tokenPath, "duration", c.clock.Now().Sub(start), "error", err)
-		return "", 0, &transportError{method: req.Method, path: req.Path, err: err}
+		return "", &transportError{method: req.Method, path: req.Path, err: err}
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
 	c.logger.DebugContext(ctx, "hubspot token exchange", "path", tokenPath, "status", resp.StatusCode, "duration", c.clock.Now().Sub(start))
 	if err != nil {
-		return "", 0, &transportError{method: req.Method, path: req.Path, status: resp.StatusCode, err: fmt.Errorf("read response: %w", err)}
+		return "", &transportError{method: req.Method, path: req.Path, status: resp.StatusCode, err: fmt.Errorf("read response: %w", err)}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		err := c.decodeError(req, resp, body)
@@ -200,11 +199,11 @@ func (o *oauthSource) exchange(ctx context.Context) (string, uint64, error) {
 			o.refused = err
 			o.mu.Unlock()
 		}
-		return "", 0, err
+		return "", err
 	}
 	var a tokenAnswer
 	if err := json.Unmarshal(body, &a); err != nil || a.AccessToken == "" {
-		return "", 0, &transportError{method: req.Method, path: req.Path, status: resp.StatusCode,
+		return "", &transportError{method: req.Method, path: req.Path, status: resp.StatusCode,
 			err: errors.New("decode response: no access_token in the answer")} // never quote the body: it holds tokens
 	}
 	lifetime := time.Duration(a.ExpiresIn) * time.Second
@@ -223,7 +222,7 @@ func (o *oauthSource) exchange(ctx context.Context) (string, uint64, error) {
 	// leaves three minutes of HubSpot's thirty.
 	o.refreshAt = start.Add(lifetime - min(lifetime/10, maxRefreshMargin))
 	o.gen++
-	return o.access, o.gen, nil
+	return o.access, nil
 }
 
 // authorizedAttempt is one attempt of Do, sent again once with a new token

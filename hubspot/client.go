@@ -421,7 +421,7 @@ func (c *Client) httpRequest(ctx context.Context, req *Request) (*http.Request, 
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", req.Method, req.Path, err)
 	}
-	token, _, err := c.auth.token(ctx)
+	token, err := c.auth.token(ctx)
 	if err != nil {
 		return nil, err
 	}
