@@ -13,6 +13,8 @@ type limits struct {
 	daily        int
 	search       int
 	searchWindow time.Duration
+	// oauthBurst is each OAuth app's limit in window.
+	oauthBurst int
 	// retryAfter adds a Retry-After header to the 429s of the burst and
 	// search limits.
 	retryAfter bool
@@ -36,6 +38,9 @@ type config struct {
 	late                lateIndex
 	short               float64
 	mergeKeepsPrimaryID bool
+	oauthApps           []oauthAppConfig
+	tokenLifetime       time.Duration
+	rotateRefresh       bool
 }
 
 type customType struct {
@@ -92,8 +97,9 @@ func WithShortPages(fraction float64) Option { return func(c *config) { c.short 
 // (https://developers.hubspot.com/changelog/updated-merge-functionality-for-contacts-and-companies).
 func WithMergeKeepsPrimaryID() Option { return func(c *config) { c.mergeKeepsPrimaryID = true } }
 
-// WithRateLimit sets the rolling-window limit per token (default 190 per
-// 10 s, HubSpot's Professional and Enterprise tiers); 0 requests turns it off.
+// WithRateLimit sets the rolling-window limit of the private app (default
+// 190 per 10 s, HubSpot's Professional and Enterprise tiers); 0 requests
+// turns it off. The window is each OAuth app's too (WithOAuthRateLimit).
 func WithRateLimit(requests int, window time.Duration) Option {
 	return func(c *config) { c.limits.burst, c.limits.window = requests, window }
 }

@@ -54,6 +54,7 @@ type Server struct {
 	rng                 *rand.Rand
 	limits              limits
 	requests            rateState
+	oauth               oauthState
 	// refused counts the 429s the server answered.
 	refused int
 	// lazy are object types whose list is made up on the fly.
@@ -83,7 +84,7 @@ func NewServer(opts ...Option) (*Server, error) {
 		portalID: 1234567,
 		limits: limits{
 			burst: 190, window: 10 * time.Second, daily: 1_000_000,
-			search: 5, searchWindow: time.Second,
+			search: 5, searchWindow: time.Second, oauthBurst: defaultOAuthBurst,
 		},
 	}
 	for _, opt := range opts {
@@ -127,6 +128,7 @@ func NewServer(opts ...Option) (*Server, error) {
 		pageRng:             rand.New(rand.NewPCG(cfg.seed, 0x5e1ec7)),
 		lagRng:              rand.New(rand.NewPCG(cfg.seed, 0x1a7e)),
 		mergeKeepsPrimaryID: cfg.mergeKeepsPrimaryID,
+		oauth:               newOAuthState(cfg),
 	}
 	if cfg.clock != nil {
 		s.clockNow = cfg.clock.Now
