@@ -9,10 +9,13 @@ import (
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
 )
 
-// pollFor drives r as ReadN does, in simulated time: a step that says the
-// source caught up waits pollingPeriod, any other is followed at once. It
-// returns how many records came.
-func pollFor(t *testing.T, clock *hubspottest.ManualClock, r *reader, polling, d time.Duration) int {
+// polling is the default pollingPeriod.
+const polling = 5 * time.Second
+
+// pollFor drives r as ReadN does, for d of simulated time: a step that
+// says the source caught up waits polling, any other is followed at once.
+// It returns how many records came.
+func pollFor(t *testing.T, clock *hubspottest.ManualClock, r *reader, d time.Duration) int {
 	t.Helper()
 	end, n := clock.Now().Add(d), 0
 	for clock.Now().Before(end) {
@@ -73,9 +76,9 @@ func idleReader(t *testing.T, archived int) (*hubspottest.Server, *hubspottest.M
 // delete that come while it is idle.
 func TestIdleSourceCost(t *testing.T) {
 	srv, clock, r, live := idleReader(t, 3)
-	pollFor(t, clock, r, 5*time.Second, time.Minute) // the first pass, the snapshot
+	pollFor(t, clock, r, time.Minute) // the first pass, the snapshot
 	srv.ResetCalls()
-	if n := pollFor(t, clock, r, 5*time.Second, time.Hour); n != 0 {
+	if n := pollFor(t, clock, r, time.Hour); n != 0 {
 		t.Fatalf("an idle hour emitted %d records", n)
 	}
 	calls := srv.TotalCalls()
@@ -90,13 +93,13 @@ func TestIdleSourceCost(t *testing.T) {
 	if err := srv.Update("contacts", live, map[string]string{"lastname": "Idle"}); err != nil {
 		t.Fatal(err)
 	}
-	if n := pollFor(t, clock, r, 5*time.Second, time.Minute); n != 1 {
+	if n := pollFor(t, clock, r, time.Minute); n != 1 {
 		t.Fatalf("%d records of a change made while idle, want 1", n)
 	}
 	if err := srv.Archive("contacts", live); err != nil {
 		t.Fatal(err)
 	}
-	if n := pollFor(t, clock, r, 5*time.Second, time.Minute); n != 1 {
+	if n := pollFor(t, clock, r, time.Minute); n != 1 {
 		t.Fatalf("%d records of a delete made while idle, want 1", n)
 	}
 }
@@ -109,14 +112,14 @@ func TestLargeArchivePacing(t *testing.T) {
 	srv.ResetCalls()
 	start := clock.Now()
 	for srv.Calls()["GET /crm/v3/objects/contacts"] < 30 && clock.Now().Sub(start) < time.Hour {
-		pollFor(t, clock, r, 5*time.Second, 5*time.Second)
+		pollFor(t, clock, r, 5*time.Second)
 	}
 	took, calls := clock.Now().Sub(start), srv.Calls()
 	lists, searches := calls["GET /crm/v3/objects/contacts"], calls["POST /crm/v3/objects/contacts/search"]
 	t.Logf("30 pages in %s, %d searches", took, searches)
 	// 29 pages beyond the first at 19 per 10 s take 15.3 s at least.
-	if min := time.Duration(lists-1) * 10 * time.Second / 19; took < min {
-		t.Fatalf("%d pages in %s: faster than the share allows (%s)", lists, took, min)
+	if least := time.Duration(lists-1) * 10 * time.Second / 19; took < least {
+		t.Fatalf("%d pages in %s: faster than the share allows (%s)", lists, took, least)
 	}
 	if took > 30*time.Second {
 		t.Fatalf("%d pages took %s, slower than the share allows", lists, took)
