@@ -272,3 +272,23 @@ func TestNewClientSignIn(t *testing.T) {
 		})
 	}
 }
+
+// TestOAuthPacesAtTheAppLimit: an OAuth client without WithRateLimit paces
+// at an OAuth app's 110 requests per 10 s, which the simulator enforces per
+// app, so that it meets no 429 where a private app's 190 would.
+func TestOAuthPacesAtTheAppLimit(t *testing.T) {
+	is := is.New(t)
+	clock := hubspottest.NewAutoClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
+	srv, err := hubspottest.NewServer(hubspottest.WithClock(clock), hubspottest.WithOAuthApp(testClientID, testClientSecret, testRefreshToken))
+	is.NoErr(err)
+	t.Cleanup(srv.Close)
+	c, err := hubspot.NewClient("", hubspot.WithBaseURL(srv.URL), hubspot.WithClock(clock),
+		hubspot.WithOAuth(testClientID, testClientSecret, testRefreshToken))
+	is.NoErr(err)
+	t.Cleanup(c.Close)
+	for range 330 {
+		_, err := c.Objects.List(context.Background(), "contacts", hubspot.ListOptions{Limit: 1})
+		is.NoErr(err)
+	}
+	is.Equal(srv.RateLimited(), 0) // 429s
+}

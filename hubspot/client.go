@@ -220,6 +220,12 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 		return nil, errors.New("hubspot: an access token and OAuth: want one way of signing in")
 	case c.oauth != nil:
 		c.auth = c.oauth
+		if c.rateLimit == &general {
+			// No WithRateLimit: an OAuth app's own 10-second limit is
+			// lower than a private app's (hubspot-api.md, "OAuth apps").
+			oauth := DefaultOAuthRateLimit()
+			c.rateLimit = &oauth
+		}
 	case strings.TrimSpace(token) == "":
 		return nil, errors.New("hubspot: access token is empty")
 	default:
