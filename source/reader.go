@@ -51,8 +51,8 @@ type reader struct {
 	changes  *changeScan
 	owners   *ownerScan
 	deletes  *deleteScan
-	// changesNext gives the change scan the next poll: the last one went
-	// to the deletes scan.
+	// changesNext gives the change scan the next step: the last one went
+	// to the deletes scan (a page of a pass, or a caught-up poll's turn).
 	changesNext bool
 }
 
@@ -191,11 +191,22 @@ func (r *reader) step(ctx context.Context) ([]opencdc.Record, bool, error) {
 		// share of the budget allows.
 		idle := r.changes != nil && r.changes.caughtUp
 		recs, err := r.deletes.step(ctx)
-		if err == nil && idle && r.deletes.pass == nil {
+		switch {
+		case err != nil:
+			return recs, true, err
+		case !idle:
+			// The change scan has work waiting: it reads next. A pass
+			// is due again as soon as it ends when it took longer than
+			// deletesPollingPeriod, and an unpaced one (a 100 % share)
+			// is due page after page, so without this turn the passes
+			// would follow one another and the change scan would never
+			// read again.
+			r.changesNext = true
+		case r.deletes.pass == nil:
 			r.changesNext = true
 			return recs, false, nil
 		}
-		return recs, true, err
+		return recs, true, nil
 	}
 	r.changesNext = false
 	if r.owners != nil {
