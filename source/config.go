@@ -56,7 +56,8 @@ type Config struct {
 	// the requests of a read of the archived objects beyond its first may
 	// take, so that a large archive is read as often as that allows
 	// without crowding out the other requests. At 100 the read goes as
-	// fast as the client's own pacing lets it.
+	// fast as the client's own pacing lets it, taking turns with the
+	// reads of changes while they have a backlog.
 	DeletesRateShare int `json:"deletesRateShare" default:"10" check:"min=1,max=100"`
 }
 
