@@ -4,8 +4,10 @@ package config
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"time"
 	_ "time/tzdata" // accountTimeZone names a zone on hosts without a zone database too
 
@@ -14,10 +16,13 @@ import (
 
 // Names of the shared parameters, as users write them in a pipeline.
 const (
-	KeyAccessToken = "accessToken"
-	KeyResource    = "resource"
-	KeyMaxRetries  = "maxRetries"
-	KeyBaseURL     = "baseURL"
+	KeyAccessToken  = "accessToken"
+	KeyClientID     = "clientId"
+	KeyClientSecret = "clientSecret"
+	KeyRefreshToken = "refreshToken"
+	KeyResource     = "resource"
+	KeyMaxRetries   = "maxRetries"
+	KeyBaseURL      = "baseURL"
 
 	KeyRateLimitPercent = "rateLimitPercent"
 	KeyOnDailyLimit     = "onDailyLimit"
@@ -33,8 +38,21 @@ const (
 // Config is what the source and the destination both need to reach HubSpot.
 type Config struct {
 	// AccessToken is the access token of a HubSpot private app with the
-	// scopes the resource needs. It never appears in logs or errors.
-	AccessToken string `json:"accessToken" validate:"required"`
+	// scopes the resource needs. Set it, or the three OAuth settings
+	// (clientId, clientSecret, refreshToken), not both. It never appears in
+	// logs or errors.
+	AccessToken string `json:"accessToken"`
+	// ClientID is the client id of a HubSpot OAuth app, to sign in as that
+	// app with clientSecret and refreshToken instead of accessToken.
+	ClientID string `json:"clientId"`
+	// ClientSecret is the OAuth app's client secret. It never appears in
+	// logs or errors.
+	ClientSecret string `json:"clientSecret"`
+	// RefreshToken is the refresh token the account granted the OAuth app;
+	// the connector exchanges it for access tokens, which last 30 minutes,
+	// and renews them before they expire. It never appears in logs or
+	// errors.
+	RefreshToken string `json:"refreshToken"`
 	// Resource is the HubSpot resource to read or write: contacts, companies,
 	// deals, tickets, products, line_items, quotes, calls, emails, meetings,
 	// notes, tasks, owners (source only), or a custom object by its type id
@@ -67,8 +85,8 @@ type Config struct {
 	AccountTimeZone string `json:"accountTimeZone" default:"UTC" check:"timezone"`
 }
 
-// Validate checks what the parameter specification cannot: the access
-// token, the resource, the retry range and the base URL (NewChecker and the
+// Validate checks what the parameter specification cannot: the way of
+// signing in (signIn), the resource, the retry range and the base URL (NewChecker and the
 // check tags). Every error names its parameter.
 func (c *Config) Validate(context.Context) error {
 	return NewChecker().Check(c)
@@ -91,6 +109,9 @@ func (c *Config) NewClient(opts ...hubspot.Option) (*hubspot.Client, error) {
 		hubspot.WithMaxRetries(c.MaxRetries),
 		hubspot.WithLogger(slog.New(traceHandler{})),
 	}
+	if c.oauth() {
+		base = append(base, hubspot.WithOAuth(c.ClientID, c.ClientSecret, c.RefreshToken))
+	}
 	if c.RateLimitPercent > 0 { // 0: a Config built without the specification's defaults
 		base = append(base, hubspot.WithRateLimitShare(float64(c.RateLimitPercent)/100))
 	}
@@ -109,4 +130,46 @@ func (c *Config) NewClient(opts ...hubspot.Option) (*hubspot.Client, error) {
 		return nil, fmt.Errorf("create HubSpot client: %w", err)
 	}
 	return client, nil
+}
+
+// SignInParam names the parameter of the way the configuration signs in,
+// for errors about what that sign-in may do (a missing scope).
+func (c *Config) SignInParam() string {
+	if c.oauth() {
+		return KeyClientID
+	}
+	return KeyAccessToken
+}
+
+// oauth reports whether the configuration signs in as an OAuth app.
+func (c *Config) oauth() bool {
+	return c.ClientID != "" || c.ClientSecret != "" || c.RefreshToken != ""
+}
+
+// ExplainSignIn says which parameter HubSpot refused when err is a refusal
+// of the sign-in: a 401 for an access token, or the token endpoint's 400
+// for an OAuth app's refresh token, client id or secret. Other errors come
+// back as they are. The source and the destination pass their errors of
+// Open, Read and Write through it, so that a token revoked while the
+// pipeline runs reads as clearly as a wrong one at the start.
+func (c *Config) ExplainSignIn(err error) error {
+	var er *hubspot.ErrorResponse
+	switch {
+	case err == nil || !errors.As(err, &er):
+		return err
+	case hubspot.IsSignInRefused(err):
+		param, what := KeyRefreshToken, "the refresh token: it was revoked (the app uninstalled or its access removed), or it is not one of this app's"
+		switch er.Status {
+		case "BAD_CLIENT_ID":
+			param, what = KeyClientID, "the client id"
+		case "BAD_CLIENT_SECRET":
+			param, what = KeyClientSecret, "the client secret"
+		}
+		return fmt.Errorf("HubSpot refused %s (parameter %q); no request can be made until it is replaced: %w", what, param, err)
+	case er.StatusCode == http.StatusUnauthorized && c.oauth():
+		return fmt.Errorf("HubSpot refused the OAuth app's access token, also after a renewal (parameters %q, %q, %q): %w", KeyClientID, KeyClientSecret, KeyRefreshToken, err)
+	case er.StatusCode == http.StatusUnauthorized:
+		return fmt.Errorf("HubSpot refused the access token (parameter %q): %w", KeyAccessToken, err)
+	}
+	return err
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
@@ -56,17 +57,52 @@ func NewChecker() *Checker {
 }
 
 // signIn is the rule on how a configuration signs in to HubSpot, the one
-// place for rules across the settings of signing in. Today accessToken is
-// the only way, and its value must not hold white space (HubSpot would
-// refuse it with a 401 that says less). The OAuth settings of a later issue
-// (clientId, clientSecret, refreshToken) join here, with the rule that
-// exactly one way is set.
+// place for rules across the settings of signing in: exactly one way, a
+// private app's accessToken or an OAuth app's clientId, clientSecret and
+// refreshToken together, and no value with white space (HubSpot would
+// refuse it with an answer that says less). It returns the first parameter
+// at fault; errors never echo a value, which is a secret.
 func signIn(c Config) (string, error) {
-	if strings.TrimSpace(c.AccessToken) != c.AccessToken || strings.ContainsAny(c.AccessToken, " \t\r\n") {
-		// Never echo the value: it is a secret.
-		return KeyAccessToken, errors.New("must not contain white space")
+	oauth := []struct{ name, value string }{
+		{KeyClientID, c.ClientID}, {KeyClientSecret, c.ClientSecret}, {KeyRefreshToken, c.RefreshToken},
+	}
+	var set, unset []string
+	for _, p := range oauth {
+		if p.value != "" {
+			set = append(set, p.name)
+		} else {
+			unset = append(unset, p.name)
+		}
+	}
+	switch {
+	case c.AccessToken == "" && len(set) == 0:
+		return KeyAccessToken, fmt.Errorf("is not set: sign in with %q (a private app's token), or with %q, %q and %q (an OAuth app)",
+			KeyAccessToken, KeyClientID, KeyClientSecret, KeyRefreshToken)
+	case c.AccessToken != "" && len(set) > 0:
+		return KeyAccessToken, fmt.Errorf("is set, and %s: sign in one way, with %q or with %q, %q and %q",
+			areSet(set), KeyAccessToken, KeyClientID, KeyClientSecret, KeyRefreshToken)
+	case len(set) > 0 && len(unset) > 0:
+		return unset[0], fmt.Errorf("is not set, while %s: an OAuth app signs in with %q, %q and %q together",
+			areSet(set), KeyClientID, KeyClientSecret, KeyRefreshToken)
+	}
+	for _, p := range append(oauth, struct{ name, value string }{KeyAccessToken, c.AccessToken}) {
+		if strings.TrimSpace(p.value) != p.value || strings.ContainsAny(p.value, " \t\r\n") {
+			return p.name, errors.New("must not contain white space")
+		}
 	}
 	return "", nil
+}
+
+// areSet says that the parameters are set, naming them as an error does.
+func areSet(names []string) string {
+	quoted := make([]string, len(names))
+	for i, n := range names {
+		quoted[i] = strconv.Quote(n)
+	}
+	if len(quoted) == 1 {
+		return quoted[0] + " is set"
+	}
+	return strings.Join(quoted, " and ") + " are set"
 }
 
 // paramName is a field's parameter name, its json name; "" makes validator

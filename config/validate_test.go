@@ -36,6 +36,53 @@ func TestValidate(t *testing.T) {
 	})
 }
 
+// TestValidateSignIn: exactly one way of signing in, a private app's
+// accessToken or all three OAuth settings; every other combination names the
+// parameter at fault and the ones in its way.
+func TestValidateSignIn(t *testing.T) {
+	oauth := func(id, secret, refresh string) func(*config.Config) {
+		return func(c *config.Config) {
+			c.AccessToken, c.ClientID, c.ClientSecret, c.RefreshToken = "", id, secret, refresh
+		}
+	}
+	both := `"accessToken": is set, and `
+	missing := `: an OAuth app signs in with "clientId", "clientSecret" and "refreshToken" together`
+	configtest.Run(t, valid, []configtest.Case[config.Config]{
+		{Name: "access token", Change: func(*config.Config) {}, Want: ""},
+		{Name: "OAuth app", Change: oauth("id", "secret", "refresh"), Want: ""},
+		{Name: "nothing", Change: oauth("", "", ""), Want: `"accessToken": is not set: sign in with "accessToken" (a private app's token), or with "clientId", "clientSecret" and "refreshToken" (an OAuth app)`},
+		{Name: "client id alone", Change: oauth("id", "", ""), Want: `"clientSecret": is not set, while "clientId" is set` + missing},
+		{Name: "client secret alone", Change: oauth("", "secret", ""), Want: `"clientId": is not set, while "clientSecret" is set` + missing},
+		{Name: "refresh token alone", Change: oauth("", "", "refresh"), Want: `"clientId": is not set, while "refreshToken" is set` + missing},
+		{Name: "no refresh token", Change: oauth("id", "secret", ""), Want: `"refreshToken": is not set, while "clientId" and "clientSecret" are set` + missing},
+		{Name: "no client secret", Change: oauth("id", "", "refresh"), Want: `"clientSecret": is not set, while "clientId" and "refreshToken" are set` + missing},
+		{Name: "no client id", Change: oauth("", "secret", "refresh"), Want: `"clientId": is not set, while "clientSecret" and "refreshToken" are set` + missing},
+		{Name: "token and OAuth app", Change: func(c *config.Config) { oauth("id", "secret", "refresh")(c); c.AccessToken = "pat" },
+			Want: both + `"clientId" and "clientSecret" and "refreshToken" are set: sign in one way, with "accessToken" or with "clientId", "clientSecret" and "refreshToken"`},
+		{Name: "token and a refresh token", Change: func(c *config.Config) { c.RefreshToken = "refresh" }, Want: both + `"refreshToken" is set`},
+		{Name: "client secret with a space", Change: oauth("id", "sec ret", "refresh"), Want: `"clientSecret": must not contain white space`},
+		{Name: "refresh token with a newline", Change: oauth("id", "secret", "refresh\n"), Want: `"refreshToken": must not contain white space`},
+		{Name: "client id with a tab", Change: oauth("\tid", "secret", "refresh"), Want: `"clientId": must not contain white space`},
+	})
+}
+
+// TestValidateNeverShowsOAuthSecrets: no message of a broken sign-in holds
+// a value of the OAuth settings.
+func TestValidateNeverShowsOAuthSecrets(t *testing.T) {
+	is := is.New(t)
+	for _, c := range []config.Config{
+		{AccessToken: "pat-value-1", ClientID: "client-value-2", ClientSecret: "secret-value-3", RefreshToken: "refresh-value-4", Resource: "contacts"},
+		{ClientSecret: "secret value-3", RefreshToken: "refresh-value-4", Resource: "contacts"},
+		{ClientID: "client-value-2", ClientSecret: "secret-value-3 ", RefreshToken: "refresh-value-4", Resource: "contacts"},
+	} {
+		err := c.Validate(context.Background())
+		is.True(err != nil)
+		for _, v := range []string{"value-1", "value-2", "value-3", "value-4"} {
+			is.True(!strings.Contains(err.Error(), v))
+		}
+	}
+}
+
 // TestValidateEveryRule: one configuration that breaks every rule gets one
 // error for each, in one message.
 func TestValidateEveryRule(t *testing.T) {

@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/conduit-connectors/conduit-connector-hubspot/config"
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
 	"github.com/conduitio/conduit-commons/opencdc"
 	sdk "github.com/conduitio/conduit-connector-sdk"
@@ -92,13 +91,10 @@ func (d *Destination) open(ctx context.Context, res hubspot.Resource, objects Ob
 	d.resource, d.objects, d.properties = res, objects, properties
 	d.createdIDs, d.accepted = map[string]string{}, map[string]bool{}
 	if err := d.readSchema(ctx); err != nil {
-		switch hubspot.StatusCode(err) {
-		case http.StatusUnauthorized:
-			return fmt.Errorf("HubSpot refused the access token (parameter %q): %w", config.KeyAccessToken, err)
-		case http.StatusForbidden:
-			return fmt.Errorf("the access token lacks the scope to write %s (parameter %q): %w", res.Name, config.KeyAccessToken, err)
+		if hubspot.StatusCode(err) == http.StatusForbidden {
+			return fmt.Errorf("the access token lacks the scope to write %s (parameter %q): %w", res.Name, d.config.SignInParam(), err)
 		}
-		return err
+		return d.config.ExplainSignIn(err)
 	}
 	if id := d.config.IDProperty; id != "" && !slices.Contains(d.uniqueProps, id) {
 		return fmt.Errorf("%q: %s has no property %q with unique values; upserts need one (such as email for contacts)", KeyIDProperty, res.Name, id)
@@ -167,10 +163,17 @@ type op struct {
 // records are the indices of the records the op writes.
 func (o op) records() []int { return append([]int{o.index}, o.merged...) }
 
-// Write sends the records in batches of one operation each, in order. It
+// Write writes the records; see write. An error of signing in, a refresh
+// token revoked while the pipeline runs, names its parameter.
+func (d *Destination) Write(ctx context.Context, recs []opencdc.Record) (int, error) {
+	n, err := d.write(ctx, recs)
+	return n, d.config.ExplainSignIn(err)
+}
+
+// write sends the records in batches of one operation each, in order. It
 // returns how many records, from the first on, HubSpot accepted, and an
 // error naming the first record it did not.
-func (d *Destination) Write(ctx context.Context, recs []opencdc.Record) (int, error) {
+func (d *Destination) write(ctx context.Context, recs []opencdc.Record) (int, error) {
 	written := 0
 	var pending []op
 	flush := func() error {

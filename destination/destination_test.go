@@ -33,18 +33,30 @@ func newSim(t *testing.T, opts ...hubspottest.Option) *hubspottest.Server {
 // the connector's specification, and opens it.
 func openDestination(t *testing.T, srv *hubspottest.Server, settings map[string]string) *destination.Destination {
 	t.Helper()
+	d, err := tryOpenDestination(srv, settings)
+	if d != nil {
+		t.Cleanup(func() { _ = d.Teardown(context.Background()) })
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// tryOpenDestination is openDestination that returns Open's error; the
+// destination it returns, after Configure, needs a Teardown.
+func tryOpenDestination(srv *hubspottest.Server, settings map[string]string) (*destination.Destination, error) {
 	cfg := config.Config{"accessToken": srv.Token, "baseURL": srv.URL, "resource": "contacts"}
 	maps.Copy(cfg, settings)
 	d := destination.NewDestination(destination.WithClientOptions(hubspot.WithoutRateLimit(), hubspot.WithBackoff(time.Millisecond, 10*time.Millisecond)))
 	ctx := context.Background()
 	if err := sdk.Util.ParseConfig(ctx, cfg, d.Config(), connector.Connector.NewSpecification().DestinationParams); err != nil {
-		t.Fatalf("configure: %v", err)
+		return nil, fmt.Errorf("configure: %w", err)
 	}
 	if err := d.Open(ctx); err != nil {
-		t.Fatalf("open: %v", err)
+		return d, fmt.Errorf("open: %w", err)
 	}
-	t.Cleanup(func() { _ = d.Teardown(context.Background()) })
-	return d
+	return d, nil
 }
 
 func rec(op opencdc.Operation, pos string, key opencdc.Data, payload opencdc.Data) opencdc.Record {

@@ -157,9 +157,9 @@ func tail(s string, n int) string {
 	return s
 }
 
-func newSim(t *testing.T) *hubspottest.Server {
+func newSim(t *testing.T, opts ...hubspottest.Option) *hubspottest.Server {
 	t.Helper()
-	srv, err := hubspottest.NewServer(hubspottest.WithIndexLag(500 * time.Millisecond))
+	srv, err := hubspottest.NewServer(append([]hubspottest.Option{hubspottest.WithIndexLag(500 * time.Millisecond)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -280,6 +280,43 @@ func TestHubSpotToFile(t *testing.T) {
 		return matches(srv, readRecords(t, out), start)
 	})
 
+}
+
+// TestOAuthToFile runs a pipeline that signs in as an OAuth app, with
+// access tokens that live three seconds, so that the source renews them
+// several times while it reads the snapshot and the changes.
+func TestOAuthToFile(t *testing.T) {
+	const id, secret, refresh = "e2e-client-id", "e2e-client-secret-7f3a", "na1-e2e-refresh-91c2"
+	dir := t.TempDir()
+	srv := newSim(t, hubspottest.WithOAuthApp(id, secret, refresh), hubspottest.WithAccessTokenLifetime(3*time.Second))
+	ids, err := srv.Seed("contacts", 150, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	out := filepath.Join(dir, "contacts.jsonl")
+	env := sourceEnv(srv, out)
+	delete(env, "HUBSPOT_ACCESS_TOKEN")
+	env["HUBSPOT_CLIENT_ID"], env["HUBSPOT_CLIENT_SECRET"], env["HUBSPOT_REFRESH_TOKEN"] = id, secret, refresh
+	c := startConduit(t, dir, "hubspot-oauth-to-file.yaml", env)
+	c.waitFor(t, "the snapshot", func() bool { return len(readRecords(t, out)) >= 150 })
+	for round := range 4 { // change picks its ids for up to 4 rounds
+		ids = change(t, srv, round, ids)
+		time.Sleep(1500 * time.Millisecond)
+	}
+	c.waitForWhy(t, "every change in the file", time.Minute, func() (bool, string) {
+		return matches(srv, readRecords(t, out), start)
+	})
+	if n := srv.Calls()["POST /oauth/v1/token"]; n < 3 {
+		t.Errorf("%d token exchanges in %s of 3-second tokens: the source did not renew them", n, time.Since(start).Round(time.Second))
+	} else {
+		t.Logf("%d token exchanges in %s", n, time.Since(start).Round(time.Second))
+	}
+	for _, s := range []string{secret, refresh, "sim-oauth-"} {
+		if strings.Contains(c.out.String(), s) {
+			t.Errorf("Conduit's output holds the secret %q", s)
+		}
+	}
 }
 
 func TestRestartInTheMiddle(t *testing.T) {

@@ -65,10 +65,14 @@ const (
 	maxErrorSnippet = 120
 )
 
-// Client talks to HubSpot's API with one private-app access token.
+// Client talks to HubSpot's API with one private-app access token, or as
+// an OAuth app (WithOAuth).
 type Client struct {
-	baseURL    *url.URL
-	token      string
+	baseURL *url.URL
+	// auth gives each attempt its bearer token; oauth is the OAuth app's
+	// source that WithOAuth set, nil for a private app.
+	auth       tokenSource
+	oauth      *oauthSource
 	httpClient *http.Client
 	clock      Clock
 	logger     *slog.Logger
@@ -244,14 +248,10 @@ func WithLogger(l *slog.Logger) Option {
 }
 
 // NewClient returns a client that authenticates with a private-app access
-// token.
+// token, or, with an empty token and WithOAuth, as an OAuth app.
 func NewClient(token string, opts ...Option) (*Client, error) {
-	if strings.TrimSpace(token) == "" {
-		return nil, errors.New("hubspot: access token is empty")
-	}
 	general, search := DefaultRateLimit(), DefaultSearchRateLimit()
 	c := &Client{
-		token:           token,
 		httpClient:      newHTTPClient(),
 		clock:           realClock{},
 		logger:          slog.New(slog.DiscardHandler),
@@ -268,6 +268,22 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 		if err := opt(c); err != nil {
 			return nil, fmt.Errorf("hubspot: %w", err)
 		}
+	}
+	switch {
+	case c.oauth != nil && token != "":
+		return nil, errors.New("hubspot: an access token and OAuth: want one way of signing in")
+	case c.oauth != nil:
+		c.auth = c.oauth
+		if c.rateLimit == &general {
+			// No WithRateLimit: an OAuth app's own 10-second limit is
+			// lower than a private app's (hubspot-api.md, "OAuth apps").
+			oauth := DefaultOAuthRateLimit()
+			c.rateLimit = &oauth
+		}
+	case strings.TrimSpace(token) == "":
+		return nil, errors.New("hubspot: access token is empty")
+	default:
+		c.auth = staticToken(token)
 	}
 	if c.rateLimit != nil {
 		c.general = newWindowLimiter(c.clock, *c.rateLimit, c.share, true)
@@ -370,7 +386,7 @@ func NewRequest(method, path string, query url.Values, body any) (*Request, erro
 // the quota's reset and then sends the request again.
 func (c *Client) Do(ctx context.Context, req *Request, out any) error {
 	for attempt := 0; ; attempt++ {
-		err := c.attempt(ctx, req, out, attempt)
+		err := c.authorizedAttempt(ctx, req, out, attempt)
 		if err == nil {
 			return nil
 		}
@@ -480,7 +496,11 @@ func (c *Client) httpRequest(ctx context.Context, req *Request) (*http.Request, 
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", req.Method, req.Path, err)
 	}
-	httpReq.Header.Set("Authorization", "Bearer "+c.token)
+	token, err := c.auth.token(ctx)
+	if err != nil {
+		return nil, err
+	}
+	httpReq.Header.Set("Authorization", "Bearer "+token)
 	httpReq.Header.Set("Accept", "application/json")
 	if req.body != nil {
 		httpReq.Header.Set("Content-Type", "application/json")
@@ -572,9 +592,18 @@ func stripTags(s string) string {
 	return b.String()
 }
 
-// redact removes the access token from anything HubSpot echoed back.
+// redact removes the access token, and an OAuth app's secrets, from
+// anything HubSpot echoed back.
 func (c *Client) redact(e *ErrorResponse) {
-	clean := func(s string) string { return strings.ReplaceAll(s, c.token, "[REDACTED]") }
+	secrets := c.auth.secrets()
+	clean := func(s string) string {
+		for _, secret := range secrets {
+			if secret != "" {
+				s = strings.ReplaceAll(s, secret, "[REDACTED]")
+			}
+		}
+		return s
+	}
 	e.Message = clean(e.Message)
 	for i := range e.Errors {
 		e.Errors[i].Message = clean(e.Errors[i].Message)

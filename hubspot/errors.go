@@ -61,6 +61,9 @@ func (e *ErrorResponse) Error() string {
 		fmt.Fprintf(&b, " %s", e.Category)
 	case e.ErrorType != "":
 		fmt.Fprintf(&b, " %s", e.ErrorType)
+	case e.Status != "" && e.Status != "error":
+		// The token endpoint's code, such as BAD_REFRESH_TOKEN.
+		fmt.Fprintf(&b, " %s", e.Status)
 	default:
 		fmt.Fprintf(&b, " %s", http.StatusText(e.StatusCode))
 	}
@@ -164,4 +167,13 @@ func IsRateLimited(err error) bool { return StatusCode(err) == http.StatusTooMan
 func IsDailyLimit(err error) bool {
 	var er *ErrorResponse
 	return errors.As(err, &er) && er.isDailyLimit()
+}
+
+// IsSignInRefused reports whether HubSpot's token endpoint refused to
+// exchange an OAuth app's refresh token (a 400 such as BAD_REFRESH_TOKEN,
+// for a revoked or unknown one): no retry helps until the settings change.
+// Which setting it blames is the answer's Status.
+func IsSignInRefused(err error) bool {
+	var er *ErrorResponse
+	return errors.As(err, &er) && er.Path == tokenPath && er.StatusCode == http.StatusBadRequest
 }

@@ -38,6 +38,10 @@ type RateLimit struct {
 // own limit from the first answer on.
 func DefaultRateLimit() RateLimit { return RateLimit{Requests: 190, Per: 10 * time.Second} }
 
+// DefaultOAuthRateLimit is an OAuth app's burst limit: about 110 requests
+// per rolling 10 seconds, per account.
+func DefaultOAuthRateLimit() RateLimit { return RateLimit{Requests: 110, Per: 10 * time.Second} }
+
 // DefaultSearchRateLimit stays under both published search limits (4 per
 // second per token, 5 per second per account).
 func DefaultSearchRateLimit() RateLimit { return RateLimit{Requests: 4, Per: time.Second} }

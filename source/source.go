@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/conduit-connectors/conduit-connector-hubspot/config"
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
 	"github.com/conduitio/conduit-commons/opencdc"
 	sdk "github.com/conduitio/conduit-connector-sdk"
@@ -135,6 +134,9 @@ func (s *Source) checkAccess(ctx context.Context, res hubspot.Resource, objects 
 	} else {
 		_, err = objects.List(ctx, res.Name, hubspot.ListOptions{Limit: 1})
 	}
+	if hubspot.IsSignInRefused(err) {
+		return s.config.ExplainSignIn(err)
+	}
 	switch hubspot.StatusCode(err) {
 	case 0:
 		if err != nil {
@@ -142,9 +144,9 @@ func (s *Source) checkAccess(ctx context.Context, res hubspot.Resource, objects 
 		}
 		return nil
 	case http.StatusUnauthorized:
-		return fmt.Errorf("HubSpot refused the access token (parameter %q): %w", config.KeyAccessToken, err)
+		return s.config.ExplainSignIn(err)
 	case http.StatusForbidden:
-		return fmt.Errorf("the access token lacks the scope to read %s (parameter %q): %w", res.Name, config.KeyAccessToken, err)
+		return fmt.Errorf("the access token lacks the scope to read %s (parameter %q): %w", res.Name, s.config.SignInParam(), err)
 	default:
 		return fmt.Errorf("check access to %s: %w", res.Name, err)
 	}
@@ -182,7 +184,9 @@ func (s *Source) ReadN(ctx context.Context, n int) ([]opencdc.Record, error) {
 		}
 		recs, more, err := s.reader.step(ctx)
 		if err != nil {
-			return nil, err
+			// A token revoked while the pipeline runs is told as clearly
+			// as at Open.
+			return nil, s.config.ExplainSignIn(err)
 		}
 		s.buf = recs
 		if !more {

@@ -424,7 +424,7 @@ func drainBacklog(ctx context.Context, lookback string) (drained, error) {
 // generatedSnapshot opens a source, with the rate limits off, on a
 // simulator that makes n contacts up as it lists them. closeAll stops both.
 func generatedSnapshot(ctx context.Context, n int) (*source.Source, func(), error) {
-	srv, err := newSim(hubspottest.WithoutRateLimits(), hubspottest.WithGeneratedObjects("contacts", n))
+	srv, err := newSim(hubspottest.WithoutRateLimits(), hubspottest.WithLazyObjects("contacts", n, madeUpContact))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -434,6 +434,17 @@ func generatedSnapshot(ctx context.Context, n int) (*source.Source, func(), erro
 		return nil, nil, err
 	}
 	return s, func() { _ = s.Teardown(ctx); srv.Close() }, nil
+}
+
+// madeUpContact is the i-th contact of the heap bench's snapshot: the
+// default properties a contact list returns, so that a record is as large
+// as a real one with them.
+func madeUpContact(i int) map[string]string {
+	return map[string]string{
+		"email":     "person" + strconv.Itoa(i) + "@example.com",
+		"firstname": "First" + strconv.Itoa(i),
+		"lastname":  "Last" + strconv.Itoa(i),
+	}
 }
 
 // snapshotHeap: live heap while a snapshot of made-up objects is read.

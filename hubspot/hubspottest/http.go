@@ -31,6 +31,7 @@ func (s *Server) routes() http.Handler {
 	handle("GET /crm/v3/owners", false, s.listOwners)
 	handle("GET /crm/v3/owners/{$}", false, s.listOwners)
 	handle("GET /crm/v3/owners/{id}", false, s.getOwner)
+	mux.Handle("POST /oauth/v1/token", &endpoint{s: s, token: s.exchangeToken})
 	handle("/", false, func(r *http.Request) (int, any, *apiError) {
 		return 0, nil, notFound(fmt.Sprintf("No route for %s %s", r.Method, r.URL.Path))
 	})
@@ -68,6 +69,10 @@ type endpoint struct {
 	s      *Server
 	search bool
 	h      handlerFunc
+	// token, when set, serves the OAuth token endpoint instead of h: it
+	// takes no bearer token, counts against no API limit and answers in
+	// its own error shape.
+	token http.HandlerFunc
 }
 
 func (e *endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -97,11 +102,16 @@ func (e *endpoint) serve(w http.ResponseWriter, r *http.Request) {
 	s := e.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if apiErr := s.authenticate(r); apiErr != nil {
+	if e.token != nil {
+		e.token(w, r)
+		return
+	}
+	app, apiErr := s.authenticate(r)
+	if apiErr != nil {
 		s.writeError(w, apiErr)
 		return
 	}
-	headers, limited := s.admit(e.search)
+	headers, limited := s.admit(e.search, app)
 	for k, v := range headers {
 		w.Header().Set(k, v)
 	}
@@ -130,18 +140,23 @@ func (s *Server) writeError(w http.ResponseWriter, e *apiError) {
 	})
 }
 
-func (s *Server) authenticate(r *http.Request) *apiError {
+// authenticate checks the bearer token: the private app's, or an OAuth
+// app's access token, whose app it returns (nil for the private app), so
+// that the request counts against that app's limit.
+func (s *Server) authenticate(r *http.Request) (*oauthApp, *apiError) {
 	auth := r.Header.Get("Authorization")
 	token, ok := strings.CutPrefix(auth, "Bearer ")
 	switch {
 	case auth == "":
-		return &apiError{status: http.StatusUnauthorized, category: categoryAuth,
+		return nil, &apiError{status: http.StatusUnauthorized, category: categoryAuth,
 			message: "Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview"}
-	case !ok || token != s.Token:
-		return &apiError{status: http.StatusUnauthorized, category: categoryAuth,
-			message: "The OAuth token used to make this call is not valid or has expired."}
+	case ok && token == s.Token:
+		return nil, nil
+	case ok:
+		return s.oauthAuthenticate(token)
 	}
-	return nil
+	return nil, &apiError{status: http.StatusUnauthorized, category: categoryAuth,
+		message: "The OAuth token used to make this call is not valid or has expired."}
 }
 
 // decodeBody reads a JSON request body into v.

@@ -3,6 +3,7 @@ package hubspottest
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -44,8 +45,8 @@ func (s *Server) list(r *http.Request) (int, any, *apiError) {
 		return 0, nil, e
 	}
 	asked := queryList(r, "properties")
-	if n := s.generated[ts.t.name]; n > 0 && !archived {
-		return http.StatusOK, s.generatedPage(r, ts.t, n, after, limit, asked), nil
+	if lazy, ok := s.lazy[ts.t.name]; ok && lazy.n > 0 && !archived {
+		return http.StatusOK, s.lazyPage(r, ts.t, lazy, after, limit, asked), nil
 	}
 	recs, next := ts.page(after, limit, archived)
 	out := pageJSON[objectJSON]{Results: make([]objectJSON, 0, len(recs))}
@@ -500,13 +501,17 @@ func (s *Server) properties(r *http.Request) (int, any, *apiError) {
 	return http.StatusOK, out, nil
 }
 
-// generatedPage serves a list page of made-up objects.
-func (s *Server) generatedPage(r *http.Request, t *objectType, n int, after int64, limit int, asked []string) pageJSON[objectJSON] {
+// lazyPage serves a list page of objects made as they are listed.
+func (s *Server) lazyPage(r *http.Request, t *objectType, lazy lazyObjects, after int64, limit int, asked []string) pageJSON[objectJSON] {
+	n := lazy.n
 	created := s.startedAt.Add(-time.Hour)
 	out := pageJSON[objectJSON]{Results: make([]objectJSON, 0, limit)}
 	id := max(after, 1)
 	for ; id <= int64(n) && len(out.Results) < limit; id++ {
-		props := SampleProperties(t.name, int(id))
+		props := maps.Clone(lazy.props(int(id)))
+		if props == nil {
+			props = map[string]string{}
+		}
 		props[t.created] = formatTime(created)
 		props[t.modified] = formatTime(created)
 		props["hs_object_id"] = idString(id)

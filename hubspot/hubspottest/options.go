@@ -13,6 +13,8 @@ type limits struct {
 	daily        int
 	search       int
 	searchWindow time.Duration
+	// oauthBurst is each OAuth app's limit in window.
+	oauthBurst int
 	// retryAfter adds a Retry-After header to the 429s of the burst and
 	// search limits.
 	retryAfter bool
@@ -30,12 +32,15 @@ type config struct {
 	seed                uint64
 	seeded              bool
 	customs             []customType
-	generated           map[string]int
+	lazy                map[string]lazyObjects
 	rollout             rollout
 	portalID            int64
 	late                lateIndex
 	short               float64
 	mergeKeepsPrimaryID bool
+	oauthApps           []oauthAppConfig
+	tokenLifetime       time.Duration
+	rotateRefresh       bool
 }
 
 type customType struct {
@@ -92,8 +97,9 @@ func WithShortPages(fraction float64) Option { return func(c *config) { c.short 
 // (https://developers.hubspot.com/changelog/updated-merge-functionality-for-contacts-and-companies).
 func WithMergeKeepsPrimaryID() Option { return func(c *config) { c.mergeKeepsPrimaryID = true } }
 
-// WithRateLimit sets the rolling-window limit per token (default 190 per
-// 10 s, HubSpot's Professional and Enterprise tiers); 0 requests turns it off.
+// WithRateLimit sets the rolling-window limit of the private app (default
+// 190 per 10 s, HubSpot's Professional and Enterprise tiers); 0 requests
+// turns it off. The window is each OAuth app's too (WithOAuthRateLimit).
 func WithRateLimit(requests int, window time.Duration) Option {
 	return func(c *config) { c.limits.burst, c.limits.window = requests, window }
 }
@@ -142,17 +148,25 @@ func WithCustomObject(typeID, name string, props ...PropertyDef) Option {
 // WithPortalID sets the account's id (default 1234567).
 func WithPortalID(id int64) Option { return func(c *config) { c.portalID = id } }
 
-// WithGeneratedObjects makes the list of objectType serve n made-up objects
-// (ids 1 to n, created an hour before the server started) that are never
-// stored, so that a snapshot of millions of objects costs the simulator no
-// memory. Only the list endpoint serves them.
-func WithGeneratedObjects(objectType string, n int) Option {
+// WithLazyObjects makes the list of objectType serve n objects (ids 1 to
+// n, created an hour before the server started) whose properties props
+// makes as they are listed, so that a snapshot of millions of objects costs
+// the simulator no memory: they are never stored, and only the list
+// endpoint serves them. What the objects hold is the caller's (the bench's
+// made-up contacts); the simulator only serves them.
+func WithLazyObjects(objectType string, n int, props func(i int) map[string]string) Option {
 	return func(c *config) {
-		if c.generated == nil {
-			c.generated = map[string]int{}
+		if c.lazy == nil {
+			c.lazy = map[string]lazyObjects{}
 		}
-		c.generated[objectType] = n
+		c.lazy[objectType] = lazyObjects{n: n, props: props}
 	}
+}
+
+// lazyObjects are the objects of a type that a list makes as it serves them.
+type lazyObjects struct {
+	n     int
+	props func(i int) map[string]string
 }
 
 // WithoutWriteTraceIDs answers batch creates and upserts as older rollouts

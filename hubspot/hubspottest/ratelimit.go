@@ -30,9 +30,11 @@ func limitedBy(policy, window string) *rateLimitBody {
 
 // admit counts a request against the limits, or refuses it. It returns the
 // rate-limit headers to send (none for search, as HubSpot sends none) and
-// the 429 body when refused. Refused requests do not count. Callers hold
-// s.mu.
-func (s *Server) admit(search bool) (map[string]string, *rateLimitBody) {
+// the 429 body when refused. Refused requests do not count. The 10-second
+// limit is the app's, an OAuth app's (app) or the private app's (nil); the
+// daily limit is the account's, shared by every app (hubspot-api.md).
+// Callers hold s.mu.
+func (s *Server) admit(search bool, app *oauthApp) (map[string]string, *rateLimitBody) {
 	now := s.now()
 	st := &s.requests
 	l := s.limits
@@ -50,18 +52,22 @@ func (s *Server) admit(search bool) (map[string]string, *rateLimitBody) {
 		st.dayCount++
 		return nil, nil
 	}
-	if l.daily > 0 && st.dayCount >= l.daily {
-		return s.rateHeaders(), limitedBy("DAILY", "daily")
+	burst, limit := &st.burst, l.burst
+	if app != nil {
+		burst, limit = &app.burst, l.oauthBurst
 	}
-	if l.burst > 0 {
-		st.burst = inWindow(st.burst, now, l.window)
-		if len(st.burst) >= l.burst {
-			return s.retryAfter(s.rateHeaders(), st.burst[0].Add(l.window).Sub(now)), limitedBy("TEN_SECONDLY_ROLLING", "ten_secondly_rolling")
+	if l.daily > 0 && st.dayCount >= l.daily {
+		return s.rateHeaders(*burst, limit), limitedBy("DAILY", "daily")
+	}
+	if limit > 0 {
+		*burst = inWindow(*burst, now, l.window)
+		if len(*burst) >= limit {
+			return s.retryAfter(s.rateHeaders(*burst, limit), (*burst)[0].Add(l.window).Sub(now)), limitedBy("TEN_SECONDLY_ROLLING", "ten_secondly_rolling")
 		}
-		st.burst = append(st.burst, now)
+		*burst = append(*burst, now)
 	}
 	st.dayCount++
-	return s.rateHeaders(), nil
+	return s.rateHeaders(*burst, limit), nil
 }
 
 // retryAfter adds a Retry-After of wait, in whole seconds rounded up, to the
@@ -87,12 +93,14 @@ func inWindow(times []time.Time, now time.Time, window time.Duration) []time.Tim
 	return times[cut:]
 }
 
-func (s *Server) rateHeaders() map[string]string {
+// rateHeaders are the rate-limit headers of an app whose window holds burst
+// of its limit.
+func (s *Server) rateHeaders(burst []time.Time, limit int) map[string]string {
 	l, st := s.limits, &s.requests
 	h := map[string]string{}
-	if l.burst > 0 {
-		h["X-HubSpot-RateLimit-Max"] = strconv.Itoa(l.burst)
-		h["X-HubSpot-RateLimit-Remaining"] = strconv.Itoa(max(0, l.burst-len(st.burst)))
+	if limit > 0 {
+		h["X-HubSpot-RateLimit-Max"] = strconv.Itoa(limit)
+		h["X-HubSpot-RateLimit-Remaining"] = strconv.Itoa(max(0, limit-len(burst)))
 		h["X-HubSpot-RateLimit-Interval-Milliseconds"] = strconv.FormatInt(l.window.Milliseconds(), 10)
 	}
 	if l.daily > 0 {

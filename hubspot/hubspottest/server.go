@@ -54,10 +54,11 @@ type Server struct {
 	rng                 *rand.Rand
 	limits              limits
 	requests            rateState
+	oauth               oauthState
 	// refused counts the 429s the server answered.
 	refused int
-	// generated are object types whose list is made up on the fly.
-	generated map[string]int
+	// lazy are object types whose list is made up on the fly.
+	lazy      map[string]lazyObjects
 	startedAt time.Time
 	rollout   rollout
 	// typeNames maps the other names a path may give a type (a standard
@@ -83,7 +84,7 @@ func NewServer(opts ...Option) (*Server, error) {
 		portalID: 1234567,
 		limits: limits{
 			burst: 190, window: 10 * time.Second, daily: 1_000_000,
-			search: 5, searchWindow: time.Second,
+			search: 5, searchWindow: time.Second, oauthBurst: defaultOAuthBurst,
 		},
 	}
 	for _, opt := range opts {
@@ -120,13 +121,14 @@ func NewServer(opts ...Option) (*Server, error) {
 		calls:               map[string]int{},
 		rng:                 rand.New(rand.NewPCG(cfg.seed, cfg.seed^0x9e3779b97f4a7c15)),
 		limits:              cfg.limits,
-		generated:           cfg.generated,
+		lazy:                cfg.lazy,
 		rollout:             cfg.rollout,
 		late:                cfg.late,
 		short:               cfg.short,
 		pageRng:             rand.New(rand.NewPCG(cfg.seed, 0x5e1ec7)),
 		lagRng:              rand.New(rand.NewPCG(cfg.seed, 0x1a7e)),
 		mergeKeepsPrimaryID: cfg.mergeKeepsPrimaryID,
+		oauth:               newOAuthState(cfg),
 	}
 	if cfg.clock != nil {
 		s.clockNow = cfg.clock.Now

@@ -883,9 +883,13 @@ func TestOnlyLoopback(t *testing.T) {
 	is.True(err != nil)
 }
 
-func TestGeneratedObjects(t *testing.T) {
+// TestLazyObjects: the list serves the caller's objects, made as they are
+// listed, with the properties every object has.
+func TestLazyObjects(t *testing.T) {
 	is := is.New(t)
-	srv := newServer(t, hubspottest.WithGeneratedObjects("contacts", 250))
+	srv := newServer(t, hubspottest.WithLazyObjects("contacts", 250, func(i int) map[string]string {
+		return map[string]string{"email": fmt.Sprintf("lazy%d@example.com", i)}
+	}))
 	var ids []string
 	after := ""
 	for {
@@ -893,7 +897,8 @@ func TestGeneratedObjects(t *testing.T) {
 		is.Equal(r.status, 200)
 		for _, o := range results(t, r) {
 			ids = append(ids, o["id"].(string))
-			is.Equal(props(o)["email"], "person"+o["id"].(string)+"@example.com")
+			is.Equal(props(o)["email"], "lazy"+o["id"].(string)+"@example.com")
+			is.Equal(props(o)["hs_object_id"], o["id"])
 		}
 		if after = nextAfter(t, r); after == "" {
 			break
