@@ -32,7 +32,9 @@ type Budget struct {
 	DailyAt        time.Time
 	// DailyReset is when the client assumes the quota comes back: the next
 	// midnight in the account's time zone (WithAccountTimeZone, UTC by
-	// default) after DailyAt. HubSpot's headers do not say.
+	// default) after DailyAt, or after now once that has passed (and then
+	// DailyRemaining is the whole quota until an answer says otherwise).
+	// HubSpot's headers do not say.
 	DailyReset time.Time
 
 	// Sent counts the requests the client has sent, searches and refused
@@ -63,6 +65,13 @@ func (c *Client) Budget() Budget {
 	if seen.daily > 0 {
 		b.DailyRemaining = max(0, seen.dailyRemaining-int(sent-seen.sentAt))
 		b.DailyReset = c.nextDailyReset(seen.dailyAt)
+		if now := c.clock.Now(); !now.Before(b.DailyReset) {
+			// The quota has reset since the last answer that told, and
+			// only searches (which do not tell) may have been sent since:
+			// the whole quota, until an answer says otherwise.
+			b.DailyRemaining = seen.daily
+			b.DailyReset = c.nextDailyReset(now)
+		}
 	}
 	return b
 }
