@@ -19,6 +19,7 @@ const (
 	KeyLookbackWindow = "lookbackWindow"
 
 	KeyDeletesPollingPeriod = "deletesPollingPeriod"
+	KeyDailyReservePercent  = "dailyReservePercent"
 )
 
 // Config is the source's configuration.
@@ -48,6 +49,13 @@ type Config struct {
 	// each read costs one request per 100 objects archived in the last 90
 	// days.
 	DeletesPollingPeriod time.Duration `json:"deletesPollingPeriod" default:"1m" check:"gt=0s"`
+	// DailyReservePercent is the share of the account's daily API quota, in
+	// percent (0 to 99), that the source leaves to the account's other
+	// integrations and to destinations. When what is left of the quota runs
+	// low, the source stretches its polling period so that it stays above
+	// the reserve until the quota resets (midnight in accountTimeZone), and
+	// logs a warning saying so.
+	DailyReservePercent int `json:"dailyReservePercent" default:"10" check:"min=0,max=99"`
 }
 
 // Validate checks the shared settings, the middleware settings and the
