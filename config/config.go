@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"time"
+	_ "time/tzdata" // accountTimeZone names a zone on hosts without a zone database too
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
 )
@@ -21,6 +23,16 @@ const (
 	KeyResource     = "resource"
 	KeyMaxRetries   = "maxRetries"
 	KeyBaseURL      = "baseURL"
+
+	KeyRateLimitPercent = "rateLimitPercent"
+	KeyOnDailyLimit     = "onDailyLimit"
+	KeyAccountTimeZone  = "accountTimeZone"
+)
+
+// The values of onDailyLimit.
+const (
+	OnDailyLimitPause = "pause"
+	OnDailyLimitFail  = "fail"
 )
 
 // Config is what the source and the destination both need to reach HubSpot.
@@ -56,6 +68,21 @@ type Config struct {
 	// BaseURL is the HubSpot API host. Plain http is accepted only for
 	// loopback hosts, such as a local HubSpot simulator.
 	BaseURL string `json:"baseURL" default:"https://api.hubapi.com" check:"baseurl"`
+	// RateLimitPercent is the share of HubSpot's rate limits, in percent (1
+	// to 100), that the connector may use: of the 10-second limit HubSpot's
+	// rate-limit headers name, and of the search limit. Lower it to leave
+	// headroom for other integrations of the same app.
+	RateLimitPercent int `json:"rateLimitPercent" default:"100" check:"min=1,max=100"`
+	// OnDailyLimit is what the connector does when HubSpot refuses a request
+	// because the account's daily quota is spent: pause waits until the
+	// quota resets at midnight in the account's time zone and goes on,
+	// logging a warning every 5 minutes; fail stops the pipeline with the
+	// error. Either way the request is not retried into the limit.
+	OnDailyLimit string `json:"onDailyLimit" default:"pause" validate:"inclusion=pause|fail"`
+	// AccountTimeZone is the HubSpot account's time zone, as an IANA name
+	// such as America/New_York: HubSpot resets the daily quota at midnight
+	// there, and its headers do not say when.
+	AccountTimeZone string `json:"accountTimeZone" default:"UTC" check:"timezone"`
 }
 
 // Validate checks what the parameter specification cannot: the way of
@@ -84,6 +111,19 @@ func (c *Config) NewClient(opts ...hubspot.Option) (*hubspot.Client, error) {
 	}
 	if c.oauth() {
 		base = append(base, hubspot.WithOAuth(c.ClientID, c.ClientSecret, c.RefreshToken))
+	}
+	if c.RateLimitPercent > 0 { // 0: a Config built without the specification's defaults
+		base = append(base, hubspot.WithRateLimitShare(float64(c.RateLimitPercent)/100))
+	}
+	if c.OnDailyLimit != OnDailyLimitFail {
+		base = append(base, hubspot.WithDailyLimitPause())
+	}
+	if c.AccountTimeZone != "" {
+		loc, err := time.LoadLocation(c.AccountTimeZone)
+		if err != nil {
+			return nil, fmt.Errorf("%q: %w", KeyAccountTimeZone, err)
+		}
+		base = append(base, hubspot.WithAccountTimeZone(loc))
 	}
 	client, err := hubspot.NewClient(c.AccessToken, append(base, opts...)...)
 	if err != nil {

@@ -10,17 +10,26 @@ import (
 
 // traceHandler sends the HubSpot client's log lines to the connector's
 // logger (sdk.Logger of the request's context) at trace level: one line per
-// request is detail, not news.
+// request is detail, not news. Warnings (a pause for the daily limit) stay
+// warnings: they are news.
 type traceHandler struct {
 	attrs []slog.Attr
 }
 
-func (h traceHandler) Enabled(ctx context.Context, _ slog.Level) bool {
-	return sdk.Logger(ctx).GetLevel() <= zerolog.TraceLevel
+func (h traceHandler) Enabled(ctx context.Context, level slog.Level) bool {
+	return sdk.Logger(ctx).GetLevel() <= zerologLevel(level)
+}
+
+// zerologLevel is the connector's level for a client line's level.
+func zerologLevel(level slog.Level) zerolog.Level {
+	if level >= slog.LevelWarn {
+		return zerolog.WarnLevel
+	}
+	return zerolog.TraceLevel
 }
 
 func (h traceHandler) Handle(ctx context.Context, rec slog.Record) error {
-	ev := sdk.Logger(ctx).Trace()
+	ev := sdk.Logger(ctx).WithLevel(zerologLevel(rec.Level))
 	add := func(a slog.Attr) bool {
 		ev = ev.Interface(a.Key, a.Value.Any())
 		return true

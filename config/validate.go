@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
 	"github.com/go-playground/validator/v10"
@@ -44,6 +45,12 @@ func NewChecker() *Checker {
 	Rule(c, "baseurl", func(raw string) error {
 		_, err := hubspot.ParseBaseURL(raw)
 		return err
+	})
+	Rule(c, "timezone", func(name string) error {
+		if _, err := time.LoadLocation(name); err != nil {
+			return fmt.Errorf("want an IANA time zone such as America/New_York: %w", err)
+		}
+		return nil
 	})
 	Across(c, "signin", signIn)
 	return c

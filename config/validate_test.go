@@ -13,7 +13,7 @@ import (
 
 // valid is a shared configuration that passes every rule.
 func valid() config.Config {
-	return config.Config{AccessToken: "pat-na1-secret-value", Resource: "contacts", MaxRetries: 4, BaseURL: "https://api.hubapi.com"}
+	return config.Config{AccessToken: "pat-na1-secret-value", Resource: "contacts", MaxRetries: 4, BaseURL: "https://api.hubapi.com", RateLimitPercent: 100}
 }
 
 // TestValidate: each rule of the shared settings, alone, fails with an
@@ -87,12 +87,12 @@ func TestValidateNeverShowsOAuthSecrets(t *testing.T) {
 // error for each, in one message.
 func TestValidateEveryRule(t *testing.T) {
 	is := is.New(t)
-	c := config.Config{AccessToken: " pat", Resource: "widgets", MaxRetries: 99, BaseURL: "ftp://x"}
+	c := config.Config{AccessToken: " pat", Resource: "widgets", MaxRetries: 99, BaseURL: "ftp://x", RateLimitPercent: 101, AccountTimeZone: "Mars/Olympus"}
 	err := c.Validate(context.Background())
 	is.True(err != nil)
 	lines := strings.Split(err.Error(), "\n")
-	is.Equal(len(lines), 4)
-	for i, param := range []string{"resource", "maxRetries", "baseURL", "accessToken"} {
+	is.Equal(len(lines), 6)
+	for i, param := range []string{"resource", "maxRetries", "baseURL", "rateLimitPercent", "accountTimeZone", "accessToken"} {
 		is.True(strings.HasPrefix(lines[i], `"`+param+`": `))
 	}
 }

@@ -14,7 +14,7 @@ import (
 // is no resource gets the resource rule's error alone.
 func TestValidate(t *testing.T) {
 	valid := func() Config {
-		return Config{Config: config.Config{AccessToken: "pat-na1-x", Resource: "contacts", MaxRetries: 4, BaseURL: "https://api.hubapi.com"}, ReadOnlyProperties: ReadOnlyFail}
+		return Config{Config: config.Config{AccessToken: "pat-na1-x", Resource: "contacts", MaxRetries: 4, BaseURL: "https://api.hubapi.com", RateLimitPercent: 100}, ReadOnlyProperties: ReadOnlyFail}
 	}
 	configtest.Run(t, valid, []configtest.Case[Config]{
 		{Name: "contacts", Change: func(c *Config) { c.Resource = "contacts" }, Want: ""},

@@ -20,6 +20,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -85,8 +86,18 @@ type Client struct {
 
 	rateLimit       *RateLimit // nil: no client-side pacing
 	searchRateLimit *RateLimit
+	share           float64 // of every limit, that this client may use
 	general         *windowLimiter
 	search          *windowLimiter
+
+	// pauseOnDaily makes a DAILY 429 wait for the quota's reset instead of
+	// ending the call; timeZone is the account's, whose midnight resets it.
+	pauseOnDaily bool
+	timeZone     *time.Location
+
+	sent     atomic.Int64 // requests sent, searches included
+	budgetMu sync.Mutex
+	budget   budgetSeen
 
 	Objects    *ObjectsService
 	Properties *PropertiesService
@@ -146,8 +157,11 @@ func WithBackoff(minWait, maxWait time.Duration) Option {
 	}
 }
 
-// WithRateLimit sets the pace of every request but search (default 190 per
-// 10 s).
+// WithRateLimit sets where the pace of every request but search starts
+// (default 190 per 10 s). From the first answer with HubSpot's rate-limit
+// headers on, the limit and the window they name replace it, and the client
+// also paces by what they say is left of the window, which every client of
+// the same app shares.
 func WithRateLimit(r RateLimit) Option {
 	return func(c *Client) error {
 		if err := r.validate(); err != nil {
@@ -165,6 +179,44 @@ func WithSearchRateLimit(r RateLimit) Option {
 			return err
 		}
 		c.searchRateLimit = &r
+		return nil
+	}
+}
+
+// WithRateLimitShare makes the client use at most share (above 0, up to 1)
+// of each rate limit: of the burst limit HubSpot's headers name, and of the
+// search limit. The rest is left to the account's other integrations.
+func WithRateLimitShare(share float64) Option {
+	return func(c *Client) error {
+		if !(share > 0 && share <= 1) {
+			return fmt.Errorf("rate limit share %v: want more than 0, up to 1", share)
+		}
+		c.share = share
+		return nil
+	}
+}
+
+// WithDailyLimitPause makes a call that HubSpot refuses for the account's
+// spent daily quota (a DAILY 429) wait until the quota resets and then try
+// once more, instead of returning the error. It logs a warning every
+// dailyPauseLogEvery while it waits. The reset is midnight in the account's
+// time zone (WithAccountTimeZone).
+func WithDailyLimitPause() Option {
+	return func(c *Client) error {
+		c.pauseOnDaily = true
+		return nil
+	}
+}
+
+// WithAccountTimeZone sets the account's time zone (default UTC), whose
+// midnight resets the daily quota. HubSpot's headers do not say when the
+// quota resets, so the client assumes that midnight.
+func WithAccountTimeZone(loc *time.Location) Option {
+	return func(c *Client) error {
+		if loc == nil {
+			return errors.New("account time zone is nil")
+		}
+		c.timeZone = loc
 		return nil
 	}
 }
@@ -208,6 +260,8 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 		maxBackoff:      defaultMaxBackoff,
 		rateLimit:       &general,
 		searchRateLimit: &search,
+		share:           1,
+		timeZone:        time.UTC,
 	}
 	c.baseURL, _ = url.Parse(DefaultBaseURL)
 	for _, opt := range opts {
@@ -232,10 +286,12 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 		c.auth = staticToken(token)
 	}
 	if c.rateLimit != nil {
-		c.general = newWindowLimiter(c.clock, *c.rateLimit)
+		c.general = newWindowLimiter(c.clock, *c.rateLimit, c.share, true)
 	}
 	if c.searchRateLimit != nil {
-		c.search = newWindowLimiter(c.clock, *c.searchRateLimit)
+		// Search answers carry no rate-limit headers: its limit stays the
+		// configured one.
+		c.search = newWindowLimiter(c.clock, *c.searchRateLimit, c.share, false)
 	}
 	c.Objects = &ObjectsService{client: c}
 	c.Properties = &PropertiesService{client: c}
@@ -325,7 +381,9 @@ func NewRequest(method, path string, query url.Values, body any) (*Request, erro
 // Do sends the request and decodes a 2xx JSON body into out (if not nil).
 // Any other answer is an *ErrorResponse. 429s, 5xx and network errors are
 // retried with backoff up to the client's retry count, except for a create
-// that may have reached HubSpot; other 4xx are never retried.
+// that may have reached HubSpot; other 4xx are never retried. A DAILY 429 is
+// never retried: it ends the call, or, with WithDailyLimitPause, waits for
+// the quota's reset and then sends the request again.
 func (c *Client) Do(ctx context.Context, req *Request, out any) error {
 	for attempt := 0; ; attempt++ {
 		err := c.authorizedAttempt(ctx, req, out, attempt)
@@ -334,6 +392,15 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) error {
 		}
 		if ctx.Err() != nil {
 			return fmt.Errorf("%s %s: %w", req.Method, req.Path, ctx.Err())
+		}
+		if c.pauseOnDaily && IsDailyLimit(err) {
+			// Not a retry: the request goes again once the quota is back,
+			// with the retries of a new call.
+			if err := c.pauseForDailyLimit(ctx, req, err); err != nil {
+				return err
+			}
+			attempt = -1
+			continue
 		}
 		wait, retry := c.retryAfter(req, err, attempt)
 		if !retry {
@@ -356,12 +423,13 @@ func (c *Client) attempt(ctx context.Context, req *Request, out any, attempt int
 	if req.Search {
 		limiter = c.search
 	}
+	var u *use
 	if limiter != nil {
-		slot, err := limiter.Wait(ctx)
-		if err != nil {
+		var err error
+		if u, err = limiter.Wait(ctx); err != nil {
 			return fmt.Errorf("%s %s: %w", req.Method, req.Path, err)
 		}
-		defer limiter.Done(slot)
+		defer limiter.Done(u)
 	}
 
 	httpReq, err := c.httpRequest(ctx, req)
@@ -369,6 +437,7 @@ func (c *Client) attempt(ctx context.Context, req *Request, out any, attempt int
 		return err
 	}
 	start := c.clock.Now()
+	c.sent.Add(1)
 	resp, err := c.httpClient.Do(httpReq)
 	if err != nil {
 		c.logger.DebugContext(ctx, "hubspot request failed", "method", req.Method, "path", req.Path,
@@ -380,7 +449,7 @@ func (c *Client) attempt(ctx context.Context, req *Request, out any, attempt int
 	c.logger.DebugContext(ctx, "hubspot request", "method", req.Method, "path", req.Path,
 		"attempt", attempt+1, "status", resp.StatusCode, "duration", c.clock.Now().Sub(start),
 		"rateLimitRemaining", resp.Header.Get("X-HubSpot-RateLimit-Remaining"))
-	c.noteRateWindow(resp.Header)
+	c.observe(resp.Header, limiter)
 	if err != nil {
 		return &transportError{method: req.Method, path: req.Path, status: resp.StatusCode, err: fmt.Errorf("read response: %w", err)}
 	}
@@ -468,12 +537,26 @@ func (c *Client) parseRetryAfter(s string) time.Duration {
 	return 0
 }
 
-// noteRateWindow remembers the length of HubSpot's burst window from an
-// answer's rate-limit headers.
-func (c *Client) noteRateWindow(h http.Header) {
-	ms, err := strconv.ParseInt(h.Get("X-HubSpot-RateLimit-Interval-Milliseconds"), 10, 64)
-	if err == nil && ms > 0 && ms <= int64(time.Hour/time.Millisecond) {
-		c.rateWindow.Store(int64(time.Duration(ms) * time.Millisecond))
+// observe learns from an answer's rate-limit headers: the burst window and
+// limit for the pacing (of the request's limiter), and the
+// daily quota for Budget.
+func (c *Client) observe(h http.Header, limiter *windowLimiter) {
+	if rh, ok := parseRateHeaders(h); ok {
+		c.rateWindow.Store(int64(rh.window))
+		if limiter == c.general && limiter != nil {
+			limiter.Observe(rh)
+		}
+		c.budgetMu.Lock()
+		c.budget.burst, c.budget.burstAt = rh, c.clock.Now()
+		c.budgetMu.Unlock()
+	}
+	daily, errD := strconv.Atoi(h.Get("X-HubSpot-RateLimit-Daily"))
+	rem, errR := strconv.Atoi(h.Get("X-HubSpot-RateLimit-Daily-Remaining"))
+	if errD == nil && errR == nil && daily > 0 && rem >= 0 {
+		c.budgetMu.Lock()
+		c.budget.daily, c.budget.dailyRemaining = daily, min(rem, daily)
+		c.budget.dailyAt, c.budget.sentAt = c.clock.Now(), c.sent.Load()
+		c.budgetMu.Unlock()
 	}
 }
 

@@ -3,6 +3,9 @@ package hubspot
 import (
 	"context"
 	"fmt"
+	"math"
+	"net/http"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -30,7 +33,9 @@ type RateLimit struct {
 }
 
 // DefaultRateLimit is the burst limit of Professional and Enterprise
-// accounts: 190 requests per rolling 10 seconds.
+// accounts: 190 requests per rolling 10 seconds. It is only where the
+// client starts: HubSpot's rate-limit headers replace it with the account's
+// own limit from the first answer on.
 func DefaultRateLimit() RateLimit { return RateLimit{Requests: 190, Per: 10 * time.Second} }
 
 // DefaultOAuthRateLimit is an OAuth app's burst limit: about 110 requests
@@ -48,71 +53,187 @@ func (r RateLimit) validate() error {
 	return nil
 }
 
-// windowLimiter keeps one slot per request the window allows; a request
-// takes the oldest slot once that slot's last use is a full window old.
-//
-// A slot is stamped when its request is sent and again when the answer
-// arrives. The second stamp is no earlier than the moment HubSpot counted
-// the request, so that network delays that differ from request to request
-// cannot squeeze two uses of one slot into one of HubSpot's windows.
-type windowLimiter struct {
-	clock  Clock
-	window time.Duration
-
-	mu    sync.Mutex
-	used  []time.Time // last use of each slot
-	next  int         // the slot used longest ago
-	count int         // slots used so far, up to len(used)
+// shareOf is a share of a limit's requests, at least one: a limit of none
+// would stop the client for good.
+func shareOf(requests int, share float64) int {
+	return max(1, int(math.Floor(float64(requests)*share)))
 }
 
-func newWindowLimiter(clock Clock, limit RateLimit) *windowLimiter {
+// rateHeaders are the burst-limit headers of one HubSpot answer.
+type rateHeaders struct {
+	max, remaining int
+	window         time.Duration
+}
+
+// parseRateHeaders reads X-HubSpot-RateLimit-Max, -Remaining and
+// -Interval-Milliseconds; ok is false unless all three make sense (search
+// answers carry none).
+func parseRateHeaders(h http.Header) (rateHeaders, bool) {
+	maxN, errMax := strconv.Atoi(h.Get("X-HubSpot-RateLimit-Max"))
+	rem, errRem := strconv.Atoi(h.Get("X-HubSpot-RateLimit-Remaining"))
+	ms, errMS := strconv.ParseInt(h.Get("X-HubSpot-RateLimit-Interval-Milliseconds"), 10, 64)
+	if errMax != nil || errRem != nil || errMS != nil || maxN <= 0 || rem < 0 || ms <= 0 || ms > int64(time.Hour/time.Millisecond) {
+		return rateHeaders{}, false
+	}
+	return rateHeaders{max: maxN, remaining: min(rem, maxN), window: time.Duration(ms) * time.Millisecond}, true
+}
+
+// windowLimiter paces one client's requests under a rolling-window limit,
+// and under what HubSpot says is left of the window it shares with every
+// other client of the same app.
+//
+// Its own requests are kept as uses: a use is stamped when its request is
+// sent and again when the answer arrives. The second stamp is no earlier
+// than the moment HubSpot counted the request, so that network delays that
+// differ from request to request cannot squeeze more than the limit into
+// one of HubSpot's windows.
+//
+// HubSpot's X-HubSpot-RateLimit-Remaining counts every client of the app.
+// The limiter keeps an estimate of it: the figure of the last answer, less
+// the requests sent since, plus the own requests that have aged out of the
+// window since (each frees a slot that the figure counted as used). It never
+// counts another client's request as freed, so the estimate only errs by
+// what other clients sent since the last answer. A margin covers that: a
+// fiftieth of the limit, for the first requests of clients that start
+// (which nothing showed yet), and a twentieth when the answer showed other
+// clients at work.
+// Clients that all pace this way replace their own requests as they age out
+// once the window is full, and the window stays full without a 429.
+type windowLimiter struct {
+	clock Clock
+	share float64 // of the limit HubSpot names
+	learn bool    // whether HubSpot's headers replace the configured limit
+
+	mu     sync.Mutex
+	window time.Duration
+	limit  int    // this client's requests in one window, at most
+	uses   []*use // this client's requests still in the window
+
+	// What the last answer with rate-limit headers said, if it is less
+	// than a window old.
+	known     bool
+	seenAt    time.Time
+	remaining int // the estimate described above
+	margin    int // what the estimate keeps unspent
+}
+
+// use is one request the limiter let through.
+type use struct {
+	at   time.Time // sent, then answered
+	done bool      // answered: at is final
+}
+
+func newWindowLimiter(clock Clock, limit RateLimit, share float64, learn bool) *windowLimiter {
 	return &windowLimiter{
 		clock:  clock,
+		share:  share,
+		learn:  learn,
 		window: limit.Per,
-		used:   make([]time.Time, limit.Requests),
+		limit:  shareOf(limit.Requests, share),
 	}
 }
 
-// Wait blocks until a request may be sent without exceeding the limit and
-// returns the slot it took, to pass to Done when the answer is in. It
-// returns early with ctx's error.
-func (l *windowLimiter) Wait(ctx context.Context) (int, error) {
+// Wait blocks until a request may be sent and returns its use, to pass to
+// Done when the answer is in. It returns early with ctx's error.
+func (l *windowLimiter) Wait(ctx context.Context) (*use, error) {
 	for {
-		slot, wait := l.reserve()
-		if wait <= 0 {
-			return slot, nil
+		u, wait := l.reserve()
+		if u != nil {
+			return u, nil
 		}
 		select {
 		case <-ctx.Done():
-			return 0, fmt.Errorf("waiting for the rate limit: %w", ctx.Err())
+			return nil, fmt.Errorf("waiting for the rate limit: %w", ctx.Err())
 		case <-l.clock.After(wait):
 		}
 	}
 }
 
-// Done stamps a slot with the time its request's answer arrived.
-func (l *windowLimiter) Done(slot int) {
+// Done stamps a use with the time its request's answer arrived.
+func (l *windowLimiter) Done(u *use) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if now := l.clock.Now(); now.After(l.used[slot]) {
-		l.used[slot] = now
+	if now := l.clock.Now(); now.After(u.at) {
+		u.at = now
 	}
+	u.done = true
 }
 
-// reserve takes a slot, or says how long until one is free.
-func (l *windowLimiter) reserve() (int, time.Duration) {
+// Observe learns from the rate-limit headers of the answer to u, which is
+// not Done yet.
+func (l *windowLimiter) Observe(h rateHeaders) {
+	if !l.learn {
+		return
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.clock.Now()
-	if l.count == len(l.used) {
-		if wait := l.used[l.next].Add(l.window).Sub(now); wait > 0 {
-			return 0, wait
+	l.window = h.window
+	l.limit = shareOf(h.max, l.share)
+	l.prune(now)
+	// The other requests in flight may not have been counted yet: count
+	// them as spent.
+	inFlight := -1 // u's own
+	for _, o := range l.uses {
+		if !o.done {
+			inFlight++
 		}
-	} else {
-		l.count++
 	}
-	slot := l.next
-	l.used[slot] = now
-	l.next = (l.next + 1) % len(l.used)
-	return slot, 0
+	l.known, l.seenAt = true, now
+	l.remaining = h.remaining - inFlight
+	l.margin = max(1, h.max/50)
+	if others := h.max - h.remaining - len(l.uses); others > 0 {
+		l.margin = max(1, h.max/20)
+	}
+}
+
+// prune drops the uses that have aged out of the window. Callers hold l.mu.
+func (l *windowLimiter) prune(now time.Time) {
+	if l.known && !now.Before(l.seenAt.Add(l.window)) {
+		// Every request the last answer counted has aged out since: what
+		// it said no longer holds.
+		l.known = false
+	}
+	kept := l.uses[:0]
+	for _, u := range l.uses {
+		if !u.done || u.at.Add(l.window).After(now) {
+			kept = append(kept, u)
+			continue
+		}
+		if l.known && u.at.Add(l.window).After(l.seenAt) {
+			l.remaining++ // counted as used by the last answer, free now
+		}
+	}
+	clear(l.uses[len(kept):])
+	l.uses = kept
+}
+
+// reserve lets a request through, or says how long until one may go.
+func (l *windowLimiter) reserve() (*use, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.clock.Now()
+	l.prune(now)
+	full := len(l.uses) >= l.limit
+	spent := l.known && l.remaining <= l.margin
+	if !full && !spent {
+		u := &use{at: now}
+		l.uses = append(l.uses, u)
+		if l.known {
+			l.remaining--
+		}
+		return u, 0
+	}
+	// Wait for the first own use to age out, or, when HubSpot's figure is
+	// what holds the request back, for that figure to go stale.
+	next := now.Add(l.window)
+	for _, u := range l.uses {
+		if u.done && u.at.Add(l.window).Before(next) {
+			next = u.at.Add(l.window)
+		}
+	}
+	if spent && l.seenAt.Add(l.window).Before(next) {
+		next = l.seenAt.Add(l.window)
+	}
+	return nil, max(next.Sub(now), time.Millisecond)
 }

@@ -20,6 +20,7 @@ const (
 
 	KeyDeletesPollingPeriod = "deletesPollingPeriod"
 	KeyDeletesRateShare     = "deletesRateShare"
+	KeyDailyReservePercent  = "dailyReservePercent"
 )
 
 // Config is the source's configuration.
@@ -59,6 +60,13 @@ type Config struct {
 	// fast as the client's own pacing lets it, taking turns with the
 	// reads of changes while they have a backlog.
 	DeletesRateShare int `json:"deletesRateShare" default:"10" check:"min=1,max=100"`
+	// DailyReservePercent is the share of the account's daily API quota, in
+	// percent (0 to 99), that the source leaves to the account's other
+	// integrations and to destinations. When what is left of the quota runs
+	// low, the source stretches its polling period so that it stays above
+	// the reserve until the quota resets (midnight in accountTimeZone), and
+	// logs a warning saying so.
+	DailyReservePercent int `json:"dailyReservePercent" default:"10" check:"min=0,max=99"`
 }
 
 // Validate checks the shared settings, the middleware settings and the

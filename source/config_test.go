@@ -14,7 +14,7 @@ import (
 func TestValidate(t *testing.T) {
 	valid := func() source.Config {
 		return source.Config{
-			Config:        config.Config{AccessToken: "pat-na1-x", Resource: "contacts", MaxRetries: 4, BaseURL: "https://api.hubapi.com"},
+			Config:        config.Config{AccessToken: "pat-na1-x", Resource: "contacts", MaxRetries: 4, BaseURL: "https://api.hubapi.com", RateLimitPercent: 100},
 			PollingPeriod: 5 * time.Second, BufferSize: 100, LookbackWindow: 30 * time.Second, DeletesPollingPeriod: time.Minute, DeletesRateShare: 10,
 		}
 	}

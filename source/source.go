@@ -27,6 +27,15 @@ type Source struct {
 	now        func() time.Time
 
 	client *hubspot.Client
+	// budget is the client's view of the account's API budget; nil without
+	// a client (tests with mocks), which stretches no polling period.
+	budget func() hubspot.Budget
+	// sentAtPoll is what the client had sent when the source last caught
+	// up, so that the next poll knows its cost; lowBudget is whether the
+	// polling period is stretched for the daily quota, so that the source
+	// logs each change of that state once.
+	sentAtPoll int64
+	lowBudget  bool
 	// lifetime ends with Teardown, which also ends a Read in progress.
 	lifetime context.Context
 	stop     context.CancelFunc
@@ -100,6 +109,7 @@ func (s *Source) Open(ctx context.Context, raw opencdc.Position) error {
 		return err
 	}
 	s.client = client
+	s.budget = client.Budget
 	return nil
 }
 
@@ -190,7 +200,7 @@ func (s *Source) ReadN(ctx context.Context, n int) ([]opencdc.Record, error) {
 		}
 		s.buf = recs
 		if !more {
-			s.nextPoll = s.now().Add(s.config.PollingPeriod)
+			s.nextPoll = s.now().Add(s.pollWait(ctx))
 			s.polls++
 		}
 		if snapshot {
@@ -202,6 +212,51 @@ func (s *Source) ReadN(ctx context.Context, n int) ([]opencdc.Record, error) {
 	out := s.buf[:n:n]
 	s.buf = s.buf[n:]
 	return out, nil
+}
+
+// pollWait is how long the source waits before its next poll: the polling
+// period, stretched when the account's daily quota runs low, so that what
+// is left above the reserve (dailyReservePercent) lasts until the reset at
+// the pace of the poll just made: a poll that cost c requests, with r
+// requests above the reserve and t until the reset, waits t*c/r. At or
+// below the reserve the source polls again at the reset: it catches up
+// then, as a poll reads every change since the last one. The reset is the
+// client's assumption (Budget.DailyReset: midnight in accountTimeZone);
+// HubSpot's headers do not say.
+func (s *Source) pollWait(ctx context.Context) time.Duration {
+	period := s.config.PollingPeriod
+	if s.budget == nil {
+		return period
+	}
+	b := s.budget()
+	cost := max(1, b.Sent-s.sentAtPoll)
+	s.sentAtPoll = b.Sent
+	wait := period
+	if untilReset := b.DailyReset.Sub(s.now()); b.Daily > 0 && untilReset > 0 {
+		above := b.DailyRemaining - b.Daily*s.config.DailyReservePercent/100
+		stretched := untilReset
+		if above > 0 {
+			stretched = time.Duration(float64(untilReset) * float64(cost) / float64(above))
+		}
+		wait = max(period, min(stretched, untilReset))
+	}
+	low := wait > period
+	if low != s.lowBudget {
+		s.lowBudget = low
+		line := sdk.Logger(ctx).Info()
+		msg := "hubspot source: the account's daily API quota is above the reserve again; polling every pollingPeriod"
+		if low {
+			line = sdk.Logger(ctx).Warn()
+			msg = "hubspot source: the account's daily API quota is running low; polling less often to stay above the reserve until it resets"
+		}
+		line.Int("dailyLimit", b.Daily).
+			Int("dailyRemaining", b.DailyRemaining).
+			Int("dailyReservePercent", s.config.DailyReservePercent).
+			Time("reset", b.DailyReset).
+			Dur("pollEvery", wait).
+			Msg(msg)
+	}
+	return wait
 }
 
 func (s *Source) waitForPoll(ctx context.Context) error {

@@ -75,6 +75,35 @@ func (c *ManualClock) Waits() []time.Duration {
 	return slices.Clone(c.waits)
 }
 
+// Sleepers returns how many channels that After returned have not fired
+// yet: a test that knows how many goroutines wait on the clock can tell when
+// all of them do, and move the clock on.
+func (c *ManualClock) Sleepers() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.pending)
+}
+
+// AdvanceToNext moves the clock to the earliest deadline of the channels not
+// fired yet, firing it, and reports whether there was one. Driving a clock
+// this way whenever everything waits on it runs the waiters as in real time,
+// only without the waiting.
+func (c *ManualClock) AdvanceToNext() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.pending) == 0 {
+		return false
+	}
+	next := c.pending[0].at
+	for _, w := range c.pending[1:] {
+		if w.at.Before(next) {
+			next = w.at
+		}
+	}
+	c.setLocked(next)
+	return true
+}
+
 // Advance moves the clock forward by d.
 func (c *ManualClock) Advance(d time.Duration) {
 	c.mu.Lock()

@@ -3,6 +3,7 @@ package hubspottest
 import (
 	"maps"
 	"slices"
+	"time"
 )
 
 // ObjectTypes lists the object types the server knows.
@@ -108,4 +109,18 @@ func (s *Server) LiveIDs(objectType string) []string {
 		}
 	}
 	return ids
+}
+
+// SpendDailyQuota counts n requests against the account's daily quota of
+// the current day, as the account's other integrations spend it: the daily
+// limit is the account's, shared by every app (hubspot-api.md), so a
+// connector finds part of it gone.
+func (s *Server) SpendDailyQuota(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := &s.requests
+	if day := s.now().Format(time.DateOnly); day != st.day {
+		st.day, st.dayCount = day, 0
+	}
+	st.dayCount += n
 }

@@ -1,0 +1,78 @@
+package source_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
+	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
+	"github.com/conduit-connectors/conduit-connector-hubspot/source"
+	"github.com/conduitio/conduit-commons/opencdc"
+	"github.com/matryer/is"
+	"github.com/rs/zerolog"
+)
+
+// TestDailyReserve: once the account's daily quota is down to the reserve,
+// the source polls again only at the quota's reset (midnight UTC, where the
+// simulator resets it), warns once, loses none of the changes made
+// meanwhile, and polls every pollingPeriod again after the reset.
+func TestDailyReserve(t *testing.T) {
+	is := is.New(t)
+	const daily = 1_000_000
+	e := newEnv(t, hubspottest.WithDailyLimit(daily))
+	reset := time.Date(t0.Year(), t0.Month(), t0.Day()+1, 0, 0, 0, 0, time.UTC)
+	_, err := e.srv.Seed("contacts", 3, nil)
+	is.NoErr(err)
+	// The account's other integrations spent 60 % of the day's quota: the
+	// source starts below its reserve of half.
+	e.srv.SpendDailyQuota(daily * 60 / 100)
+
+	var logs bytes.Buffer
+	ctx := zerolog.New(&logs).Level(zerolog.InfoLevel).WithContext(context.Background())
+	src, err := tryOpen(e, map[string]string{"dailyReservePercent": "50", "pollingPeriod": "1s"}, nil, hubspot.WithClock(e.clock))
+	is.NoErr(err)
+	defer func() { _ = src.Teardown(ctx) }()
+	// Once caught up, ReadN waits for the next poll in real time; a read
+	// that gives up shows that it waits, and NextPoll for how long.
+	read := func() []opencdc.Record {
+		rctx, cancel := context.WithTimeout(ctx, time.Second)
+		defer cancel()
+		recs, err := src.ReadN(rctx, 100)
+		if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("read: %v", err)
+		}
+		return recs
+	}
+	got := 0
+	for source.CaughtUpPolls(src) == 0 {
+		got += len(read())
+	}
+	is.Equal(got, 3)                      // the snapshot
+	is.Equal(len(read()), 0)              // and then it waits
+	is.Equal(source.NextPoll(src), reset) // not a second before the reset
+	is.Equal(strings.Count(logs.String(), "daily API quota is running low"), 1)
+
+	// Changes made while the source waits (after the snapshot's
+	// millisecond, which is the snapshot's) are read after the reset.
+	e.tick()
+	for _, email := range []string{"a@example.com", "b@example.com"} {
+		_, err := e.srv.Create("contacts", map[string]string{"email": email})
+		is.NoErr(err)
+	}
+	e.clock.Set(reset.Add(time.Minute))
+	var recs []opencdc.Record
+	for i := 0; len(recs) < 2 && i < 10; i++ {
+		recs = append(recs, read()...)
+		e.clock.Advance(time.Second)
+	}
+	is.Equal(len(recs), 2)
+	// A new day's quota: the source polls every pollingPeriod again, and
+	// says so once.
+	is.True(!source.NextPoll(src).After(e.clock.Now()))
+	is.Equal(strings.Count(logs.String(), "daily API quota is running low"), 1)
+	is.Equal(strings.Count(logs.String(), "above the reserve again"), 1)
+}
