@@ -144,8 +144,13 @@ func (d *deleteScan) step(ctx context.Context) ([]opencdc.Record, error) {
 	d.pass = nil
 	d.next = pass.started.Add(max(d.every, d.owed(pass.requests)))
 	now := d.hub.now()
-	sdk.Logger(ctx).Info().
-		Str("resource", d.hub.resource.Name).
+	// An idle source scans every other poll: a one-page pass that found
+	// nothing is told at debug level, not every few seconds at info.
+	line := sdk.Logger(ctx).Debug()
+	if pass.requests > 1 || len(recs) > 0 {
+		line = sdk.Logger(ctx).Info()
+	}
+	line.Str("resource", d.hub.resource.Name).
 		Int("requests", pass.requests).
 		Dur("took", now.Sub(pass.started)).
 		Int("deletes", len(recs)).
