@@ -112,7 +112,7 @@ func (c *changeScan) step(ctx context.Context) ([]opencdc.Record, bool, error) {
 func (c *changeScan) request() hubspot.SearchRequest {
 	modified := c.hub.resource.ModifiedProperty
 	ms := strconv.FormatInt(c.cursor.ts.UnixMilli(), 10)
-	req := hubspot.SearchRequest{Properties: c.hub.properties, Limit: c.hub.pageSize, After: c.emptyAfter}
+	req := hubspot.SearchRequest{Properties: c.hub.properties(), Limit: c.hub.pageSize, After: c.emptyAfter}
 	if c.sameTS {
 		req.FilterGroups = []hubspot.FilterGroup{{Filters: []hubspot.Filter{
 			{PropertyName: modified, Operator: hubspot.OperatorEQ, Value: ms},
