@@ -47,6 +47,10 @@ type changeScan struct {
 	// emptyAfter pages on within one query whose last page was empty but
 	// offered more.
 	emptyAfter string
+	// whole says that the query in progress is a caught-up poll's: one
+	// search from the cursor (a look-back's start) up to now, so that an
+	// idle source makes one request a poll, its look-back included.
+	whole bool
 }
 
 // span is a stretch of change times, both ends included.
@@ -54,16 +58,19 @@ type span struct{ from, to time.Time }
 
 // step reads one search page of changes.
 func (c *changeScan) step(ctx context.Context) ([]opencdc.Record, bool, error) {
-	if c.caughtUp || c.lookBackDue() {
+	// A query that pages on past an empty page keeps its filter: stepping
+	// back would send its after with another query.
+	if c.emptyAfter == "" && (c.caughtUp || c.lookBackDue()) {
+		c.whole = c.caughtUp
 		c.stepBack()
 	}
 	lookingBack := c.cursor.less(c.ahead)
-	if lookingBack && !c.cursor.ts.Before(c.lookBackTo) {
+	if lookingBack && !c.whole && !c.cursor.ts.Before(c.lookBackTo) {
 		// The look-back is done: go on where the scan was.
 		c.cursor, c.sameTS, lookingBack = c.ahead, true, false
 	}
 	req := c.request()
-	if lookingBack {
+	if lookingBack || c.whole {
 		// Most of what a look-back reads was emitted already: large
 		// pages make it cheap.
 		req.Limit = hubspot.MaxSearchLimit
@@ -84,6 +91,9 @@ func (c *changeScan) step(ctx context.Context) ([]opencdc.Record, bool, error) {
 	}
 	slices.SortFunc(items, func(a, b item) int { return compareKeys(a.key, b.key) })
 
+	if c.whole {
+		return c.wholePage(now, from, items, more)
+	}
 	if c.sameTS {
 		c.passed(now, from.Add(-time.Millisecond), &from) // the millisecond's first ids came just before
 		c.sameTS = more
@@ -107,12 +117,69 @@ func (c *changeScan) step(ctx context.Context) ([]opencdc.Record, bool, error) {
 	return recs, true, err
 }
 
+// wholePage takes the page of a caught-up poll's search, which read the
+// changes from the cursor (with the rest of its millisecond, when sameTS)
+// up to now, in modified order; from is the cursor's time. A page that
+// holds them all leaves the scan caught up, after one request. One that
+// offers more is read on as the look-back's first page: its whole time
+// groups are emitted and the last one is read by id.
+func (c *changeScan) wholePage(now, from time.Time, items []item, more bool) ([]opencdc.Record, bool, error) {
+	c.whole = false
+	low := c.cursor
+	if c.sameTS {
+		from = from.Add(-time.Millisecond) // the millisecond's first ids came just before
+	}
+	// The filter reads the cursor's millisecond whole: what is not after
+	// the cursor was read by an earlier query.
+	fresh := slices.DeleteFunc(slices.Clone(items), func(it item) bool { return !low.less(it.key) })
+	if !more {
+		c.passed(now, from, nil)
+		recs, err := c.emit(fresh)
+		// Everything up to now was read: the scan goes on from the
+		// furthest it has been, even if that version is gone from
+		// search (archived, or changed again).
+		if c.cursor.less(c.ahead) {
+			c.cursor = c.ahead
+		}
+		c.sameTS = false
+		c.caughtUp = true
+		return recs, false, err
+	}
+	last := items[len(items)-1].key.ts
+	next := keyset{ts: last}
+	if next.less(low) {
+		// The page holds nothing past the cursor's millisecond: read
+		// the rest of it by id, as a look-back does.
+		return nil, true, nil
+	}
+	c.passed(now, from, &last)
+	whole := slices.IndexFunc(fresh, func(it item) bool { return it.key.ts.Equal(last) })
+	if whole < 0 {
+		whole = len(fresh)
+	}
+	recs, err := c.emit(fresh[:whole])
+	c.cursor, c.sameTS = next, true
+	return recs, true, err
+}
+
 // request is the search for the changes after the cursor: the rest of its
-// millisecond by id, or the later ones by time.
+// millisecond by id, or the later ones by time; a caught-up poll's reads
+// both at once, by time.
 func (c *changeScan) request() hubspot.SearchRequest {
 	modified := c.hub.resource.ModifiedProperty
 	ms := strconv.FormatInt(c.cursor.ts.UnixMilli(), 10)
 	req := hubspot.SearchRequest{Properties: c.hub.properties(), Limit: c.hub.pageSize, After: c.emptyAfter}
+	if c.whole {
+		op := hubspot.OperatorGT
+		if c.sameTS {
+			op = hubspot.OperatorGTE
+		}
+		req.FilterGroups = []hubspot.FilterGroup{{Filters: []hubspot.Filter{
+			{PropertyName: modified, Operator: op, Value: ms},
+		}}}
+		req.Sorts = []hubspot.Sort{{PropertyName: modified, Direction: hubspot.Ascending}}
+		return req
+	}
 	if c.sameTS {
 		req.FilterGroups = []hubspot.FilterGroup{{Filters: []hubspot.Filter{
 			{PropertyName: modified, Operator: hubspot.OperatorEQ, Value: ms},

@@ -21,6 +21,7 @@ const (
 	KeyExtraProperties = "extraProperties"
 
 	KeyDeletesPollingPeriod = "deletesPollingPeriod"
+	KeyDeletesRateShare     = "deletesRateShare"
 	KeyDailyReservePercent  = "dailyReservePercent"
 )
 
@@ -51,11 +52,21 @@ type Config struct {
 	LookbackWindow time.Duration `json:"lookbackWindow" default:"30s" check:"gte=0s"`
 	// Deletes makes the source emit delete records for archived objects.
 	Deletes bool `json:"deletes" default:"true"`
-	// DeletesPollingPeriod is how often the source reads HubSpot's list of
-	// archived objects for deletes. The list cannot be filtered by time, so
-	// each read costs one request per 100 objects archived in the last 90
-	// days.
-	DeletesPollingPeriod time.Duration `json:"deletesPollingPeriod" default:"1m" check:"gt=0s"`
+	// DeletesPollingPeriod is the least time between two reads of HubSpot's
+	// list of archived objects for deletes; 0s (the default) leaves it to
+	// the budget. The list cannot be filtered by time, so each read costs
+	// one request per 100 objects archived in the last 90 days: a read that
+	// takes one request comes about every two polling periods, taking a
+	// poll's turn while the source is idle, and the further requests of a
+	// longer read take a tenth of the client's rate limit (19 per 10 s).
+	DeletesPollingPeriod time.Duration `json:"deletesPollingPeriod" default:"0s" check:"gte=0s"`
+	// DeletesRateShare is the percentage of the client's rate limit that
+	// the requests of a read of the archived objects beyond its first may
+	// take, so that a large archive is read as often as that allows
+	// without crowding out the other requests. At 100 the read goes as
+	// fast as the client's own pacing lets it, taking turns with the
+	// reads of changes while they have a backlog.
+	DeletesRateShare int `json:"deletesRateShare" default:"10" check:"min=1,max=100"`
 	// DailyReservePercent is the share of the account's daily API quota, in
 	// percent (0 to 99), that the source leaves to the account's other
 	// integrations and to destinations. When what is left of the quota runs
@@ -107,14 +118,28 @@ func (c *Config) readerConfig() (readerConfig, error) {
 	if res.Merges {
 		required = append(required, hubspot.MergedIDsProperty) // merges become deletes
 	}
+	deletesEvery := c.DeletesPollingPeriod
+	if deletesEvery == 0 {
+		deletesEvery = c.PollingPeriod // no sooner than a poll
+	}
 	return readerConfig{
-		resource:     res,
-		fixed:        fixed,
-		required:     required,
-		pageSize:     c.BufferSize,
-		lookback:     c.LookbackWindow,
-		snapshot:     c.Snapshot,
-		deletes:      c.Deletes && res.Ops.Has(hubspot.OpListArchived),
-		deletesEvery: c.DeletesPollingPeriod,
+		resource:       res,
+		fixed:          fixed,
+		required:       required,
+		pageSize:       c.BufferSize,
+		lookback:       c.LookbackWindow,
+		snapshot:       c.Snapshot,
+		deletes:        c.Deletes && res.Ops.Has(hubspot.OpListArchived),
+		deletesEvery:   deletesEvery,
+		deletesPerPage: deletesPerPage(hubspot.DefaultRateLimit(), c.DeletesRateShare),
 	}, nil
+}
+
+// deletesPerPage is the time one page of the deletes scan takes of share
+// percent of limit; 0 at 100, where the client's pacing is the scan's.
+func deletesPerPage(limit hubspot.RateLimit, share int) time.Duration {
+	if share >= 100 || share <= 0 || limit.Requests <= 0 {
+		return 0
+	}
+	return limit.Per * 100 / time.Duration(limit.Requests*share)
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/conduitio/conduit-commons/opencdc"
+	sdk "github.com/conduitio/conduit-connector-sdk"
 )
 
 // deletesClockSkew is how far the scan of archived objects stays behind the
@@ -17,12 +18,22 @@ const deletesClockSkew = 2 * time.Second
 // deleteScan emits the deletes of archived objects. HubSpot cannot filter
 // the archived list by archive time, so each pass reads it whole, on its
 // own schedule; the position holds how far the passes came.
+//
+// The schedule follows the pass's cost. A pass's first page stands in for
+// a poll of the change scan (the reader gives it a caught-up poll's turn),
+// so a pass that fits one page costs no more than a poll; each further
+// page is paced at perPage, the scan's share of the rate budget, and the
+// next pass starts when the last one's extra pages have been paid for, or
+// after every, whichever is later. A small archive thus gives its deletes
+// within about a polling period or two, and a large one is read as often
+// as its share allows.
 type deleteScan struct {
 	hub     *hub
 	history *history
-	every   time.Duration
-	next    time.Time   // when the next pass is due
-	pass    *deletePass // the pass in progress, nil between passes
+	every   time.Duration // the least time from one pass's start to the next's
+	perPage time.Duration // one page's worth of the scan's share of the budget
+	next    time.Time     // when the next pass is due
+	pass    *deletePass   // the pass in progress, nil between passes
 }
 
 // deletePass reads the whole archived list and emits the objects archived
@@ -32,6 +43,10 @@ type deletePass struct {
 	after   string
 	found   []item
 	emitted *keyset // resuming: what the interrupted pass emitted
+	// started is when the pass read its first page (in this run) and
+	// requests how many pages it has read since: the pages' pace.
+	started  time.Time
+	requests int
 }
 
 // firstDeletes is where the scan of archived objects starts: a clock-skew
@@ -62,7 +77,17 @@ func resumeDeletePass(d *DeletesPosition) (*deletePass, error) {
 
 // due says whether the scan has a page to read now.
 func (d *deleteScan) due() bool {
-	return d.pass != nil || !d.hub.now().Before(d.next)
+	now := d.hub.now()
+	if d.pass == nil {
+		return !now.Before(d.next)
+	}
+	return d.pass.started.IsZero() || !now.Before(d.pass.started.Add(d.owed(d.pass.requests)))
+}
+
+// owed is the share of the budget that a pass of n pages takes: the first
+// page is a poll's.
+func (d *deleteScan) owed(n int) time.Duration {
+	return time.Duration(max(n-1, 0)) * d.perPage
 }
 
 // step reads one page of the archived list; the pass's last page emits
@@ -78,6 +103,10 @@ func (d *deleteScan) step(ctx context.Context) ([]opencdc.Record, error) {
 		d.pass = &deletePass{bound: bound}
 	}
 	pass := d.pass
+	if pass.started.IsZero() {
+		pass.started = d.hub.now() // a resumed pass is paced from here
+	}
+	pass.requests++ // a failed request costs too
 	items, next, err := d.hub.listArchived(ctx, pass.after)
 	if err != nil {
 		return nil, fmt.Errorf("read deletes: %w", err)
@@ -113,6 +142,14 @@ func (d *deleteScan) step(ctx context.Context) ([]opencdc.Record, error) {
 	}
 	h.pos.Deletes = &DeletesPosition{Until: pass.bound}
 	d.pass = nil
-	d.next = d.hub.now().Add(d.every)
+	d.next = pass.started.Add(max(d.every, d.owed(pass.requests)))
+	now := d.hub.now()
+	sdk.Logger(ctx).Info().
+		Str("resource", d.hub.resource.Name).
+		Int("requests", pass.requests).
+		Dur("took", now.Sub(pass.started)).
+		Int("deletes", len(recs)).
+		Dur("nextIn", d.next.Sub(now)).
+		Msg("hubspot deletes scan done")
 	return recs, nil
 }

@@ -33,6 +33,11 @@ type services struct {
 	properties PropertyLister
 }
 
+// servicesOf returns the services of a client.
+func servicesOf(c *hubspot.Client) services {
+	return services{objects: c.Objects, owners: c.Owners, properties: c.Properties}
+}
+
 // hub is how the scans reach HubSpot: the resource, the properties read
 // (nil for owners, which have none) and the page size, the clients, and the
 // clock that the scans' bounds and schedules are measured by.

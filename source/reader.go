@@ -21,8 +21,11 @@ type readerConfig struct {
 	// the initial timestamp.
 	snapshot bool
 	deletes  bool
-	// deletesEvery is how often the archived objects are scanned.
-	deletesEvery time.Duration
+	// deletesEvery is the least time between the starts of two scans of
+	// the archived objects, and deletesPerPage the time each page after a
+	// scan's first takes of the scan's share of the rate budget.
+	deletesEvery   time.Duration
+	deletesPerPage time.Duration
 }
 
 // startKey is where CDC starts. Changes made in the initial timestamp's
@@ -50,6 +53,9 @@ type reader struct {
 	changes  *changeScan
 	owners   *ownerScan
 	deletes  *deleteScan
+	// changesNext gives the change scan the next step: the last one went
+	// to the deletes scan (a page of a pass, or a caught-up poll's turn).
+	changesNext bool
 }
 
 // newReader returns a reader that continues from pos, or, with pos nil,
@@ -161,7 +167,9 @@ func (r *reader) startScans(cursor keyset, sameTS bool, early *span, pass *delet
 		}
 	}
 	if r.cfg.deletes {
-		r.deletes = &deleteScan{hub: r.hub, history: r.history, every: r.cfg.deletesEvery, pass: pass}
+		r.deletes = &deleteScan{
+			hub: r.hub, history: r.history, every: r.cfg.deletesEvery, perPage: r.cfg.deletesPerPage, pass: pass,
+		}
 	}
 }
 
@@ -171,8 +179,14 @@ func (r *reader) startScans(cursor keyset, sameTS bool, early *span, pass *delet
 func (r *reader) step(ctx context.Context) ([]opencdc.Record, bool, error) {
 	if c := r.hub.catalog; c != nil && c.due() {
 		// One request in 10 minutes, or at once for a property the
-		// catalog did not know: records then carry it.
-		return nil, true, r.refreshCatalog(ctx)
+		// catalog did not know, so that records carry it. An idle
+		// source's refresh takes a poll's turn: it still makes one
+		// request a poll.
+		idle := r.changes != nil && r.changes.caughtUp
+		if err := r.refreshCatalog(ctx); err != nil {
+			return nil, true, err
+		}
+		return nil, !idle, nil
 	}
 	if r.snapshot != nil {
 		recs, done, err := r.snapshot.step(ctx)
@@ -185,10 +199,32 @@ func (r *reader) step(ctx context.Context) ([]opencdc.Record, bool, error) {
 		}
 		return recs, true, nil
 	}
-	if r.deletes != nil && r.deletes.due() {
+	if r.deletes != nil && !r.changesNext && r.deletes.due() {
+		// An idle source makes one request a poll: a pass of the
+		// archived list that ends while the change scan is caught up
+		// takes the poll, and the change scan has the next one. Pages
+		// of a longer pass come in between the change scan's as their
+		// share of the budget allows.
+		idle := r.changes != nil && r.changes.caughtUp
 		recs, err := r.deletes.step(ctx)
-		return recs, true, err
+		switch {
+		case err != nil:
+			return recs, true, err
+		case !idle:
+			// The change scan has work waiting: it reads next. A pass
+			// is due again as soon as it ends when it took longer than
+			// deletesPollingPeriod, and an unpaced one (a 100 % share)
+			// is due page after page, so without this turn the passes
+			// would follow one another and the change scan would never
+			// read again.
+			r.changesNext = true
+		case r.deletes.pass == nil:
+			r.changesNext = true
+			return recs, false, nil
+		}
+		return recs, true, nil
 	}
+	r.changesNext = false
 	if r.owners != nil {
 		return r.owners.step(ctx)
 	}

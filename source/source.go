@@ -104,8 +104,7 @@ func (s *Source) Open(ctx context.Context, raw opencdc.Position) error {
 	if err != nil {
 		return err
 	}
-	svc := services{objects: client.Objects, owners: client.Owners, properties: client.Properties}
-	if err := s.start(ctx, cfg, svc, pos); err != nil {
+	if err := s.start(ctx, cfg, servicesOf(client), pos); err != nil {
 		client.Close()
 		return err
 	}

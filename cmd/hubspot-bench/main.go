@@ -46,6 +46,7 @@ func main() {
 
 type sizes struct {
 	rate, heapSmall, heapLarge, cpu, lagChanges int
+	archives                                    []int
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
@@ -54,13 +55,13 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("flags: %w", err)
 	}
-	sz := sizes{rate: 20000, heapSmall: 100_000, heapLarge: 1_000_000, cpu: 50000, lagChanges: 30}
+	sz := sizes{rate: 20000, heapSmall: 100_000, heapLarge: 1_000_000, cpu: 50000, lagChanges: 30, archives: []int{100, 10_000, 100_000}}
 	if *quick {
-		sz = sizes{rate: 500, heapSmall: 1000, heapLarge: 5000, cpu: 1000, lagChanges: 3}
+		sz = sizes{rate: 500, heapSmall: 1000, heapLarge: 5000, cpu: 1000, lagChanges: 3, archives: []int{100, 1000}}
 	}
 	t := &table{}
 	steps := []func(context.Context, *table, sizes) error{
-		destCalls, destRate, snapshotRate, cdcLag, lookBackCost, snapshotHeap, cpuPerRecord,
+		destCalls, destRate, snapshotRate, cdcLag, lookBackCost, idleCost, deleteLatency, cdcSearches, snapshotHeap, cpuPerRecord,
 	}
 	for _, step := range steps {
 		if err := step(ctx, t, sz); err != nil {
