@@ -41,6 +41,12 @@ type config struct {
 	oauthApps           []oauthAppConfig
 	tokenLifetime       time.Duration
 	rotateRefresh       bool
+	catalog             catalogConfig
+}
+
+// catalogConfig is what WithFullPropertyCatalog sets.
+type catalogConfig struct {
+	full bool
 }
 
 type customType struct {
@@ -192,3 +198,10 @@ func WithoutWriteTraceIDs() Option {
 func WithPartialContactBatches() Option {
 	return func(c *config) { c.rollout.partialContactBatches = true }
 }
+
+// WithFullPropertyCatalog gives the standard types as many properties as
+// a HubSpot account has, of every type and field type, with options for
+// the enumerations (catalog.go): about 600 for contacts, 250 for
+// companies, 200 for deals, 150 for tickets and 75 for the others. Off by
+// default: the small default set is what most tests read.
+func WithFullPropertyCatalog() Option { return func(c *config) { c.catalog.full = true } }

@@ -135,6 +135,9 @@ func NewServer(opts ...Option) (*Server, error) {
 	}
 	s.startedAt = s.now()
 	for name, t := range standardTypes() {
+		if cfg.catalog.full {
+			t.addCatalog(catalog(name))
+		}
 		s.types[name] = newTypeStore(t)
 		s.typeNames[t.id] = name
 	}
@@ -306,7 +309,7 @@ func (s *Server) createLocked(objectType string, props map[string]*string) (*rec
 	}
 	now := s.now()
 	r := ts.create(now, s.writeLag(), checked)
-	s.logChange(objectType, r, ChangeCreate, now)
+	s.logChange(ts.t.name, r, ChangeCreate, now)
 	return r, nil
 }
 
