@@ -444,10 +444,15 @@ func (s *Server) lazyPage(r *http.Request, t *objectType, lazy lazyObjects, afte
 	out := pageJSON[objectJSON]{Results: make([]objectJSON, 0, limit)}
 	id := max(after, 1)
 	for ; id <= int64(n) && len(out.Results) < limit; id++ {
-		props := maps.Clone(lazy.props(int(id)))
-		if props == nil {
-			props = map[string]string{}
+		props := map[string]string{}
+		if s.catalog.full {
+			names := asked
+			if len(names) == 0 {
+				names = t.defaults
+			}
+			props = catalogValues(t, int(id), names, s.catalog)
 		}
+		maps.Copy(props, lazy.props(int(id)))
 		props[t.created] = formatTime(created)
 		props[t.modified] = formatTime(created)
 		props["hs_object_id"] = idString(id)
