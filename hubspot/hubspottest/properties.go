@@ -99,7 +99,7 @@ var propertyEpoch = time.Date(2019, 8, 6, 2, 43, 14, 0, time.UTC)
 func (t *objectType) propertyOut(p PropertyDef) propertyJSON {
 	out := propertyJSON{
 		Name: p.Name, Label: p.Label, Type: p.Type, FieldType: p.FieldType, GroupName: p.GroupName,
-		Options:        slices.Clone(p.Options),
+		Description: p.Description, Options: slices.Clone(p.Options),
 		Calculated:     p.ReadOnly && p.Name != t.created && p.Name != t.modified && p.Name != "hs_object_id",
 		HasUniqueValue: p.Unique && !p.UnlistedUnique, FormField: !p.ReadOnly,
 		ModificationMetadata: modificationMetadata{Archivable: t.archivable(p), ReadOnlyDefinition: true, ReadOnlyValue: p.ReadOnly},
@@ -191,7 +191,7 @@ func (s *Server) createProperty(r *http.Request) (int, any, *apiError) {
 	}
 	p := PropertyDef{
 		Name: body.Name, Label: body.Label, Type: body.Type, FieldType: body.FieldType, GroupName: body.GroupName,
-		Options: body.Options, Unique: body.HasUniqueValue,
+		Description: body.Description, Options: body.Options, Unique: body.HasUniqueValue,
 	}
 	if e := s.addPropertyLocked(ts, p); e != nil {
 		return 0, nil, e
@@ -218,9 +218,9 @@ func (s *Server) archiveProperty(r *http.Request) (int, any, *apiError) {
 }
 
 // AddProperty adds a custom property to a type, as
-// POST /crm/v3/properties/{type} would: Name, Label, Type, FieldType (or
-// the type's usual one), GroupName (or the type's information group),
-// Options and Unique are read.
+// POST /crm/v3/properties/{type} would: Name, Label (or one made from the
+// name), Type, FieldType (or the type's usual one), GroupName (or the
+// type's information group), Description, Options and Unique are read.
 func (s *Server) AddProperty(objectType string, p PropertyDef) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -239,7 +239,7 @@ func (s *Server) AddProperty(objectType string, p PropertyDef) error {
 	}
 	if e := s.addPropertyLocked(ts, PropertyDef{
 		Name: p.Name, Label: p.Label, Type: p.Type, FieldType: p.FieldType, GroupName: p.GroupName,
-		Options: p.Options, Unique: p.Unique,
+		Description: p.Description, Options: p.Options, Unique: p.Unique,
 	}); e != nil {
 		return e.asError()
 	}
@@ -269,10 +269,14 @@ func (s *Server) Properties(objectType string, archived bool) []PropertyDef {
 	if ts == nil {
 		return nil
 	}
+	out := slices.Clone(ts.t.props)
 	if archived {
-		return slices.Clone(ts.t.archived)
+		out = slices.Clone(ts.t.archived)
 	}
-	return slices.Clone(ts.t.props)
+	for i := range out {
+		out[i].Options = slices.Clone(out[i].Options) // the caller's to change
+	}
+	return out
 }
 
 // checkDefinition finds what HubSpot refuses in a new property: the error
@@ -339,6 +343,7 @@ func (s *Server) addPropertyLocked(ts *typeStore, p PropertyDef) *apiError {
 			message: fmt.Sprintf("A property named %q already exists on %s", p.Name, ts.t.name),
 			context: ctxMap("propertyName", p.Name)}
 	}
+	p.Options = slices.Clone(p.Options) // the caller keeps its slice
 	ts.t.add(p)
 	if p.Unique {
 		ts.unique[p.Name] = map[string]int64{}

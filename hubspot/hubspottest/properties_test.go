@@ -20,6 +20,7 @@ type optionDef struct {
 type propertyDef struct {
 	Name                 string      `json:"name"`
 	Label                string      `json:"label"`
+	Description          string      `json:"description"`
 	Type                 string      `json:"type"`
 	FieldType            string      `json:"fieldType"`
 	GroupName            string      `json:"groupName"`
@@ -151,7 +152,7 @@ func batchReadAll(t *testing.T, srv *hubspottest.Server, objectType string, ids,
 func TestCreateAndArchivePropertyOverHTTP(t *testing.T) {
 	is := is.New(t)
 	srv := newServer(t)
-	def := `{"name":"favourite_colours","label":"Favourite colours","type":"enumeration","fieldType":"checkbox","groupName":"contactinformation",
+	def := `{"name":"favourite_colours","label":"Favourite colours","type":"enumeration","fieldType":"checkbox","groupName":"contactinformation","description":"Pick any",
 		"options":[{"label":"Red","value":"red","displayOrder":0,"hidden":false},{"label":"Blue","value":"blue","displayOrder":1,"hidden":false}]}`
 	r := call(t, srv, "POST", "/crm/v3/properties/contacts", def)
 	is.Equal(r.status, 201)
@@ -159,6 +160,8 @@ func TestCreateAndArchivePropertyOverHTTP(t *testing.T) {
 	is.NoErr(json.Unmarshal(r.body, &created))
 	is.Equal(created.Name, "favourite_colours")
 	is.Equal(created.FieldType, "checkbox")
+	is.Equal(created.Description, "Pick any")
+	is.Equal(created.Label, "Favourite colours")
 	is.Equal(len(created.Options), 2)
 	is.True(!created.Archived)
 	is.Equal(call(t, srv, "GET", "/crm/v3/properties/contacts/favourite_colours", "").status, 200)

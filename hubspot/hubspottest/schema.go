@@ -36,9 +36,10 @@ type PropertyDef struct {
 	// "checkbox", "calculation_equation"...); "" takes the usual one of Type.
 	FieldType string
 	// Label and GroupName default to the name and the type's information
-	// group.
-	Label     string
-	GroupName string
+	// group; Description is HubSpot's help text.
+	Label       string
+	GroupName   string
+	Description string
 	// Options are the allowed values of an enumeration; none leaves its
 	// values unchecked, as for hubspot_owner_id, whose values are owners.
 	Options []PropertyOption
