@@ -106,7 +106,7 @@ func TestFullCatalogSizesAndTypes(t *testing.T) {
 			}
 			is.True(d.Label != "" && d.GroupName != "")
 		}
-		// Every type, and the field types the brief of the catalogue names.
+		// Every type with each of its field types in HubSpot's table.
 		for _, k := range []string{
 			"string/text", "string/textarea", "string/html", "string/file", "string/phonenumber",
 			"number/number", "number/calculation_score", "number/calculation_rollup", "bool/booleancheckbox",
