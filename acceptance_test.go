@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
 	"github.com/conduitio/conduit-commons/config"
 	"github.com/conduitio/conduit-commons/opencdc"
@@ -102,6 +103,7 @@ func (d *acceptanceDriver) WriteToSource(t *testing.T, records []opencdc.Record)
 	is.Equal(n, len(records))
 	is.NoErr(dest.Teardown(ctx))
 	byEmail := d.contacts()
+	names := d.propertyNames(t)
 	want := make([]opencdc.Record, len(records))
 	for i, r := range records {
 		email := r.Payload.After.(opencdc.StructuredData)["email"].(string)
@@ -112,8 +114,10 @@ func (d *acceptanceDriver) WriteToSource(t *testing.T, records []opencdc.Record)
 		payload := opencdc.StructuredData{
 			"id": o.ID, "createdAt": o.CreatedAt.Format(timeLayout), "updatedAt": o.UpdatedAt.Format(timeLayout),
 		}
-		// The source reads hs_merged_object_ids of types that merge, to turn merges into deletes.
-		for _, p := range []string{"hs_object_id", "createdate", "lastmodifieddate", "email", "firstname", "lastname", "hs_merged_object_ids"} {
+		// The source reads every property HubSpot lists, and
+		// hs_merged_object_ids of types that merge, to turn merges into
+		// deletes.
+		for _, p := range append(names, "hs_merged_object_ids") {
 			if v, ok := o.Properties[p]; ok {
 				payload[p] = v
 			} else {
@@ -151,6 +155,24 @@ func (d *acceptanceDriver) ReadFromDestination(t *testing.T, records []opencdc.R
 		out[i].Payload = opencdc.Change{After: got}
 	}
 	return out
+}
+
+// propertyNames are the contact properties the simulator lists.
+func (d *acceptanceDriver) propertyNames(t *testing.T) []string {
+	client, err := hubspot.NewClient(d.srv.Token, hubspot.WithBaseURL(d.srv.URL), hubspot.WithoutRateLimit())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	props, err := client.Properties.List(context.Background(), "contacts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := make([]string, len(props))
+	for i, p := range props {
+		names[i] = p.Name
+	}
+	return names
 }
 
 func (d *acceptanceDriver) contacts() map[string]hubspottest.Object {

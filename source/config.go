@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/config"
@@ -17,6 +16,9 @@ const (
 	KeyPollingPeriod  = "pollingPeriod"
 	KeyBufferSize     = "bufferSize"
 	KeyLookbackWindow = "lookbackWindow"
+
+	KeyProperties      = "properties"
+	KeyExtraProperties = "extraProperties"
 
 	KeyDeletesPollingPeriod = "deletesPollingPeriod"
 	KeyDeletesRateShare     = "deletesRateShare"
@@ -34,8 +36,13 @@ type Config struct {
 	// BufferSize is how many objects the source asks HubSpot for at once
 	// (1 to 100).
 	BufferSize int `json:"bufferSize" default:"100" validate:"gt=0,lt=101"`
+	// Properties are the properties to read, separated by commas; empty
+	// reads every property of the object type, as HubSpot's properties API
+	// lists them, including the ones created while the pipeline runs.
+	Properties []string `json:"properties"`
 	// ExtraProperties are properties to read beyond the resource's default
-	// ones, separated by commas.
+	// ones, separated by commas, as the earlier HubSpot connector read
+	// them. Set either properties or extraProperties.
 	ExtraProperties []string `json:"extraProperties"`
 	// Snapshot makes the source read every existing object before it
 	// streams changes.
@@ -72,7 +79,17 @@ type Config struct {
 // Validate checks the shared settings, the middleware settings and the
 // source's own (their check tags).
 func (c *Config) Validate(ctx context.Context) error {
-	return errors.Join(config.NewChecker().Check(c), c.DefaultSourceMiddleware.Validate(ctx))
+	return errors.Join(config.NewChecker().Check(c), c.validateProperties(), c.DefaultSourceMiddleware.Validate(ctx))
+}
+
+// validateProperties refuses properties and extraProperties together: the
+// one names every property to read, the other the ones beyond the defaults.
+func (c *Config) validateProperties() error {
+	if len(c.Properties) > 0 && len(c.ExtraProperties) > 0 {
+		return fmt.Errorf("%q and %q are both set: set %q to the properties to read, or %q to the ones to read beyond the defaults",
+			KeyProperties, KeyExtraProperties, KeyProperties, KeyExtraProperties)
+	}
+	return nil
 }
 
 // readerConfig checks that the source can read the configured resource and
@@ -85,12 +102,21 @@ func (c *Config) readerConfig() (readerConfig, error) {
 	if !res.Ops.Has(hubspot.OpList) || (!res.IsOwners && !res.Ops.Has(hubspot.OpSearch)) {
 		return readerConfig{}, fmt.Errorf("%q: the source cannot read %s", config.KeyResource, res.Name)
 	}
-	props := res.Properties(c.ExtraProperties)
-	if res.IsOwners {
-		props = nil
+	var fixed []string // nil: every property
+	switch {
+	case len(c.Properties) > 0:
+		fixed = c.Properties
+	case len(c.ExtraProperties) > 0:
+		fixed = res.Properties(c.ExtraProperties)
 	}
-	if res.Merges && !slices.Contains(props, hubspot.MergedIDsProperty) {
-		props = append(props, hubspot.MergedIDsProperty) // merges become deletes
+	var required []string
+	for _, p := range []string{hubspot.ObjectIDProperty, res.CreatedProperty, res.ModifiedProperty} {
+		if p != "" {
+			required = append(required, p)
+		}
+	}
+	if res.Merges {
+		required = append(required, hubspot.MergedIDsProperty) // merges become deletes
 	}
 	deletesEvery := c.DeletesPollingPeriod
 	if deletesEvery == 0 {
@@ -98,7 +124,8 @@ func (c *Config) readerConfig() (readerConfig, error) {
 	}
 	return readerConfig{
 		resource:       res,
-		properties:     props,
+		fixed:          fixed,
+		required:       required,
 		pageSize:       c.BufferSize,
 		lookback:       c.LookbackWindow,
 		snapshot:       c.Snapshot,

@@ -28,6 +28,11 @@ func TestValidate(t *testing.T) {
 		{Name: "deletes rate share over 100", Change: func(c *source.Config) { c.DeletesRateShare = 101 }, Want: `"deletesRateShare": 101 is more than 100`},
 		{Name: "no lookback", Change: func(c *source.Config) { c.LookbackWindow = 0 }, Want: ""},
 		{Name: "negative lookback", Change: func(c *source.Config) { c.LookbackWindow = -time.Second }, Want: `"lookbackWindow": -1s is negative`},
+		{Name: "properties", Change: func(c *source.Config) { c.Properties = []string{"email"} }, Want: ""},
+		{Name: "extra properties", Change: func(c *source.Config) { c.ExtraProperties = []string{"phone"} }, Want: ""},
+		{Name: "properties and extra properties", Change: func(c *source.Config) {
+			c.Properties, c.ExtraProperties = []string{"email"}, []string{"phone"}
+		}, Want: `"properties" and "extraProperties" are both set`},
 		{Name: "a shared rule", Change: func(c *source.Config) { c.MaxRetries = 11 }, Want: `"maxRetries": 11 is more than 10`},
 	})
 }

@@ -26,16 +26,36 @@ var (
 	_ OwnerReader  = (*hubspot.OwnersService)(nil)
 )
 
-// hub is how the scans reach HubSpot: the resource, the properties read
-// and the page size, the clients, and the clock that the scans' bounds and
-// schedules are measured by.
-type hub struct {
-	resource   hubspot.Resource
-	properties []string
-	pageSize   int
+// services are the parts of the HubSpot client the source calls.
+type services struct {
 	objects    ObjectReader
 	owners     OwnerReader
-	now        func() time.Time
+	properties PropertyLister
+}
+
+// servicesOf returns the services of a client.
+func servicesOf(c *hubspot.Client) services {
+	return services{objects: c.Objects, owners: c.Owners, properties: c.Properties}
+}
+
+// hub is how the scans reach HubSpot: the resource, the properties read
+// (nil for owners, which have none) and the page size, the clients, and the
+// clock that the scans' bounds and schedules are measured by.
+type hub struct {
+	resource hubspot.Resource
+	catalog  *catalog
+	pageSize int
+	objects  ObjectReader
+	owners   OwnerReader
+	now      func() time.Time
+}
+
+// properties are the names a read asks for.
+func (h *hub) properties() []string {
+	if h.catalog == nil {
+		return nil
+	}
+	return h.catalog.names
 }
 
 // list returns a page of the resource's live objects (or owners) in id
@@ -68,7 +88,7 @@ func (h *hub) objectsPage(ctx context.Context, after string, archived bool) ([]i
 		limit = hubspot.MaxListLimit // deletes are read whole: use the largest page
 	}
 	page, err := h.objects.List(ctx, h.resource.Name, hubspot.ListOptions{
-		Limit: limit, After: after, Properties: h.properties, Archived: archived,
+		Limit: limit, After: after, Properties: h.properties(), Archived: archived,
 	})
 	if err != nil {
 		return nil, "", err
@@ -80,6 +100,7 @@ func (h *hub) objectsPage(ctx context.Context, after string, archived bool) ([]i
 func (h *hub) objectItems(objs []hubspot.Object) ([]item, error) {
 	items := make([]item, len(objs))
 	for i, o := range objs {
+		h.catalog.note(o.Properties)
 		it, err := objectItem(h.resource, o)
 		if err != nil {
 			return nil, err

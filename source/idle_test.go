@@ -63,7 +63,7 @@ func idleReader(t *testing.T, archived int) (*hubspottest.Server, *hubspottest.M
 		t.Fatal(err)
 	}
 	clock.Advance(10 * time.Second) // the archives are older than the start
-	r, err := newReader(cfg, client.Objects, client.Owners, clock.Now, nil)
+	r, err := newReader(cfg, servicesOf(client), clock.Now, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,10 +44,13 @@ func TestSnapshotOutlivesTheAccessToken(t *testing.T) {
 	tests := []struct {
 		name       string
 		clientOpts func(e env) []hubspot.Option
-		wantLists  int // list calls: the access check, 5 pages, one page sent twice after a 401
+		// wantReads counts the calls that read: the access check, the
+		// properties at Open and once they are 10 minutes old, 5 pages,
+		// and, after a 401, the first call after the expiry sent again.
+		wantReads int
 	}{
-		{"renewed ahead", func(e env) []hubspot.Option { return []hubspot.Option{hubspot.WithClock(e.clock)} }, 6},
-		{"renewed on a 401", func(env) []hubspot.Option { return nil }, 7},
+		{"renewed ahead", func(e env) []hubspot.Option { return []hubspot.Option{hubspot.WithClock(e.clock)} }, 8},
+		{"renewed on a 401", func(env) []hubspot.Option { return nil }, 9},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -66,7 +69,7 @@ func TestSnapshotOutlivesTheAccessToken(t *testing.T) {
 			is.Equal(len(uniqueIDs(t, recs)), len(e.srv.Objects("contacts"))) // every object, once
 			calls := e.srv.Calls()
 			is.Equal(calls["POST /oauth/v1/token"], 2)
-			is.Equal(calls["GET /crm/v3/objects/contacts"], tt.wantLists)
+			is.Equal(calls["GET /crm/v3/objects/contacts"]+calls["GET /crm/v3/properties/contacts"], tt.wantReads)
 		})
 	}
 }

@@ -11,10 +11,12 @@ import (
 
 // readerConfig is what the reader needs of the source's configuration.
 type readerConfig struct {
-	resource   hubspot.Resource
-	properties []string
-	pageSize   int
-	lookback   time.Duration
+	resource hubspot.Resource
+	// fixed are the properties to read (nil: every property HubSpot lists);
+	// required are read whatever the configuration says.
+	fixed, required []string
+	pageSize        int
+	lookback        time.Duration
 	// snapshot says whether a snapshot covers the objects as they were at
 	// the initial timestamp.
 	snapshot bool
@@ -59,14 +61,17 @@ type reader struct {
 // newReader returns a reader that continues from pos, or, with pos nil,
 // starts at the current time: with a snapshot of what exists then, or,
 // with the snapshot off, with the changes after it.
-func newReader(cfg readerConfig, objects ObjectReader, owners OwnerReader, now func() time.Time, pos *Position) (*reader, error) {
+func newReader(cfg readerConfig, svc services, now func() time.Time, pos *Position) (*reader, error) {
 	r := &reader{
 		cfg: cfg,
 		hub: &hub{
-			resource: cfg.resource, properties: cfg.properties, pageSize: cfg.pageSize,
-			objects: objects, owners: owners, now: now,
+			resource: cfg.resource, pageSize: cfg.pageSize,
+			objects: svc.objects, owners: svc.owners, now: now,
 		},
 		history: newHistory(cfg.resource),
+	}
+	if !cfg.resource.IsOwners {
+		r.hub.catalog = newCatalog(svc.properties, cfg.resource.Name, cfg.fixed, cfg.required, now)
 	}
 	if pos == nil {
 		init := now().UTC().Truncate(time.Millisecond)
@@ -172,6 +177,17 @@ func (r *reader) startScans(cursor keyset, sameTS bool, early *span, pass *delet
 // came of it and whether more work is ready at once; false means the
 // source has caught up and waits for the polling period.
 func (r *reader) step(ctx context.Context) ([]opencdc.Record, bool, error) {
+	if c := r.hub.catalog; c != nil && c.due() {
+		// One request in 10 minutes, or at once for a property the
+		// catalog did not know, so that records carry it. An idle
+		// source's refresh takes a poll's turn: it still makes one
+		// request a poll.
+		idle := r.changes != nil && r.changes.caughtUp
+		if err := r.refreshCatalog(ctx); err != nil {
+			return nil, true, err
+		}
+		return nil, !idle, nil
+	}
 	if r.snapshot != nil {
 		recs, done, err := r.snapshot.step(ctx)
 		if err != nil {
@@ -213,6 +229,16 @@ func (r *reader) step(ctx context.Context) ([]opencdc.Record, bool, error) {
 		return r.owners.step(ctx)
 	}
 	return r.changes.step(ctx)
+}
+
+// refreshCatalog lists the resource's properties again when they are due.
+func (r *reader) refreshCatalog(ctx context.Context) error {
+	if c := r.hub.catalog; c != nil && c.due() {
+		if _, err := c.refresh(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // snapshotting reports whether the reader is still in the snapshot.

@@ -3,6 +3,7 @@ package source
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -28,9 +29,28 @@ func at(ms int) time.Time { return time.Date(2026, 5, 6, 7, 8, 9, ms*int(time.Mi
 
 // mocked is a source whose reader calls HubSpot through mocks.
 type mocked struct {
-	cfg     readerConfig
-	objects *mock.MockObjectReader
-	owners  *mock.MockOwnerReader
+	cfg        readerConfig
+	objects    *mock.MockObjectReader
+	owners     *mock.MockOwnerReader
+	properties *mock.MockPropertyLister
+}
+
+// mockedProperties are the properties HubSpot lists for the mocked
+// resource: its default ones, as strings.
+func (m mocked) mockedProperties() []hubspot.Property {
+	var out []hubspot.Property
+	for _, name := range m.cfg.resource.Properties(nil) {
+		out = append(out, hubspot.Property{Name: name, Type: "string", FieldType: "text"})
+	}
+	return out
+}
+
+// names are the properties the mocked source asks for: every one listed,
+// and the ones it always reads.
+func (m mocked) names() []string {
+	names := slices.Concat(m.cfg.resource.Properties(nil), m.cfg.required)
+	slices.Sort(names)
+	return slices.Compact(names)
 }
 
 // openMocked opens a new source of resource without snapshot, deletes and
@@ -45,7 +65,7 @@ func openMocked(t *testing.T, resource string) (mocked, *Source) {
 		t.Fatal(err)
 	}
 	ctrl := gomock.NewController(t)
-	m := mocked{cfg: cfg, objects: mock.NewMockObjectReader(ctrl), owners: mock.NewMockOwnerReader(ctrl)}
+	m := mocked{cfg: cfg, objects: mock.NewMockObjectReader(ctrl), owners: mock.NewMockOwnerReader(ctrl), properties: mock.NewMockPropertyLister(ctrl)}
 	return m, m.open(t, nil)
 }
 
@@ -56,9 +76,10 @@ func (m mocked) open(t *testing.T, pos *Position) *Source {
 		m.owners.EXPECT().List(gomock.Any(), hubspot.OwnerListOptions{Limit: 1}).Return(&hubspot.OwnerPage{}, nil)
 	} else {
 		m.objects.EXPECT().List(gomock.Any(), m.cfg.resource.Name, hubspot.ListOptions{Limit: 1}).Return(&hubspot.ObjectPage{}, nil)
+		m.properties.EXPECT().List(gomock.Any(), m.cfg.resource.Name).Return(m.mockedProperties(), nil)
 	}
 	s := NewSource(WithClock(hubspottest.NewManualClock(at(0))))
-	if err := s.start(context.Background(), m.cfg, m.objects, m.owners, pos); err != nil {
+	if err := s.start(context.Background(), m.cfg, services{objects: m.objects, owners: m.owners, properties: m.properties}, pos); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = s.Teardown(context.Background()) })
@@ -74,7 +95,7 @@ func (m mocked) search(sameTS bool, ts time.Time, id uint64, after string, page 
 			{PropertyName: "lastmodifieddate", Operator: hubspot.OperatorGT, Value: ms},
 		}}},
 		Sorts:      []hubspot.Sort{{PropertyName: "lastmodifieddate", Direction: hubspot.Ascending}},
-		Properties: m.cfg.properties, Limit: pageSize, After: after,
+		Properties: m.names(), Limit: pageSize, After: after,
 	}
 	if sameTS {
 		req.FilterGroups = []hubspot.FilterGroup{{Filters: []hubspot.Filter{

@@ -104,7 +104,7 @@ func (s *Source) Open(ctx context.Context, raw opencdc.Position) error {
 	if err != nil {
 		return err
 	}
-	if err := s.start(ctx, cfg, client.Objects, client.Owners, pos); err != nil {
+	if err := s.start(ctx, cfg, servicesOf(client), pos); err != nil {
 		client.Close()
 		return err
 	}
@@ -116,12 +116,15 @@ func (s *Source) Open(ctx context.Context, raw opencdc.Position) error {
 // start checks access to the resource and sets the reader at pos. A new
 // source's initial timestamp is taken after the check, when reading can
 // begin.
-func (s *Source) start(ctx context.Context, cfg readerConfig, objects ObjectReader, owners OwnerReader, pos *Position) error {
-	if err := s.checkAccess(ctx, cfg.resource, objects, owners); err != nil {
+func (s *Source) start(ctx context.Context, cfg readerConfig, svc services, pos *Position) error {
+	if err := s.checkAccess(ctx, cfg.resource, svc.objects, svc.owners); err != nil {
 		return err
 	}
-	r, err := newReader(cfg, objects, owners, s.now, pos)
+	r, err := newReader(cfg, svc, s.now, pos)
 	if err != nil {
+		return fmt.Errorf("open: %w", err)
+	}
+	if err := r.refreshCatalog(ctx); err != nil {
 		return fmt.Errorf("open: %w", err)
 	}
 	s.reader = r

@@ -51,7 +51,7 @@ func TestDeletesLeaveChangesTheirTurn(t *testing.T) {
 		t.Fatal(err)
 	}
 	clock.Advance(10 * time.Second) // the archives are older than the start
-	r, err := newReader(cfg, client.Objects, client.Owners, clock.Now, nil)
+	r, err := newReader(cfg, servicesOf(client), clock.Now, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -437,70 +437,6 @@ func duplicateIDs(inputs []batchInput) *apiError {
 	return e
 }
 
-// propertyJSON is a property definition on the wire.
-type propertyJSON struct {
-	Name                 string               `json:"name"`
-	Label                string               `json:"label"`
-	Type                 string               `json:"type"`
-	FieldType            string               `json:"fieldType"`
-	Description          string               `json:"description"`
-	GroupName            string               `json:"groupName"`
-	Options              []any                `json:"options"`
-	Calculated           bool                 `json:"calculated"`
-	ExternalOptions      bool                 `json:"externalOptions"`
-	HasUniqueValue       bool                 `json:"hasUniqueValue"`
-	Hidden               bool                 `json:"hidden"`
-	FormField            bool                 `json:"formField"`
-	ModificationMetadata modificationMetadata `json:"modificationMetadata"`
-	CreatedAt            string               `json:"createdAt"`
-	UpdatedAt            string               `json:"updatedAt"`
-}
-
-type modificationMetadata struct {
-	Archivable         bool `json:"archivable"`
-	ReadOnlyDefinition bool `json:"readOnlyDefinition"`
-	ReadOnlyValue      bool `json:"readOnlyValue"`
-}
-
-// fieldType is the form field HubSpot shows for a property type.
-func fieldType(typ string) string {
-	switch typ {
-	case TypeNumber:
-		return "number"
-	case TypeDate, TypeDateTime:
-		return "date"
-	case TypeBool:
-		return "booleancheckbox"
-	case TypeEnumeration:
-		return "select"
-	case TypePhoneNumber:
-		return "phonenumber"
-	default:
-		return "text"
-	}
-}
-
-// properties serves GET /crm/v3/properties/{type}.
-func (s *Server) properties(r *http.Request) (int, any, *apiError) {
-	ts, e := s.typeOf(r)
-	if e != nil {
-		return 0, nil, e
-	}
-	epoch := formatTime(time.Date(2019, 8, 6, 2, 43, 14, 0, time.UTC))
-	out := pageJSON[propertyJSON]{Results: make([]propertyJSON, 0, len(ts.t.props))}
-	for _, p := range ts.t.props {
-		out.Results = append(out.Results, propertyJSON{
-			Name: p.Name, Label: p.Name, Type: p.Type, FieldType: fieldType(p.Type),
-			GroupName: singular(ts.t.name) + "information", Options: []any{},
-			Calculated:     p.ReadOnly && p.Name != ts.t.created && p.Name != ts.t.modified && p.Name != "hs_object_id",
-			HasUniqueValue: p.Unique && !p.UnlistedUnique, FormField: !p.ReadOnly,
-			ModificationMetadata: modificationMetadata{Archivable: !p.ReadOnly, ReadOnlyDefinition: true, ReadOnlyValue: p.ReadOnly},
-			CreatedAt:            epoch, UpdatedAt: epoch,
-		})
-	}
-	return http.StatusOK, out, nil
-}
-
 // lazyPage serves a list page of objects made as they are listed.
 func (s *Server) lazyPage(r *http.Request, t *objectType, lazy lazyObjects, after int64, limit int, asked []string) pageJSON[objectJSON] {
 	n := lazy.n
@@ -508,10 +444,15 @@ func (s *Server) lazyPage(r *http.Request, t *objectType, lazy lazyObjects, afte
 	out := pageJSON[objectJSON]{Results: make([]objectJSON, 0, limit)}
 	id := max(after, 1)
 	for ; id <= int64(n) && len(out.Results) < limit; id++ {
-		props := maps.Clone(lazy.props(int(id)))
-		if props == nil {
-			props = map[string]string{}
+		props := map[string]string{}
+		if s.catalog.full {
+			names := asked
+			if len(names) == 0 {
+				names = t.defaults
+			}
+			props = catalogValues(t, int(id), names, s.catalog)
 		}
+		maps.Copy(props, lazy.props(int(id)))
 		props[t.created] = formatTime(created)
 		props[t.modified] = formatTime(created)
 		props["hs_object_id"] = idString(id)

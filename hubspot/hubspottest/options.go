@@ -41,6 +41,15 @@ type config struct {
 	oauthApps           []oauthAppConfig
 	tokenLifetime       time.Duration
 	rotateRefresh       bool
+	catalog             catalogConfig
+}
+
+// catalogConfig is what WithFullPropertyCatalog, WithUnparsableValues
+// and WithEpochMillisDates set.
+type catalogConfig struct {
+	full            bool
+	unparsableEvery int
+	epochMillis     bool
 }
 
 type customType struct {
@@ -192,3 +201,31 @@ func WithoutWriteTraceIDs() Option {
 func WithPartialContactBatches() Option {
 	return func(c *config) { c.rollout.partialContactBatches = true }
 }
+
+// WithFullPropertyCatalog gives the standard types as many properties as
+// a HubSpot account has, of every type and field type, with options for
+// the enumerations (catalog.go): about 600 for contacts, 250 for
+// companies, 200 for deals, 150 for tickets and 75 for the others. Seed
+// (with nil props) and WithLazyObjects then give their objects values of
+// every type (values.go); the caller's own values win. Off by default: the
+// small default set is what most tests read.
+func WithFullPropertyCatalog() Option { return func(c *config) { c.catalog.full = true } }
+
+// WithUnparsableValues makes about one in every n values that the full
+// catalogue gives generated objects not parse as the property's type, as
+// imported data may hold: a number "12,5" or "n/a", a datetime
+// "yesterday", a bool "yes", an enumeration value that is no option. The
+// choice is fixed by the object and the property. It needs
+// WithFullPropertyCatalog; n <= 0 turns it off.
+func WithUnparsableValues(n int) Option { return func(c *config) { c.catalog.unparsableEvery = n } }
+
+// WithEpochMillisDates makes about one in ten of the full catalogue's date
+// and datetime properties (a fixed choice by name) hold their values on
+// generated objects as epoch milliseconds ("1653696000000") instead of ISO
+// 8601, as HubSpot answered for some properties, such as line items'
+// hs_recurring_billing_end_date, a date property
+// (https://github.com/airbytehq/airbyte/pull/10576). HubSpot's docs say
+// values are ISO 8601 (hubspot-api.md) and do not document which
+// properties answer otherwise, so it is off by default. It needs
+// WithFullPropertyCatalog.
+func WithEpochMillisDates() Option { return func(c *config) { c.catalog.epochMillis = true } }

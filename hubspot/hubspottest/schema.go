@@ -3,6 +3,7 @@ package hubspottest
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -31,6 +32,30 @@ type PropertyDef struct {
 	// reports with hasUniqueValue false, as HubSpot does for contacts'
 	// email (hubspot-api.md, "Uniqueness").
 	UnlistedUnique bool
+	// FieldType is how HubSpot shows the property ("text", "select",
+	// "checkbox", "calculation_equation"...); "" takes the usual one of Type.
+	FieldType string
+	// Label and GroupName default to the name and the type's information
+	// group; Description is HubSpot's help text.
+	Label       string
+	GroupName   string
+	Description string
+	// Options are the allowed values of an enumeration; none leaves its
+	// values unchecked, as for hubspot_owner_id, whose values are owners.
+	Options []PropertyOption
+	// Archived and ArchivedAt are set on properties archived through the
+	// properties API.
+	Archived   bool
+	ArchivedAt time.Time
+}
+
+// PropertyOption is one allowed value of an enumeration property, as the
+// properties API shows it.
+type PropertyOption struct {
+	Label        string `json:"label"`
+	Value        string `json:"value"`
+	DisplayOrder int    `json:"displayOrder"`
+	Hidden       bool   `json:"hidden"`
 }
 
 // objectType is what the simulator knows of one CRM object type.
@@ -43,6 +68,10 @@ type objectType struct {
 	defaults []string
 	props    []PropertyDef
 	byName   map[string]PropertyDef
+	// archived are the properties archived through the properties API, in
+	// the order they were archived: reads, writes and search no longer see
+	// them.
+	archived []PropertyDef
 	// merges: records of the type can be merged (hubspot-api.md: contacts,
 	// companies, deals, tickets), and list what they absorbed in
 	// hs_merged_object_ids.
@@ -189,9 +218,39 @@ func normalize(p PropertyDef, v string) (string, string, error) {
 			return "", "INVALID_DATE", fmt.Errorf("%q is not midnight UTC", v)
 		}
 		return t.UTC().Format(time.DateOnly), "", nil
+	case TypeEnumeration:
+		if err := checkOptions(p, v); err != nil {
+			return "", "INVALID_OPTION", err
+		}
+		return v, "", nil
 	default:
 		return v, "", nil
 	}
+}
+
+// checkOptions refuses an enumeration value that is none of the
+// property's options, as HubSpot does ("was not one of the allowed
+// options", with code INVALID_OPTION, as for bool above); a checkbox
+// (multi-select) value is options joined by ';' (https://developers.hubspot.com/docs/api/crm/properties).
+// Enumerations without options (hubspot_owner_id) take any value.
+func checkOptions(p PropertyDef, v string) error {
+	if len(p.Options) == 0 {
+		return nil
+	}
+	parts := []string{v}
+	if p.FieldType == "checkbox" {
+		parts = strings.Split(v, ";")
+	}
+	for _, part := range parts {
+		if !slices.ContainsFunc(p.Options, func(o PropertyOption) bool { return o.Value == part }) {
+			values := make([]string, len(p.Options))
+			for i, o := range p.Options {
+				values[i] = o.Value
+			}
+			return fmt.Errorf("%q was not one of the allowed options: [%s]", part, strings.Join(values, ", "))
+		}
+	}
+	return nil
 }
 
 // parseInstant reads epoch milliseconds or an ISO 8601 instant.

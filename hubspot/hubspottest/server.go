@@ -61,6 +61,8 @@ type Server struct {
 	lazy      map[string]lazyObjects
 	startedAt time.Time
 	rollout   rollout
+	// catalog: the full property catalogue gives generated objects values.
+	catalog catalogConfig
 	// typeNames maps the other names a path may give a type (a standard
 	// type's 0-N id, a custom type's fully qualified name) to its key in types.
 	typeNames map[string]string
@@ -129,12 +131,16 @@ func NewServer(opts ...Option) (*Server, error) {
 		lagRng:              rand.New(rand.NewPCG(cfg.seed, 0x1a7e)),
 		mergeKeepsPrimaryID: cfg.mergeKeepsPrimaryID,
 		oauth:               newOAuthState(cfg),
+		catalog:             cfg.catalog,
 	}
 	if cfg.clock != nil {
 		s.clockNow = cfg.clock.Now
 	}
 	s.startedAt = s.now()
 	for name, t := range standardTypes() {
+		if cfg.catalog.full {
+			t.addCatalog(catalog(name))
+		}
 		s.types[name] = newTypeStore(t)
 		s.typeNames[t.id] = name
 	}
@@ -243,13 +249,39 @@ func (s *Server) Seed(objectType string, n int, props func(i int) map[string]str
 	}
 	ids := make([]string, 0, n)
 	for i := range n {
-		id, err := s.Create(objectType, props(i))
+		id, err := s.seedOne(objectType, i, props(i))
 		if err != nil {
 			return ids, fmt.Errorf("seed %s %d: %w", objectType, i, err)
 		}
 		ids = append(ids, id)
 	}
 	return ids, nil
+}
+
+// seedOne creates the i-th seeded object: with the full catalogue, the
+// catalogue's values (values.go) go under the caller's. They are stored as
+// they are, not checked as a write is: they stand for what HubSpot itself
+// calculated (read-only properties) and for imported values
+// (WithUnparsableValues).
+func (s *Server) seedOne(objectType string, i int, props map[string]string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ts := s.types[objectType]
+	if ts == nil {
+		return "", unknownType(objectType).asError()
+	}
+	var stored map[string]string
+	if s.catalog.full {
+		stored = catalogValues(ts.t, i, nil, s.catalog)
+		for name := range props {
+			delete(stored, name)
+		}
+	}
+	r, apiErr := s.createStoringLocked(ts, toPointers(props), stored)
+	if apiErr != nil {
+		return "", apiErr.asError()
+	}
+	return idString(r.id), nil
 }
 
 // SampleProperties returns plausible properties for the i-th generated
@@ -300,13 +332,22 @@ func (s *Server) createLocked(objectType string, props map[string]*string) (*rec
 	if ts == nil {
 		return nil, unknownType(objectType)
 	}
+	return s.createStoringLocked(ts, props, nil)
+}
+
+// createStoringLocked creates an object from props, checked as a write,
+// and stored, values kept as they are (seedOne).
+func (s *Server) createStoringLocked(ts *typeStore, props map[string]*string, stored map[string]string) (*record, *apiError) {
 	checked, apiErr := ts.checkWrite(props, nil)
 	if apiErr != nil {
 		return nil, apiErr
 	}
+	for name, v := range stored {
+		checked[name] = &v
+	}
 	now := s.now()
 	r := ts.create(now, s.writeLag(), checked)
-	s.logChange(objectType, r, ChangeCreate, now)
+	s.logChange(ts.t.name, r, ChangeCreate, now)
 	return r, nil
 }
 

@@ -1,0 +1,137 @@
+package source
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
+)
+
+// PropertyLister is what the source needs of hubspot.PropertiesService:
+// the definitions of the properties it reads. It is declared here, not in
+// hubspot.go with the other clients, because the destination needs the
+// same and its mock (mock.MockPropertyLister) serves both.
+type PropertyLister interface {
+	List(ctx context.Context, objectType string) ([]hubspot.Property, error)
+}
+
+var _ PropertyLister = (*hubspot.PropertiesService)(nil)
+
+// catalogRefreshEvery is how often the source lists the resource's
+// properties again: properties created in HubSpot while the pipeline runs
+// appear in records within this time, archived ones leave, for one request
+// each time (144 a day).
+const catalogRefreshEvery = 10 * time.Minute
+
+// catalog is the resource's properties the source reads, with their
+// definitions: the configured ones (fixed), or every property HubSpot lists
+// for the type, kept current while the pipeline runs. A read that returns a
+// property the catalog does not know makes it list them again at once.
+type catalog struct {
+	lister     PropertyLister
+	objectType string
+	// fixed are the names to read whatever HubSpot lists; nil: every
+	// property HubSpot lists.
+	fixed []string
+	// required are read whatever the configuration says: the id, the
+	// created and modified times, the merged ids.
+	required []string
+	now      func() time.Time
+
+	names    []string // what reads ask for, sorted
+	defs     map[string]hubspot.Property
+	listedAt time.Time
+	stale    bool // a read returned a property the catalog lacks
+	// unknown are the names that made the catalog stale: one that HubSpot
+	// still does not list after that does not make it stale again.
+	unknown map[string]bool
+	// generation counts the changes of names or definitions, so that what
+	// is built from them (the schema) knows when to build again.
+	generation int
+}
+
+// newCatalog returns a catalog that has not listed the properties yet: it
+// reads fixed (or nothing but required, until the first refresh).
+func newCatalog(lister PropertyLister, objectType string, fixed, required []string, now func() time.Time) *catalog {
+	c := &catalog{lister: lister, objectType: objectType, fixed: fixed, required: required, now: now}
+	c.names = c.selected(nil)
+	return c
+}
+
+// due reports whether the catalog should list the properties again.
+func (c *catalog) due() bool {
+	return c.stale || c.listedAt.IsZero() || c.now().Sub(c.listedAt) >= catalogRefreshEvery
+}
+
+// refresh lists the resource's properties, and reports whether the names
+// read or their definitions changed.
+func (c *catalog) refresh(ctx context.Context) (bool, error) {
+	props, err := c.lister.List(ctx, c.objectType)
+	if err != nil {
+		return false, fmt.Errorf("list the properties of %s: %w", c.objectType, err)
+	}
+	c.listedAt, c.stale = c.now(), false
+	defs := make(map[string]hubspot.Property, len(props))
+	for _, p := range props {
+		defs[p.Name] = p
+	}
+	names := c.selected(defs)
+	if slices.Equal(names, c.names) && sameDefinitions(names, defs, c.defs) {
+		return false, nil
+	}
+	c.names, c.defs = names, defs
+	c.generation++
+	return true, nil
+}
+
+// selected returns the names to read, given HubSpot's definitions (nil: not
+// listed yet). A fixed name HubSpot does not list is still asked for: a
+// read leaves it out, as HubSpot leaves out what it does not know.
+func (c *catalog) selected(defs map[string]hubspot.Property) []string {
+	names := slices.Concat(c.required, c.fixed)
+	if c.fixed == nil {
+		for name := range defs {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
+}
+
+// sameDefinitions reports whether a and b define names alike, in what
+// records are built from.
+func sameDefinitions(names []string, a, b map[string]hubspot.Property) bool {
+	for _, n := range names {
+		pa, oka := a[n]
+		pb, okb := b[n]
+		if oka != okb || pa.Type != pb.Type || pa.FieldType != pb.FieldType {
+			return false
+		}
+	}
+	return true
+}
+
+// note marks the catalog stale when an object carries a property it does
+// not know.
+func (c *catalog) note(props hubspot.Properties) {
+	if c == nil || c.stale || c.defs == nil {
+		return
+	}
+	for name := range props {
+		if _, ok := c.defs[name]; ok || c.unknown[name] || slices.Contains(c.required, name) {
+			continue
+		}
+		if c.unknown == nil {
+			c.unknown = map[string]bool{}
+		}
+		c.unknown[name], c.stale = true, true
+	}
+}
+
+// definition returns the property's definition, if HubSpot listed it.
+func (c *catalog) definition(name string) (hubspot.Property, bool) {
+	p, ok := c.defs[name]
+	return p, ok
+}
