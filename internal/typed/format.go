@@ -206,11 +206,10 @@ func formatBool(v any) (string, error) {
 func instantOf(v any) (time.Time, error) {
 	switch v := v.(type) {
 	case time.Time:
-		t := v.UTC()
-		if t.Before(minTime) || t.After(maxTime) {
+		if !inRange(v) {
 			return time.Time{}, errors.New("before year 1 or after 9999")
 		}
-		return t, nil
+		return v.UTC(), nil
 	case string:
 		return parseInstant(v)
 	case json.Number:

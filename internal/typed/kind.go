@@ -8,7 +8,11 @@
 // results encodes with Schema's schema as it is.
 package typed
 
-import "github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
+import (
+	"strings"
+
+	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
+)
 
 // Kind is how a property's value is typed, decided by its type and
 // fieldType.
@@ -59,7 +63,8 @@ func (k Kind) String() string {
 //
 // HubSpot's property types are string, number, date, datetime, bool,
 // enumeration and phone_number (hubspot-api.md, "Properties and owners";
-// https://developers.hubspot.com/docs/api/crm/properties). An enumeration
+// https://developers.hubspot.com/docs/api/crm/properties, whose table
+// spells datetime "dateTime", so types are matched in any case). An enumeration
 // is a list only with fieldType checkbox ("Multiple checkboxes"); with
 // select or radio it holds one option.
 //
@@ -73,7 +78,7 @@ func (k Kind) String() string {
 // typing it Bool would turn every value other than "true" and "false" into
 // a parse error and a null field; as a string nothing is lost.
 func KindOf(p hubspot.Property) Kind {
-	switch p.Type {
+	switch strings.ToLower(p.Type) { // no allocation when already lower case
 	case "number":
 		return Number
 	case "bool":
@@ -83,7 +88,7 @@ func KindOf(p hubspot.Property) Kind {
 	case "date":
 		return Date
 	case "enumeration":
-		if p.FieldType == "checkbox" {
+		if strings.EqualFold(p.FieldType, "checkbox") {
 			return List
 		}
 	}

@@ -29,17 +29,31 @@ type ParseError struct {
 }
 
 func (e *ParseError) Error() string {
-	return fmt.Sprintf("property %s (%s): value %q: %v", e.Property, e.Kind, e.Raw, e.Err)
+	// The value is cut, so that a long one does not flood a log; Raw
+	// keeps it whole.
+	const maxShown = 64
+	raw := e.Raw
+	if len(raw) > maxShown {
+		raw = strings.ToValidUTF8(raw[:maxShown], "") + "..."
+	}
+	return fmt.Sprintf("property %s (%s): value %q: %v", e.Property, e.Kind, raw, e.Err)
 }
 
 func (e *ParseError) Unwrap() error { return e.Err }
 
-// Bounds of the instants Parse accepts: the years 1 to 9999, which
-// RFC 3339 can write, and so Format and any consumer of the schema too.
-var (
-	minTime = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
-	maxTime = time.Date(9999, 12, 31, 23, 59, 59, 999e6, time.UTC)
+// Bounds of the instants Parse and Format take, in epoch milliseconds:
+// 0001-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z, the years RFC 3339
+// can write, and so every consumer of the schema too.
+const (
+	minMillis = -62135596800000
+	maxMillis = 253402300799999
 )
+
+// inRange reports whether t is within minMillis and maxMillis.
+func inRange(t time.Time) bool {
+	ms := t.UnixMilli()
+	return ms >= minMillis && ms <= maxMillis
+}
 
 // Parse returns the typed value of a property from the string HubSpot sent,
 // as KindOf(p) types it. Null (nil) is nil, for every kind.
@@ -260,11 +274,10 @@ func parseInstant(s string) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, errors.New("not ISO 8601 nor epoch milliseconds")
 	}
-	t = t.UTC()
-	if t.Before(minTime) || t.After(maxTime) {
+	if !inRange(t) {
 		return time.Time{}, errors.New("before year 1 or after 9999")
 	}
-	return t, nil
+	return t.UTC(), nil
 }
 
 // isEpoch reports whether s is an integer, which as a time is epoch
@@ -285,7 +298,7 @@ func isEpoch(s string) bool {
 }
 
 func fromMillis(ms int64) (time.Time, error) {
-	if ms < minTime.UnixMilli() || ms > maxTime.UnixMilli() {
+	if ms < minMillis || ms > maxMillis {
 		return time.Time{}, errors.New("epoch milliseconds before year 1 or after 9999")
 	}
 	return time.UnixMilli(ms).UTC(), nil

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -38,6 +39,7 @@ func TestKindOf(t *testing.T) {
 		{"bool", "booleancheckbox", typed.Bool},
 		{"bool", "calculation_equation", typed.Bool},
 		{"datetime", "date", typed.Timestamp},
+		{"dateTime", "date", typed.Timestamp},
 		{"date", "date", typed.Date},
 		{"enumeration", "checkbox", typed.List},
 		{"enumeration", "select", typed.String},
@@ -143,6 +145,7 @@ func TestParseError(t *testing.T) {
 		{"datetime no zone", datetime, "2026-01-02T03:04:05", false},
 		{"datetime epoch too late", datetime, "253402300800000", false},
 		{"datetime epoch overflow", datetime, "99999999999999999999", false},
+		{"datetime before year 1", datetime, "0000-12-31T23:59:59Z", false},
 		{"date not midnight", date, "1767323045678", false},
 		{"date ISO not midnight", date, "2026-01-02T03:04:05Z", false},
 		{"date word", date, "2026-13-01", false},
@@ -264,6 +267,7 @@ func TestFormatError(t *testing.T) {
 		{"bool to datetime", datetime, false, "bool"},
 		{"fraction of ms", datetime, 1.5, "float64"},
 		{"after 9999", datetime, utc(10000, 1, 1, 0, 0, 0, 0), "time.Time"},
+		{"before year 1", datetime, utc(0, 12, 31, 0, 0, 0, 0), "time.Time"},
 		{"epoch too large", datetime, uint64(math.MaxUint64), "uint64"},
 		{"date not midnight", date, utc(2026, 1, 2, 3, 0, 0, 0), "time.Time"},
 		{"date epoch not midnight", date, int64(1767323045678), "int64"},
@@ -321,4 +325,22 @@ func TestRoundTrip(t *testing.T) {
 			is.Equal(again, v)
 		})
 	}
+}
+
+func TestErrorMessages(t *testing.T) {
+	is := is.New(t)
+	_, err := typed.Parse(number, hubspot.String("ten"))
+	is.Equal(err.Error(), `property annualrevenue (number): value "ten": not a decimal number`)
+
+	long := strings.Repeat("x", 1000)
+	_, err = typed.Parse(boolean, &long)
+	is.Equal(err.Error(), `property is_public (bool): value "`+long[:64]+`...": not true or false`)
+	var pe *typed.ParseError
+	is.True(errors.As(err, &pe))
+	is.Equal(pe.Raw, long) // whole
+
+	_, err = typed.Format(date, utc(2026, 1, 2, 3, 0, 0, 0))
+	is.Equal(err.Error(), "a time.Time cannot be a HubSpot date property: not midnight UTC")
+	_, err = typed.Format(number, map[string]any{})
+	is.Equal(err.Error(), "a map[string]interface {} cannot be a HubSpot number property: not a type HubSpot stores")
 }
