@@ -7,6 +7,7 @@ require (
 	github.com/conduitio/conduit-connector-sdk v0.14.2
 	github.com/go-playground/validator/v10 v10.30.4
 	github.com/golang/mock v1.6.0
+	github.com/hamba/avro/v2 v2.28.0
 	github.com/matryer/is v1.4.1
 	github.com/rs/zerolog v1.35.1
 	go.uber.org/goleak v1.3.0
@@ -97,7 +98,6 @@ require (
 	github.com/gostaticanalysis/comment v1.5.0 // indirect
 	github.com/gostaticanalysis/forcetypeassert v0.2.0 // indirect
 	github.com/gostaticanalysis/nilerr v0.1.1 // indirect
-	github.com/hamba/avro/v2 v2.28.0 // indirect
 	github.com/hashicorp/go-hclog v1.6.3 // indirect
 	github.com/hashicorp/go-immutable-radix/v2 v2.1.0 // indirect
 	github.com/hashicorp/go-plugin v1.6.3 // indirect
