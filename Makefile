@@ -76,7 +76,8 @@ demo: build bin/conduit
 # and make test runs it from then on.
 FUZZTIME ?= 20000x
 FUZZ_TARGETS := FuzzConfig:. FuzzParsePosition:./source FuzzPayload:./destination \
-	FuzzErrorBody:./hubspot FuzzSearchPage:./hubspot
+	FuzzErrorBody:./hubspot FuzzSearchPage:./hubspot \
+	FuzzParse:./internal/typed FuzzFormat:./internal/typed
 .PHONY: fuzz
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
