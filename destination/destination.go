@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/typed"
 	"github.com/conduitio/conduit-commons/opencdc"
 	sdk "github.com/conduitio/conduit-connector-sdk"
 )
@@ -360,11 +361,11 @@ func (d *Destination) convert(ctx context.Context, in map[string]any) (hubspot.P
 			readOnly = append(readOnly, name)
 			continue
 		}
-		s, err := valueString(p, v)
+		s, err := typed.Format(p, v)
 		if err != nil {
 			return nil, fmt.Errorf("property %q: %w", name, err)
 		}
-		out[name] = s
+		out[name] = &s
 	}
 	if len(readOnly) > 0 {
 		slices.Sort(readOnly)
