@@ -2,8 +2,11 @@ package destination
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
+	"math"
+	"math/big"
 	"slices"
 	"strconv"
 	"strings"
@@ -89,11 +92,39 @@ func sameStored(p hubspot.Property, got, sent string) bool {
 	return a == b
 }
 
+// formatValue is typed.Format, with a *big.Rat taken as the decimal it
+// holds.
+//
+// A *big.Rat is how the SDK decodes an Avro decimal (github.com/hamba/avro/v2),
+// which is what Conduit's postgres source makes of a numeric column, and
+// typed.Format does not take one yet. It becomes the json.Number of its
+// exact decimal, or of its nearest double when it has none (1/3), so that
+// typed.Format checks and writes it as any number; an error still names
+// the *big.Rat.
+func formatValue(p hubspot.Property, v any) (string, error) {
+	r, ok := v.(*big.Rat)
+	if !ok || r == nil {
+		return typed.Format(p, v)
+	}
+	n := json.Number(r.RatString())
+	if prec, exact := r.FloatPrec(); exact {
+		n = json.Number(r.FloatString(prec))
+	} else if f, _ := r.Float64(); !math.IsInf(f, 0) {
+		n = json.Number(strconv.FormatFloat(f, 'g', -1, 64))
+	}
+	s, err := typed.Format(p, n)
+	var ferr *typed.FormatError
+	if errors.As(err, &ferr) {
+		ferr.ValueType = fmt.Sprintf("%T", v)
+	}
+	return s, err
+}
+
 // keyString writes a key's value, of any scalar type, as the string HubSpot
-// finds the object by: as typed.Format writes it for a string property, so
+// finds the object by: as formatValue writes it for a string property, so
 // that a number key is plain decimal and a null key is "".
 func keyString(v any) (string, error) {
-	return typed.Format(hubspot.Property{Type: "string"}, v)
+	return formatValue(hubspot.Property{Type: "string"}, v)
 }
 
 // recordKey reads the HubSpot id (or idProperty value) from a key:

@@ -34,7 +34,7 @@ func FuzzPayload(f *testing.F) {
 				{Type: "enumeration", FieldType: "select"}, {Type: "enumeration", FieldType: "checkbox"},
 			} {
 				p.Name = name
-				s, err := typed.Format(p, v)
+				s, err := formatValue(p, v)
 				var ferr *typed.FormatError
 				if err != nil && (!errors.As(err, &ferr) || err.Error() == "") {
 					t.Fatalf("%v: not a FormatError with a message: %v", v, err)

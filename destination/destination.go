@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
-	"github.com/conduit-connectors/conduit-connector-hubspot/internal/typed"
 	"github.com/conduitio/conduit-commons/opencdc"
 	sdk "github.com/conduitio/conduit-connector-sdk"
 )
@@ -325,7 +324,9 @@ func (d *Destination) toOp(ctx context.Context, i int, r opencdc.Record) (op, er
 			if err != nil {
 				return op{}, err
 			}
-			if v, ok := propertiesOf(data)[idProp].(string); ok && v != "" {
+			// The value as an upsert writes it: a number or other
+			// scalar of a typed source too.
+			if v, err := keyString(propertiesOf(data)[idProp]); err == nil && v != "" {
 				o.key = v
 			}
 		}
@@ -361,7 +362,7 @@ func (d *Destination) convert(ctx context.Context, in map[string]any) (hubspot.P
 			readOnly = append(readOnly, name)
 			continue
 		}
-		s, err := typed.Format(p, v)
+		s, err := formatValue(p, v)
 		if err != nil {
 			return nil, fmt.Errorf("property %q: %w", name, err)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/big"
 	"strings"
 	"testing"
 	"time"
@@ -49,6 +50,8 @@ func writeAll(t *testing.T, d *destination.Destination, recs ...opencdc.Record) 
 		t.Fatalf("wrote %d of %d records: %v", n, len(recs), err)
 	}
 }
+
+func ptr[T any](v T) *T { return &v }
 
 // Payloads as each kind of source gives them.
 
@@ -113,6 +116,10 @@ func TestTypedValuesFromEverySource(t *testing.T) {
 		{"postgres float32 0.1", pg("t_number", float32(0.1)), "t_number", "0.1"},
 		{"postgres float64 next after 0.3", pg("t_number", math.Nextafter(0.3, 1)), "t_number", "0.30000000000000004"},
 		{"postgres numeric string", pg("t_number", "12"), "t_number", "12"},
+		{"postgres numeric as *big.Rat", pg("t_number", big.NewRat(12345, 100)), "t_number", "123.45"},
+		{"postgres numeric as *big.Rat 1e21", pg("t_number", new(big.Rat).SetFrac(new(big.Int).Exp(big.NewInt(10), big.NewInt(21), nil), big.NewInt(1))), "t_number", "1000000000000000000000"},
+		{"*big.Rat without a decimal", pg("t_number", big.NewRat(1, 3)), "t_number", "0.3333333333333333"},
+		{"postgres nullable int8 as *int64", pg("t_number", ptr(int64(8))), "t_number", "8"},
 		{"kafka json.Number 1e21", kafka("t_number", "1e21"), "t_number", "1000000000000000000000"},
 		{"kafka json.Number 1.5e3", kafka("t_number", "1.5e3"), "t_number", "1500"},
 		{"kafka json.Number 1E-7", kafka("t_number", "1E-7"), "t_number", "0.0000001"},
@@ -216,6 +223,8 @@ func TestUnwritableValues(t *testing.T) {
 		}, `property "t_date": a time.Time cannot be a HubSpot date property`},
 		{"non-midnight string into date", func(e string) opencdc.Data { return fromKafkaJSON(e, "t_date", `"2024-03-05T10:00:00Z"`) },
 			`property "t_date": a string cannot be a HubSpot date property`},
+		{"*big.Rat into bool", func(e string) opencdc.Data { return fromPostgres(e, "t_bool", big.NewRat(1, 1)) },
+			`property "t_bool": a *big.Rat cannot be a HubSpot bool property`},
 		{"not a time into datetime", func(e string) opencdc.Data { return fromKafkaJSON(e, "t_datetime", `"yesterday"`) },
 			`property "t_datetime": a string cannot be a HubSpot datetime property`},
 		{"number in a list", func(e string) opencdc.Data { return fromPostgres(e, "t_list", []any{"a", int64(1)}) },
@@ -266,4 +275,20 @@ func TestTypedValuesMatchedWithoutTraceIDs(t *testing.T) {
 	for _, o := range deals {
 		is.Equal(o.Properties["dealname"] == "second", o.Properties["t_date"] == "2024-03-06")
 	}
+}
+
+// TestDeleteByTypedIDProperty: a delete finds the object by the value of
+// its idProperty in the payload before, of any scalar type, as the upsert
+// wrote it: a number property's int64 is "7".
+func TestDeleteByTypedIDProperty(t *testing.T) {
+	is := is.New(t)
+	srv := newSim(t)
+	is.NoErr(srv.AddProperty("contacts", hubspottest.PropertyDef{Name: "t_code", Type: hubspottest.TypeNumber, Unique: true}))
+	d := openDestination(t, srv, map[string]string{"idProperty": "t_code"})
+	row := opencdc.StructuredData{"t_code": int64(7), "email": "code@example.com"}
+	writeAll(t, d, rec(opencdc.OperationSnapshot, "p1", nil, row))
+	o := onlyContact(t, srv)
+	is.Equal(o.Properties["t_code"], "7")
+	writeAll(t, d, rec(opencdc.OperationDelete, "p2", nil, row))
+	is.Equal(len(live(srv)), 0)
 }
