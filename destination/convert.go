@@ -92,6 +92,21 @@ func sameStored(p hubspot.Property, got, sent string) bool {
 	return a == b
 }
 
+// quoteValue shows a value that could not be written, for the record's
+// error: quoted as Go quotes it, and cut after 64 bytes, so that a user
+// finds the bad value in the DLQ without the record.
+func quoteValue(v any) string {
+	const most = 64
+	s := fmt.Sprintf("%#v", v)
+	if str, ok := v.(string); ok {
+		s = strconv.Quote(str)
+	}
+	if len(s) > most {
+		s = s[:most] + "…"
+	}
+	return s
+}
+
 // formatValue is typed.Format, with a *big.Rat taken as the decimal it
 // holds.
 //

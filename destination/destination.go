@@ -364,7 +364,7 @@ func (d *Destination) convert(ctx context.Context, in map[string]any) (hubspot.P
 		}
 		s, err := formatValue(p, v)
 		if err != nil {
-			return nil, fmt.Errorf("property %q: %w", name, err)
+			return nil, fmt.Errorf("property %q: %w (the value: %s)", name, err, quoteValue(v))
 		}
 		out[name] = &s
 	}

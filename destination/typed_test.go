@@ -243,6 +243,7 @@ func TestUnwritableValues(t *testing.T) {
 			t.Log(msg)
 			is.True(strings.HasPrefix(msg, fmt.Sprintf("record 1 (position bad%d, key none): ", i))) // the record
 			is.True(strings.Contains(msg, tt.want))                                                  // the property, the value's type, the property's type
+			is.True(strings.Contains(msg, "(the value: "))                                           // and the value, for the DLQ's reader
 			is.Equal(len(live(srv)), before+1)                                                       // only the good one
 		})
 	}
