@@ -4,14 +4,18 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/typed"
 	"github.com/conduitio/conduit-commons/config"
 	"github.com/conduitio/conduit-commons/opencdc"
+	cschema "github.com/conduitio/conduit-commons/schema"
 	sdk "github.com/conduitio/conduit-connector-sdk"
+	"github.com/hamba/avro/v2"
 	"github.com/matryer/is"
 	"go.uber.org/goleak"
 )
@@ -103,7 +107,15 @@ func (d *acceptanceDriver) WriteToSource(t *testing.T, records []opencdc.Record)
 	is.Equal(n, len(records))
 	is.NoErr(dest.Teardown(ctx))
 	byEmail := d.contacts()
-	names := d.propertyNames(t)
+	props := d.properties(t)
+	read := props
+	if !slices.ContainsFunc(props, func(p hubspot.Property) bool { return p.Name == hubspot.MergedIDsProperty }) {
+		read = append(read, hubspot.Property{Name: hubspot.MergedIDsProperty, Type: "string"})
+	}
+	keySchema, err := typed.KeySchema("contacts")
+	is.NoErr(err)
+	payloadSchema, err := typed.ValueSchema("contacts", read)
+	is.NoErr(err)
 	want := make([]opencdc.Record, len(records))
 	for i, r := range records {
 		email := r.Payload.After.(opencdc.StructuredData)["email"].(string)
@@ -112,28 +124,41 @@ func (d *acceptanceDriver) WriteToSource(t *testing.T, records []opencdc.Record)
 			t.Fatalf("the destination did not write %s", email)
 		}
 		payload := opencdc.StructuredData{
-			"id": o.ID, "createdAt": o.CreatedAt.Format(timeLayout), "updatedAt": o.UpdatedAt.Format(timeLayout),
+			"id": o.ID, "createdAt": o.CreatedAt.UTC(), "updatedAt": o.UpdatedAt.UTC(), "archivedAt": nil,
 		}
-		// The source reads every property HubSpot lists, and
-		// hs_merged_object_ids of types that merge, to turn merges into
-		// deletes.
-		for _, p := range append(names, "hs_merged_object_ids") {
-			if v, ok := o.Properties[p]; ok {
-				payload[p] = v
-			} else {
-				payload[p] = nil
+		// The source reads every property HubSpot lists, typed by its
+		// definition, and hs_merged_object_ids of types that merge (a
+		// string), to turn merges into deletes.
+		for _, p := range read {
+			var raw *string
+			if v, ok := o.Properties[p.Name]; ok {
+				raw = &v
 			}
+			v, err := typed.Parse(p, raw)
+			is.NoErr(err)
+			payload[p.Name] = v
 		}
+		// Records that name their schemas reach Conduit encoded with
+		// them (the SDK's encoding middleware): the same schemas, built
+		// from the same properties, encode what the source must read.
 		want[i] = opencdc.Record{
 			Operation: r.Operation,
-			Key:       opencdc.StructuredData{"id": o.ID},
-			Payload:   opencdc.Change{After: payload},
+			Key:       encodeAvro(t, keySchema, opencdc.StructuredData{"id": o.ID}),
+			Payload:   opencdc.Change{After: encodeAvro(t, payloadSchema, payload)},
 		}
 	}
 	return want
 }
 
-const timeLayout = "2006-01-02T15:04:05.000Z"
+// encodeAvro encodes d with an Avro schema.
+func encodeAvro(t *testing.T, s avro.Schema, d opencdc.StructuredData) opencdc.RawData {
+	t.Helper()
+	b, err := cschema.Schema{Type: cschema.TypeAvro, Bytes: []byte(s.String())}.Marshal(map[string]any(d))
+	if err != nil {
+		t.Fatalf("encode %v: %v", d, err)
+	}
+	return b
+}
 
 // ReadFromDestination returns, for each record written, the record as the
 // simulator's objects show it: same key, payload fields read from HubSpot.
@@ -157,8 +182,8 @@ func (d *acceptanceDriver) ReadFromDestination(t *testing.T, records []opencdc.R
 	return out
 }
 
-// propertyNames are the contact properties the simulator lists.
-func (d *acceptanceDriver) propertyNames(t *testing.T) []string {
+// properties are the contact properties the simulator lists.
+func (d *acceptanceDriver) properties(t *testing.T) []hubspot.Property {
 	client, err := hubspot.NewClient(d.srv.Token, hubspot.WithBaseURL(d.srv.URL), hubspot.WithoutRateLimit())
 	if err != nil {
 		t.Fatal(err)
@@ -168,11 +193,7 @@ func (d *acceptanceDriver) propertyNames(t *testing.T) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	names := make([]string, len(props))
-	for i, p := range props {
-		names[i] = p.Name
-	}
-	return names
+	return props
 }
 
 func (d *acceptanceDriver) contacts() map[string]hubspottest.Object {

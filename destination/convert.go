@@ -7,7 +7,6 @@ import (
 	"maps"
 	"math"
 	"math/big"
-	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
 	"github.com/conduit-connectors/conduit-connector-hubspot/internal/record"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/typed"
 	"github.com/conduitio/conduit-commons/opencdc"
 )
 
@@ -57,128 +57,89 @@ func propertiesOf(data map[string]any) map[string]any {
 	return props
 }
 
-// valueString turns a payload value into what HubSpot stores for the
-// property. Null becomes "", which is how HubSpot clears a value: it
-// accepts a JSON null and keeps the old value.
-func valueString(p hubspot.Property, v any) (*string, error) {
-	str := func(s string) (*string, error) { return &s, nil }
-	switch v := v.(type) {
-	case nil:
-		return str("")
-	case string:
-		return str(v)
-	case bool:
-		return str(strconv.FormatBool(v))
-	case json.Number:
-		return number(v.String())
-	case float64:
-		return floatString(v)
-	case float32:
-		return floatString(float64(v))
-	case time.Time:
-		return str(timeString(p, v))
-	case *time.Time:
-		if v == nil {
-			return str("")
-		}
-		return str(timeString(p, *v))
-	case []byte:
-		return str(string(v))
-	}
-	rv := reflect.ValueOf(v)
-	switch rv.Kind() {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return str(strconv.FormatInt(rv.Int(), 10))
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return str(strconv.FormatUint(rv.Uint(), 10))
-	case reflect.Slice, reflect.Array:
-		// A multiple checkbox property: HubSpot separates the options with ";".
-		parts := make([]string, rv.Len())
-		for i := range rv.Len() {
-			item := rv.Index(i).Interface()
-			if item == nil {
-				return nil, errors.New("a list holds null")
-			}
-			s, err := valueString(p, item)
-			if err != nil {
-				return nil, err
-			}
-			parts[i] = *s
-		}
-		return str(strings.Join(parts, ";"))
-	default:
-		return nil, fmt.Errorf("a value of type %T cannot be a HubSpot property", v)
-	}
-}
-
-// number writes a JSON number without exponent noise.
-func number(s string) (*string, error) {
-	if !strings.ContainsAny(s, "eE") {
-		return &s, nil
-	}
-	if _, err := strconv.ParseFloat(s, 64); err != nil {
-		return nil, fmt.Errorf("%s is out of the range of numbers HubSpot stores", s)
-	}
-	f, ok := new(big.Float).SetString(s)
-	if !ok {
-		return nil, fmt.Errorf("%q is not a number", s)
-	}
-	out := f.Text('f', -1)
-	return &out, nil
-}
-
-func floatString(f float64) (*string, error) {
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return nil, fmt.Errorf("%v is not a number HubSpot stores", f)
-	}
-	s := strconv.FormatFloat(f, 'f', -1, 64)
-	return &s, nil
-}
-
-// timeString writes a time as HubSpot expects for the property: a date as
-// YYYY-MM-DD, anything else as an ISO 8601 instant with milliseconds.
-func timeString(p hubspot.Property, t time.Time) string {
-	if p.Type == "date" {
-		return t.UTC().Format(time.DateOnly)
-	}
-	return record.FormatTime(t)
-}
-
 // sameStored reports whether HubSpot's stored value got is the value sent,
-// allowing for how HubSpot normalizes numbers, booleans and times.
+// allowing for how HubSpot normalizes values: both are read as typed.Parse
+// reads the property's values, so that "1.50" is 1.5, "TRUE" is true and a
+// datetime sent as epoch milliseconds is the ISO 8601 instant HubSpot
+// answers. Numbers are compared as the doubles HubSpot stores, since
+// typed.Parse refuses as inexact a number with more digits than a double
+// holds (an integer above 2^53), which HubSpot stores rounded.
 func sameStored(p hubspot.Property, got, sent string) bool {
 	if got == sent {
 		return true
 	}
-	switch p.Type {
-	case "number":
-		a, errA := strconv.ParseFloat(got, 64)
-		b, errB := strconv.ParseFloat(sent, 64)
+	switch typed.KindOf(p) {
+	case typed.String:
+		return false
+	case typed.Number:
+		a, errA := strconv.ParseFloat(strings.TrimSpace(got), 64)
+		b, errB := strconv.ParseFloat(strings.TrimSpace(sent), 64)
 		return errA == nil && errB == nil && a == b
-	case "bool":
-		return strings.EqualFold(got, sent)
-	case "date", "datetime":
-		a, errA := parseStoredTime(got)
-		b, errB := parseStoredTime(sent)
-		return errA == nil && errB == nil && a.Equal(b)
 	}
-	return false
+	a, errA := typed.Parse(p, &got)
+	b, errB := typed.Parse(p, &sent)
+	if errA != nil || errB != nil {
+		return false
+	}
+	switch a := a.(type) {
+	case time.Time:
+		b, ok := b.(time.Time)
+		return ok && a.Equal(b)
+	case []string:
+		b, ok := b.([]string)
+		return ok && slices.Equal(a, b)
+	}
+	return a == b
 }
 
-// parseStoredTime reads a time as HubSpot takes it: epoch milliseconds, an
-// ISO 8601 instant or a date.
-func parseStoredTime(v string) (time.Time, error) {
-	if ms, err := strconv.ParseInt(v, 10, 64); err == nil {
-		return time.UnixMilli(ms), nil
+// quoteValue shows a value that could not be written, for the record's
+// error: quoted as Go quotes it, and cut after 64 bytes, so that a user
+// finds the bad value in the DLQ without the record.
+func quoteValue(v any) string {
+	const most = 64
+	s := fmt.Sprintf("%#v", v)
+	if str, ok := v.(string); ok {
+		s = strconv.Quote(str)
 	}
-	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
-		return t, nil
+	if len(s) > most {
+		s = s[:most] + "…"
 	}
-	t, err := time.Parse(time.DateOnly, v)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("parse time %q: %w", v, err)
+	return s
+}
+
+// formatValue is typed.Format, with a *big.Rat taken as the decimal it
+// holds.
+//
+// A *big.Rat is how the SDK decodes an Avro decimal (github.com/hamba/avro/v2),
+// which is what Conduit's postgres source makes of a numeric column, and
+// typed.Format does not take one yet. It becomes the json.Number of its
+// exact decimal, or of its nearest double when it has none (1/3), so that
+// typed.Format checks and writes it as any number; an error still names
+// the *big.Rat.
+func formatValue(p hubspot.Property, v any) (string, error) {
+	r, ok := v.(*big.Rat)
+	if !ok || r == nil {
+		return typed.Format(p, v)
 	}
-	return t, nil
+	n := json.Number(r.RatString())
+	if prec, exact := r.FloatPrec(); exact {
+		n = json.Number(r.FloatString(prec))
+	} else if f, _ := r.Float64(); !math.IsInf(f, 0) {
+		n = json.Number(strconv.FormatFloat(f, 'g', -1, 64))
+	}
+	s, err := typed.Format(p, n)
+	var ferr *typed.FormatError
+	if errors.As(err, &ferr) {
+		ferr.ValueType = fmt.Sprintf("%T", v)
+	}
+	return s, err
+}
+
+// keyString writes a key's value, of any scalar type, as the string HubSpot
+// finds the object by: as formatValue writes it for a string property, so
+// that a number key is plain decimal and a null key is "".
+func keyString(v any) (string, error) {
+	return formatValue(hubspot.Property{Type: "string"}, v)
 }
 
 // recordKey reads the HubSpot id (or idProperty value) from a key:
@@ -217,12 +178,9 @@ func recordKey(k opencdc.Data) (string, error) {
 	default:
 		return "", fmt.Errorf("key has fields %v: want one field, or an id field", slices.Sorted(maps.Keys(fields)))
 	}
-	s, err := valueString(hubspot.Property{}, v)
+	s, err := keyString(v)
 	if err != nil {
 		return "", fmt.Errorf("key: %w", err)
 	}
-	if s == nil {
-		return "", nil
-	}
-	return *s, nil
+	return s, nil
 }

@@ -1,9 +1,11 @@
 package destination
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/typed"
 	"github.com/conduitio/conduit-commons/opencdc"
 )
 
@@ -27,13 +29,18 @@ func FuzzPayload(f *testing.F) {
 			return
 		}
 		for name, v := range propertiesOf(data) {
-			for _, typ := range []string{"string", "number", "date", "datetime", "bool", "enumeration"} {
-				s, err := valueString(hubspot.Property{Name: name, Type: typ}, v)
-				if err != nil && err.Error() == "" {
-					t.Fatal("an error without a message")
+			for _, p := range []hubspot.Property{
+				{Type: "string"}, {Type: "number"}, {Type: "date"}, {Type: "datetime"}, {Type: "bool"},
+				{Type: "enumeration", FieldType: "select"}, {Type: "enumeration", FieldType: "checkbox"},
+			} {
+				p.Name = name
+				s, err := formatValue(p, v)
+				var ferr *typed.FormatError
+				if err != nil && (!errors.As(err, &ferr) || err.Error() == "") {
+					t.Fatalf("%v: not a FormatError with a message: %v", v, err)
 				}
-				if err == nil && s == nil && v != nil {
-					t.Fatalf("%v became null", v)
+				if err == nil && v == nil && s != "" {
+					t.Fatalf("null became %q, not the empty value that clears it", s)
 				}
 			}
 		}

@@ -324,7 +324,9 @@ func (d *Destination) toOp(ctx context.Context, i int, r opencdc.Record) (op, er
 			if err != nil {
 				return op{}, err
 			}
-			if v, ok := propertiesOf(data)[idProp].(string); ok && v != "" {
+			// The value as an upsert writes it: a number or other
+			// scalar of a typed source too.
+			if v, err := keyString(propertiesOf(data)[idProp]); err == nil && v != "" {
 				o.key = v
 			}
 		}
@@ -360,11 +362,11 @@ func (d *Destination) convert(ctx context.Context, in map[string]any) (hubspot.P
 			readOnly = append(readOnly, name)
 			continue
 		}
-		s, err := valueString(p, v)
+		s, err := formatValue(p, v)
 		if err != nil {
-			return nil, fmt.Errorf("property %q: %w", name, err)
+			return nil, fmt.Errorf("property %q: %w (the value: %s)", name, err, quoteValue(v))
 		}
-		out[name] = s
+		out[name] = &s
 	}
 	if len(readOnly) > 0 {
 		slices.Sort(readOnly)

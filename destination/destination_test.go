@@ -310,7 +310,7 @@ func TestBadRecords(t *testing.T) {
 		{"value a map", rec(opencdc.OperationCreate, "p5", nil, opencdc.StructuredData{"city": map[string]any{"a": 1}}), `property "city"`},
 		{"key with two fields", rec(opencdc.OperationUpdate, "p6", opencdc.StructuredData{"a": "1", "b": "2"}, opencdc.StructuredData{}), "want one field"},
 		{"missing object", rec(opencdc.OperationUpdate, "p7", id("999999"), opencdc.StructuredData{"city": "x"}), "OBJECT_NOT_FOUND"},
-		{"bad number", rec(opencdc.OperationCreate, "p8", nil, opencdc.StructuredData{"annualrevenue": "lots"}), "not a valid number"},
+		{"bad number", rec(opencdc.OperationCreate, "p8", nil, opencdc.StructuredData{"annualrevenue": "lots"}), `property "annualrevenue": a string cannot be a HubSpot number property`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -61,6 +61,21 @@ func TestNullClearsAValue(t *testing.T) {
 	is.Equal(o.Properties["firstname"], "C")
 }
 
+// addConsent adds a select property "consent" with options yes and no. A
+// value that is none of its options is one the destination sends as it is
+// (a string property's value) and HubSpot refuses, as tests of HubSpot's
+// refusals need: a value the destination cannot write as its property's
+// type, such as "not a number" for a number, fails before any call.
+func addConsent(t *testing.T, srv *hubspottest.Server, objectType string) {
+	t.Helper()
+	if err := srv.AddProperty(objectType, hubspottest.PropertyDef{
+		Name: "consent", Type: hubspottest.TypeEnumeration, FieldType: "select",
+		Options: []hubspottest.PropertyOption{{Label: "Yes", Value: "yes"}, {Label: "No", Value: "no"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestWritesWithAndWithoutTraceIDs runs batch writes with 207 answers
 // against both rollouts: a record HubSpot wrote is never reported failed,
 // none is written twice, and a created object is found by its record key.
@@ -77,10 +92,11 @@ func TestWritesWithAndWithoutTraceIDs(t *testing.T) {
 			is := is.New(t)
 			ctx := context.Background()
 			srv := newSim(t, r.opts...)
+			addConsent(t, srv, "deals")
 			d := openDestination(t, srv, map[string]string{"resource": "deals"})
 			recs := []opencdc.Record{
 				rec(opencdc.OperationCreate, "p0", opencdc.RawData("k0"), opencdc.StructuredData{"dealname": "A", "amount": "1.50"}),
-				rec(opencdc.OperationCreate, "p1", opencdc.RawData("k1"), opencdc.StructuredData{"dealname": "B", "amount": "not a number"}),
+				rec(opencdc.OperationCreate, "p1", opencdc.RawData("k1"), opencdc.StructuredData{"dealname": "B", "consent": "perhaps"}),
 				rec(opencdc.OperationCreate, "p2", opencdc.RawData("k2"), opencdc.StructuredData{"dealname": "C", "amount": 3}),
 			}
 			n, err := d.Write(ctx, recs)
@@ -133,6 +149,7 @@ func TestOneBadRecordInARejectedBatch(t *testing.T) {
 	is := is.New(t)
 	ctx := context.Background()
 	srv := newSim(t)
+	addConsent(t, srv, "contacts")
 	d := openDestination(t, srv, map[string]string{"idProperty": "email"})
 	const bad = 70
 	recs := make([]opencdc.Record, 100)
@@ -140,7 +157,7 @@ func TestOneBadRecordInARejectedBatch(t *testing.T) {
 		email := fmt.Sprintf("u%d@example.com", i)
 		payload := opencdc.StructuredData{"email": email, "firstname": fmt.Sprintf("F%d", i)}
 		if i == bad {
-			payload["hs_email_optout"] = "perhaps"
+			payload["consent"] = "perhaps"
 		}
 		recs[i] = rec(opencdc.OperationCreate, fmt.Sprintf("p%d", i), opencdc.StructuredData{"email": email}, payload)
 	}
@@ -157,7 +174,7 @@ func TestOneBadRecordInARejectedBatch(t *testing.T) {
 	is.True(calls <= 1+2*7) // the refused call, then at most two per halving
 
 	// Delivered again from the bad record: it fails alone, the rest follow.
-	recs[bad].Payload.After.(opencdc.StructuredData)["hs_email_optout"] = "true"
+	recs[bad].Payload.After.(opencdc.StructuredData)["consent"] = "yes"
 	n, err = d.Write(ctx, recs[bad:])
 	is.NoErr(err)
 	is.Equal(n, 100-bad)

@@ -71,7 +71,7 @@ func (l *lockedBuffer) String() string {
 // startConduit runs Conduit with one example pipeline, its database in dir
 // (so a second start resumes), its API off (no ports), and exiting when the
 // pipeline degrades, so that a failing connector fails the test.
-func startConduit(t *testing.T, dir, pipeline string, env map[string]string) *conduit {
+func startConduit(t *testing.T, dir, pipeline string, env map[string]string, flags ...string) *conduit {
 	t.Helper()
 	bin := conduittest.Binary(t)
 	pipelinePath, err := filepath.Abs(filepath.Join("..", "examples", pipeline))
@@ -87,6 +87,7 @@ func startConduit(t *testing.T, dir, pipeline string, env map[string]string) *co
 		"--pipelines.error-recovery.max-retries", "0",
 		"--log.level", "info",
 	)
+	cmd.Args = append(cmd.Args, flags...)
 	cmd.Dir = dir
 	cmd.Env = os.Environ()
 	for k, v := range env {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	connector "github.com/conduit-connectors/conduit-connector-hubspot"
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/typed"
 	"github.com/conduit-connectors/conduit-connector-hubspot/source"
 	"github.com/conduitio/conduit-commons/config"
 	"github.com/conduitio/conduit-commons/opencdc"
@@ -273,6 +275,7 @@ func (rp *replica) checkState(t *testing.T, srv *hubspottest.Server, objectType 
 // lost says, for each object the records lost, what they missed of it.
 func (rp *replica) lost(srv *hubspottest.Server, objectType string, start time.Time, props []string, creates bool) []string {
 	var lost []string
+	value := typedValues(srv, objectType)
 	for _, o := range srv.Objects(objectType) {
 		switch {
 		case o.MergedInto != "" && o.MergedAt.After(start):
@@ -293,7 +296,7 @@ func (rp *replica) lost(srv *hubspottest.Server, objectType string, start time.T
 			}
 			for _, p := range props {
 				want, set := o.Properties[p]
-				if v := got[p]; (set && v != want) || (!set && v != nil) {
+				if v := got[p]; (set && !reflect.DeepEqual(v, value(p, want))) || (!set && v != nil) {
 					lost = append(lost, fmt.Sprintf("%s %s: %s is %v, want %q (set: %v)", objectType, o.ID, p, v, want, set))
 					break
 				}
@@ -304,6 +307,27 @@ func (rp *replica) lost(srv *hubspottest.Server, objectType string, start time.T
 		}
 	}
 	return lost
+}
+
+// typedValues returns what the source makes of a value HubSpot stores for
+// a property of objectType, by the property's definition in srv: a string
+// for a property srv does not define.
+func typedValues(srv *hubspottest.Server, objectType string) func(name, stored string) any {
+	defs := map[string]hubspot.Property{}
+	for _, p := range srv.Properties(objectType, false) {
+		defs[p.Name] = hubspot.Property{Name: p.Name, Type: p.Type, FieldType: p.FieldType}
+	}
+	return func(name, stored string) any {
+		p, ok := defs[name]
+		if !ok {
+			return stored
+		}
+		v, err := typed.Parse(p, &stored)
+		if err != nil {
+			return nil // the source nulls a value that does not parse
+		}
+		return v
+	}
 }
 
 func propsOf(t *testing.T, objectType string) []string {

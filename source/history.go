@@ -13,6 +13,9 @@ import (
 // when the record was made.
 type history struct {
 	resource hubspot.Resource
+	// shape types the records' values and names their schemas; nil for
+	// owners, whose fields are fixed strings.
+	shape *shape
 
 	pos Position // of the last record emitted, or where the source started
 
@@ -45,7 +48,7 @@ func newHistory(res hubspot.Resource) *history {
 
 // record builds the record of it at the current position.
 func (h *history) record(op opencdc.Operation, it item) (opencdc.Record, error) {
-	return newRecord(op, h.pos, h.resource.Name, it)
+	return newRecord(op, h.pos, h.resource.Name, it, h.shape)
 }
 
 // snapshot returns the snapshot record of it.

@@ -129,25 +129,39 @@ func newMergeDelete(pos Position, collection, id string, survivor item) (opencdc
 	return sdk.Util.Source.NewRecordDelete(p, m, key, payload), nil
 }
 
-// newRecord builds the record of one item at a position.
-func newRecord(op opencdc.Operation, pos Position, collection string, it item) (opencdc.Record, error) {
+// newRecord builds the record of one item at a position, typed and with
+// its schemas by sh (nil: the values as HubSpot sent them).
+func newRecord(op opencdc.Operation, pos Position, collection string, it item, sh *shape) (opencdc.Record, error) {
 	p, err := pos.marshal()
 	if err != nil {
 		return opencdc.Record{}, err
 	}
 	meta := it.metadata(collection)
+	payload := it.payload()
+	if sh != nil {
+		var raw map[string]string
+		payload, raw = sh.values(it)
+		for name, text := range raw {
+			meta[record.MetadataRawPrefix+name] = text
+		}
+	}
+	var rec opencdc.Record
 	switch op {
 	case opencdc.OperationSnapshot:
-		return sdk.Util.Source.NewRecordSnapshot(p, meta, it.recordKey(), it.payload()), nil
+		rec = sdk.Util.Source.NewRecordSnapshot(p, meta, it.recordKey(), payload)
 	case opencdc.OperationCreate:
-		return sdk.Util.Source.NewRecordCreate(p, meta, it.recordKey(), it.payload()), nil
+		rec = sdk.Util.Source.NewRecordCreate(p, meta, it.recordKey(), payload)
 	case opencdc.OperationUpdate:
-		return sdk.Util.Source.NewRecordUpdate(p, meta, it.recordKey(), nil, it.payload()), nil
+		rec = sdk.Util.Source.NewRecordUpdate(p, meta, it.recordKey(), nil, payload)
 	case opencdc.OperationDelete:
-		return sdk.Util.Source.NewRecordDelete(p, meta, it.recordKey(), it.payload()), nil
+		rec = sdk.Util.Source.NewRecordDelete(p, meta, it.recordKey(), payload)
 	default:
 		return opencdc.Record{}, fmt.Errorf("operation %v is not one the source emits", op)
 	}
+	if sh != nil {
+		sh.attach(rec)
+	}
+	return rec, nil
 }
 
 // sum is a digest of the item's property values: two versions that share a

@@ -72,6 +72,7 @@ func newReader(cfg readerConfig, svc services, now func() time.Time, pos *Positi
 	}
 	if !cfg.resource.IsOwners {
 		r.hub.catalog = newCatalog(svc.properties, cfg.resource.Name, cfg.fixed, cfg.required, now)
+		r.history.shape = newShape(cfg.resource.Name)
 	}
 	if pos == nil {
 		init := now().UTC().Truncate(time.Millisecond)
@@ -231,14 +232,19 @@ func (r *reader) step(ctx context.Context) ([]opencdc.Record, bool, error) {
 	return r.changes.step(ctx)
 }
 
-// refreshCatalog lists the resource's properties again when they are due.
+// refreshCatalog lists the resource's properties again when they are due,
+// and builds the records' schemas again when they changed.
 func (r *reader) refreshCatalog(ctx context.Context) error {
-	if c := r.hub.catalog; c != nil && c.due() {
+	c := r.hub.catalog
+	if c == nil {
+		return nil
+	}
+	if c.due() {
 		if _, err := c.refresh(ctx); err != nil {
 			return err
 		}
 	}
-	return nil
+	return r.history.shape.update(ctx, c)
 }
 
 // snapshotting reports whether the reader is still in the snapshot.

@@ -196,6 +196,9 @@ func (s *Source) ReadN(ctx context.Context, n int) ([]opencdc.Record, error) {
 			s.lastProgress = s.snapshotStart
 		}
 		recs, more, err := s.reader.step(ctx)
+		if sh := s.reader.history.shape; sh != nil {
+			sh.logUnparsable(ctx)
+		}
 		if err != nil {
 			// A token revoked while the pipeline runs is told as clearly
 			// as at Open.

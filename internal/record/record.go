@@ -47,6 +47,11 @@ const (
 	// MetadataMergedInto marks the delete of an object that a merge
 	// absorbed: the id of the object that holds it now.
 	MetadataMergedInto = "hubspot.mergedInto"
+	// MetadataRawPrefix, followed by a property's name, holds a value
+	// HubSpot sent that does not parse as the property's type: the
+	// payload's field is null, so that the record encodes with its schema,
+	// and the text is kept here.
+	MetadataRawPrefix = "hubspot.raw."
 )
 
 // TimeLayout is how HubSpot writes instants: UTC with milliseconds.

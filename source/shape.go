@@ -1,0 +1,143 @@
+package source
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/record"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/typed"
+	"github.com/conduitio/conduit-commons/opencdc"
+	sdk "github.com/conduitio/conduit-connector-sdk"
+	"github.com/conduitio/conduit-connector-sdk/schema"
+)
+
+// shape is what the records of an object type look like: each property's
+// value typed by its definition, and the key and payload schemas that say
+// so, registered with Conduit's schema registry. It follows the catalog: a
+// property added or archived makes a new payload schema version.
+type shape struct {
+	resource string
+	// generation is the catalog's generation the schemas were built for.
+	generation int
+	defs       map[string]hubspot.Property // what each name read is typed by
+	key        schema.Schema
+	payload    schema.Schema
+	// unparsable are the properties a value of which did not parse: each
+	// is logged once (pending, until a step has a context to log with).
+	unparsable map[string]bool
+	pending    []*typed.ParseError
+}
+
+func newShape(resource string) *shape {
+	return &shape{resource: resource, generation: -1, unparsable: map[string]bool{}}
+}
+
+// Subjects of the schemas in Conduit's registry, as the SDK's own schema
+// extraction names them: the collection, then key or payload.
+func (s *shape) keySubject() string     { return s.resource + ".key" }
+func (s *shape) payloadSubject() string { return s.resource + ".payload" }
+
+// update builds and registers the schemas when the catalog changed since
+// they were built. A name HubSpot does not define (a configured property
+// HubSpot does not list) is a string, as HubSpot sends every value.
+func (s *shape) update(ctx context.Context, c *catalog) error {
+	if c.generation == s.generation {
+		return nil
+	}
+	defs := make(map[string]hubspot.Property, len(c.names))
+	props := make([]hubspot.Property, 0, len(c.names))
+	for _, name := range c.names {
+		p, ok := c.definition(name)
+		if !ok {
+			p = hubspot.Property{Name: name, Type: "string", FieldType: "text"}
+		}
+		defs[name] = p
+		props = append(props, p)
+	}
+	if s.key.Subject == "" {
+		ks, err := typed.KeySchema(s.resource)
+		if err != nil {
+			return err
+		}
+		if s.key, err = register(ctx, s.keySubject(), ks); err != nil {
+			return err
+		}
+	}
+	ps, err := typed.ValueSchema(s.resource, props)
+	if err != nil {
+		return fmt.Errorf("payload schema of %s: %w", s.resource, err)
+	}
+	payload, err := register(ctx, s.payloadSubject(), ps)
+	if err != nil {
+		return err
+	}
+	if payload.Version != s.payload.Version && s.payload.Version != 0 {
+		sdk.Logger(ctx).Info().
+			Str("subject", payload.Subject).Int("version", payload.Version).Int("properties", len(props)).
+			Msg("hubspot source: the properties changed, records carry a new payload schema version")
+	}
+	s.defs, s.payload, s.generation = defs, payload, c.generation
+	return nil
+}
+
+// register creates a schema version in Conduit's registry (an identical
+// schema gets the version it had).
+func register(ctx context.Context, subject string, sch interface{ String() string }) (schema.Schema, error) {
+	out, err := schema.Create(ctx, schema.TypeAvro, subject, []byte(sch.String()))
+	if err != nil {
+		return schema.Schema{}, fmt.Errorf("register the schema %s: %w", subject, err)
+	}
+	return out, nil
+}
+
+// values returns the item's payload, every property typed, and the raw text
+// of the values that did not parse as their type, by property: their
+// fields are null, so that the record still encodes with its schema.
+func (s *shape) values(it item) (opencdc.StructuredData, map[string]string) {
+	d := make(opencdc.StructuredData, len(s.defs)+4)
+	var raw map[string]string
+	for name, p := range s.defs {
+		v, err := typed.Parse(p, it.props[name])
+		var perr *typed.ParseError
+		if errors.As(err, &perr) {
+			if raw == nil {
+				raw = map[string]string{}
+			}
+			raw[name] = perr.Raw
+			if !s.unparsable[name] {
+				s.unparsable[name] = true
+				s.pending = append(s.pending, perr)
+			}
+			v = nil
+		}
+		d[typed.FieldName(name)] = v
+	}
+	d[record.FieldID] = it.id
+	d[record.FieldCreatedAt] = it.createdAt
+	d[record.FieldUpdatedAt] = it.key.ts
+	d[record.FieldArchivedAt] = nil
+	if it.archivedAt != nil {
+		d[record.FieldArchivedAt] = it.archivedAt.UTC()
+	}
+	return d, raw
+}
+
+// logUnparsable logs, once per property, that a value did not parse.
+func (s *shape) logUnparsable(ctx context.Context) {
+	for _, e := range s.pending {
+		sdk.Logger(ctx).Warn().
+			Str("resource", s.resource).Str("property", e.Property).Str("type", e.Kind.String()).
+			Err(e).
+			Msgf("hubspot source: a value of %s does not parse as its type; its field is null and the raw text is in the record's metadata %s%s (logged once per property)",
+				e.Property, record.MetadataRawPrefix, e.Property)
+	}
+	s.pending = s.pending[:0]
+}
+
+// attach names the record's schemas in its metadata, as Conduit expects.
+func (s *shape) attach(rec opencdc.Record) {
+	schema.AttachKeySchemaToRecord(rec, s.key)
+	schema.AttachPayloadSchemaToRecord(rec, s.payload)
+}

@@ -1,0 +1,241 @@
+package source_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/record"
+	"github.com/conduitio/conduit-commons/opencdc"
+	"github.com/conduitio/conduit-connector-sdk/schema"
+	"github.com/matryer/is"
+	"github.com/rs/zerolog"
+)
+
+// goType names the Go type a typed value has, for the kinds the README's
+// type mapping lists.
+func goType(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "null"
+	case time.Time:
+		if v.Equal(v.Truncate(24 * time.Hour)) {
+			return "midnight"
+		}
+		return "time"
+	default:
+		return fmt.Sprintf("%T", v)
+	}
+}
+
+// kindsOf counts, for each property type of the simulator's catalog, the
+// Go types the records' values have.
+func kindsOf(srv *hubspottest.Server, recs []opencdc.Record) map[string]map[string]int {
+	types := map[string]string{}
+	for _, p := range srv.Properties("contacts", false) {
+		kind := p.Type
+		if p.FieldType == "checkbox" {
+			kind = "checkbox"
+		}
+		types[p.Name] = kind
+	}
+	out := map[string]map[string]int{}
+	for _, r := range recs {
+		for name, v := range r.Payload.After.(opencdc.StructuredData) {
+			kind, ok := types[name]
+			if !ok {
+				continue
+			}
+			if out[kind] == nil {
+				out[kind] = map[string]int{}
+			}
+			out[kind][goType(v)]++
+		}
+	}
+	return out
+}
+
+// encodes checks that each record's payload encodes with the payload
+// schema its metadata names, as Conduit's registry holds it.
+func encodes(t *testing.T, recs []opencdc.Record) {
+	t.Helper()
+	ctx := context.Background()
+	for _, r := range recs {
+		subject, err := r.Metadata.GetPayloadSchemaSubject()
+		if err != nil {
+			t.Fatalf("record %s: %v", r.Key, err)
+		}
+		version, err := r.Metadata.GetPayloadSchemaVersion()
+		if err != nil {
+			t.Fatalf("record %s: %v", r.Key, err)
+		}
+		sch, err := schema.Get(ctx, subject, version)
+		if err != nil {
+			t.Fatalf("record %s: schema %s v%d: %v", r.Key, subject, version, err)
+		}
+		if _, err := sch.Marshal(map[string]any(r.Payload.After.(opencdc.StructuredData))); err != nil {
+			t.Fatalf("record %s does not encode with %s v%d: %v", r.Key, subject, version, err)
+		}
+	}
+}
+
+// TestTypedValues: with HubSpot's ~600 contact properties, the snapshot
+// and CDC emit every property, typed as the README's mapping says, never
+// hitting a 414 (a read that did would fail the source), and each record
+// encodes with the schema it names.
+func TestTypedValues(t *testing.T) {
+	is := is.New(t)
+	e := newEnv(t, hubspottest.WithFullPropertyCatalog())
+	_, err := e.srv.Seed("contacts", 60, nil)
+	is.NoErr(err)
+	src := openSource(t, e, nil, nil)
+	snap := readCount(t, src, 60)
+	is.Equal(len(snap), 60)
+	is.True(len(snap[0].Payload.After.(opencdc.StructuredData)) > 600) // every property, and the object's own fields
+	encodes(t, snap)
+
+	want := map[string]string{ // property type: the Go type of its values
+		"number": "float64", "bool": "bool", "datetime": "time", "date": "midnight",
+		"checkbox": "[]string", "string": "string", "enumeration": "string",
+	}
+	got := kindsOf(e.srv, snap)
+	for kind, typ := range want {
+		if got[kind][typ] == 0 {
+			t.Errorf("snapshot: no %s property with a %s value: %v", kind, typ, got[kind])
+		}
+		for other := range got[kind] {
+			if other != typ && other != "null" {
+				t.Errorf("snapshot: a %s property has a %s value", kind, other)
+			}
+		}
+	}
+	var empty, null int
+	for _, r := range snap {
+		for name, v := range r.Payload.After.(opencdc.StructuredData) {
+			if v == "" && name != "" {
+				empty++
+			}
+			if v == nil {
+				null++
+			}
+		}
+	}
+	is.True(empty > 0) // "" stays distinct from null for strings
+	is.True(null > 0)
+
+	// CDC: an update of values of each type comes typed.
+	writable := map[string]string{} // type: a property of it that may be written
+	for _, p := range e.srv.Properties("contacts", false) {
+		if _, ok := writable[p.Type]; !ok && !p.ReadOnly && p.FieldType != "calculation_equation" {
+			writable[p.Type] = p.Name
+		}
+	}
+	values := map[string]string{"number": "17", "bool": "true", "datetime": "2026-03-04T05:06:07.089Z", "date": "1990-02-03"}
+	update := map[string]string{}
+	for typ, v := range values {
+		is.True(writable[typ] != "") // the catalog has a writable property of each type
+		update[writable[typ]] = v
+	}
+	e.tick()
+	id := snap[0].Key.(opencdc.StructuredData)[record.FieldID].(string)
+	is.NoErr(e.srv.Update("contacts", id, update))
+	e.settle()
+	recs := e.readUntil(t, src, 10*time.Second, func(rs []opencdc.Record) bool { return len(rs) > 0 })
+	is.True(len(recs) > 0)
+	after := recs[len(recs)-1].Payload.After.(opencdc.StructuredData)
+	is.Equal(after[writable["number"]], 17.0)
+	is.Equal(after[writable["bool"]], true)
+	is.Equal(after[writable["datetime"]], time.Date(2026, 3, 4, 5, 6, 7, 89e6, time.UTC))
+	is.Equal(after[writable["date"]], time.Date(1990, 2, 3, 0, 0, 0, 0, time.UTC))
+	encodes(t, recs)
+}
+
+// TestUnparsableValues: a value that does not parse as its type (as
+// imported data has) fails nothing and loses nothing: the field is null,
+// the text is in the metadata hubspot.raw.<property>, the record encodes
+// with its schema, and the source warns once per property.
+func TestUnparsableValues(t *testing.T) {
+	is := is.New(t)
+	e := newEnv(t, hubspottest.WithFullPropertyCatalog(), hubspottest.WithUnparsableValues(20))
+	_, err := e.srv.Seed("contacts", 30, nil)
+	is.NoErr(err)
+	var logs strings.Builder
+	src := openSource(t, e, nil, nil)
+	ctx := zerolog.New(&logs).WithContext(context.Background())
+	var recs []opencdc.Record
+	for len(recs) < 30 {
+		got, err := src.ReadN(ctx, 30-len(recs))
+		is.NoErr(err)
+		recs = append(recs, got...)
+	}
+	encodes(t, recs)
+
+	warned := map[string]bool{}
+	raws := 0
+	for _, r := range recs {
+		after := r.Payload.After.(opencdc.StructuredData)
+		for key, text := range r.Metadata {
+			name, ok := strings.CutPrefix(key, record.MetadataRawPrefix)
+			if !ok {
+				continue
+			}
+			raws++
+			is.Equal(after[name], nil) // the field is null
+			o, _ := e.srv.Object("contacts", r.Key.(opencdc.StructuredData)[record.FieldID].(string))
+			is.Equal(o.Properties[name], text) // the text, whole
+			warned[name] = true
+		}
+	}
+	is.True(raws > 0)
+	for name := range warned {
+		is.Equal(strings.Count(logs.String(), `"property":"`+name+`"`), 1) // once per property
+	}
+}
+
+// TestPropertyCreatedMidRun: a property created in HubSpot while the
+// pipeline runs appears in records within 10 minutes, with a new payload
+// schema version that has its field; an archived one leaves the same way.
+func TestPropertyCreatedMidRun(t *testing.T) {
+	is := is.New(t)
+	e := newEnv(t)
+	ids, err := e.srv.Seed("contacts", 2, nil)
+	is.NoErr(err)
+	src := openSource(t, e, nil, nil)
+	snap := readCount(t, src, 2)
+	v1, err := snap[0].Metadata.GetPayloadSchemaVersion()
+	is.NoErr(err)
+	_, has := snap[0].Payload.After.(opencdc.StructuredData)["shoe_size"]
+	is.True(!has)
+
+	is.NoErr(e.srv.AddProperty("contacts", hubspottest.PropertyDef{Name: "shoe_size", Type: "number", FieldType: "number"}))
+	e.clock.Advance(10 * time.Minute) // the properties are listed again
+	e.tick()
+	is.NoErr(e.srv.Update("contacts", ids[0], map[string]string{"shoe_size": "42"}))
+	e.settle()
+	recs := e.readUntil(t, src, 10*time.Second, func(rs []opencdc.Record) bool { return len(rs) > 0 })
+	is.True(len(recs) > 0)
+	last := recs[len(recs)-1]
+	is.Equal(last.Payload.After.(opencdc.StructuredData)["shoe_size"], 42.0)
+	v2, err := last.Metadata.GetPayloadSchemaVersion()
+	is.NoErr(err)
+	is.True(v2 > v1)
+	encodes(t, recs)
+
+	is.NoErr(e.srv.ArchiveProperty("contacts", "shoe_size"))
+	e.clock.Advance(10 * time.Minute)
+	e.tick()
+	is.NoErr(e.srv.Update("contacts", ids[1], map[string]string{"firstname": "Later"}))
+	e.settle()
+	recs = e.readUntil(t, src, 10*time.Second, func(rs []opencdc.Record) bool { return len(rs) > 0 })
+	is.True(len(recs) > 0)
+	last = recs[len(recs)-1]
+	_, has = last.Payload.After.(opencdc.StructuredData)["shoe_size"]
+	is.True(!has)
+	v3, err := last.Metadata.GetPayloadSchemaVersion()
+	is.NoErr(err)
+	is.True(v3 != v2) // the schema without it: v1's again, as the registry holds it
+	encodes(t, recs)
+}
