@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -52,20 +53,41 @@ type sizes struct {
 func run(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("hubspot-bench", flag.ContinueOnError)
 	quick := fs.Bool("quick", false, "smaller runs, for a smoke test")
+	only := fs.String("only", "", "run only the step of this name (as in the source: wideSnapshot, idleCost...)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("flags: %w", err)
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	sz := sizes{rate: 20000, heapSmall: 100_000, heapLarge: 1_000_000, cpu: 50000, lagChanges: 30, archives: []int{100, 10_000, 100_000}}
 	if *quick {
 		sz = sizes{rate: 500, heapSmall: 1000, heapLarge: 5000, cpu: 1000, lagChanges: 3, archives: []int{100, 1000}}
 	}
 	t := &table{}
-	steps := []func(context.Context, *table, sizes) error{
-		destCalls, destRate, snapshotRate, cdcLag, lookBackCost, idleCost, deleteLatency, cdcSearches, snapshotHeap, cpuPerRecord,
+	steps := []struct {
+		name string
+		run  func(context.Context, *table, sizes) error
+	}{
+		{"destCalls", destCalls}, {"destRate", destRate}, {"snapshotRate", snapshotRate}, {"wideSnapshot", wideSnapshot},
+		{"cdcLag", cdcLag}, {"lookBackCost", lookBackCost}, {"idleCost", idleCost}, {"deleteLatency", deleteLatency},
+		{"cdcSearches", cdcSearches}, {"snapshotHeap", snapshotHeap}, {"cpuPerRecord", cpuPerRecord},
 	}
 	for _, step := range steps {
-		if err := step(ctx, t, sz); err != nil {
-			return err
+		if *only != "" && step.name != *only {
+			continue
+		}
+		if err := step.run(ctx, t, sz); err != nil {
+			return fmt.Errorf("%s: %w", step.name, err)
 		}
 	}
 	t.print(out)
