@@ -21,7 +21,7 @@ type shape struct {
 	resource string
 	// generation is the catalog's generation the schemas were built for.
 	generation int
-	defs       map[string]hubspot.Property // what each name read is typed by
+	fields     []field // each name read, its definition and its field
 	key        schema.Schema
 	payload    schema.Schema
 	// unparsable are the properties a value of which did not parse: each
@@ -32,6 +32,14 @@ type shape struct {
 
 func newShape(resource string) *shape {
 	return &shape{resource: resource, generation: -1, unparsable: map[string]bool{}}
+}
+
+// field is a property read, the definition it is typed by, and the name of
+// its field in the payload (computed once per schema, not per record).
+type field struct {
+	property string
+	def      hubspot.Property
+	name     string
 }
 
 // Subjects of the schemas in Conduit's registry, as the SDK's own schema
@@ -46,14 +54,14 @@ func (s *shape) update(ctx context.Context, c *catalog) error {
 	if c.generation == s.generation {
 		return nil
 	}
-	defs := make(map[string]hubspot.Property, len(c.names))
+	fields := make([]field, 0, len(c.names))
 	props := make([]hubspot.Property, 0, len(c.names))
 	for _, name := range c.names {
 		p, ok := c.definition(name)
 		if !ok {
 			p = hubspot.Property{Name: name, Type: "string", FieldType: "text"}
 		}
-		defs[name] = p
+		fields = append(fields, field{property: name, def: p, name: typed.FieldName(name)})
 		props = append(props, p)
 	}
 	if s.key.Subject == "" {
@@ -78,7 +86,7 @@ func (s *shape) update(ctx context.Context, c *catalog) error {
 			Str("subject", payload.Subject).Int("version", payload.Version).Int("properties", len(props)).
 			Msg("hubspot source: the properties changed, records carry a new payload schema version")
 	}
-	s.defs, s.payload, s.generation = defs, payload, c.generation
+	s.fields, s.payload, s.generation = fields, payload, c.generation
 	return nil
 }
 
@@ -96,10 +104,11 @@ func register(ctx context.Context, subject string, sch interface{ String() strin
 // of the values that did not parse as their type, by property: their
 // fields are null, so that the record still encodes with its schema.
 func (s *shape) values(it item) (opencdc.StructuredData, map[string]string) {
-	d := make(opencdc.StructuredData, len(s.defs)+4)
+	d := make(opencdc.StructuredData, len(s.fields)+4)
 	var raw map[string]string
-	for name, p := range s.defs {
-		v, err := typed.Parse(p, it.props[name])
+	for _, f := range s.fields {
+		name := f.property
+		v, err := typed.Parse(f.def, it.props[name])
 		var perr *typed.ParseError
 		if errors.As(err, &perr) {
 			if raw == nil {
@@ -112,7 +121,7 @@ func (s *shape) values(it item) (opencdc.StructuredData, map[string]string) {
 			}
 			v = nil
 		}
-		d[typed.FieldName(name)] = v
+		d[f.name] = v
 	}
 	d[record.FieldID] = it.id
 	d[record.FieldCreatedAt] = it.createdAt
