@@ -68,6 +68,15 @@ demo: build bin/conduit
 	go build -o bin/hubspot-demo ./cmd/hubspot-demo
 	bin/hubspot-demo
 
+# demo-postgres runs examples/hubspot-to-postgres.yaml in a real Conduit
+# from the simulator into a throwaway PostgreSQL cluster on loopback
+# (Debian's postgresql: apt-get install postgresql), and prints how to look
+# at the table with psql. Ctrl-C stops it and removes the cluster.
+.PHONY: demo-postgres
+demo-postgres: build bin/conduit
+	go build -o bin/hubspot-demo-postgres ./cmd/hubspot-demo-postgres
+	bin/hubspot-demo-postgres
+
 # fuzz runs each fuzz target for FUZZTIME (go test runs one target at a
 # time). The default is a number of executions: with a duration, Go before
 # 1.27 can fail a target with "context deadline exceeded" on a loaded

@@ -1,0 +1,142 @@
+package e2e
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/pgtest"
+)
+
+// pgTime is how the test has PostgreSQL print a timestamptz: in UTC with
+// milliseconds, as HubSpot writes instants.
+const pgTime = `to_char(%s AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+
+// pgRows returns the contacts table as PostgreSQL holds it, by id: the
+// typed columns printed back by PostgreSQL itself (a double, a boolean, an
+// instant in UTC, a date), each with its column's type, so that a value
+// that landed as text would show.
+func pgRows(t *testing.T, pg *pgtest.Cluster) map[string]string {
+	t.Helper()
+	out, err := pg.Psql(`SELECT id, email, firstname,
+		coalesce(annualrevenue || ':' || pg_typeof(annualrevenue), ''),
+		coalesce(hs_email_optout || ':' || pg_typeof(hs_email_optout), ''),
+		coalesce(` + fmt.Sprintf(pgTime, "notes_last_contacted") + ` || ':' || pg_typeof(notes_last_contacted), ''),
+		coalesce(date_of_birth || ':' || pg_typeof(date_of_birth), ''),
+		` + fmt.Sprintf(pgTime, "createdate") + `,
+		` + fmt.Sprintf(pgTime, `"updatedAt"`) + `,
+		hs_object_id
+		FROM contacts ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]string{}
+	for _, line := range strings.Split(out, "\n") {
+		if id, row, ok := strings.Cut(line, "|"); ok {
+			rows[id] = row
+		}
+	}
+	return rows
+}
+
+// wantRows is what pgRows should return for the simulator's live
+// contacts.
+func wantRows(srv *hubspottest.Server) map[string]string {
+	want := map[string]string{}
+	for _, o := range srv.Objects("contacts") {
+		if o.Archived {
+			continue
+		}
+		p := o.Properties
+		want[o.ID] = strings.Join([]string{
+			p["email"], p["firstname"],
+			typed(p["annualrevenue"], "double precision"),
+			typed(p["hs_email_optout"], "boolean"),
+			typed(p["notes_last_contacted"], "timestamp with time zone"),
+			typed(p["date_of_birth"], "date"),
+			o.CreatedAt.UTC().Format("2006-01-02T15:04:05.000Z"),
+			o.UpdatedAt.UTC().Format("2006-01-02T15:04:05.000Z"),
+			o.ID,
+		}, "|")
+	}
+	return want
+}
+
+// typed is how pgRows prints a value of a PostgreSQL type: "" for null.
+func typed(v, typ string) string {
+	if v == "" {
+		return ""
+	}
+	return v + ":" + typ
+}
+
+// rowsMatch compares the table with the simulator's live contacts.
+func rowsMatch(t *testing.T, pg *pgtest.Cluster, srv *hubspottest.Server) (bool, string) {
+	t.Helper()
+	got, want := pgRows(t, pg), wantRows(srv)
+	for _, id := range slices.Sorted(maps.Keys(want)) {
+		if got[id] != want[id] {
+			return false, fmt.Sprintf("row %s is %q, want %q", id, got[id], want[id])
+		}
+	}
+	for id := range got {
+		if _, ok := want[id]; !ok {
+			return false, fmt.Sprintf("row %s is in the table, but its contact is archived", id)
+		}
+	}
+	return true, ""
+}
+
+// TestTypedToPostgres: HubSpot contacts reach a PostgreSQL table through
+// Conduit's builtin postgres destination (examples/hubspot-to-postgres.yaml)
+// with their numbers, booleans, datetimes and dates in columns of those
+// types, and updates and deletes follow. The cluster is a throwaway one
+// (internal/pgtest): Debian's postgresql, on loopback.
+func TestTypedToPostgres(t *testing.T) {
+	start := time.Now()
+	pg := pgtest.StartT(t)
+	if _, err := pg.Psql(pgtest.ContactsTable); err != nil {
+		t.Fatal(err)
+	}
+	srv := newSim(t, hubspottest.WithFullPropertyCatalog())
+	const n = 6
+	// notes_last_contacted, a datetime HubSpot calculates, is read-only:
+	// the simulator's catalogue gives it.
+	ids, err := srv.Seed("contacts", n, func(i int) map[string]string {
+		return map[string]string{
+			"email":           fmt.Sprintf("pg%d@example.com", i),
+			"firstname":       fmt.Sprintf("Pg%d", i),
+			"annualrevenue":   fmt.Sprintf("%d.25", 1000*(i+1)),
+			"hs_email_optout": fmt.Sprint(i%2 == 0),
+			"date_of_birth":   fmt.Sprintf("19%02d-0%d-%02d", 80+i, i+1, 10+i),
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := sourceEnv(srv, "")
+	env["POSTGRES_URL"] = pg.URL("postgres")
+	c := startConduit(t, t.TempDir(), "hubspot-to-postgres.yaml", env)
+	c.waitForWhy(t, "the snapshot in PostgreSQL", time.Minute, func() (bool, string) { return rowsMatch(t, pg, srv) })
+	t.Logf("snapshot of %d contacts in PostgreSQL after %s; %s: %s", n, time.Since(start).Round(time.Millisecond), ids[0], pgRows(t, pg)[ids[0]])
+
+	// A number and a boolean change; a contact is archived.
+	if err := srv.Update("contacts", ids[0], map[string]string{"annualrevenue": "0.5"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Update("contacts", ids[1], map[string]string{"hs_email_optout": "true", "annualrevenue": "-12"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Archive("contacts", ids[2]); err != nil {
+		t.Fatal(err)
+	}
+	c.waitForWhy(t, "the updates and the delete in PostgreSQL", time.Minute, func() (bool, string) { return rowsMatch(t, pg, srv) })
+	if got := pgRows(t, pg); len(got) != n-1 || got[ids[2]] != "" {
+		t.Fatalf("after the delete the table holds %d rows (%v), want %d without %s", len(got), got, n-1, ids[2])
+	}
+	t.Logf("updates and delete in PostgreSQL after %s", time.Since(start).Round(time.Millisecond))
+}
