@@ -137,13 +137,15 @@ func newRecord(op opencdc.Operation, pos Position, collection string, it item, s
 		return opencdc.Record{}, err
 	}
 	meta := it.metadata(collection)
-	payload := it.payload()
-	if sh != nil {
-		var raw map[string]string
-		payload, raw = sh.values(it)
+	var payload opencdc.Data
+	if sh == nil {
+		payload = it.payload()
+	} else {
+		values, raw := sh.values(it)
 		for name, text := range raw {
 			meta[record.MetadataRawPrefix+name] = text
 		}
+		payload = values
 	}
 	var rec opencdc.Record
 	switch op {
