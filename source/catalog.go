@@ -3,6 +3,7 @@ package source
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"slices"
 	"time"
 
@@ -38,7 +39,14 @@ type catalog struct {
 	// required are read whatever the configuration says: the id, the
 	// created and modified times, the merged ids.
 	required []string
+	// fallback are the names read, as strings, when the token may not
+	// read the properties API: the resource's default properties.
+	fallback []string
 	now      func() time.Time
+	// refused is set once the properties API refused the token (a 403:
+	// no crm.schemas.*.read scope): the catalog then reads fixed, or
+	// fallback, untyped, and lists no more.
+	refused bool
 
 	names    []string // what reads ask for, sorted
 	defs     map[string]hubspot.Property
@@ -54,14 +62,17 @@ type catalog struct {
 
 // newCatalog returns a catalog that has not listed the properties yet: it
 // reads fixed (or nothing but required, until the first refresh).
-func newCatalog(lister PropertyLister, objectType string, fixed, required []string, now func() time.Time) *catalog {
-	c := &catalog{lister: lister, objectType: objectType, fixed: fixed, required: required, now: now}
+func newCatalog(lister PropertyLister, objectType string, fixed, required, fallback []string, now func() time.Time) *catalog {
+	c := &catalog{lister: lister, objectType: objectType, fixed: fixed, required: required, fallback: fallback, now: now}
 	c.names = c.selected(nil)
 	return c
 }
 
 // due reports whether the catalog should list the properties again.
 func (c *catalog) due() bool {
+	if c.refused {
+		return false
+	}
 	return c.stale || c.listedAt.IsZero() || c.now().Sub(c.listedAt) >= catalogRefreshEvery
 }
 
@@ -69,6 +80,17 @@ func (c *catalog) due() bool {
 // read or their definitions changed.
 func (c *catalog) refresh(ctx context.Context) (bool, error) {
 	props, err := c.lister.List(ctx, c.objectType)
+	if hubspot.StatusCode(err) == http.StatusForbidden && c.defs == nil {
+		// A token without the schemas scope read objects before this
+		// source typed them: it still does, with strings.
+		c.refused, c.defs = true, map[string]hubspot.Property{}
+		if c.fixed == nil {
+			c.fixed = c.fallback
+		}
+		c.names = c.selected(nil)
+		c.generation++
+		return true, &refusedError{objectType: c.objectType, err: err}
+	}
 	if err != nil {
 		return false, fmt.Errorf("list the properties of %s: %w", c.objectType, err)
 	}
@@ -129,6 +151,19 @@ func (c *catalog) note(props hubspot.Properties) {
 		c.unknown[name], c.stale = true, true
 	}
 }
+
+// refusedError says that the properties API refused the token, and what
+// the source reads instead; the source goes on.
+type refusedError struct {
+	objectType string
+	err        error
+}
+
+func (e *refusedError) Error() string {
+	return fmt.Sprintf("the token may not read the properties of %s (scope crm.schemas.%s.read): reading the default properties as strings: %v", e.objectType, e.objectType, e.err)
+}
+
+func (e *refusedError) Unwrap() error { return e.err }
 
 // definition returns the property's definition, if HubSpot listed it.
 func (c *catalog) definition(name string) (hubspot.Property, bool) {

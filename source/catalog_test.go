@@ -29,7 +29,7 @@ func TestCatalogFollowsHubSpot(t *testing.T) {
 	ctx := context.Background()
 	clock := hubspottest.NewManualClock(at(0))
 	lister := mock.NewMockPropertyLister(gomock.NewController(t))
-	c := newCatalog(lister, "contacts", nil, []string{"hs_object_id"}, clock.Now)
+	c := newCatalog(lister, "contacts", nil, []string{"hs_object_id"}, nil, clock.Now)
 	is.Equal(c.names, []string{"hs_object_id"}) // not listed yet
 	is.True(c.due())
 
@@ -80,7 +80,7 @@ func TestCatalogFixed(t *testing.T) {
 	ctx := context.Background()
 	clock := hubspottest.NewManualClock(at(0))
 	lister := mock.NewMockPropertyLister(gomock.NewController(t))
-	c := newCatalog(lister, "contacts", []string{"email", "typo"}, []string{"hs_object_id"}, clock.Now)
+	c := newCatalog(lister, "contacts", []string{"email", "typo"}, []string{"hs_object_id"}, nil, clock.Now)
 	is.Equal(c.names, []string{"email", "hs_object_id", "typo"})
 
 	lister.EXPECT().List(gomock.Any(), "contacts").Return(stringProps("hs_object_id", "email", "phone"), nil)

@@ -2,11 +2,13 @@ package source
 
 import (
 	"context"
+	"errors"
 	"math"
 	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
 	"github.com/conduitio/conduit-commons/opencdc"
+	sdk "github.com/conduitio/conduit-connector-sdk"
 )
 
 // readerConfig is what the reader needs of the source's configuration.
@@ -71,7 +73,7 @@ func newReader(cfg readerConfig, svc services, now func() time.Time, pos *Positi
 		history: newHistory(cfg.resource),
 	}
 	if !cfg.resource.IsOwners {
-		r.hub.catalog = newCatalog(svc.properties, cfg.resource.Name, cfg.fixed, cfg.required, now)
+		r.hub.catalog = newCatalog(svc.properties, cfg.resource.Name, cfg.fixed, cfg.required, cfg.resource.Properties(nil), now)
 		r.history.shape = newShape(cfg.resource.Name)
 	}
 	if pos == nil {
@@ -240,7 +242,12 @@ func (r *reader) refreshCatalog(ctx context.Context) error {
 		return nil
 	}
 	if c.due() {
-		if _, err := c.refresh(ctx); err != nil {
+		_, err := c.refresh(ctx)
+		var refused *refusedError
+		switch {
+		case errors.As(err, &refused):
+			sdk.Logger(ctx).Warn().Err(err).Msg("hubspot source: " + refused.Error())
+		case err != nil:
 			return err
 		}
 	}

@@ -3,6 +3,7 @@ package source_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -238,4 +239,38 @@ func TestPropertyCreatedMidRun(t *testing.T) {
 	is.NoErr(err)
 	is.True(v3 != v2) // the schema without it: v1's again, as the registry holds it
 	encodes(t, recs)
+}
+
+// TestWithoutTheSchemasScope: a token that may read contacts but not their
+// property definitions (no crm.schemas.contacts.read: a 403) still reads
+// them, as before the source typed values: the default properties, as
+// strings, with a warning, and it does not ask again every 10 minutes.
+func TestWithoutTheSchemasScope(t *testing.T) {
+	is := is.New(t)
+	e := newEnv(t)
+	_, err := e.srv.Seed("contacts", 2, nil)
+	is.NoErr(err)
+	e.srv.InjectFault(hubspottest.Fault{Method: http.MethodGet, Path: "/crm/v3/properties/contacts", Times: 1, Kind: hubspottest.FaultStatus, Status: http.StatusForbidden})
+	var logs strings.Builder
+	ctx := zerolog.New(&logs).WithContext(context.Background())
+	src, err := tryOpen(e, nil, nil)
+	is.NoErr(err)
+	t.Cleanup(func() { _ = src.Teardown(context.Background()) })
+	var recs []opencdc.Record
+	for len(recs) < 2 {
+		got, err := src.ReadN(ctx, 2)
+		is.NoErr(err)
+		recs = append(recs, got...)
+	}
+	after := recs[0].Payload.After.(opencdc.StructuredData)
+	_, isString := after["createdate"].(string)
+	is.True(isString) // untyped, as HubSpot sent it
+	_, hasEmail := after["email"]
+	is.True(hasEmail) // a default property
+	encodes(t, recs)
+
+	e.clock.Advance(20 * time.Minute)
+	calls := e.srv.Calls()["GET /crm/v3/properties/contacts"]
+	e.readQuiet(t, src, 200*time.Millisecond, 10*time.Second)
+	is.Equal(e.srv.Calls()["GET /crm/v3/properties/contacts"], calls) // not asked again
 }
