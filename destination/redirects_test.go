@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -282,4 +283,44 @@ func TestEarlierConnectorResourcesNotWrittenYet(t *testing.T) {
 			is.True(!strings.Contains(err.Error(), "unknown resource"))
 		})
 	}
+}
+
+// TestRedirectsManyLostCreateAnswers: across 300 creates with one in ten
+// answers lost, applied or not, every redirect exists exactly once and no
+// create was applied twice.
+func TestRedirectsManyLostCreateAnswers(t *testing.T) {
+	is := is.New(t)
+	ctx := context.Background()
+	rng := seededRand(t, 20261202)
+	srv := newSim(t)
+	d := openDestination(t, srv, map[string]string{"resource": "cms.urlRedirects"})
+	const total, per = 300, 10
+	var recs []opencdc.Record
+	for i := range total {
+		recs = append(recs, redirectRec(opencdc.OperationCreate, fmt.Sprintf("p%d", i), nil, fmt.Sprintf("/m%d", i), "/d"))
+	}
+	faults := 0
+	for lo := 0; lo < total; lo += per {
+		for range per {
+			if rng.IntN(10) == 0 {
+				faults++
+				srv.InjectFault(hubspottest.Fault{Method: "POST", Path: redirectsCalls, Kind: hubspottest.FaultHTML, Status: 502, Applied: rng.IntN(2) == 0})
+			}
+		}
+		n, err := d.Write(ctx, recs[lo:lo+per])
+		is.NoErr(err)
+		is.Equal(n, per)
+		srv.ClearFaults() // a batch's faults are its own
+	}
+	is.True(faults > 0)
+	is.Equal(len(srv.Redirects()), total) // none created twice
+	is.Equal(len(srv.LiveRedirects()), total)
+}
+
+// seededRand is a random source that repeats its choices, with the seed in
+// the test's log.
+func seededRand(t *testing.T, seed uint64) *rand.Rand {
+	t.Helper()
+	t.Logf("seed %d", seed)
+	return rand.New(rand.NewPCG(seed, 1))
 }
