@@ -17,13 +17,15 @@ const legacyPrefix = "crm."
 // whose HubSpot name differs, after legacyPrefix, and the dashed spelling
 // users write.
 func legacyAliases() map[string]string {
-	return map[string]string{"lineItems": "line_items", "line-items": "line_items"}
+	return map[string]string{"lineItems": "line_items", "line-items": "line_items", "feedbackSubmissions": "feedback_submissions"}
 }
 
 // LookupResource finds the resource a user names: HubSpot's own name, type
 // id or custom object name (hubspot.LookupResource), or the earlier Conduit
-// connector's spelling ("crm.contacts", "crm.lineItems"). An unknown name
-// gets a "did you mean" for the names one edit away, or equal but for case.
+// connector's spelling ("crm.contacts", "crm.lineItems", "cms.urlRedirects").
+// An unknown name gets a "did you mean" for the names one edit away, or equal
+// but for case; one of that connector's resources not served yet is a
+// *hubspot.NotSupportedError.
 func LookupResource(name string) (hubspot.Resource, error) {
 	trimmed := strings.TrimSpace(name)
 	bare := strings.TrimPrefix(trimmed, legacyPrefix)
@@ -31,6 +33,10 @@ func LookupResource(name string) (hubspot.Resource, error) {
 		bare = canonical
 	}
 	r, err := hubspot.LookupResource(bare)
+	var unsupported *hubspot.NotSupportedError
+	if errors.As(err, &unsupported) {
+		unsupported.Name = name
+	}
 	var unknown *hubspot.UnknownResourceError
 	if errors.As(err, &unknown) {
 		unknown.Name = name

@@ -24,6 +24,8 @@ func TestLookupResourceLegacyNames(t *testing.T) {
 		{"crm.owners", "owners"},
 		{"0-1", "contacts"},
 		{"p1234567_cars", "p1234567_cars"},
+		{"cms.urlRedirects", "url_redirects"},
+		{"url_redirects", "url_redirects"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -33,12 +35,55 @@ func TestLookupResourceLegacyNames(t *testing.T) {
 			is.Equal(r.Name, tt.want)
 		})
 	}
-	for _, bad := range []string{"", "crm.", "cms.blogs.posts", "crm.widgets"} {
+	for _, bad := range []string{"", "crm.", "cms.blogs.widgets", "crm.widgets"} {
 		_, err := config.LookupResource(bad)
 		var unknown *hubspot.UnknownResourceError
 		if !errors.As(err, &unknown) || unknown.Name != bad || !strings.Contains(err.Error(), "contacts") {
 			t.Errorf("LookupResource(%q) = %v, want an unknown resource error naming it and listing the resources", bad, err)
 		}
+	}
+}
+
+// TestLookupResourceEarlierConnectorNames: every resource of the earlier
+// Conduit HubSpot connector is recognised under its name; the ones not served
+// yet fail with an error that says so and names the resource, not as an
+// unknown name.
+func TestLookupResourceEarlierConnectorNames(t *testing.T) {
+	tests := []struct {
+		name  string
+		short string
+		kind  hubspot.Kind // for the ones served
+		ready bool
+	}{
+		{"cms.blogs.authors", "blog_authors", 0, false},
+		{"cms.blogs.posts", "blog_posts", 0, false},
+		{"cms.blogs.tags", "blog_tags", 0, false},
+		{"cms.pages.landing", "landing_pages", 0, false},
+		{"cms.pages.site", "site_pages", 0, false},
+		{"cms.hubdb.tables", "hubdb_tables", 0, false},
+		{"cms.urlRedirects", "url_redirects", hubspot.KindURLRedirects, true},
+		{"crm.feedbackSubmissions", "feedback_submissions", 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			is := is.New(t)
+			for _, name := range []string{tt.name, tt.short} {
+				r, err := config.LookupResource(name)
+				if tt.ready {
+					is.NoErr(err)
+					is.Equal(r.Name, tt.short)
+					is.Equal(r.Kind, tt.kind)
+					continue
+				}
+				var unsupported *hubspot.NotSupportedError
+				is.True(errors.As(err, &unsupported))
+				is.Equal(unsupported.Name, name)
+				is.Equal(unsupported.Resource, tt.short)
+				is.True(strings.Contains(err.Error(), `resource "`+name+`"`))
+				is.True(strings.Contains(err.Error(), "not supported yet"))
+				is.True(!strings.Contains(err.Error(), "unknown resource"))
+			}
+		})
 	}
 }
 

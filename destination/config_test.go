@@ -21,7 +21,9 @@ func TestValidate(t *testing.T) {
 		{Name: "2-12345", Change: func(c *Config) { c.Resource = "2-12345" }, Want: ""},
 		{Name: "owners", Change: func(c *Config) { c.Resource = "owners" }, Want: `"resource": HubSpot does not let anyone write owners; the destination cannot use it`},
 		{Name: "crm.owners", Change: func(c *Config) { c.Resource = "crm.owners" }, Want: `"resource": HubSpot does not let anyone write owners; the destination cannot use it`},
-		{Name: "widgets", Change: func(c *Config) { c.Resource = "widgets" }, Want: `"resource": unknown resource "widgets": want one of contacts, companies, deals, tickets, products, line_items, quotes, calls, emails, meetings, notes, tasks, owners, a standard object type id like 0-1, or a custom object's type id like 2-12345 or fully qualified name like p1234567_cars`},
+		{Name: "cms.urlRedirects", Change: func(c *Config) { c.Resource = "cms.urlRedirects" }, Want: ""},
+		{Name: "cms.blogs.posts", Change: func(c *Config) { c.Resource = "cms.blogs.posts" }, Want: `"resource": resource "cms.blogs.posts" (blog_posts) is not supported yet`},
+		{Name: "widgets", Change: func(c *Config) { c.Resource = "widgets" }, Want: `"resource": unknown resource "widgets": want one of contacts, companies, deals, tickets, products, line_items, quotes, calls, emails, meetings, notes, tasks, owners, url_redirects, a standard object type id like 0-1, or a custom object's type id like 2-12345 or fully qualified name like p1234567_cars`},
 	}) // The unknown name breaks one rule, the resource rule, not also the
 	// destination's.
 	c := valid()

@@ -26,7 +26,10 @@ type Destination struct {
 	resource   hubspot.Resource
 	objects    ObjectWriter
 	properties PropertyLister
-	schema     map[string]hubspot.Property
+	// redirects writes the URL redirects resource, which is no CRM
+	// object: nil for every other resource.
+	redirects RedirectWriter
+	schema    map[string]hubspot.Property
 	// uniqueProps are the properties whose values HubSpot keeps unique,
 	// the ones it does not declare so first.
 	uniqueProps []string
@@ -82,6 +85,9 @@ func (d *Destination) Open(ctx context.Context) error {
 		return err
 	}
 	d.client = client // Teardown closes it, also after a failed Open
+	if res.Kind == hubspot.KindURLRedirects {
+		return d.openRedirects(ctx, res, client.URLRedirects)
+	}
 	return d.open(ctx, res, client.Objects, client.Properties)
 }
 
@@ -166,7 +172,11 @@ func (o op) records() []int { return append([]int{o.index}, o.merged...) }
 // Write writes the records; see write. An error of signing in, a refresh
 // token revoked while the pipeline runs, names its parameter.
 func (d *Destination) Write(ctx context.Context, recs []opencdc.Record) (int, error) {
-	n, err := d.write(ctx, recs)
+	write := d.write
+	if d.redirects != nil {
+		write = d.writeRedirects
+	}
+	n, err := write(ctx, recs)
 	return n, d.config.ExplainSignIn(err)
 }
 

@@ -3,7 +3,6 @@ package destination_test
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -187,9 +186,7 @@ func TestOneBadRecordInARejectedBatch(t *testing.T) {
 func TestLostCreateAnswers(t *testing.T) {
 	is := is.New(t)
 	ctx := context.Background()
-	const seed = 20261124
-	t.Logf("seed %d", seed)
-	rng := rand.New(rand.NewPCG(seed, 1))
+	rng := seededRand(t, 20261124)
 	srv := newSim(t)
 	d := openDestination(t, srv, nil)
 	const total, per = 2000, 10

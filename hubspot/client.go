@@ -102,6 +102,8 @@ type Client struct {
 	Objects    *ObjectsService
 	Properties *PropertiesService
 	Owners     *OwnersService
+	// URLRedirects calls the CMS URL redirects API.
+	URLRedirects *URLRedirectsService
 }
 
 // Option configures a Client.
@@ -296,6 +298,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	c.Objects = &ObjectsService{client: c}
 	c.Properties = &PropertiesService{client: c}
 	c.Owners = &OwnersService{client: c}
+	c.URLRedirects = &URLRedirectsService{client: c}
 	return c, nil
 }
 

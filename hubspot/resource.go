@@ -42,6 +42,23 @@ const (
 	ownersResourceName = "owners"
 )
 
+// Kind is the API family a resource belongs to, which decides the calls
+// that read and write it.
+type Kind int
+
+// The kinds of resources.
+const (
+	// KindCRMObject is a CRM object type (/crm/v3/objects/{type}, with
+	// properties, search and batch calls) or the owners.
+	KindCRMObject Kind = iota
+	// KindURLRedirects is the CMS URL redirects (/cms/v3/url-redirects):
+	// JSON objects, not property bags, one per call.
+	KindURLRedirects
+)
+
+// URLRedirectsResourceName is the short name of the URL redirects resource.
+const URLRedirectsResourceName = "url_redirects"
+
 // Resource describes one HubSpot resource the connector can read or write:
 // where it lives, which properties carry its timestamps, what it supports.
 type Resource struct {
@@ -70,6 +87,24 @@ type Resource struct {
 	// Merges says that objects of the type can be merged, which absorbs
 	// one into another and lists its id in MergedIDsProperty.
 	Merges bool
+	// Kind is the resource's API family.
+	Kind Kind
+	// LegacyName is the earlier Conduit HubSpot connector's name of a
+	// resource that is not a CRM object ("cms.urlRedirects"), also accepted.
+	LegacyName string
+	// NaturalKey is the field HubSpot keeps unique among a non-CRM
+	// resource's objects (a redirect's routePrefix), by which a create whose
+	// answer was lost is looked up.
+	NaturalKey string
+}
+
+// DisplayName is the name to show a user: the earlier connector's name and
+// the short one when the resource has both.
+func (r Resource) DisplayName() string {
+	if r.LegacyName != "" {
+		return r.LegacyName + " (" + r.Name + ")"
+	}
+	return r.Name
 }
 
 // resourceTable is the one table of HubSpot resources; nothing else in the
@@ -92,7 +127,42 @@ func resourceTable() []Resource {
 		object("notes", "0-46", propHSCreateDate, propHSLastModifiedDate, []string{"hs_timestamp"}),
 		object("tasks", "0-27", propHSCreateDate, propHSLastModifiedDate, []string{"hs_timestamp"}),
 		{Name: ownersResourceName, Ops: OpList | OpGet, IsOwners: true},
+		// https://developers.hubspot.com/docs/api/cms/url-redirects: no
+		// batch calls, no search; routePrefix is unique.
+		{Name: URLRedirectsResourceName, LegacyName: "cms.urlRedirects", Kind: KindURLRedirects, NaturalKey: "routePrefix",
+			Ops: OpList | OpGet | OpCreate | OpUpdate | OpArchive | OpListArchived},
 	}
+}
+
+// plannedResources are the earlier Conduit HubSpot connector's resources
+// this connector does not serve yet (issue 16), by that connector's name,
+// with the short names they will have. They are recognised, so that a
+// configuration naming one fails with what it is, not as an unknown name.
+func plannedResources() map[string]string {
+	return map[string]string{
+		"cms.blogs.authors":       "blog_authors",
+		"cms.blogs.posts":         "blog_posts",
+		"cms.blogs.tags":          "blog_tags",
+		"cms.pages.landing":       "landing_pages",
+		"cms.pages.site":          "site_pages",
+		"cms.hubdb.tables":        "hubdb_tables",
+		"crm.feedbackSubmissions": "feedback_submissions",
+	}
+}
+
+// NotSupportedError is a resource the connector recognises but does not
+// serve yet.
+type NotSupportedError struct {
+	// Name is the name as the user wrote it.
+	Name string
+	// Resource is the resource's short name.
+	Resource string
+}
+
+func (e *NotSupportedError) Error() string {
+	return fmt.Sprintf("resource %q (%s) is not supported yet: the earlier Conduit HubSpot connector's CMS resources "+
+		"and feedback submissions are being added one by one; supported now are %s",
+		e.Name, e.Resource, strings.Join(ResourceNames(), ", "))
 }
 
 // customObjectName matches the names HubSpot's paths take for a custom
@@ -154,12 +224,19 @@ func Resources() []Resource { return resourceTable() }
 // ("contacts", "line_items"), a standard object's type id ("0-1"), or a
 // custom object's type id ("2-12345") or fully qualified name
 // ("p1234567_cars"). A standard type id gives the standard resource, with its
-// own created and modified properties. An unknown name is an
-// *UnknownResourceError.
+// own created and modified properties. A resource that is no CRM object is
+// found by its short or its LegacyName ("url_redirects", "cms.urlRedirects").
+// One of the earlier connector's resources not served yet is a
+// *NotSupportedError; an unknown name is an *UnknownResourceError.
 func LookupResource(name string) (Resource, error) {
 	for _, r := range resourceTable() {
-		if r.Name == name || (r.TypeID != "" && r.TypeID == name) {
+		if r.Name == name || (r.TypeID != "" && r.TypeID == name) || (r.LegacyName != "" && r.LegacyName == name) {
 			return r, nil
+		}
+	}
+	for legacy, short := range plannedResources() {
+		if name == legacy || name == short {
+			return Resource{}, &NotSupportedError{Name: name, Resource: short}
 		}
 	}
 	if customObjectName.MatchString(name) {

@@ -79,7 +79,33 @@ type Config struct {
 // Validate checks the shared settings, the middleware settings and the
 // source's own (their check tags).
 func (c *Config) Validate(ctx context.Context) error {
-	return errors.Join(config.NewChecker().Check(c), c.validateProperties(), c.DefaultSourceMiddleware.Validate(ctx))
+	checker := config.NewChecker()
+	config.Across(checker, "readable", readable)
+	return errors.Join(checker.Check(c), c.validateProperties(), c.DefaultSourceMiddleware.Validate(ctx))
+}
+
+// readable is the source's rule on resource: the source must read it. A
+// name that is no resource is the resource rule's to report.
+func readable(c Config) (string, error) {
+	res, err := config.LookupResource(c.Resource)
+	if err != nil {
+		return "", nil //nolint:nilerr // an unknown name is the resource rule's to report
+	}
+	if err := canRead(res); err != nil {
+		return config.KeyResource, err
+	}
+	return "", nil
+}
+
+// canRead says why the source cannot read a resource, or nil.
+func canRead(res hubspot.Resource) error {
+	switch {
+	case res.Kind != hubspot.KindCRMObject:
+		return fmt.Errorf("the source cannot read %s yet (the destination writes it)", res.DisplayName())
+	case !res.Ops.Has(hubspot.OpList) || (!res.IsOwners && !res.Ops.Has(hubspot.OpSearch)):
+		return fmt.Errorf("the source cannot read %s", res.Name)
+	}
+	return nil
 }
 
 // validateProperties refuses properties and extraProperties together: the
@@ -99,8 +125,8 @@ func (c *Config) readerConfig() (readerConfig, error) {
 	if err != nil {
 		return readerConfig{}, err
 	}
-	if !res.Ops.Has(hubspot.OpList) || (!res.IsOwners && !res.Ops.Has(hubspot.OpSearch)) {
-		return readerConfig{}, fmt.Errorf("%q: the source cannot read %s", config.KeyResource, res.Name)
+	if err := canRead(res); err != nil {
+		return readerConfig{}, fmt.Errorf("%q: %w", config.KeyResource, err)
 	}
 	var fixed []string // nil: every property
 	switch {

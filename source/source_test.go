@@ -69,8 +69,8 @@ func TestSnapshotThenCDC(t *testing.T) {
 
 func TestEveryResource(t *testing.T) {
 	for _, res := range hubspot.Resources() {
-		if res.IsOwners {
-			continue
+		if res.IsOwners || res.Kind != hubspot.KindCRMObject {
+			continue // owners have their own tests; the source reads no CMS resource yet
 		}
 		t.Run(res.Name, func(t *testing.T) {
 			is := is.New(t)

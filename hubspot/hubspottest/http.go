@@ -34,6 +34,13 @@ func (s *Server) routes() http.Handler {
 	handle("GET /crm/v3/owners", false, s.listOwners)
 	handle("GET /crm/v3/owners/{$}", false, s.listOwners)
 	handle("GET /crm/v3/owners/{id}", false, s.getOwner)
+	handle("GET "+redirectsPath, false, s.listRedirects)
+	handle("POST "+redirectsPath, false, s.createRedirect)
+	handle("GET "+redirectsPath+"/{$}", false, s.listRedirects)
+	handle("POST "+redirectsPath+"/{$}", false, s.createRedirect)
+	handle("GET "+redirectsPath+"/{id}", false, s.getRedirect)
+	handle("PATCH "+redirectsPath+"/{id}", false, s.updateRedirect)
+	handle("DELETE "+redirectsPath+"/{id}", false, s.deleteRedirect)
 	mux.Handle("POST /oauth/v1/token", &endpoint{s: s, token: s.exchangeToken})
 	handle("/", false, func(r *http.Request) (int, any, *apiError) {
 		return 0, nil, notFound(fmt.Sprintf("No route for %s %s", r.Method, r.URL.Path))

@@ -48,6 +48,7 @@ type Server struct {
 	mergeKeepsPrimaryID bool
 	types               map[string]*typeStore
 	owners              *ownerStore
+	redirects           redirectStore
 	changes             []Change
 	calls               map[string]int
 	faults              []*Fault

@@ -1,0 +1,40 @@
+package source_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/matryer/is"
+)
+
+// TestEarlierConnectorResourcesNotReadYet: the earlier Conduit HubSpot
+// connector's CMS resources and feedback submissions are recognised, and a
+// source configured with one fails before it reads, naming the parameter
+// and saying what is missing, not as an unknown name.
+func TestEarlierConnectorResourcesNotReadYet(t *testing.T) {
+	e := newEnv(t)
+	tests := []struct{ resource, want string }{
+		{"cms.urlRedirects", `"resource": the source cannot read cms.urlRedirects (url_redirects) yet`},
+		{"url_redirects", `"resource": the source cannot read cms.urlRedirects (url_redirects) yet`},
+		{"cms.blogs.authors", `resource "cms.blogs.authors" (blog_authors) is not supported yet`},
+		{"cms.blogs.posts", `resource "cms.blogs.posts" (blog_posts) is not supported yet`},
+		{"cms.blogs.tags", `resource "cms.blogs.tags" (blog_tags) is not supported yet`},
+		{"cms.pages.landing", `resource "cms.pages.landing" (landing_pages) is not supported yet`},
+		{"cms.pages.site", `resource "cms.pages.site" (site_pages) is not supported yet`},
+		{"cms.hubdb.tables", `resource "cms.hubdb.tables" (hubdb_tables) is not supported yet`},
+		{"crm.feedbackSubmissions", `resource "crm.feedbackSubmissions" (feedback_submissions) is not supported yet`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.resource, func(t *testing.T) {
+			is := is.New(t)
+			e.srv.ResetCalls()
+			_, err := tryOpen(e, map[string]string{"resource": tt.resource}, nil)
+			is.True(err != nil)
+			msg := err.Error()
+			if !strings.Contains(msg, tt.want) || !strings.HasPrefix(msg, "configure: ") || strings.Contains(msg, "unknown resource") {
+				t.Fatalf("open with resource %q: %v, want a configure error with %q", tt.resource, err, tt.want)
+			}
+			is.Equal(e.srv.TotalCalls(), 0) // refused before any request
+		})
+	}
+}
