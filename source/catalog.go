@@ -135,6 +135,12 @@ func sameDefinitions(names []string, a, b map[string]hubspot.Property) bool {
 	return true
 }
 
+// listed reports whether the catalog has listed the properties once.
+func (c *catalog) listed() bool { return c.defs != nil }
+
+// postpone puts the next listing off by catalogRefreshEvery.
+func (c *catalog) postpone() { c.listedAt, c.stale = c.now(), false }
+
 // note marks the catalog stale when an object carries a property it does
 // not know.
 func (c *catalog) note(props hubspot.Properties) {

@@ -247,6 +247,13 @@ func (r *reader) refreshCatalog(ctx context.Context) error {
 		switch {
 		case errors.As(err, &refused):
 			sdk.Logger(ctx).Warn().Err(err).Msg("hubspot source: " + refused.Error())
+		case err != nil && c.listed() && ctx.Err() == nil:
+			// The properties known still serve: a failed refresh (past
+			// the client's retries) fails no pipeline; the next comes in
+			// catalogRefreshEvery.
+			c.postpone()
+			sdk.Logger(ctx).Warn().Err(err).Dur("retryIn", catalogRefreshEvery).
+				Msg("hubspot source: listing the properties again failed; reading the ones known meanwhile")
 		case err != nil:
 			return err
 		}

@@ -274,3 +274,36 @@ func TestWithoutTheSchemasScope(t *testing.T) {
 	e.readQuiet(t, src, 200*time.Millisecond, 10*time.Second)
 	is.Equal(e.srv.Calls()["GET /crm/v3/properties/contacts"], calls) // not asked again
 }
+
+// TestPropertiesListingFailsLater: once the properties are known, a
+// listing that fails past the client's retries fails nothing: the source
+// reads on with the properties it knows and lists them again 10 minutes
+// later.
+func TestPropertiesListingFailsLater(t *testing.T) {
+	is := is.New(t)
+	e := newEnv(t)
+	ids, err := e.srv.Seed("contacts", 2, nil)
+	is.NoErr(err)
+	src := openSource(t, e, nil, nil)
+	readCount(t, src, 2)
+	lists := func() int { return e.srv.Calls()["GET /crm/v3/properties/contacts"] }
+	before := lists()
+
+	e.srv.InjectFault(hubspottest.Fault{Method: http.MethodGet, Path: "/crm/v3/properties/contacts", Times: 50, Kind: hubspottest.FaultStatus, Status: http.StatusInternalServerError})
+	e.clock.Advance(10 * time.Minute)
+	e.tick()
+	is.NoErr(e.srv.Update("contacts", ids[0], map[string]string{"firstname": "Still"}))
+	e.settle()
+	recs := e.readUntil(t, src, 10*time.Second, func(rs []opencdc.Record) bool { return len(rs) > 0 })
+	is.True(len(recs) > 0) // the change came, with the properties known
+	is.Equal(recs[len(recs)-1].Payload.After.(opencdc.StructuredData)["firstname"], "Still")
+	failed := lists()
+	is.True(failed > before) // it tried, and the client retried
+
+	e.srv.ClearFaults()
+	e.readQuiet(t, src, 200*time.Millisecond, 10*time.Second)
+	is.Equal(lists(), failed) // not again before 10 minutes
+	e.clock.Advance(10 * time.Minute)
+	e.readQuiet(t, src, 200*time.Millisecond, 10*time.Second)
+	is.Equal(lists(), failed+1) // then once
+}
