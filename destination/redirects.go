@@ -144,8 +144,6 @@ func (d *Destination) createRedirect(ctx context.Context, in hubspot.URLRedirect
 			return d.existingRedirect(ctx, in, time.Time{}, err)
 		case !mayHaveApplied(err):
 			return nil, err
-		case lost == maxLostRedirectCreates-1:
-			return nil, fmt.Errorf("HubSpot's answers to %d creates of it were lost: %w", lost+1, err)
 		}
 		sdk.Logger(ctx).Warn().Err(err).Str("routePrefix", route).
 			Msg("HubSpot's answer to a URL redirect create was lost; looking it up by its routePrefix")
@@ -153,7 +151,12 @@ func (d *Destination) createRedirect(ctx context.Context, in hubspot.URLRedirect
 		if found != nil || ferr != nil {
 			return found, ferr
 		}
-		// Not created: send it again.
+		// Not created: send it again, unless that was the last try (the
+		// lookup above came first, so a create HubSpot applied is never
+		// reported failed).
+		if lost == maxLostRedirectCreates-1 {
+			return nil, fmt.Errorf("HubSpot's answers to %d creates of it were lost, and it does not exist: %w", lost+1, err)
+		}
 	}
 }
 

@@ -225,6 +225,19 @@ func TestRedirectsLostCreateAnswers(t *testing.T) {
 		})
 	}
 
+	t.Run("the last of three lost answers applied", func(t *testing.T) {
+		is := is.New(t)
+		srv := newSim(t)
+		d := openDestination(t, srv, map[string]string{"resource": "cms.urlRedirects"})
+		srv.InjectFault(hubspottest.Fault{Method: "POST", Path: redirectsCalls, Kind: hubspottest.FaultHTML, Status: 502, Times: 2})
+		srv.InjectFault(hubspottest.Fault{Method: "POST", Path: redirectsCalls, Kind: hubspottest.FaultHTML, Status: 502, Applied: true})
+		n, err := d.Write(context.Background(), []opencdc.Record{redirectRec(opencdc.OperationCreate, "p0", nil, "/third", "/d")})
+		is.NoErr(err) // HubSpot wrote it: not reported failed
+		is.Equal(n, 1)
+		is.Equal(srv.Calls()["POST "+redirectsCalls], 3)
+		is.Equal(len(srv.Redirects()), 1)
+	})
+
 	t.Run("every answer lost", func(t *testing.T) {
 		is := is.New(t)
 		srv := newSim(t)

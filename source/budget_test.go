@@ -76,3 +76,29 @@ func TestDailyReserve(t *testing.T) {
 	is.Equal(strings.Count(logs.String(), "daily API quota is running low"), 1)
 	is.Equal(strings.Count(logs.String(), "above the reserve again"), 1)
 }
+
+// TestDailyReserveCountsAPollNotTheSnapshot: the stretch is by what a
+// poll costs once caught up. A snapshot of 50 pages with a healthy quota
+// is no reason to wait longer than pollingPeriod for the first poll.
+func TestDailyReserveCountsAPollNotTheSnapshot(t *testing.T) {
+	is := is.New(t)
+	e := newEnv(t, hubspottest.WithDailyLimit(100_000))
+	_, err := e.srv.Seed("contacts", 500, nil)
+	is.NoErr(err)
+	src, err := tryOpen(e, map[string]string{"pollingPeriod": "1s", "bufferSize": "10"}, nil, hubspot.WithClock(e.clock))
+	is.NoErr(err)
+	defer func() { _ = src.Teardown(context.Background()) }()
+	got := 0
+	for source.CaughtUpPolls(src) == 0 {
+		rctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		recs, err := src.ReadN(rctx, 100)
+		cancel()
+		if err != nil && source.CaughtUpPolls(src) > 0 {
+			break
+		}
+		is.NoErr(err)
+		got += len(recs)
+	}
+	is.Equal(got, 500)
+	is.Equal(source.NextPoll(src).Sub(e.clock.Now()), time.Second) // the polling period, not stretched
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/config"
@@ -131,9 +132,9 @@ func (c *Config) readerConfig() (readerConfig, error) {
 	var fixed []string // nil: every property
 	switch {
 	case len(c.Properties) > 0:
-		fixed = c.Properties
+		fixed = propertyNames(c.Properties)
 	case len(c.ExtraProperties) > 0:
-		fixed = res.Properties(c.ExtraProperties)
+		fixed = res.Properties(propertyNames(c.ExtraProperties))
 	}
 	var required []string
 	for _, p := range []string{hubspot.ObjectIDProperty, res.CreatedProperty, res.ModifiedProperty} {
@@ -168,4 +169,17 @@ func deletesPerPage(limit hubspot.RateLimit, share int) time.Duration {
 		return 0
 	}
 	return limit.Per * 100 / time.Duration(limit.Requests*share)
+}
+
+// propertyNames are the names of a comma-separated list as a user writes
+// it ("email, phone"): HubSpot's names hold no spaces, and a name with one
+// would never be read, silently.
+func propertyNames(list []string) []string {
+	var out []string
+	for _, n := range list {
+		if n = strings.TrimSpace(n); n != "" {
+			out = append(out, n)
+		}
+	}
+	return out
 }

@@ -125,7 +125,7 @@ func (h *history) appendMergeDeletes(recs []opencdc.Record, it item) ([]opencdc.
 		if h.mergedAway[n] || n == it.key.id {
 			continue
 		}
-		rec, err := newMergeDelete(h.pos, h.resource.Name, id, it)
+		rec, err := newMergeDelete(h.pos, h.resource.Name, id, it, h.shape)
 		if err != nil {
 			return nil, err
 		}

@@ -116,7 +116,7 @@ func (it item) mergedIDs() []string {
 
 // newMergeDelete builds the delete of an object that was merged into
 // survivor: HubSpot keeps nothing of it but its id.
-func newMergeDelete(pos Position, collection, id string, survivor item) (opencdc.Record, error) {
+func newMergeDelete(pos Position, collection, id string, survivor item, sh *shape) (opencdc.Record, error) {
 	p, err := pos.marshal()
 	if err != nil {
 		return opencdc.Record{}, err
@@ -126,7 +126,11 @@ func newMergeDelete(pos Position, collection, id string, survivor item) (opencdc
 	m.SetCreatedAt(survivor.key.ts)
 	key := opencdc.StructuredData{record.FieldID: id}
 	payload := opencdc.StructuredData{record.FieldID: id, record.FieldMergedInto: survivor.id}
-	return sdk.Util.Source.NewRecordDelete(p, m, key, payload), nil
+	rec := sdk.Util.Source.NewRecordDelete(p, m, key, payload)
+	if sh != nil {
+		sh.attachMerged(rec)
+	}
+	return rec, nil
 }
 
 // newRecord builds the record of one item at a position, typed and with

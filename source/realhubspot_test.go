@@ -213,6 +213,7 @@ func TestMergesBecomeDeletes(t *testing.T) {
 			rp := newReplica()
 			rp.apply(t, recs)
 			rp.check(t, srv, "contacts", start, propsOf(t, "contacts"))
+			encodes(t, recs) // merges' deletes too, with their own payload schema
 			deleted := map[string]bool{}
 			for _, r := range recs {
 				id := recordID(t, r)

@@ -24,6 +24,7 @@ type shape struct {
 	fields     []field // each name read, its definition and its field
 	key        schema.Schema
 	payload    schema.Schema
+	merged     schema.Schema // the payload of a merged object's delete
 	// unparsable are the properties a value of which did not parse: each
 	// is logged once (pending, until a step has a context to log with).
 	unparsable map[string]bool
@@ -46,6 +47,7 @@ type field struct {
 // extraction names them: the collection, then key or payload.
 func (s *shape) keySubject() string     { return s.resource + ".key" }
 func (s *shape) payloadSubject() string { return s.resource + ".payload" }
+func (s *shape) mergedSubject() string  { return s.resource + ".merged" }
 
 // update builds and registers the schemas when the catalog changed since
 // they were built. A name HubSpot does not define (a configured property
@@ -70,6 +72,13 @@ func (s *shape) update(ctx context.Context, c *catalog) error {
 			return err
 		}
 		if s.key, err = register(ctx, s.keySubject(), ks); err != nil {
+			return err
+		}
+		ms, err := typed.MergedSchema(s.resource)
+		if err != nil {
+			return err
+		}
+		if s.merged, err = register(ctx, s.mergedSubject(), ms); err != nil {
 			return err
 		}
 	}
@@ -149,4 +158,10 @@ func (s *shape) logUnparsable(ctx context.Context) {
 func (s *shape) attach(rec opencdc.Record) {
 	schema.AttachKeySchemaToRecord(rec, s.key)
 	schema.AttachPayloadSchemaToRecord(rec, s.payload)
+}
+
+// attachMerged names the schemas of a merged object's delete.
+func (s *shape) attachMerged(rec opencdc.Record) {
+	schema.AttachKeySchemaToRecord(rec, s.key)
+	schema.AttachPayloadSchemaToRecord(rec, s.merged)
 }

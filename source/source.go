@@ -30,12 +30,13 @@ type Source struct {
 	// budget is the client's view of the account's API budget; nil without
 	// a client (tests with mocks), which stretches no polling period.
 	budget func() hubspot.Budget
-	// sentAtPoll is what the client had sent when the source last caught
-	// up, so that the next poll knows its cost; lowBudget is whether the
-	// polling period is stretched for the daily quota, so that the source
-	// logs each change of that state once.
-	sentAtPoll int64
-	lowBudget  bool
+	// sentBeforeStep is what the client had sent before the last step,
+	// so that the step that found the source caught up knows its cost: an
+	// idle poll's, not the snapshot's or a backlog's before it; lowBudget
+	// is whether the polling period is stretched for the daily quota, so
+	// that the source logs each change of that state once.
+	sentBeforeStep int64
+	lowBudget      bool
 	// lifetime ends with Teardown, which also ends a Read in progress.
 	lifetime context.Context
 	stop     context.CancelFunc
@@ -195,6 +196,9 @@ func (s *Source) ReadN(ctx context.Context, n int) ([]opencdc.Record, error) {
 			s.snapshotStart = s.now()
 			s.lastProgress = s.snapshotStart
 		}
+		if s.budget != nil {
+			s.sentBeforeStep = s.budget().Sent
+		}
 		recs, more, err := s.reader.step(ctx)
 		if sh := s.reader.history.shape; sh != nil {
 			sh.logUnparsable(ctx)
@@ -223,8 +227,9 @@ func (s *Source) ReadN(ctx context.Context, n int) ([]opencdc.Record, error) {
 // pollWait is how long the source waits before its next poll: the polling
 // period, stretched when the account's daily quota runs low, so that what
 // is left above the reserve (dailyReservePercent) lasts until the reset at
-// the pace of the poll just made: a poll that cost c requests, with r
-// requests above the reserve and t until the reset, waits t*c/r. At or
+// the pace of the poll just made: a poll that cost c requests (the step
+// that found the source caught up: what polling costs while it stays so),
+// with r requests above the reserve and t until the reset, waits t*c/r. At or
 // below the reserve the source polls again at the reset: it catches up
 // then, as a poll reads every change since the last one. The reset is the
 // client's assumption (Budget.DailyReset: midnight in accountTimeZone);
@@ -235,14 +240,16 @@ func (s *Source) pollWait(ctx context.Context) time.Duration {
 		return period
 	}
 	b := s.budget()
-	cost := max(1, b.Sent-s.sentAtPoll)
-	s.sentAtPoll = b.Sent
+	cost := max(1, b.Sent-s.sentBeforeStep)
 	wait := period
 	if untilReset := b.DailyReset.Sub(s.now()); b.Daily > 0 && untilReset > 0 {
 		above := b.DailyRemaining - b.Daily*s.config.DailyReservePercent/100
 		stretched := untilReset
 		if above > 0 {
-			stretched = time.Duration(float64(untilReset) * float64(cost) / float64(above))
+			// In float64 and clamped before the conversion: a large cost
+			// over a small remainder would overflow a Duration.
+			ratio := min(1, float64(cost)/float64(above))
+			stretched = time.Duration(float64(untilReset) * ratio)
 		}
 		wait = max(period, min(stretched, untilReset))
 	}

@@ -59,26 +59,36 @@ func kindsOf(srv *hubspottest.Server, recs []opencdc.Record) map[string]map[stri
 	return out
 }
 
-// encodes checks that each record's payload encodes with the payload
-// schema its metadata names, as Conduit's registry holds it.
+// encodes checks that each record's key and payload (after, or before for
+// a delete) encode with the schemas its metadata names, as Conduit's
+// registry holds them.
 func encodes(t *testing.T, recs []opencdc.Record) {
 	t.Helper()
 	ctx := context.Background()
 	for _, r := range recs {
-		subject, err := r.Metadata.GetPayloadSchemaSubject()
-		if err != nil {
-			t.Fatalf("record %s: %v", r.Key, err)
+		payload, _ := r.Payload.After.(opencdc.StructuredData)
+		if r.Operation == opencdc.OperationDelete {
+			payload, _ = r.Payload.Before.(opencdc.StructuredData)
 		}
-		version, err := r.Metadata.GetPayloadSchemaVersion()
-		if err != nil {
-			t.Fatalf("record %s: %v", r.Key, err)
-		}
-		sch, err := schema.Get(ctx, subject, version)
-		if err != nil {
-			t.Fatalf("record %s: schema %s v%d: %v", r.Key, subject, version, err)
-		}
-		if _, err := sch.Marshal(map[string]any(r.Payload.After.(opencdc.StructuredData))); err != nil {
-			t.Fatalf("record %s does not encode with %s v%d: %v", r.Key, subject, version, err)
+		for _, part := range []struct {
+			subject, version string
+			data             opencdc.StructuredData
+		}{
+			{opencdc.MetadataKeySchemaSubject, opencdc.MetadataKeySchemaVersion, r.Key.(opencdc.StructuredData)},
+			{opencdc.MetadataPayloadSchemaSubject, opencdc.MetadataPayloadSchemaVersion, payload},
+		} {
+			subject := r.Metadata[part.subject]
+			var version int
+			if _, err := fmt.Sscan(r.Metadata[part.version], &version); err != nil || subject == "" {
+				t.Fatalf("record %s (%s) names no schema in %s: %v", r.Key, r.Operation, part.subject, r.Metadata)
+			}
+			sch, err := schema.Get(ctx, subject, version)
+			if err != nil {
+				t.Fatalf("record %s: schema %s v%d: %v", r.Key, subject, version, err)
+			}
+			if _, err := sch.Marshal(map[string]any(part.data)); err != nil {
+				t.Fatalf("record %s does not encode with %s v%d: %v", r.Key, subject, version, err)
+			}
 		}
 	}
 }
@@ -306,4 +316,22 @@ func TestPropertiesListingFailsLater(t *testing.T) {
 	e.clock.Advance(10 * time.Minute)
 	e.readQuiet(t, src, 200*time.Millisecond, 10*time.Second)
 	is.Equal(lists(), failed+1) // then once
+}
+
+// TestPropertiesWithSpaces: "email, firstname" names email and firstname:
+// a name with a space would never be read, and its field always null.
+func TestPropertiesWithSpaces(t *testing.T) {
+	is := is.New(t)
+	e := newEnv(t)
+	_, err := e.srv.Seed("contacts", 1, nil)
+	is.NoErr(err)
+	src := openSource(t, e, map[string]string{"properties": "email, firstname ,"}, nil)
+	recs := readCount(t, src, 1)
+	after := recs[0].Payload.After.(opencdc.StructuredData)
+	is.True(after["firstname"] != nil)
+	for name := range after {
+		is.True(!strings.ContainsAny(name, " ") && !strings.HasPrefix(name, "_")) // no field of a name with a space
+	}
+	_, read := after["lastname"]
+	is.True(!read) // not named
 }

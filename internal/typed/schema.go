@@ -125,6 +125,25 @@ func KeySchema(name string) (*avro.RecordSchema, error) {
 	return s, nil
 }
 
+// MergedSchema returns the Avro schema of the payload of the delete of an
+// object a merge absorbed: HubSpot keeps nothing of it but its id and the
+// id of the object that holds it now.
+func MergedSchema(name string) (*avro.RecordSchema, error) {
+	var fields []*avro.Field
+	for _, n := range []string{record.FieldID, record.FieldMergedInto} {
+		f, err := avro.NewField(n, avro.NewPrimitiveSchema(avro.String, nil))
+		if err != nil {
+			return nil, fmt.Errorf("%s field: %w", n, err)
+		}
+		fields = append(fields, f)
+	}
+	s, err := avro.NewRecordSchema(FieldName(name)+"_merged", namespace, fields)
+	if err != nil {
+		return nil, fmt.Errorf("merged schema of %s: %w", name, err)
+	}
+	return s, nil
+}
+
 // Bytes returns a schema's JSON, as the SDK's schema.Create takes it with
 // schema.TypeAvro.
 func Bytes(s avro.Schema) ([]byte, error) {
