@@ -102,3 +102,41 @@ func (mr *MockOwnerReaderMockRecorder) List(ctx, opts interface{}) *gomock.Call 
 	mr.mock.ctrl.T.Helper()
 	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "List", reflect.TypeOf((*MockOwnerReader)(nil).List), ctx, opts)
 }
+
+// MockRedirectReader is a mock of RedirectReader interface.
+type MockRedirectReader struct {
+	ctrl     *gomock.Controller
+	recorder *MockRedirectReaderMockRecorder
+}
+
+// MockRedirectReaderMockRecorder is the mock recorder for MockRedirectReader.
+type MockRedirectReaderMockRecorder struct {
+	mock *MockRedirectReader
+}
+
+// NewMockRedirectReader creates a new mock instance.
+func NewMockRedirectReader(ctrl *gomock.Controller) *MockRedirectReader {
+	mock := &MockRedirectReader{ctrl: ctrl}
+	mock.recorder = &MockRedirectReaderMockRecorder{mock}
+	return mock
+}
+
+// EXPECT returns an object that allows the caller to indicate expected use.
+func (m *MockRedirectReader) EXPECT() *MockRedirectReaderMockRecorder {
+	return m.recorder
+}
+
+// List mocks base method.
+func (m *MockRedirectReader) List(ctx context.Context, opts hubspot.URLRedirectListOptions) (*hubspot.URLRedirectPage, error) {
+	m.ctrl.T.Helper()
+	ret := m.ctrl.Call(m, "List", ctx, opts)
+	ret0, _ := ret[0].(*hubspot.URLRedirectPage)
+	ret1, _ := ret[1].(error)
+	return ret0, ret1
+}
+
+// List indicates an expected call of List.
+func (mr *MockRedirectReaderMockRecorder) List(ctx, opts interface{}) *gomock.Call {
+	mr.mock.ctrl.T.Helper()
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "List", reflect.TypeOf((*MockRedirectReader)(nil).List), ctx, opts)
+}

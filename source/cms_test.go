@@ -4,18 +4,18 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
+	"github.com/conduitio/conduit-commons/opencdc"
 	"github.com/matryer/is"
 )
 
 // TestEarlierConnectorResourcesNotReadYet: the earlier Conduit HubSpot
-// connector's CMS resources and feedback submissions are recognised, and a
+// connector's CMS resources (but URL redirects) and feedback submissions are recognised, and a
 // source configured with one fails before it reads, naming the parameter
 // and saying what is missing, not as an unknown name.
 func TestEarlierConnectorResourcesNotReadYet(t *testing.T) {
 	e := newEnv(t)
 	tests := []struct{ resource, want string }{
-		{"cms.urlRedirects", `"resource": the source cannot read cms.urlRedirects (url_redirects) yet`},
-		{"url_redirects", `"resource": the source cannot read cms.urlRedirects (url_redirects) yet`},
 		{"cms.blogs.authors", `resource "cms.blogs.authors" (blog_authors) is not supported yet`},
 		{"cms.blogs.posts", `resource "cms.blogs.posts" (blog_posts) is not supported yet`},
 		{"cms.blogs.tags", `resource "cms.blogs.tags" (blog_tags) is not supported yet`},
@@ -35,6 +35,27 @@ func TestEarlierConnectorResourcesNotReadYet(t *testing.T) {
 				t.Fatalf("open with resource %q: %v, want a configure error with %q", tt.resource, err, tt.want)
 			}
 			is.Equal(e.srv.TotalCalls(), 0) // refused before any request
+		})
+	}
+}
+
+// TestURLRedirectsByEitherName: the source reads URL redirects under the
+// earlier connector's name and under the short one, with the records'
+// collection the short one.
+func TestURLRedirectsByEitherName(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.srv.AddRedirect(hubspottest.Redirect{RoutePrefix: "/a", Destination: "https://example.com/", RedirectStyle: 301}); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"cms.urlRedirects", "url_redirects"} {
+		t.Run(name, func(t *testing.T) {
+			is := is.New(t)
+			src := openSource(t, e, map[string]string{"resource": name}, nil)
+			recs := readCount(t, src, 1)
+			is.Equal(recs[0].Operation, opencdc.OperationSnapshot)
+			col, err := recs[0].Metadata.GetCollection()
+			is.NoErr(err)
+			is.Equal(col, "url_redirects")
 		})
 	}
 }

@@ -101,6 +101,8 @@ func readable(c Config) (string, error) {
 // canRead says why the source cannot read a resource, or nil.
 func canRead(res hubspot.Resource) error {
 	switch {
+	case res.Kind == hubspot.KindURLRedirects:
+		return nil // read from the list, which filters and sorts by updatedAt
 	case res.Kind != hubspot.KindCRMObject:
 		return fmt.Errorf("the source cannot read %s yet (the destination writes it)", res.DisplayName())
 	case !res.Ops.Has(hubspot.OpList) || (!res.IsOwners && !res.Ops.Has(hubspot.OpSearch)):

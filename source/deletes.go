@@ -107,11 +107,11 @@ func (d *deleteScan) step(ctx context.Context) ([]opencdc.Record, error) {
 		pass.started = d.hub.now() // a resumed pass is paced from here
 	}
 	pass.requests++ // a failed request costs too
-	items, next, err := d.hub.listArchived(ctx, pass.after)
+	until := h.pos.Deletes.Until
+	items, next, err := d.hub.listArchived(ctx, pass.after, until)
 	if err != nil {
 		return nil, fmt.Errorf("read deletes: %w", err)
 	}
-	until := h.pos.Deletes.Until
 	for _, it := range items {
 		if it.archivedAt == nil {
 			continue

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math/rand/v2"
 	"reflect"
 	"slices"
 	"testing"
@@ -366,4 +367,31 @@ func seed(t *testing.T, srv *hubspottest.Server, objectType string, n int) []str
 		t.Fatal(err)
 	}
 	return ids
+}
+
+// readAndRestart reads from src as Conduit does, up to reads ReadN calls of
+// up to n records each within 200 ms, and, when any came, stops it after
+// a random prefix of them that Conduit acked (the rest is lost with the
+// stop) and opens it again at the last acked position. It returns the
+// records acked and the source to go on with.
+func readAndRestart(t *testing.T, e env, src *source.Source, settings map[string]string, rng *rand.Rand, reads, n int) ([]opencdc.Record, *source.Source) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	var read []opencdc.Record
+	for range 1 + rng.IntN(reads) {
+		recs, err := src.ReadN(ctx, 1+rng.IntN(n))
+		if err != nil {
+			break
+		}
+		read = append(read, recs...)
+	}
+	cancel()
+	if len(read) == 0 {
+		return nil, src
+	}
+	k := 1 + rng.IntN(len(read))
+	if err := src.Teardown(context.Background()); err != nil {
+		t.Fatalf("teardown: %v", err)
+	}
+	return read[:k], openSource(t, e, settings, read[k-1].Position)
 }

@@ -26,6 +26,9 @@ type history struct {
 	// it may have been emitted before seen knew of it, so its changes are
 	// updates, not creates.
 	seenFloor keyset
+	// snapshotTo, when set, is where the snapshot of a resource read by a
+	// listScan ends: its versions up to it are snapshot records.
+	snapshotTo *keyset
 	// deleted is what this run emitted deletes for: id to the time of the
 	// archive or merge. Search's index lags archives as it lags writes, so
 	// it may still return such an object at a version not newer than that:
@@ -76,8 +79,14 @@ func (h *history) appendChange(recs []opencdc.Record, it item) ([]opencdc.Record
 		return recs, nil // deleted already: the index has not caught up with it
 	}
 	op := opencdc.OperationUpdate
-	if !known && h.seenFloor.less(keyset{ts: it.createdAt, id: it.key.id}) {
+	switch {
+	case h.snapshotTo != nil && !h.snapshotTo.less(it.key):
+		op = opencdc.OperationSnapshot
+	case !known && h.seenFloor.less(keyset{ts: it.createdAt, id: it.key.id}):
 		op = opencdc.OperationCreate
+	}
+	if op != opencdc.OperationSnapshot {
+		h.pos.Mode = ModeCDC
 	}
 	h.seen[it.key.id] = prev.with(it.key.ts, sum)
 	if h.pos.Frontier == nil || it.key.ts.After(*h.pos.Frontier) {

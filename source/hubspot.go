@@ -21,21 +21,29 @@ type OwnerReader interface {
 	List(ctx context.Context, opts hubspot.OwnerListOptions) (*hubspot.OwnerPage, error)
 }
 
+// RedirectReader is what the source needs of hubspot.URLRedirectsService:
+// the list, with its updatedAt filters and sort, live or deleted.
+type RedirectReader interface {
+	List(ctx context.Context, opts hubspot.URLRedirectListOptions) (*hubspot.URLRedirectPage, error)
+}
+
 var (
-	_ ObjectReader = (*hubspot.ObjectsService)(nil)
-	_ OwnerReader  = (*hubspot.OwnersService)(nil)
+	_ ObjectReader   = (*hubspot.ObjectsService)(nil)
+	_ OwnerReader    = (*hubspot.OwnersService)(nil)
+	_ RedirectReader = (*hubspot.URLRedirectsService)(nil)
 )
 
 // services are the parts of the HubSpot client the source calls.
 type services struct {
 	objects    ObjectReader
 	owners     OwnerReader
+	redirects  RedirectReader
 	properties PropertyLister
 }
 
 // servicesOf returns the services of a client.
 func servicesOf(c *hubspot.Client) services {
-	return services{objects: c.Objects, owners: c.Owners, properties: c.Properties}
+	return services{objects: c.Objects, owners: c.Owners, redirects: c.URLRedirects, properties: c.Properties}
 }
 
 // hub is how the scans reach HubSpot: the resource, the properties read
@@ -47,6 +55,7 @@ type hub struct {
 	pageSize int
 	objects  ObjectReader
 	owners   OwnerReader
+	redirect RedirectReader
 	now      func() time.Time
 }
 
@@ -67,9 +76,36 @@ func (h *hub) list(ctx context.Context, after string) ([]item, string, error) {
 	return h.objectsPage(ctx, after, false)
 }
 
-// listArchived returns a page of the resource's archived objects.
-func (h *hub) listArchived(ctx context.Context, after string) ([]item, string, error) {
+// listArchived returns a page of the resource's archived objects, of
+// those archived after since where the list can filter by it (URL
+// redirects; CRM objects return them all).
+func (h *hub) listArchived(ctx context.Context, after string, since time.Time) ([]item, string, error) {
+	if h.resource.Kind == hubspot.KindURLRedirects {
+		// A deleted redirect's updated time is when it was deleted; sorted
+		// by it, the deletes made while a pass pages come last.
+		return h.redirectsPage(ctx, hubspot.URLRedirectListOptions{
+			Limit: hubspot.MaxListLimit, After: after, Archived: true,
+			UpdatedAfter: since, Sort: []string{"updatedAt", "id"},
+		})
+	}
 	return h.objectsPage(ctx, after, true)
+}
+
+// redirectsPage returns a page of URL redirects and the cursor of the next.
+func (h *hub) redirectsPage(ctx context.Context, opts hubspot.URLRedirectListOptions) ([]item, string, error) {
+	page, err := h.redirect.List(ctx, opts)
+	if err != nil {
+		return nil, "", err
+	}
+	items := make([]item, len(page.Results))
+	for i, r := range page.Results {
+		it, err := redirectItem(r, opts.Archived)
+		if err != nil {
+			return nil, "", err
+		}
+		items[i] = it
+	}
+	return items, page.NextAfter(), nil
 }
 
 // search returns a page of search results and the cursor of the next.

@@ -3,6 +3,7 @@ package source
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"time"
 
@@ -54,6 +55,7 @@ type reader struct {
 	snapshot *snapshotScan
 	changes  *changeScan
 	owners   *ownerScan
+	list     *listScan // URL redirects: snapshot and changes in one scan
 	deletes  *deleteScan
 	// changesNext gives the change scan the next step: the last one went
 	// to the deletes scan (a page of a pass, or a caught-up poll's turn).
@@ -68,9 +70,16 @@ func newReader(cfg readerConfig, svc services, now func() time.Time, pos *Positi
 		cfg: cfg,
 		hub: &hub{
 			resource: cfg.resource, pageSize: cfg.pageSize,
-			objects: svc.objects, owners: svc.owners, now: now,
+			objects: svc.objects, owners: svc.owners, redirect: svc.redirects, now: now,
 		},
 		history: newHistory(cfg.resource),
+	}
+	if cfg.resource.Kind == hubspot.KindURLRedirects {
+		r.history.shape = newShape(cfg.resource.Name)
+		if err := r.startList(pos); err != nil {
+			return nil, err
+		}
+		return r, nil
 	}
 	if !cfg.resource.IsOwners {
 		r.hub.catalog = newCatalog(svc.properties, cfg.resource.Name, cfg.fixed, cfg.required, cfg.resource.Properties(nil), now)
@@ -156,6 +165,68 @@ func (r *reader) resumeCDC() error {
 	return nil
 }
 
+// startList sets up the list scan of a resource without search, new or
+// at pos, and its deletes scan. The scan reads the snapshot too: the
+// versions up to the initial timestamp, from the oldest on.
+func (r *reader) startList(pos *Position) error {
+	h := r.history
+	var cursor keyset
+	if pos == nil {
+		init := r.hub.now().UTC().Truncate(time.Millisecond)
+		h.pos = Position{Mode: ModeCDC, InitialTimestamp: &init}
+		if r.cfg.snapshot {
+			h.pos.Mode = ModeSnapshot
+		} else {
+			cursor = r.cfg.startKey(init)
+		}
+	} else {
+		h.pos = *pos
+		if pos.InitialTimestamp == nil {
+			return fmt.Errorf("a position of %s needs initialTimestamp", r.cfg.resource.DisplayName())
+		}
+		h.pos.InitialTimestamp = timePtr(pos.InitialTimestamp.UTC())
+		cursor = r.cfg.startKey(*h.pos.InitialTimestamp)
+		if r.cfg.snapshot {
+			cursor = keyset{}
+		}
+		if pos.Timestamp != nil {
+			id, err := parseID(pos.ItemID)
+			if err != nil {
+				return err
+			}
+			cursor = keyset{ts: pos.Timestamp.UTC(), id: id}
+		}
+	}
+	init := *h.pos.InitialTimestamp
+	start := r.cfg.startKey(init)
+	if r.cfg.snapshot {
+		h.snapshotTo = &start
+	}
+	h.seenFloor = start
+	if start.less(cursor) {
+		h.seenFloor = cursor // what is before it may have been emitted before
+	}
+	if h.pos.Deletes == nil {
+		h.pos.Deletes = firstDeletes(init)
+	}
+	pass, err := resumeDeletePass(h.pos.Deletes)
+	if err != nil {
+		return err
+	}
+	r.list = &listScan{hub: r.hub, history: h, lookback: r.cfg.lookback, cursor: cursor}
+	if !r.cfg.snapshot {
+		r.list.start = start
+	}
+	if f := h.pos.Frontier; pos != nil && f != nil {
+		// The stop came after the newest change emitted: the first poll
+		// looks back a window from it.
+		r.list.early = timePtr(f.UTC().Add(-r.cfg.lookback - indexClockSkew))
+		r.list.caughtUp = true
+	}
+	r.startDeletes(pass)
+	return nil
+}
+
 // startScans sets up the CDC scans with the change scan at cursor (sameTS:
 // reading the rest of cursor's millisecond first), having gone by early,
 // and the deletes scan continuing pass (nil: none in progress).
@@ -169,6 +240,12 @@ func (r *reader) startScans(cursor keyset, sameTS bool, early *span, pass *delet
 			cursor: cursor, sameTS: sameTS, ahead: cursor, early: early,
 		}
 	}
+	r.startDeletes(pass)
+}
+
+// startDeletes sets up the deletes scan, when deletes are on, continuing
+// pass (nil: none in progress).
+func (r *reader) startDeletes(pass *deletePass) {
 	if r.cfg.deletes {
 		r.deletes = &deleteScan{
 			hub: r.hub, history: r.history, every: r.cfg.deletesEvery, perPage: r.cfg.deletesPerPage, pass: pass,
@@ -185,7 +262,7 @@ func (r *reader) step(ctx context.Context) ([]opencdc.Record, bool, error) {
 		// catalog did not know, so that records carry it. An idle
 		// source's refresh takes a poll's turn: it still makes one
 		// request a poll.
-		idle := r.changes != nil && r.changes.caughtUp
+		idle := r.caughtUp()
 		if err := r.refreshCatalog(ctx); err != nil {
 			return nil, true, err
 		}
@@ -208,7 +285,7 @@ func (r *reader) step(ctx context.Context) ([]opencdc.Record, bool, error) {
 		// takes the poll, and the change scan has the next one. Pages
 		// of a longer pass come in between the change scan's as their
 		// share of the budget allows.
-		idle := r.changes != nil && r.changes.caughtUp
+		idle := r.caughtUp()
 		recs, err := r.deletes.step(ctx)
 		switch {
 		case err != nil:
@@ -231,7 +308,15 @@ func (r *reader) step(ctx context.Context) ([]opencdc.Record, bool, error) {
 	if r.owners != nil {
 		return r.owners.step(ctx)
 	}
+	if r.list != nil {
+		return r.list.step(ctx)
+	}
 	return r.changes.step(ctx)
+}
+
+// caughtUp says whether the scan of changes found nothing new last time.
+func (r *reader) caughtUp() bool {
+	return (r.changes != nil && r.changes.caughtUp) || (r.list != nil && r.list.caughtUp)
 }
 
 // refreshCatalog lists the resource's properties again when they are due,
@@ -239,6 +324,9 @@ func (r *reader) step(ctx context.Context) ([]opencdc.Record, bool, error) {
 func (r *reader) refreshCatalog(ctx context.Context) error {
 	c := r.hub.catalog
 	if c == nil {
+		if r.list != nil {
+			return r.history.shape.fix(ctx, redirectFields())
+		}
 		return nil
 	}
 	if c.due() {
@@ -262,7 +350,9 @@ func (r *reader) refreshCatalog(ctx context.Context) error {
 }
 
 // snapshotting reports whether the reader is still in the snapshot.
-func (r *reader) snapshotting() bool { return r.snapshot != nil }
+func (r *reader) snapshotting() bool {
+	return r.snapshot != nil || (r.list != nil && r.history.pos.Mode == ModeSnapshot)
+}
 
 // position is where the reader is: that of the last record it emitted, or
 // where it started.

@@ -56,15 +56,32 @@ func (s *shape) update(ctx context.Context, c *catalog) error {
 	if c.generation == s.generation {
 		return nil
 	}
-	fields := make([]field, 0, len(c.names))
 	props := make([]hubspot.Property, 0, len(c.names))
 	for _, name := range c.names {
 		p, ok := c.definition(name)
 		if !ok {
 			p = hubspot.Property{Name: name, Type: "string", FieldType: "text"}
 		}
-		fields = append(fields, field{property: name, def: p, name: typed.FieldName(name)})
 		props = append(props, p)
+	}
+	return s.build(ctx, props, c.generation)
+}
+
+// fix builds and registers the schemas of a resource whose fields are
+// fixed (URL redirects), once.
+func (s *shape) fix(ctx context.Context, props []hubspot.Property) error {
+	if s.generation == 0 {
+		return nil
+	}
+	return s.build(ctx, props, 0)
+}
+
+// build makes the schemas of props, registers them and types the records
+// by them from now on, as of the catalog's generation.
+func (s *shape) build(ctx context.Context, props []hubspot.Property, generation int) error {
+	fields := make([]field, 0, len(props))
+	for _, p := range props {
+		fields = append(fields, field{property: p.Name, def: p, name: typed.FieldName(p.Name)})
 	}
 	if s.key.Subject == "" {
 		ks, err := typed.KeySchema(s.resource)
@@ -95,7 +112,7 @@ func (s *shape) update(ctx context.Context, c *catalog) error {
 			Str("subject", payload.Subject).Int("version", payload.Version).Int("properties", len(props)).
 			Msg("hubspot source: the properties changed, records carry a new payload schema version")
 	}
-	s.fields, s.payload, s.generation = fields, payload, c.generation
+	s.fields, s.payload, s.generation = fields, payload, generation
 	return nil
 }
 

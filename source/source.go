@@ -118,7 +118,7 @@ func (s *Source) Open(ctx context.Context, raw opencdc.Position) error {
 // source's initial timestamp is taken after the check, when reading can
 // begin.
 func (s *Source) start(ctx context.Context, cfg readerConfig, svc services, pos *Position) error {
-	if err := s.checkAccess(ctx, cfg.resource, svc.objects, svc.owners); err != nil {
+	if err := s.checkAccess(ctx, cfg.resource, svc); err != nil {
 		return err
 	}
 	r, err := newReader(cfg, svc, s.now, pos)
@@ -141,12 +141,15 @@ func (s *Source) start(ctx context.Context, cfg readerConfig, svc services, pos 
 
 // checkAccess makes one small call so that a wrong token or a missing scope
 // fails Open with a message that says so.
-func (s *Source) checkAccess(ctx context.Context, res hubspot.Resource, objects ObjectReader, owners OwnerReader) error {
+func (s *Source) checkAccess(ctx context.Context, res hubspot.Resource, svc services) error {
 	var err error
-	if res.IsOwners {
-		_, err = owners.List(ctx, hubspot.OwnerListOptions{Limit: 1})
-	} else {
-		_, err = objects.List(ctx, res.Name, hubspot.ListOptions{Limit: 1})
+	switch {
+	case res.IsOwners:
+		_, err = svc.owners.List(ctx, hubspot.OwnerListOptions{Limit: 1})
+	case res.Kind == hubspot.KindURLRedirects:
+		_, err = svc.redirects.List(ctx, hubspot.URLRedirectListOptions{Limit: 1})
+	default:
+		_, err = svc.objects.List(ctx, res.Name, hubspot.ListOptions{Limit: 1})
 	}
 	if hubspot.IsSignInRefused(err) {
 		return s.config.ExplainSignIn(err)

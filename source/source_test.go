@@ -327,27 +327,12 @@ func restartAtRandomAckedPositions(t *testing.T, c chaos.Case) {
 				_ = srv.Update("contacts", id, map[string]string{"lastname": fmt.Sprintf("L%d", rng.IntN(1000))})
 			}
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
-		var read []opencdc.Record
-		for range 1 + rng.IntN(5) {
-			recs, err := src.ReadN(ctx, 1+rng.IntN(60))
-			if err != nil {
-				break
-			}
-			read = append(read, recs...)
+		var got []opencdc.Record
+		got, src = readAndRestart(t, e, src, settings, rng, 5, 60)
+		if start.IsZero() && len(got) > 0 {
+			start = *positionOf(t, got[0]).InitialTimestamp
 		}
-		cancel()
-		if len(read) == 0 {
-			continue
-		}
-		if start.IsZero() {
-			start = *positionOf(t, read[0]).InitialTimestamp
-		}
-		// Conduit acked a random prefix; the rest is lost with the stop.
-		k := 1 + rng.IntN(len(read))
-		acked = append(acked, read[:k]...)
-		is.NoErr(src.Teardown(context.Background()))
-		src = openSource(t, e, settings, read[k-1].Position)
+		acked = append(acked, got...)
 	}
 	e.settle()
 	final := e.readQuiet(t, src, 300*time.Millisecond, time.Minute)

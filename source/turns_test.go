@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
-	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
 	"github.com/conduitio/conduit-commons/opencdc"
 )
 
@@ -21,12 +19,7 @@ import (
 // read again: the chaos test's final read, which allows two minutes, ran
 // out of time under -race and reported contacts never delivered.
 func TestDeletesLeaveChangesTheirTurn(t *testing.T) {
-	clock := hubspottest.NewManualClock(at(0))
-	srv, err := hubspottest.NewServer(hubspottest.WithoutRateLimits(), hubspottest.WithClock(clock))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
+	srv, clock := simulator(t)
 	ids, err := srv.Seed("contacts", 250, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -36,25 +29,12 @@ func TestDeletesLeaveChangesTheirTurn(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	client, err := hubspot.NewClient(srv.Token, hubspot.WithBaseURL(srv.URL), hubspot.WithoutRateLimit(), hubspot.WithClock(clock))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(client.Close)
 	c := Config{
 		PollingPeriod: 5 * time.Millisecond, BufferSize: 100, LookbackWindow: 30 * time.Second,
 		Deletes: true, DeletesPollingPeriod: 5 * time.Millisecond, DeletesRateShare: 100,
 	}
 	c.Resource = "contacts"
-	cfg, err := c.readerConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	clock.Advance(10 * time.Second) // the archives are older than the start
-	r, err := newReader(cfg, servicesOf(client), clock.Now, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := readerAt(t, clock, clientOf(t, srv, clock), c) // the archives are older than the start
 	clock.Advance(time.Second)
 	const backlog = 500
 	for i := range backlog {

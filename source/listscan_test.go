@@ -1,0 +1,99 @@
+package source
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
+	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
+	"github.com/conduitio/conduit-commons/opencdc"
+)
+
+// lateRedirects shows the versions of the redirects in late only lag
+// after they were made, as an index that lags some writes would.
+type lateRedirects struct {
+	RedirectReader
+	now  func() time.Time
+	late map[string]bool
+	lag  time.Duration
+}
+
+func (l lateRedirects) List(ctx context.Context, opts hubspot.URLRedirectListOptions) (*hubspot.URLRedirectPage, error) {
+	page, err := l.RedirectReader.List(ctx, opts)
+	if err != nil || opts.Archived {
+		return page, err
+	}
+	shown := page.Results[:0]
+	for _, r := range page.Results {
+		if !l.late[r.ID] || !l.now().Before(r.Updated.Add(l.lag)) {
+			shown = append(shown, r)
+		}
+	}
+	page.Results = shown
+	return page, nil
+}
+
+// TestURLRedirectsLateVersions: a third of the redirects' versions become
+// visible 10 s after they were made, after the scan went by newer ones;
+// the look-back after each caught-up poll still emits every last version.
+func TestURLRedirectsLateVersions(t *testing.T) {
+	srv, clock := simulator(t)
+	client := clientOf(t, srv, clock)
+	late := map[string]bool{}
+	c := Config{PollingPeriod: polling, BufferSize: 10, LookbackWindow: 30 * time.Second, Deletes: true, DeletesRateShare: 10}
+	c.Resource = hubspot.URLRedirectsResourceName
+	cfg, err := c.readerConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := servicesOf(client)
+	svc.redirects = lateRedirects{RedirectReader: client.URLRedirects, now: clock.Now, late: late, lag: 10 * time.Second}
+	r, err := newReader(cfg, svc, clock.Now, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.refreshCatalog(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]any{} // id: the last destination emitted
+	read := func(d time.Duration) {
+		for end := clock.Now().Add(d); clock.Now().Before(end); {
+			recs, more, err := r.step(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, rec := range recs {
+				got[rec.Key.(opencdc.StructuredData)["id"].(string)] = rec.Payload.After.(opencdc.StructuredData)["destination"]
+			}
+			if !more {
+				clock.Advance(polling)
+			}
+		}
+	}
+	var ids []string
+	for i := range 60 {
+		clock.Advance(time.Second)
+		if i%2 == 0 || len(ids) == 0 {
+			id, err := srv.AddRedirect(hubspottest.Redirect{RoutePrefix: "/late/" + fmt.Sprint(i), Destination: "https://example.com/" + fmt.Sprint(i), RedirectStyle: 301})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, id)
+			late[id] = i%3 == 0
+		} else {
+			dest := "https://example.com/moved/" + fmt.Sprint(i)
+			if _, err := client.URLRedirects.Update(context.Background(), ids[i%len(ids)], hubspot.URLRedirectInput{Destination: &dest}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		read(polling)
+	}
+	read(2 * time.Minute)
+	for _, rd := range srv.Redirects() {
+		if got[rd.ID] != rd.Destination {
+			t.Errorf("redirect %s (late: %v): destination %v emitted last, want %s", rd.ID, late[rd.ID], got[rd.ID], rd.Destination)
+		}
+	}
+}
