@@ -100,3 +100,21 @@ func TestCatalogFixed(t *testing.T) {
 	p, _ := c.definition("email")
 	is.Equal(p.Type, "number")
 }
+
+// TestUnknownPropertyKeptInMetadata: a property HubSpot sent that the
+// schema does not have yet is not a field (the record would not encode),
+// and not lost: its value is in hubspot.raw.<property> until the next
+// schema version has it.
+func TestUnknownPropertyKeptInMetadata(t *testing.T) {
+	is := is.New(t)
+	s := newShape("contacts")
+	is.NoErr(s.build(context.Background(), []hubspot.Property{{Name: "email", Type: "string", FieldType: "text"}}, 1))
+	it := item{id: "1", key: keyset{ts: at(0), id: 1}, createdAt: at(0), props: hubspot.Properties{
+		"email": hubspot.String("a@b.c"), "shoe_size": hubspot.String("42"), "unset_new": nil,
+	}}
+	d, raw := s.values(it)
+	is.Equal(d["email"], "a@b.c")
+	_, field := d["shoe_size"]
+	is.True(!field)
+	is.Equal(raw, map[string]string{"shoe_size": "42"})
+}

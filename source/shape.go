@@ -21,7 +21,8 @@ type shape struct {
 	resource string
 	// generation is the catalog's generation the schemas were built for.
 	generation int
-	fields     []field // each name read, its definition and its field
+	fields     []field         // each name read, its definition and its field
+	known      map[string]bool // the properties of fields
 	key        schema.Schema
 	payload    schema.Schema
 	merged     schema.Schema // the payload of a merged object's delete
@@ -80,8 +81,10 @@ func (s *shape) fix(ctx context.Context, props []hubspot.Property) error {
 // by them from now on, as of the catalog's generation.
 func (s *shape) build(ctx context.Context, props []hubspot.Property, generation int) error {
 	fields := make([]field, 0, len(props))
+	known := make(map[string]bool, len(props))
 	for _, p := range props {
 		fields = append(fields, field{property: p.Name, def: p, name: typed.FieldName(p.Name)})
+		known[p.Name] = true
 	}
 	if s.key.Subject == "" {
 		ks, err := typed.KeySchema(s.resource)
@@ -112,7 +115,7 @@ func (s *shape) build(ctx context.Context, props []hubspot.Property, generation 
 			Str("subject", payload.Subject).Int("version", payload.Version).Int("properties", len(props)).
 			Msg("hubspot source: the properties changed, records carry a new payload schema version")
 	}
-	s.fields, s.payload, s.generation = fields, payload, generation
+	s.fields, s.known, s.payload, s.generation = fields, known, payload, generation
 	return nil
 }
 
@@ -128,12 +131,19 @@ func register(ctx context.Context, subject string, sch interface{ String() strin
 
 // values returns the item's payload, every property typed, and the raw text
 // of the values that did not parse as their type, by property: their
-// fields are null, so that the record still encodes with its schema.
+// fields are null, so that the record still encodes with its schema. A
+// property the schema does not have yet (HubSpot sent one the catalog did
+// not know: it lists the properties again at once) is kept there too, so
+// that no value is lost before the next schema version has its field.
 func (s *shape) values(it item) (opencdc.StructuredData, map[string]string) {
 	d := make(opencdc.StructuredData, len(s.fields)+4)
 	var raw map[string]string
+	present := 0
 	for _, f := range s.fields {
 		name := f.property
+		if _, ok := it.props[name]; ok {
+			present++
+		}
 		v, err := typed.Parse(f.def, it.props[name])
 		var perr *typed.ParseError
 		if errors.As(err, &perr) {
@@ -148,6 +158,17 @@ func (s *shape) values(it item) (opencdc.StructuredData, map[string]string) {
 			v = nil
 		}
 		d[f.name] = v
+	}
+	if present < len(it.props) {
+		for name, v := range it.props {
+			if s.known[name] || v == nil {
+				continue
+			}
+			if raw == nil {
+				raw = map[string]string{}
+			}
+			raw[name] = *v
+		}
 	}
 	d[record.FieldID] = it.id
 	d[record.FieldCreatedAt] = it.createdAt
