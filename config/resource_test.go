@@ -57,7 +57,7 @@ func TestLookupResourceEarlierConnectorNames(t *testing.T) {
 	}{
 		{"cms.blogs.authors", "blog_authors", 0, false},
 		{"cms.blogs.posts", "blog_posts", 0, false},
-		{"cms.blogs.tags", "blog_tags", 0, false},
+		{"cms.blogs.tags", "blog_tags", hubspot.KindBlogTags, true},
 		{"cms.pages.landing", "landing_pages", 0, false},
 		{"cms.pages.site", "site_pages", 0, false},
 		{"cms.hubdb.tables", "hubdb_tables", 0, false},

@@ -26,10 +26,10 @@ type Destination struct {
 	resource   hubspot.Resource
 	objects    ObjectWriter
 	properties PropertyLister
-	// redirects writes the URL redirects resource, which is no CRM
-	// object: nil for every other resource.
-	redirects RedirectWriter
-	schema    map[string]hubspot.Property
+	// cms writes a CMS resource (URL redirects, blog tags), which is no
+	// CRM object: nil for every other resource.
+	cms    cmsWriter
+	schema map[string]hubspot.Property
 	// uniqueProps are the properties whose values HubSpot keeps unique,
 	// the ones it does not declare so first.
 	uniqueProps []string
@@ -85,8 +85,11 @@ func (d *Destination) Open(ctx context.Context) error {
 		return err
 	}
 	d.client = client // Teardown closes it, also after a failed Open
-	if res.Kind == hubspot.KindURLRedirects {
+	switch res.Kind {
+	case hubspot.KindURLRedirects:
 		return d.openRedirects(ctx, res, client.URLRedirects)
+	case hubspot.KindBlogTags:
+		return d.openBlogTags(ctx, res, client.BlogTags)
 	}
 	return d.open(ctx, res, client.Objects, client.Properties)
 }
@@ -173,8 +176,8 @@ func (o op) records() []int { return append([]int{o.index}, o.merged...) }
 // token revoked while the pipeline runs, names its parameter.
 func (d *Destination) Write(ctx context.Context, recs []opencdc.Record) (int, error) {
 	write := d.write
-	if d.redirects != nil {
-		write = d.writeRedirects
+	if d.cms != nil {
+		write = d.writeCMS
 	}
 	n, err := write(ctx, recs)
 	return n, d.config.ExplainSignIn(err)

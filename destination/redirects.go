@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"math/big"
-	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,15 +13,13 @@ import (
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
 	"github.com/conduitio/conduit-commons/opencdc"
-	sdk "github.com/conduitio/conduit-connector-sdk"
 )
 
 // The URL redirects resource (cms.urlRedirects): HubSpot writes a redirect
 // per call (https://developers.hubspot.com/docs/api/cms/url-redirects has no
-// batch calls), so records are written one by one, in order, which keeps the
-// order of changes to one redirect. A record's payload is the redirect's
-// JSON fields (routePrefix, destination, redirectStyle, ...); its key holds
-// the redirect's id for updates and deletes.
+// batch calls); the records are written as every CMS resource's (cms.go). A
+// record's payload is the redirect's JSON fields (routePrefix, destination,
+// redirectStyle, ...).
 
 // RedirectWriter is what the destination needs of
 // hubspot.URLRedirectsService.
@@ -37,233 +34,151 @@ type RedirectWriter interface {
 var _ RedirectWriter = (*hubspot.URLRedirectsService)(nil)
 
 const (
-	// maxLostRedirectCreates is how many creates of one redirect may lose
-	// their answers, each followed by a look-up that finds nothing, before
-	// the record fails.
-	maxLostRedirectCreates = 3
+	// maxLostCMSCreates is how many creates of one object may lose their
+	// answers, each followed by a look-up that finds nothing, before the
+	// record fails.
+	maxLostCMSCreates = 3
 	// lostCreateSkew is how far before a create the look-up of a lost
 	// answer starts reading, for the clocks of this machine and HubSpot.
 	lostCreateSkew = 5 * time.Minute
 )
 
-// openRedirects is Open for the URL redirects: one small list call checks
-// the token and its scope (content).
+// redirectsWriter writes URL redirects; routePrefix, which HubSpot keeps
+// unique, is the natural key.
+func redirectsWriter(w RedirectWriter) cmsWriter {
+	return cmsResource[hubspot.URLRedirectInput, hubspot.URLRedirect]{
+		name: "URL redirect", short: "redirect", keyField: "routePrefix",
+		keyOf:      func(in hubspot.URLRedirectInput) string { return deref(in.RoutePrefix) },
+		input:      redirectInput,
+		id:         func(r hubspot.URLRedirect) string { return r.ID },
+		matches:    func(in hubspot.URLRedirectInput, r hubspot.URLRedirect) bool { return in.Matches(r) },
+		createCall: w.Create, updateCall: w.Update, deleteCall: w.Delete,
+		find: func(ctx context.Context, in hubspot.URLRedirectInput, since time.Time) (*hubspot.URLRedirect, error) {
+			return w.FindByRoutePrefix(ctx, *in.RoutePrefix, since)
+		},
+	}
+}
+
+// openRedirects is Open for the URL redirects.
 func (d *Destination) openRedirects(ctx context.Context, res hubspot.Resource, redirects RedirectWriter) error {
-	d.resource, d.redirects = res, redirects
-	d.createdIDs = map[string]string{}
-	if _, err := redirects.List(ctx, hubspot.URLRedirectListOptions{Limit: 1}); err != nil {
-		if hubspot.StatusCode(err) == http.StatusForbidden {
-			return fmt.Errorf("the access token lacks the scope to write %s (HubSpot's content scope; parameter %q): %w", res.DisplayName(), d.config.SignInParam(), err)
-		}
-		return d.config.ExplainSignIn(err)
-	}
-	return nil
-}
-
-// writeRedirects writes the records one by one, in order. It returns how
-// many HubSpot accepted, from the first on, and an error naming the first
-// record it did not; the records after it are not sent, so Conduit delivers
-// them again.
-func (d *Destination) writeRedirects(ctx context.Context, recs []opencdc.Record) (int, error) {
-	for i, r := range recs {
-		if err := d.writeRedirect(ctx, r); err != nil {
-			return i, recordError(i, r, err)
-		}
-	}
-	return len(recs), nil
-}
-
-func (d *Destination) writeRedirect(ctx context.Context, r opencdc.Record) error {
-	recKey, err := recordKey(r.Key)
-	if err != nil {
+	return d.openCMS(ctx, res, redirectsWriter(redirects), func(ctx context.Context, o hubspot.CMSListOptions) error {
+		_, err := redirects.List(ctx, o)
 		return err
-	}
-	id := recKey
-	if created, ok := d.createdIDs[recKey]; ok && recKey != "" {
-		id = created // a redirect this run created under that key
-	}
-	switch r.Operation {
-	case opencdc.OperationCreate, opencdc.OperationSnapshot:
-		in, err := redirectInput(r.Payload.After)
-		if err != nil {
-			return err
-		}
-		created, err := d.createRedirect(ctx, in)
-		if err != nil {
-			return err
-		}
-		if recKey != "" {
-			d.createdIDs[recKey] = created.ID
-		}
-		return nil
-	case opencdc.OperationUpdate:
-		if id == "" {
-			return fmt.Errorf("a record of operation %s needs the redirect's id in its key", r.Operation)
-		}
-		in, err := redirectInput(r.Payload.After)
-		if err != nil {
-			return err
-		}
-		_, err = d.redirects.Update(ctx, id, in)
-		return err
-	case opencdc.OperationDelete:
-		if id == "" {
-			return fmt.Errorf("a record of operation %s needs the redirect's id in its key", r.Operation)
-		}
-		err := d.redirects.Delete(ctx, id)
-		if hubspot.IsNotFound(err) {
-			// Deleted already: a delete delivered again, or one whose
-			// answer was lost.
-			sdk.Logger(ctx).Debug().Str("id", id).Msg("the URL redirect to delete is gone already")
-			return nil
-		}
-		return err
-	default:
-		return fmt.Errorf("operation %q is not one the destination writes", r.Operation)
-	}
+	})
 }
 
-// createRedirect creates a redirect, never twice. A create whose answer was
-// lost (a 5xx, or a connection that failed once the request was sent) is
-// looked up by its routePrefix, which HubSpot keeps unique, before it is
-// sent again; a create refused because its routePrefix is taken counts as
-// written when the redirect there holds every value sent (an earlier
-// delivery wrote it).
-func (d *Destination) createRedirect(ctx context.Context, in hubspot.URLRedirectInput) (*hubspot.URLRedirect, error) {
-	if in.RoutePrefix == nil || *in.RoutePrefix == "" {
-		return nil, fmt.Errorf("a redirect needs a routePrefix")
+func deref(p *string) string {
+	if p == nil {
+		return ""
 	}
-	route := *in.RoutePrefix
-	for lost := 0; ; lost++ {
-		sent := time.Now()
-		created, err := d.redirects.Create(ctx, in)
-		switch {
-		case err == nil:
-			return created, nil
-		case hubspot.StatusCode(err) == http.StatusConflict:
-			return d.existingRedirect(ctx, in, time.Time{}, err)
-		case !mayHaveApplied(err):
-			return nil, err
-		}
-		sdk.Logger(ctx).Warn().Err(err).Str("routePrefix", route).
-			Msg("HubSpot's answer to a URL redirect create was lost; looking it up by its routePrefix")
-		found, ferr := d.existingRedirect(ctx, in, sent.Add(-lostCreateSkew), err)
-		if found != nil || ferr != nil {
-			return found, ferr
-		}
-		// Not created: send it again, unless that was the last try (the
-		// lookup above came first, so a create HubSpot applied is never
-		// reported failed).
-		if lost == maxLostRedirectCreates-1 {
-			return nil, fmt.Errorf("HubSpot's answers to %d creates of it were lost, and it does not exist: %w", lost+1, err)
-		}
-	}
+	return *p
 }
 
-// existingRedirect finds the live redirect of in's routePrefix, created at
-// or after since (any time when zero). One that holds every value of in is
-// what the create wrote; one with other values is an error; none is nil,
-// nil. cause is the create's error, which the errors quote.
-func (d *Destination) existingRedirect(ctx context.Context, in hubspot.URLRedirectInput, since time.Time, cause error) (*hubspot.URLRedirect, error) {
-	route := *in.RoutePrefix
-	found, err := d.redirects.FindByRoutePrefix(ctx, route, since)
-	switch {
-	case err != nil:
-		return nil, fmt.Errorf("look up the URL redirect of routePrefix %q (the create failed: %w): %w", route, cause, err)
-	case found == nil && hubspot.StatusCode(cause) == http.StatusConflict:
-		return nil, cause
-	case found == nil:
-		return nil, nil
-	case !in.Matches(*found):
-		return nil, fmt.Errorf("the URL redirect of routePrefix %q (id %s) exists with other values: the create did not write it: %w", route, found.ID, cause)
-	}
-	return found, nil
-}
-
-// redirectFields are the fields a payload may set, with the kind of value
-// HubSpot takes; redirectComputed are the ones HubSpot sets itself, which a
-// record read from HubSpot carries and the destination leaves out.
-var (
-	redirectStrings  = []string{"routePrefix", "destination"}
-	redirectInts     = []string{"redirectStyle", "precedence"}
-	redirectBools    = []string{"isOnlyAfterNotFound", "isMatchFullUrl", "isMatchQueryString", "isPattern", "isTrailingSlashOptional", "isProtocolAgnostic"}
-	redirectComputed = []string{"id", "created", "updated", "createdAt", "updatedAt"}
-)
+// redirectComputed are the fields HubSpot sets itself, which a record read
+// from HubSpot carries and the destination leaves out.
+var redirectComputed = []string{"id", "created", "updated", "createdAt", "updatedAt"}
 
 // redirectInput reads a payload's redirect fields. A null leaves a field
 // out, as an update that does not name it.
 func redirectInput(payload opencdc.Data) (hubspot.URLRedirectInput, error) {
+	var in hubspot.URLRedirectInput
+	err := readFields(payload, "a URL redirect", redirectComputed, fieldSet{
+		order: []string{"routePrefix", "destination", "redirectStyle", "precedence", "isOnlyAfterNotFound", "isMatchFullUrl",
+			"isMatchQueryString", "isPattern", "isTrailingSlashOptional", "isProtocolAgnostic"},
+		strs: map[string]**string{"routePrefix": &in.RoutePrefix, "destination": &in.Destination},
+		ints: map[string]**int{"redirectStyle": &in.RedirectStyle, "precedence": &in.Precedence},
+		bools: map[string]**bool{
+			"isOnlyAfterNotFound": &in.IsOnlyAfterNotFound, "isMatchFullUrl": &in.IsMatchFullURL,
+			"isMatchQueryString": &in.IsMatchQueryString, "isPattern": &in.IsPattern,
+			"isTrailingSlashOptional": &in.IsTrailingSlashOptional, "isProtocolAgnostic": &in.IsProtocolAgnostic,
+		},
+	})
+	return in, err
+}
+
+// fieldSet are the fields of a CMS object a payload may set, by the kind
+// of value HubSpot takes, each the field of an input to set.
+type fieldSet struct {
+	order []string // every name, in the order errors list them
+	strs  map[string]**string
+	ints  map[string]**int
+	longs map[string]**int64
+	bools map[string]**bool
+}
+
+// readFields reads a payload's fields into fs. A null leaves a field out,
+// as an update that does not name it; the computed fields (ids, times) are
+// skipped; any other name is an error that lists the fields.
+func readFields(payload opencdc.Data, noun string, computed []string, fs fieldSet) error {
 	data, err := recordData(payload)
 	if err != nil {
-		return hubspot.URLRedirectInput{}, err
-	}
-	var in hubspot.URLRedirectInput
-	strs := map[string]**string{"routePrefix": &in.RoutePrefix, "destination": &in.Destination}
-	ints := map[string]**int{"redirectStyle": &in.RedirectStyle, "precedence": &in.Precedence}
-	bools := map[string]**bool{
-		"isOnlyAfterNotFound": &in.IsOnlyAfterNotFound, "isMatchFullUrl": &in.IsMatchFullURL,
-		"isMatchQueryString": &in.IsMatchQueryString, "isPattern": &in.IsPattern,
-		"isTrailingSlashOptional": &in.IsTrailingSlashOptional, "isProtocolAgnostic": &in.IsProtocolAgnostic,
+		return err
 	}
 	var unknown []string
 	for name, v := range data {
-		if v == nil || slices.Contains(redirectComputed, name) {
+		if v == nil || slices.Contains(computed, name) {
 			continue
 		}
 		var err error
 		switch {
-		case strs[name] != nil:
+		case fs.strs[name] != nil:
 			s, ok := v.(string)
 			if !ok {
 				err = fmt.Errorf("a %T cannot be a text field", v)
 			}
-			*strs[name] = &s
-		case ints[name] != nil:
-			var n int
-			n, err = intValue(v)
-			*ints[name] = &n
-		case bools[name] != nil:
+			*fs.strs[name] = &s
+		case fs.ints[name] != nil:
+			var n int64
+			n, err = wholeNumber(v, 32)
+			m := int(n)
+			*fs.ints[name] = &m
+		case fs.longs[name] != nil:
+			var n int64
+			n, err = wholeNumber(v, 64)
+			*fs.longs[name] = &n
+		case fs.bools[name] != nil:
 			var b bool
 			b, err = boolValue(v)
-			*bools[name] = &b
+			*fs.bools[name] = &b
 		default:
 			unknown = append(unknown, name)
 		}
 		if err != nil {
-			return hubspot.URLRedirectInput{}, fmt.Errorf("field %q: %w (the value: %s)", name, err, quoteValue(v))
+			return fmt.Errorf("field %q: %w (the value: %s)", name, err, quoteValue(v))
 		}
 	}
 	if len(unknown) > 0 {
 		slices.Sort(unknown)
-		return hubspot.URLRedirectInput{}, fmt.Errorf("a URL redirect has no fields %s; it has %s", strings.Join(unknown, ", "),
-			strings.Join(slices.Concat(redirectStrings, redirectInts, redirectBools), ", "))
+		return fmt.Errorf("%s has no fields %s; it has %s", noun, strings.Join(unknown, ", "), strings.Join(fs.order, ", "))
 	}
-	return in, nil
+	return nil
 }
 
-// intValue is a whole number of any Go or JSON type, or one written as text.
-func intValue(v any) (int, error) {
+// wholeNumber is a whole number of bits bits of any Go or JSON type, or
+// one written as text.
+func wholeNumber(v any, bits int) (int64, error) {
+	limit := float64(int64(1)<<(bits-1) - 1)
 	switch v := v.(type) {
 	case float64:
-		if v != math.Trunc(v) || math.Abs(v) > math.MaxInt32 {
+		if v != math.Trunc(v) || math.Abs(v) > limit {
 			return 0, fmt.Errorf("want a whole number")
 		}
-		return int(v), nil
+		return int64(v), nil
 	case float32:
-		return intValue(float64(v))
+		return wholeNumber(float64(v), bits)
 	case *big.Rat:
 		if v == nil || !v.IsInt() || !v.Num().IsInt64() {
 			return 0, fmt.Errorf("want a whole number")
 		}
-		return intValue(float64(v.Num().Int64()))
+		return wholeNumber(strconv.FormatInt(v.Num().Int64(), 10), bits)
 	case bool:
 		return 0, fmt.Errorf("a bool cannot be a number")
 	case string, json.Number, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
-		n, err := strconv.ParseInt(strings.TrimSpace(fmt.Sprint(v)), 10, 32)
+		n, err := strconv.ParseInt(strings.TrimSpace(fmt.Sprint(v)), 10, bits)
 		if err != nil {
 			return 0, fmt.Errorf("want a whole number")
 		}
-		return int(n), nil
+		return n, nil
 	default:
 		return 0, fmt.Errorf("a %T cannot be a number", v)
 	}

@@ -104,6 +104,8 @@ type Client struct {
 	Owners     *OwnersService
 	// URLRedirects calls the CMS URL redirects API.
 	URLRedirects *URLRedirectsService
+	// BlogTags calls the CMS blog tags API.
+	BlogTags *BlogTagsService
 }
 
 // Option configures a Client.
@@ -299,6 +301,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	c.Properties = &PropertiesService{client: c}
 	c.Owners = &OwnersService{client: c}
 	c.URLRedirects = &URLRedirectsService{client: c}
+	c.BlogTags = &BlogTagsService{client: c}
 	return c, nil
 }
 

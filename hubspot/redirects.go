@@ -3,7 +3,6 @@ package hubspot
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"net/url"
 	"time"
 )
@@ -75,108 +74,52 @@ func (in URLRedirectInput) Matches(r URLRedirect) bool {
 		flag(in.IsTrailingSlashOptional, r.IsTrailingSlashOptional) && flag(in.IsProtocolAgnostic, r.IsProtocolAgnostic)
 }
 
-// URLRedirectListOptions select a page of redirects; the zero times are
-// no filter. The filters are the documented ones: created or updated
-// after, at or before an instant.
-type URLRedirectListOptions struct {
-	// Limit is the page size, 1 to 100; 0 means 100.
-	Limit    int
-	After    string
-	Archived bool
-	// Sort names fields to order by, such as "updatedAt" or "-createdAt"
-	// (descending).
-	Sort []string
-
-	CreatedAfter, CreatedAt, CreatedBefore time.Time
-	UpdatedAfter, UpdatedAt, UpdatedBefore time.Time
-}
+// URLRedirectListOptions select a page of redirects (CMSListOptions).
+type URLRedirectListOptions = CMSListOptions
 
 // URLRedirectPage is one page of redirects.
-type URLRedirectPage struct {
-	Total   int           `json:"total"`
-	Results []URLRedirect `json:"results"`
-	Paging  *Paging       `json:"paging,omitempty"`
-}
-
-// NextAfter is the cursor of the next page, "" on the last.
-func (p *URLRedirectPage) NextAfter() string { return nextAfter(p.Paging) }
-
-func (o URLRedirectListOptions) query() (url.Values, error) {
-	q, err := pageQuery(o.Limit, o.After, o.Archived)
-	if err != nil {
-		return nil, err
-	}
-	for name, t := range map[string]time.Time{
-		"createdAfter": o.CreatedAfter, "createdAt": o.CreatedAt, "createdBefore": o.CreatedBefore,
-		"updatedAfter": o.UpdatedAfter, "updatedAt": o.UpdatedAt, "updatedBefore": o.UpdatedBefore,
-	} {
-		if !t.IsZero() {
-			q.Set(name, t.UTC().Format(time.RFC3339Nano))
-		}
-	}
-	for _, s := range o.Sort {
-		q.Add("sort", s)
-	}
-	return q, nil
-}
+type URLRedirectPage = CMSPage[URLRedirect]
 
 // List returns one page of redirects.
 func (s *URLRedirectsService) List(ctx context.Context, opts URLRedirectListOptions) (*URLRedirectPage, error) {
-	q, err := opts.query()
+	page, err := cmsList[URLRedirect](ctx, s.client, urlRedirectsPath, opts)
 	if err != nil {
 		return nil, fmt.Errorf("list URL redirects: %w", err)
 	}
-	var page URLRedirectPage
-	if err := s.client.get(ctx, urlRedirectsPath, q, &page); err != nil {
-		return nil, fmt.Errorf("list URL redirects: %w", err)
-	}
-	return &page, nil
+	return page, nil
 }
 
 // Get returns one redirect by id; a missing one is a 404 (IsNotFound).
 func (s *URLRedirectsService) Get(ctx context.Context, id string) (*URLRedirect, error) {
-	var r URLRedirect
-	if err := s.client.get(ctx, redirectPath(id), nil, &r); err != nil {
+	r, err := cmsGet[URLRedirect](ctx, s.client, redirectPath(id))
+	if err != nil {
 		return nil, fmt.Errorf("get URL redirect %s: %w", id, err)
 	}
-	return &r, nil
+	return r, nil
 }
 
 // Create creates a redirect. It is never retried once it may have reached
 // HubSpot: a lost answer is the caller's to resolve (FindByRoutePrefix).
 func (s *URLRedirectsService) Create(ctx context.Context, in URLRedirectInput) (*URLRedirect, error) {
-	req, err := NewRequest(http.MethodPost, urlRedirectsPath, nil, in)
+	r, err := cmsCreate[URLRedirect](ctx, s.client, urlRedirectsPath, in)
 	if err != nil {
-		return nil, err
-	}
-	req.Create = true
-	var r URLRedirect
-	if err := s.client.Do(ctx, req, &r); err != nil {
 		return nil, fmt.Errorf("create URL redirect: %w", err)
 	}
-	return &r, nil
+	return r, nil
 }
 
 // Update changes the fields in sets (PATCH), leaving the others.
 func (s *URLRedirectsService) Update(ctx context.Context, id string, in URLRedirectInput) (*URLRedirect, error) {
-	req, err := NewRequest(http.MethodPatch, redirectPath(id), nil, in)
+	r, err := cmsUpdate[URLRedirect](ctx, s.client, redirectPath(id), in)
 	if err != nil {
-		return nil, err
-	}
-	var r URLRedirect
-	if err := s.client.Do(ctx, req, &r); err != nil {
 		return nil, fmt.Errorf("update URL redirect %s: %w", id, err)
 	}
-	return &r, nil
+	return r, nil
 }
 
 // Delete deletes a redirect (204).
 func (s *URLRedirectsService) Delete(ctx context.Context, id string) error {
-	req, err := NewRequest(http.MethodDelete, redirectPath(id), nil, nil)
-	if err != nil {
-		return err
-	}
-	if err := s.client.Do(ctx, req, nil); err != nil {
+	if err := cmsDelete(ctx, s.client, redirectPath(id)); err != nil {
 		return fmt.Errorf("delete URL redirect %s: %w", id, err)
 	}
 	return nil
@@ -187,24 +130,11 @@ func (s *URLRedirectsService) Delete(ctx context.Context, id string) error {
 // created at or after since (all of them when since is zero), a page of 100
 // per request.
 func (s *URLRedirectsService) FindByRoutePrefix(ctx context.Context, routePrefix string, since time.Time) (*URLRedirect, error) {
-	opts := URLRedirectListOptions{Limit: MaxListLimit}
-	if !since.IsZero() {
-		opts.CreatedAfter = since.Add(-time.Millisecond) // after is exclusive
+	found, err := findInList(ctx, s.List, CMSListOptions{}, since, func(r URLRedirect) bool { return r.RoutePrefix == routePrefix })
+	if err != nil {
+		return nil, fmt.Errorf("find the URL redirect of %q: %w", routePrefix, err)
 	}
-	for {
-		page, err := s.List(ctx, opts)
-		if err != nil {
-			return nil, fmt.Errorf("find the URL redirect of %q: %w", routePrefix, err)
-		}
-		for i := range page.Results {
-			if page.Results[i].RoutePrefix == routePrefix {
-				return &page.Results[i], nil
-			}
-		}
-		if opts.After = page.NextAfter(); opts.After == "" {
-			return nil, nil
-		}
-	}
+	return found, nil
 }
 
 func redirectPath(id string) string { return urlRedirectsPath + "/" + url.PathEscape(id) }

@@ -54,10 +54,20 @@ const (
 	// KindURLRedirects is the CMS URL redirects (/cms/v3/url-redirects):
 	// JSON objects, not property bags, one per call.
 	KindURLRedirects
+	// KindBlogTags is the CMS blog tags (/cms/v3/blogs/tags): JSON objects,
+	// listed, filtered and sorted as the URL redirects are.
+	KindBlogTags
 )
+
+// IsCMS reports whether the kind is a CMS resource: JSON objects read from
+// a list that filters and sorts by updatedAt, written one per call.
+func (k Kind) IsCMS() bool { return k == KindURLRedirects || k == KindBlogTags }
 
 // URLRedirectsResourceName is the short name of the URL redirects resource.
 const URLRedirectsResourceName = "url_redirects"
+
+// BlogTagsResourceName is the short name of the blog tags resource.
+const BlogTagsResourceName = "blog_tags"
 
 // Resource describes one HubSpot resource the connector can read or write:
 // where it lives, which properties carry its timestamps, what it supports.
@@ -131,6 +141,11 @@ func resourceTable() []Resource {
 		// batch calls, no search; routePrefix is unique.
 		{Name: URLRedirectsResourceName, LegacyName: "cms.urlRedirects", Kind: KindURLRedirects, NaturalKey: "routePrefix",
 			Ops: OpList | OpGet | OpCreate | OpUpdate | OpArchive | OpListArchived},
+		// https://developers.hubspot.com/docs/api/cms/blog-tags: batch
+		// calls (unused), no search, a tag's name is its natural key (per
+		// language; the docs do not say HubSpot keeps it unique).
+		{Name: BlogTagsResourceName, LegacyName: "cms.blogs.tags", Kind: KindBlogTags, NaturalKey: "name",
+			Ops: OpList | OpGet | OpCreate | OpUpdate | OpArchive | OpListArchived | OpBatch},
 	}
 }
 
@@ -142,7 +157,6 @@ func plannedResources() map[string]string {
 	return map[string]string{
 		"cms.blogs.authors":       "blog_authors",
 		"cms.blogs.posts":         "blog_posts",
-		"cms.blogs.tags":          "blog_tags",
 		"cms.pages.landing":       "landing_pages",
 		"cms.pages.site":          "site_pages",
 		"cms.hubdb.tables":        "hubdb_tables",

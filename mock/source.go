@@ -140,3 +140,41 @@ func (mr *MockRedirectReaderMockRecorder) List(ctx, opts interface{}) *gomock.Ca
 	mr.mock.ctrl.T.Helper()
 	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "List", reflect.TypeOf((*MockRedirectReader)(nil).List), ctx, opts)
 }
+
+// MockBlogTagReader is a mock of BlogTagReader interface.
+type MockBlogTagReader struct {
+	ctrl     *gomock.Controller
+	recorder *MockBlogTagReaderMockRecorder
+}
+
+// MockBlogTagReaderMockRecorder is the mock recorder for MockBlogTagReader.
+type MockBlogTagReaderMockRecorder struct {
+	mock *MockBlogTagReader
+}
+
+// NewMockBlogTagReader creates a new mock instance.
+func NewMockBlogTagReader(ctrl *gomock.Controller) *MockBlogTagReader {
+	mock := &MockBlogTagReader{ctrl: ctrl}
+	mock.recorder = &MockBlogTagReaderMockRecorder{mock}
+	return mock
+}
+
+// EXPECT returns an object that allows the caller to indicate expected use.
+func (m *MockBlogTagReader) EXPECT() *MockBlogTagReaderMockRecorder {
+	return m.recorder
+}
+
+// List mocks base method.
+func (m *MockBlogTagReader) List(ctx context.Context, opts hubspot.CMSListOptions) (*hubspot.BlogTagPage, error) {
+	m.ctrl.T.Helper()
+	ret := m.ctrl.Call(m, "List", ctx, opts)
+	ret0, _ := ret[0].(*hubspot.BlogTagPage)
+	ret1, _ := ret[1].(error)
+	return ret0, ret1
+}
+
+// List indicates an expected call of List.
+func (mr *MockBlogTagReaderMockRecorder) List(ctx, opts interface{}) *gomock.Call {
+	mr.mock.ctrl.T.Helper()
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "List", reflect.TypeOf((*MockBlogTagReader)(nil).List), ctx, opts)
+}

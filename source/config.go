@@ -101,7 +101,7 @@ func readable(c Config) (string, error) {
 // canRead says why the source cannot read a resource, or nil.
 func canRead(res hubspot.Resource) error {
 	switch {
-	case res.Kind == hubspot.KindURLRedirects:
+	case res.Kind.IsCMS():
 		return nil // read from the list, which filters and sorts by updatedAt
 	case res.Kind != hubspot.KindCRMObject:
 		return fmt.Errorf("the source cannot read %s yet (the destination writes it)", res.DisplayName())

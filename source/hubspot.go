@@ -27,7 +27,14 @@ type RedirectReader interface {
 	List(ctx context.Context, opts hubspot.URLRedirectListOptions) (*hubspot.URLRedirectPage, error)
 }
 
+// BlogTagReader is what the source needs of hubspot.BlogTagsService: the
+// list, with its updatedAt filters and sort, live or deleted.
+type BlogTagReader interface {
+	List(ctx context.Context, opts hubspot.CMSListOptions) (*hubspot.BlogTagPage, error)
+}
+
 var (
+	_ BlogTagReader  = (*hubspot.BlogTagsService)(nil)
 	_ ObjectReader   = (*hubspot.ObjectsService)(nil)
 	_ OwnerReader    = (*hubspot.OwnersService)(nil)
 	_ RedirectReader = (*hubspot.URLRedirectsService)(nil)
@@ -38,12 +45,13 @@ type services struct {
 	objects    ObjectReader
 	owners     OwnerReader
 	redirects  RedirectReader
+	blogTags   BlogTagReader
 	properties PropertyLister
 }
 
 // servicesOf returns the services of a client.
 func servicesOf(c *hubspot.Client) services {
-	return services{objects: c.Objects, owners: c.Owners, redirects: c.URLRedirects, properties: c.Properties}
+	return services{objects: c.Objects, owners: c.Owners, redirects: c.URLRedirects, blogTags: c.BlogTags, properties: c.Properties}
 }
 
 // hub is how the scans reach HubSpot: the resource, the properties read
@@ -56,6 +64,7 @@ type hub struct {
 	objects  ObjectReader
 	owners   OwnerReader
 	redirect RedirectReader
+	blogTags BlogTagReader
 	now      func() time.Time
 }
 
@@ -77,13 +86,13 @@ func (h *hub) list(ctx context.Context, after string) ([]item, string, error) {
 }
 
 // listArchived returns a page of the resource's archived objects, of
-// those archived after since where the list can filter by it (URL
-// redirects; CRM objects return them all).
+// those archived after since where the list can filter by it (the CMS
+// resources; CRM objects return them all).
 func (h *hub) listArchived(ctx context.Context, after string, since time.Time) ([]item, string, error) {
-	if h.resource.Kind == hubspot.KindURLRedirects {
-		// A deleted redirect's updated time is when it was deleted; sorted
+	if h.resource.Kind.IsCMS() {
+		// A deleted object's updated time is when it was deleted; sorted
 		// by it, the deletes made while a pass pages come last.
-		return h.redirectsPage(ctx, hubspot.URLRedirectListOptions{
+		return h.cmsPage(ctx, hubspot.CMSListOptions{
 			Limit: hubspot.MaxListLimit, After: after, Archived: true,
 			UpdatedAfter: since, Sort: []string{"updatedAt", "id"},
 		})
@@ -91,21 +100,40 @@ func (h *hub) listArchived(ctx context.Context, after string, since time.Time) (
 	return h.objectsPage(ctx, after, true)
 }
 
-// redirectsPage returns a page of URL redirects and the cursor of the next.
-func (h *hub) redirectsPage(ctx context.Context, opts hubspot.URLRedirectListOptions) ([]item, string, error) {
+// cmsPage returns a page of the CMS resource's objects and the cursor of
+// the next.
+func (h *hub) cmsPage(ctx context.Context, opts hubspot.CMSListOptions) ([]item, string, error) {
+	if h.resource.Kind == hubspot.KindBlogTags {
+		page, err := h.blogTags.List(ctx, opts)
+		return cmsItems(page, err, opts.Archived, blogTagItem)
+	}
 	page, err := h.redirect.List(ctx, opts)
+	return cmsItems(page, err, opts.Archived, redirectItem)
+}
+
+// cmsItems turns a page of CMS objects into items.
+func cmsItems[T any](page *hubspot.CMSPage[T], err error, archived bool, toItem func(T, bool) (item, error)) ([]item, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
 	items := make([]item, len(page.Results))
-	for i, r := range page.Results {
-		it, err := redirectItem(r, opts.Archived)
+	for i, o := range page.Results {
+		it, err := toItem(o, archived)
 		if err != nil {
 			return nil, "", err
 		}
 		items[i] = it
 	}
 	return items, page.NextAfter(), nil
+}
+
+// cmsFields are the documented fields of the CMS resource, which type the
+// payload and make its schema.
+func (h *hub) cmsFields() []hubspot.Property {
+	if h.resource.Kind == hubspot.KindBlogTags {
+		return blogTagFields()
+	}
+	return redirectFields()
 }
 
 // search returns a page of search results and the cursor of the next.

@@ -11,7 +11,7 @@ import (
 )
 
 // listScan reads a resource that has no search but whose list filters and
-// sorts by updatedAt (URL redirects), in (updatedAt, id) order: the
+// sorts by updatedAt (the CMS resources: URL redirects, blog tags), in (updatedAt, id) order: the
 // snapshot (the versions up to the initial timestamp) and then the
 // changes, in one pass. Each page is a query of its own, for the versions
 // from the cursor's millisecond on, so that a change made while the scan
@@ -48,12 +48,12 @@ func (l *listScan) step(ctx context.Context) ([]opencdc.Record, bool, error) {
 	if l.lookingBack {
 		limit = hubspot.MaxListLimit // mostly emitted already: large pages make it cheap
 	}
-	opts := hubspot.URLRedirectListOptions{Limit: limit, After: l.after, Sort: []string{"updatedAt", "id"}}
+	opts := hubspot.CMSListOptions{Limit: limit, After: l.after, Sort: []string{"updatedAt", "id"}}
 	if l.from.After(time.Time{}) {
 		opts.UpdatedAfter = l.from.Add(-time.Millisecond) // after is exclusive: from's millisecond too
 	}
 	now := l.hub.now()
-	items, next, err := l.hub.redirectsPage(ctx, opts)
+	items, next, err := l.hub.cmsPage(ctx, opts)
 	if err != nil {
 		return nil, false, fmt.Errorf("read changes: %w", err)
 	}

@@ -55,7 +55,7 @@ type reader struct {
 	snapshot *snapshotScan
 	changes  *changeScan
 	owners   *ownerScan
-	list     *listScan // URL redirects: snapshot and changes in one scan
+	list     *listScan // CMS resources: snapshot and changes in one scan
 	deletes  *deleteScan
 	// changesNext gives the change scan the next step: the last one went
 	// to the deletes scan (a page of a pass, or a caught-up poll's turn).
@@ -70,11 +70,11 @@ func newReader(cfg readerConfig, svc services, now func() time.Time, pos *Positi
 		cfg: cfg,
 		hub: &hub{
 			resource: cfg.resource, pageSize: cfg.pageSize,
-			objects: svc.objects, owners: svc.owners, redirect: svc.redirects, now: now,
+			objects: svc.objects, owners: svc.owners, redirect: svc.redirects, blogTags: svc.blogTags, now: now,
 		},
 		history: newHistory(cfg.resource),
 	}
-	if cfg.resource.Kind == hubspot.KindURLRedirects {
+	if cfg.resource.Kind.IsCMS() {
 		r.history.shape = newShape(cfg.resource.Name)
 		if err := r.startList(pos); err != nil {
 			return nil, err
@@ -325,7 +325,7 @@ func (r *reader) refreshCatalog(ctx context.Context) error {
 	c := r.hub.catalog
 	if c == nil {
 		if r.list != nil {
-			return r.history.shape.fix(ctx, redirectFields())
+			return r.history.shape.fix(ctx, r.hub.cmsFields())
 		}
 		return nil
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
+	"github.com/conduit-connectors/conduit-connector-hubspot/source"
 	"github.com/conduitio/conduit-commons/opencdc"
 	"github.com/matryer/is"
 )
@@ -18,17 +19,25 @@ import (
 func redirectEnv(t *testing.T, n int, opts ...hubspottest.Option) (env, *hubspot.URLRedirectsService, []string) {
 	t.Helper()
 	e := newEnv(t, opts...)
+	c := apiClient(t, e)
+	ids := make([]string, 0, n)
+	for i := range n {
+		ids = append(ids, addRedirect(t, e, i))
+	}
+	return e, c.URLRedirects, ids
+}
+
+// apiClient is a client of the simulator, to change it through HubSpot's
+// API as another integration would.
+func apiClient(t *testing.T, e env) *hubspot.Client {
+	t.Helper()
 	c, err := hubspot.NewClient(e.srv.Token, hubspot.WithBaseURL(e.srv.URL), hubspot.WithoutRateLimit(),
 		hubspot.WithBackoff(time.Millisecond, 10*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(c.Close)
-	ids := make([]string, 0, n)
-	for i := range n {
-		ids = append(ids, addRedirect(t, e, i))
-	}
-	return e, c.URLRedirects, ids
+	return c
 }
 
 func addRedirect(t *testing.T, e env, i int) string {
@@ -172,23 +181,7 @@ func TestURLRedirectsRestartAtAckedPositions(t *testing.T) {
 			rng := rand.New(rand.NewPCG(seed, 16))
 			next := len(ids)
 			src := openSource(t, e, redirectSettings, nil)
-			var acked []opencdc.Record
-			var start time.Time
-			for restarts := 0; restarts < 10; {
-				e.tick()
-				changeRedirects(t, e, api, rng, &ids, &next, 5)
-				var got []opencdc.Record
-				if got, src = readAndRestart(t, e, src, redirectSettings, rng, 4, 10); len(got) == 0 {
-					continue
-				}
-				if start.IsZero() {
-					start = *positionOf(t, got[0]).InitialTimestamp
-				}
-				acked = append(acked, got...)
-				restarts++
-			}
-			e.settle()
-			acked = append(acked, e.readQuiet(t, src, 100*time.Millisecond, time.Minute)...)
+			acked, start := restartRun(t, e, src, redirectSettings, rng, func() { changeRedirects(t, e, api, rng, &ids, &next, 5) })
 			rp := newReplica()
 			rp.apply(t, acked)
 			// A redirect created before a resume point but first read
@@ -197,6 +190,30 @@ func TestURLRedirectsRestartAtAckedPositions(t *testing.T) {
 			t.Logf("%d records acked: %v, %d repeats", len(acked), countOps(acked), rp.repeats)
 		})
 	}
+}
+
+// restartRun makes changes and reads, stopping the source 10 times at a
+// random acked position and opening it again there, then reads to the end:
+// every record acked, and the snapshot's initial timestamp.
+func restartRun(t *testing.T, e env, src *source.Source, settings map[string]string, rng *rand.Rand, change func()) ([]opencdc.Record, time.Time) {
+	t.Helper()
+	var acked []opencdc.Record
+	var start time.Time
+	for restarts := 0; restarts < 10; {
+		e.tick()
+		change()
+		var got []opencdc.Record
+		if got, src = readAndRestart(t, e, src, settings, rng, 4, 10); len(got) == 0 {
+			continue
+		}
+		if start.IsZero() {
+			start = *positionOf(t, got[0]).InitialTimestamp
+		}
+		acked = append(acked, got...)
+		restarts++
+	}
+	e.settle()
+	return append(acked, e.readQuiet(t, src, 100*time.Millisecond, time.Minute)...), start
 }
 
 // TestURLRedirectsSameMillisecond: 25 redirects created in one

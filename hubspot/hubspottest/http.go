@@ -34,13 +34,21 @@ func (s *Server) routes() http.Handler {
 	handle("GET /crm/v3/owners", false, s.listOwners)
 	handle("GET /crm/v3/owners/{$}", false, s.listOwners)
 	handle("GET /crm/v3/owners/{id}", false, s.getOwner)
-	handle("GET "+redirectsPath, false, s.listRedirects)
-	handle("POST "+redirectsPath, false, s.createRedirect)
-	handle("GET "+redirectsPath+"/{$}", false, s.listRedirects)
-	handle("POST "+redirectsPath+"/{$}", false, s.createRedirect)
-	handle("GET "+redirectsPath+"/{id}", false, s.getRedirect)
-	handle("PATCH "+redirectsPath+"/{id}", false, s.updateRedirect)
-	handle("DELETE "+redirectsPath+"/{id}", false, s.deleteRedirect)
+	for _, c := range []struct {
+		path                                 string
+		list, create, get, update, deleteOne func(*http.Request) (int, any, *apiError)
+	}{
+		{redirectsPath, s.listRedirects, s.createRedirect, s.getRedirect, s.updateRedirect, s.deleteRedirect},
+		{blogTagsPath, s.listBlogTags, s.createBlogTag, s.getBlogTag, s.updateBlogTag, s.deleteBlogTag},
+	} {
+		handle("GET "+c.path, false, c.list)
+		handle("POST "+c.path, false, c.create)
+		handle("GET "+c.path+"/{$}", false, c.list)
+		handle("POST "+c.path+"/{$}", false, c.create)
+		handle("GET "+c.path+"/{id}", false, c.get)
+		handle("PATCH "+c.path+"/{id}", false, c.update)
+		handle("DELETE "+c.path+"/{id}", false, c.deleteOne)
+	}
 	mux.Handle("POST /oauth/v1/token", &endpoint{s: s, token: s.exchangeToken})
 	handle("/", false, func(r *http.Request) (int, any, *apiError) {
 		return 0, nil, notFound(fmt.Sprintf("No route for %s %s", r.Method, r.URL.Path))

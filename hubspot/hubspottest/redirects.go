@@ -1,11 +1,8 @@
 package hubspottest
 
 import (
-	"cmp"
 	"fmt"
 	"net/http"
-	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -28,12 +25,9 @@ import (
 //     with archived=true and frees its routePrefix.
 
 const (
-	redirectsPath       = "/cms/v3/url-redirects"
-	redirectsDefLimit   = 10
-	redirectsMaxLimit   = 100
-	categoryConflict    = "CONFLICT"
-	redirectFirstID     = 3212223100 // HubSpot's example ids are of this size
-	redirectTimeFormats = "an ISO 8601 date-time such as 2024-01-01T00:00:00Z"
+	redirectsPath    = "/cms/v3/url-redirects"
+	categoryConflict = "CONFLICT"
+	redirectFirstID  = 3212223100 // HubSpot's example ids are of this size
 )
 
 // Redirect is the simulator's ground truth for one URL redirect.
@@ -222,134 +216,21 @@ func (s *Server) LiveRedirects() map[string]Redirect {
 	return out
 }
 
-// redirectFilter is the list call's documented date filters.
-type redirectFilter struct {
-	field string // created or updated
-	op    string // After, At, Before
-	at    time.Time
-}
-
-func (f redirectFilter) keep(r *Redirect) bool {
-	t := r.Created
-	if f.field == "updated" {
-		t = r.Updated
-	}
-	switch f.op {
-	case "After":
-		return t.After(f.at)
-	case "Before":
-		return t.Before(f.at)
-	default:
-		return t.Equal(f.at)
-	}
-}
-
-func redirectFilters(r *http.Request) ([]redirectFilter, *apiError) {
-	var out []redirectFilter
-	for _, field := range []string{"created", "updated"} {
-		for _, op := range []string{"After", "At", "Before"} {
-			v := r.URL.Query().Get(field + op)
-			if v == "" {
-				continue
-			}
-			at, err := time.Parse(time.RFC3339Nano, v)
-			if err != nil {
-				return nil, badRequest(fmt.Sprintf("%s%s must be %s, got %q", field, op, redirectTimeFormats, v))
-			}
-			out = append(out, redirectFilter{field: field, op: op, at: at})
-		}
-	}
-	return out, nil
-}
-
-// redirectOrder reads the sort parameter into a comparison.
-func redirectOrder(r *http.Request) (func(a, b *Redirect) int, *apiError) {
-	byID := func(a, b *Redirect) int {
-		x, _ := strconv.ParseInt(a.ID, 10, 64)
-		y, _ := strconv.ParseInt(b.ID, 10, 64)
-		return cmp.Compare(x, y)
-	}
-	keys := queryList(r, "sort")
-	var cmps []func(a, b *Redirect) int
-	for _, k := range keys {
-		name, desc := strings.CutPrefix(k, "-")
-		var c func(a, b *Redirect) int
-		switch name {
-		case "createdAt", "created":
-			c = func(a, b *Redirect) int { return a.Created.Compare(b.Created) }
-		case "updatedAt", "updated":
-			c = func(a, b *Redirect) int { return a.Updated.Compare(b.Updated) }
-		case "routePrefix":
-			c = func(a, b *Redirect) int { return strings.Compare(a.RoutePrefix, b.RoutePrefix) }
-		case "destination":
-			c = func(a, b *Redirect) int { return strings.Compare(a.Destination, b.Destination) }
-		case "id":
-			c = byID
-		default:
-			return nil, badRequest(fmt.Sprintf("cannot sort URL redirects by %q", k))
-		}
-		if desc {
-			asc := c
-			c = func(a, b *Redirect) int { return -asc(a, b) }
-		}
-		cmps = append(cmps, c)
-	}
-	cmps = append(cmps, byID)
-	return func(a, b *Redirect) int {
-		for _, c := range cmps {
-			if n := c(a, b); n != 0 {
-				return n
-			}
-		}
-		return 0
-	}, nil
-}
-
-// listRedirects serves GET /cms/v3/url-redirects: the docs' response holds
-// total, results and paging.
+// listRedirects serves GET /cms/v3/url-redirects.
 func (s *Server) listRedirects(r *http.Request) (int, any, *apiError) {
-	limit, offset, archived, e := pageParams(r, redirectsDefLimit, redirectsMaxLimit)
-	if e != nil {
-		return 0, nil, e
+	objs := make([]*Redirect, len(s.redirects.order))
+	for i, id := range s.redirects.order {
+		objs[i] = s.redirects.byID[id]
 	}
-	filters, e := redirectFilters(r)
-	if e != nil {
-		return 0, nil, e
-	}
-	order, e := redirectOrder(r)
-	if e != nil {
-		return 0, nil, e
-	}
-	var all []*Redirect
-	for _, id := range s.redirects.order {
-		rd := s.redirects.byID[id]
-		if rd.Archived != archived || slices.ContainsFunc(filters, func(f redirectFilter) bool { return !f.keep(rd) }) {
-			continue
-		}
-		all = append(all, rd)
-	}
-	slices.SortStableFunc(all, order)
-	total := len(all)
-	out := pageJSON[redirectJSON]{Total: &total, Results: []redirectJSON{}}
-	start := min(int(offset), len(all))
-	end := min(start+limit, len(all))
-	for _, rd := range all[start:end] {
-		out.Results = append(out.Results, rd.json())
-	}
-	if end < len(all) {
-		out.Paging = nextPage(r, strconv.Itoa(end))
-	}
-	return http.StatusOK, out, nil
+	return cmsList(r, "URL redirects", objs, map[string]func(a, b *Redirect) int{
+		"routePrefix": func(a, b *Redirect) int { return strings.Compare(a.RoutePrefix, b.RoutePrefix) },
+		"destination": func(a, b *Redirect) int { return strings.Compare(a.Destination, b.Destination) },
+	}, nil, (*Redirect).json)
 }
 
 // liveRedirect is the live redirect of the path's id, or a 404.
 func (s *Server) liveRedirect(r *http.Request) (*Redirect, *apiError) {
-	id := r.PathValue("id")
-	rd := s.redirects.byID[id]
-	if rd == nil || rd.Archived {
-		return nil, notFound(fmt.Sprintf("URL redirect %s not found", id))
-	}
-	return rd, nil
+	return cmsLive(s.redirects.byID, r, "URL redirect")
 }
 
 // getRedirect serves GET /cms/v3/url-redirects/{id}.

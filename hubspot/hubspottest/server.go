@@ -49,6 +49,7 @@ type Server struct {
 	types               map[string]*typeStore
 	owners              *ownerStore
 	redirects           redirectStore
+	blogTags            blogTagStore
 	changes             []Change
 	calls               map[string]int
 	faults              []*Fault

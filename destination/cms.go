@@ -1,0 +1,190 @@
+package destination
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
+	"github.com/conduitio/conduit-commons/opencdc"
+	sdk "github.com/conduitio/conduit-connector-sdk"
+)
+
+// The CMS resources (URL redirects, blog tags) are JSON objects, not
+// property bags, written one per call and in order, which keeps the order
+// of changes to one object. A record's payload is the object's JSON
+// fields; its key holds the object's id for updates and deletes. A create
+// whose answer was lost is looked up by the resource's natural key before
+// it is sent again.
+
+// cmsWriter writes the records of one CMS resource.
+type cmsWriter interface {
+	create(ctx context.Context, payload opencdc.Data) (id string, err error)
+	update(ctx context.Context, id string, payload opencdc.Data) error
+	delete(ctx context.Context, id string) error
+	noun() string // short: "redirect"
+}
+
+// cmsResource is a CMS resource's calls and fields: In is a create or
+// update body, Obj the object HubSpot answers with.
+type cmsResource[In, Obj any] struct {
+	name  string // "URL redirect"
+	short string // "redirect"
+	// keyField names the natural key, keyOf reads it from an input ("" if
+	// the input has none).
+	keyField string
+	keyOf    func(In) string
+	input    func(opencdc.Data) (In, error)
+	id       func(Obj) string
+	matches  func(In, Obj) bool
+
+	createCall func(context.Context, In) (*Obj, error)
+	updateCall func(context.Context, string, In) (*Obj, error)
+	deleteCall func(context.Context, string) error
+	// find returns the live object of in's natural key created at or after
+	// since (any time when zero), or nil.
+	find func(ctx context.Context, in In, since time.Time) (*Obj, error)
+}
+
+func (c cmsResource[In, Obj]) noun() string { return c.short }
+
+func (c cmsResource[In, Obj]) update(ctx context.Context, id string, payload opencdc.Data) error {
+	in, err := c.input(payload)
+	if err != nil {
+		return err
+	}
+	_, err = c.updateCall(ctx, id, in)
+	return err
+}
+
+func (c cmsResource[In, Obj]) delete(ctx context.Context, id string) error {
+	err := c.deleteCall(ctx, id)
+	if hubspot.IsNotFound(err) {
+		// Deleted already: a delete delivered again, or one whose answer
+		// was lost.
+		sdk.Logger(ctx).Debug().Str("id", id).Msgf("the %s to delete is gone already", c.name)
+		return nil
+	}
+	return err
+}
+
+// create creates an object, never twice. A create whose answer was lost (a
+// 5xx, or a connection that failed once the request was sent) is looked up
+// by its natural key before it is sent again; a create refused because its
+// key is taken (409) counts as written when the object there holds every
+// value sent (an earlier delivery wrote it).
+func (c cmsResource[In, Obj]) create(ctx context.Context, payload opencdc.Data) (string, error) {
+	in, err := c.input(payload)
+	if err != nil {
+		return "", err
+	}
+	key := c.keyOf(in)
+	if key == "" {
+		return "", fmt.Errorf("a %s needs a %s", c.name, c.keyField)
+	}
+	for lost := 0; ; lost++ {
+		sent := time.Now()
+		created, err := c.createCall(ctx, in)
+		switch {
+		case err == nil:
+			return c.id(*created), nil
+		case hubspot.StatusCode(err) == http.StatusConflict:
+			return c.existing(ctx, in, time.Time{}, err)
+		case !mayHaveApplied(err):
+			return "", err
+		}
+		sdk.Logger(ctx).Warn().Err(err).Str(c.keyField, key).
+			Msgf("HubSpot's answer to a %s create was lost; looking it up by its %s", c.name, c.keyField)
+		found, ferr := c.existing(ctx, in, sent.Add(-lostCreateSkew), err)
+		if found != "" || ferr != nil {
+			return found, ferr
+		}
+		// Not created: send it again, unless that was the last try (the
+		// lookup above came first, so a create HubSpot applied is never
+		// reported failed).
+		if lost == maxLostCMSCreates-1 {
+			return "", fmt.Errorf("HubSpot's answers to %d creates of it were lost, and it does not exist: %w", lost+1, err)
+		}
+	}
+}
+
+// existing finds the id of the live object of in's natural key, created at
+// or after since (any time when zero). One that holds every value of in is
+// what the create wrote; one with other values is an error; none is "",
+// nil. cause is the create's error, which the errors quote.
+func (c cmsResource[In, Obj]) existing(ctx context.Context, in In, since time.Time, cause error) (string, error) {
+	key := c.keyOf(in)
+	found, err := c.find(ctx, in, since)
+	switch {
+	case err != nil:
+		return "", fmt.Errorf("look up the %s of %s %q (the create failed: %w): %w", c.name, c.keyField, key, cause, err)
+	case found == nil && hubspot.StatusCode(cause) == http.StatusConflict:
+		return "", cause
+	case found == nil:
+		return "", nil
+	case !c.matches(in, *found):
+		return "", fmt.Errorf("the %s of %s %q (id %s) exists with other values: the create did not write it: %w",
+			c.name, c.keyField, key, c.id(*found), cause)
+	}
+	return c.id(*found), nil
+}
+
+// openCMS is Open for a CMS resource: one small list call checks the
+// token and its scope (content).
+func (d *Destination) openCMS(ctx context.Context, res hubspot.Resource, w cmsWriter, list func(context.Context, hubspot.CMSListOptions) error) error {
+	d.resource, d.cms = res, w
+	d.createdIDs = map[string]string{}
+	if err := list(ctx, hubspot.CMSListOptions{Limit: 1}); err != nil {
+		if hubspot.StatusCode(err) == http.StatusForbidden {
+			return fmt.Errorf("the access token lacks the scope to write %s (HubSpot's content scope; parameter %q): %w", res.DisplayName(), d.config.SignInParam(), err)
+		}
+		return d.config.ExplainSignIn(err)
+	}
+	return nil
+}
+
+// writeCMS writes the records one by one, in order. It returns how many
+// HubSpot accepted, from the first on, and an error naming the first record
+// it did not; the records after it are not sent, so Conduit delivers them
+// again.
+func (d *Destination) writeCMS(ctx context.Context, recs []opencdc.Record) (int, error) {
+	for i, r := range recs {
+		if err := d.writeCMSRecord(ctx, r); err != nil {
+			return i, recordError(i, r, err)
+		}
+	}
+	return len(recs), nil
+}
+
+func (d *Destination) writeCMSRecord(ctx context.Context, r opencdc.Record) error {
+	recKey, err := recordKey(r.Key)
+	if err != nil {
+		return err
+	}
+	id := recKey
+	if created, ok := d.createdIDs[recKey]; ok && recKey != "" {
+		id = created // an object this run created under that key
+	}
+	switch r.Operation {
+	case opencdc.OperationCreate, opencdc.OperationSnapshot:
+		created, err := d.cms.create(ctx, r.Payload.After)
+		if err != nil {
+			return err
+		}
+		if recKey != "" {
+			d.createdIDs[recKey] = created
+		}
+		return nil
+	case opencdc.OperationUpdate, opencdc.OperationDelete:
+		if id == "" {
+			return fmt.Errorf("a record of operation %s needs the %s's id in its key", r.Operation, d.cms.noun())
+		}
+		if r.Operation == opencdc.OperationDelete {
+			return d.cms.delete(ctx, id)
+		}
+		return d.cms.update(ctx, id, r.Payload.After)
+	default:
+		return fmt.Errorf("operation %q is not one the destination writes", r.Operation)
+	}
+}
