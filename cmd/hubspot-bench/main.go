@@ -284,17 +284,28 @@ func snapshotRate(ctx context.Context, t *table, sz sizes) error {
 		return err
 	}
 	defer srv.Close()
-	if _, err := srv.Seed("contacts", sz.rate, nil); err != nil {
-		return fmt.Errorf("seed: %w", err)
-	}
-	time.Sleep(2 * time.Millisecond) // the snapshot holds what was created before it started
-	s, err := openSource(ctx, srv, nil)
+	s, _, err := seededSource(ctx, srv, sz.rate)
 	if err != nil {
 		return err
 	}
 	defer func() { _ = s.Teardown(ctx) }()
 	return t.rate(srv, fmt.Sprintf("snapshot records/s at 190 req/10 s (%d contacts)", sz.rate), "snapshot", sz.rate,
 		func() error { return readN(ctx, s, sz.rate, 5*time.Minute) })
+}
+
+// seededSource seeds n contacts and opens a source whose snapshot holds
+// them, returning their ids.
+func seededSource(ctx context.Context, srv *hubspottest.Server, n int, opts ...source.Option) (*source.Source, []string, error) {
+	ids, err := srv.Seed("contacts", n, nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("seed: %w", err)
+	}
+	time.Sleep(2 * time.Millisecond) // the snapshot holds what was created before it started
+	s, err := openSource(ctx, srv, nil, opts...)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s, ids, nil
 }
 
 // cdcLag: from a change in the simulator to its record leaving ReadN.

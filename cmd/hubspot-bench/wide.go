@@ -30,12 +30,7 @@ func wideSnapshot(ctx context.Context, t *table, sz sizes) error {
 	}
 	defer srv.Close()
 	n := sz.rate / 2
-	ids, err := srv.Seed("contacts", n, nil)
-	if err != nil {
-		return fmt.Errorf("seed: %w", err)
-	}
-	time.Sleep(2 * time.Millisecond) // the snapshot holds what was created before it started
-	s, err := openSource(ctx, srv, nil)
+	s, ids, err := seededSource(ctx, srv, n)
 	if err != nil {
 		return err
 	}
@@ -76,11 +71,7 @@ func wideCPU(ctx context.Context, t *table, sz sizes) error {
 	}
 	defer srv.Close()
 	n := sz.cpu / 10
-	if _, err := srv.Seed("contacts", n, nil); err != nil {
-		return fmt.Errorf("seed: %w", err)
-	}
-	time.Sleep(2 * time.Millisecond)
-	s, err := openSource(ctx, srv, nil, source.WithClientOptions(hubspot.WithoutRateLimit()))
+	s, _, err := seededSource(ctx, srv, n, source.WithClientOptions(hubspot.WithoutRateLimit()))
 	if err != nil {
 		return err
 	}
