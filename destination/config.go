@@ -53,6 +53,9 @@ func (c *Config) Validate(ctx context.Context) error {
 // writable is the destination's rule on resource: HubSpot must let it be
 // written. A name that is no resource is the resource rule's to report.
 func writable(c Config) (string, error) {
+	if c.Resource == "" {
+		return config.KeyResource, errors.New("is not set: name the HubSpot resource to write, such as contacts")
+	}
 	r, err := config.LookupResource(c.Resource)
 	if err != nil {
 		return "", nil //nolint:nilerr // an unknown name is the resource rule's to report
