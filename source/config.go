@@ -105,6 +105,9 @@ func readable(c Config) (string, error) {
 	if c.Resource == "" {
 		return "", nil
 	}
+	if config.IsTemplate(c.Resource) {
+		return config.KeyResource, fmt.Errorf("is a template: the source reads the resources it names; list several in %q", KeyResources)
+	}
 	res, err := config.LookupResource(c.Resource)
 	if err != nil {
 		return "", nil //nolint:nilerr // an unknown name is the resource rule's to report
