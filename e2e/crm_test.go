@@ -53,6 +53,23 @@ func values(o hubspottest.Object, props []string) []string {
 	return out
 }
 
+// startMirror runs a pipeline from one simulated account to another and
+// returns a wait until diff finds them equal (diff says how they differ,
+// or ""), for a minute at most.
+func startMirror(t *testing.T, pipeline string, from, to *hubspottest.Server, diff func(from, to *hubspottest.Server) string) func(what string) {
+	t.Helper()
+	env := sourceEnv(from, "")
+	env["HUBSPOT_DEST_ACCESS_TOKEN"], env["HUBSPOT_DEST_BASE_URL"] = to.Token, to.URL
+	c := startConduit(t, t.TempDir(), pipeline, env)
+	return func(what string) {
+		t.Helper()
+		c.waitForWhy(t, what, time.Minute, func() (bool, string) {
+			d := diff(from, to)
+			return d == "", d
+		})
+	}
+}
+
 // TestCRMToHubSpot runs examples/hubspot-crm-to-hubspot.yaml: one pipeline
 // mirrors contacts, companies and deals into a second account, the
 // destination routing each record by its collection, through the snapshot
@@ -70,14 +87,8 @@ func TestCRMToHubSpot(t *testing.T) {
 		}
 		ids[typ] = seeded
 	}
-	env := sourceEnv(from, "")
-	env["HUBSPOT_DEST_ACCESS_TOKEN"], env["HUBSPOT_DEST_BASE_URL"] = to.Token, to.URL
-	c := startConduit(t, t.TempDir(), "hubspot-crm-to-hubspot.yaml", env)
-	same := func() (bool, string) {
-		diff := mirrorDiff(from, to)
-		return diff == "", diff
-	}
-	c.waitForWhy(t, "the snapshot in the second account", time.Minute, same)
+	wait := startMirror(t, "hubspot-crm-to-hubspot.yaml", from, to, mirrorDiff)
+	wait("the snapshot in the second account")
 	for round := range 3 {
 		for typ, props := range crmProps {
 			id, err := from.Create(typ, map[string]string{props[0]: fmt.Sprintf("new-%d-%s", round, typ)})
@@ -93,5 +104,5 @@ func TestCRMToHubSpot(t *testing.T) {
 			}
 		}
 	}
-	c.waitForWhy(t, "the changes in the second account", time.Minute, same)
+	wait("the changes in the second account")
 }
