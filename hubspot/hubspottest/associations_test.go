@@ -350,3 +350,44 @@ func TestLinkChangeAndLastModified(t *testing.T) {
 		})
 	}
 }
+
+func TestAssociationsArchivedEndsAndBadLabels(t *testing.T) {
+	is := is.New(t)
+	srv := newServer(t)
+	contacts, company, deal := seedCRM(t, srv)
+	is.NoErr(srv.Associate("deals", deal, "contacts", contacts[0]))
+	is.NoErr(srv.Associate("deals", deal, "contacts", contacts[1]))
+	is.NoErr(srv.Associate("deals", deal, "companies", company))
+
+	// An archived contact's link is not read, from either side.
+	is.NoErr(srv.Archive("contacts", contacts[0]))
+	read := readAssoc(t, call(t, srv, "POST", "/crm/v4/associations/deals/contacts/batch/read", fmt.Sprintf(`{"inputs":[{"id":%q}]}`, deal)))
+	is.Equal(len(read.Results[0].To), 1)
+	is.Equal(read.Results[0].To[0].ToObjectID.String(), contacts[1])
+	r := call(t, srv, "POST", "/crm/v4/associations/contacts/deals/batch/read", fmt.Sprintf(`{"inputs":[{"id":%q}]}`, contacts[0]))
+	is.Equal(r.status, 207)
+	// Linking an archived object fails the input.
+	r = call(t, srv, "POST", "/crm/v4/associations/deals/contacts/batch/associate/default", fmt.Sprintf(`{"inputs":[{"from":{"id":%q},"to":{"id":%q}}]}`, deal, contacts[0]))
+	is.Equal(r.status, 207)
+
+	// Labels archive with a type id of another pair fails its input and
+	// removes nothing.
+	r = call(t, srv, "POST", "/crm/v4/associations/deals/companies/batch/labels/archive",
+		fmt.Sprintf(`{"inputs":[{"from":{"id":%q},"to":{"id":%q},"types":[{"associationCategory":"HUBSPOT_DEFINED","associationTypeId":3}]}]}`, deal, company))
+	is.Equal(r.status, 207)
+	links, err := srv.Links("deals", deal, "companies")
+	is.NoErr(err)
+	is.Equal(len(links), 1)
+}
+
+func TestAssociationCallsCountAgainstTheRateLimit(t *testing.T) {
+	is := is.New(t)
+	clock := hubspottest.NewManualClock(start)
+	srv := newServer(t, hubspottest.WithClock(clock), hubspottest.WithRateLimit(2, 10*time.Second))
+	is.Equal(call(t, srv, "GET", "/crm/v4/associations/contacts/companies/labels", "").status, 200)
+	is.Equal(call(t, srv, "POST", "/crm/v4/associations/contacts/companies/batch/read", `{"inputs":[]}`).status, 200)
+	is.Equal(call(t, srv, "POST", "/crm/v4/associations/contacts/companies/batch/archive", `{"inputs":[]}`).status, 429)
+	clock.Advance(10 * time.Second)
+	is.Equal(call(t, srv, "POST", "/crm/v4/associations/contacts/companies/batch/archive", `{"inputs":[]}`).status, 204)
+	is.Equal(srv.Calls()["POST /crm/v4/associations/contacts/companies/batch/archive"], 2)
+}
