@@ -34,6 +34,36 @@ func (s *Server) Links(fromType, fromID, toType string) ([]Link, error) {
 	return out, nil
 }
 
+// AllLinks returns every live object of fromType that links to live
+// objects of toType, by id, with its links: what a comparison of two
+// accounts compares.
+func (s *Server) AllLinks(fromType, toType string) (map[string][]Link, error) {
+	s.mu.Lock()
+	fromTS, _, err := s.inspectTypes(fromType, toType)
+	if err != nil {
+		s.mu.Unlock()
+		return nil, err
+	}
+	var ids []string
+	for _, id := range fromTS.ids {
+		if _, ok := s.liveEnd(fromTS, idString(id)); ok {
+			ids = append(ids, idString(id))
+		}
+	}
+	s.mu.Unlock()
+	out := map[string][]Link{}
+	for _, id := range ids {
+		links, err := s.Links(fromType, id, toType)
+		if err != nil {
+			return nil, err
+		}
+		if len(links) > 0 {
+			out[id] = links
+		}
+	}
+	return out, nil
+}
+
 // Associate links two live objects as the v4 calls would: with the
 // pair's unlabeled type, and the given type ids (from fromType's side)
 // as well.

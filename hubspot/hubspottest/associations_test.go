@@ -296,6 +296,9 @@ func TestMergeMovesLinksToTheSurvivor(t *testing.T) {
 	is.NoErr(err)
 	is.Equal(len(back), 1)
 	is.Equal(back[0].ToID, survivor)
+	all, err := srv.AllLinks("contacts", "deals")
+	is.NoErr(err)
+	is.Equal(all, map[string][]hubspottest.Link{survivor: {{ToID: deal, TypeIDs: []int{4}}}})
 }
 
 // TestLinkChangeAndLastModified runs both models of what a link change
