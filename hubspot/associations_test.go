@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -266,4 +267,25 @@ func TestLinkChangesAndUpdatedAt(t *testing.T) {
 			is.Equal(after.UpdatedAt.Equal(before.UpdatedAt), !bumps)
 		})
 	}
+}
+
+// TestAssociationsReadDecodesStringIDs reads HubSpot's reference shape,
+// whose toObjectId is a string, next to the simulator's number.
+func TestAssociationsReadDecodesStringIDs(t *testing.T) {
+	is := is.New(t)
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusMultiStatus)
+		_, _ = io.WriteString(w, `{"status":"COMPLETE","results":[{"from":{"id":"1"},"to":[{"toObjectId":"7","associationTypes":[{"category":"HUBSPOT_DEFINED","typeId":3,"label":null}]},{"toObjectId":8,"associationTypes":[]}]}],
+			"errors":[{"status":"error","category":"OBJECT_NOT_FOUND","subCategory":"crm.associations.NO_ASSOCIATIONS_FOUND","message":"No contact is associated with deal 2."},
+			{"status":"error","category":"VALIDATION_ERROR","message":"something else"}]}`)
+	}))
+	t.Cleanup(ts.Close)
+	c, err := hubspot.NewClient("token", hubspot.WithBaseURL(ts.URL))
+	is.NoErr(err)
+	read, err := c.Associations.BatchRead(context.Background(), "deals", "contacts", []string{"1", "2"})
+	is.NoErr(err)
+	is.Equal(linkedIDs(read.Links["1"]), []string{"7", "8"})
+	is.Equal(len(read.Errors), 1) // no associations is not an error
+	is.Equal(read.Errors[0].Message, "something else")
 }
