@@ -289,3 +289,58 @@ func TestAssociationsReadDecodesStringIDs(t *testing.T) {
 	is.Equal(len(read.Errors), 1) // no associations is not an error
 	is.Equal(read.Errors[0].Message, "something else")
 }
+
+// TestAssociationsCost counts the calls links cost for 1,000 deals, each
+// linked to two contacts and a company: inline on the list pages, none
+// beyond the pages themselves; by batch read, one call per linked type
+// per 1,000 objects.
+func TestAssociationsCost(t *testing.T) {
+	is := is.New(t)
+	srv, c := unpaced(t)
+	deals := linkedDeals(t, srv, 1000)
+	srv.ResetCalls()
+	ctx := t.Context()
+
+	linked := 0
+	for after := ""; ; {
+		page, err := c.Objects.List(ctx, "deals", hubspot.ListOptions{After: after, Associations: []string{"contacts", "companies"}})
+		is.NoErr(err)
+		for _, o := range page.Results {
+			linked += len(o.Associations["contacts"].IDs()) + len(o.Associations["companies"].IDs())
+		}
+		if after = page.NextAfter(); after == "" {
+			break
+		}
+	}
+	is.Equal(linked, 3000)
+	is.Equal(srv.TotalCalls(), 10) // ten pages of 100, the links in them
+
+	srv.ResetCalls()
+	for _, toType := range []string{"contacts", "companies"} {
+		read, err := c.Associations.BatchRead(ctx, "deals", toType, deals)
+		is.NoErr(err)
+		is.Equal(len(read.Links), 1000)
+	}
+	is.Equal(srv.TotalCalls(), 2) // one batch read per linked type
+}
+
+// linkedDeals seeds n deals, each linked to two of 50 contacts and one of
+// 20 companies.
+func linkedDeals(t *testing.T, srv *hubspottest.Server, n int) []string {
+	t.Helper()
+	deals := srv.MustSeed(t, "deals", n)
+	contacts := srv.MustSeed(t, "contacts", 50)
+	companies := srv.MustSeed(t, "companies", 20)
+	for i, d := range deals {
+		for _, err := range []error{
+			srv.Associate("deals", d, "contacts", contacts[i%50]),
+			srv.Associate("deals", d, "contacts", contacts[(i+1)%50]),
+			srv.Associate("deals", d, "companies", companies[i%20]),
+		} {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return deals
+}

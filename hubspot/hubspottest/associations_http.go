@@ -394,14 +394,21 @@ func (s *Server) assocLabels(r *http.Request) (int, any, *apiError) {
 // moves both ends' last-modified time.
 func (s *Server) linkLocked(from, to assocEnd, typeIDs ...int) {
 	if s.assoc.add(from, to, typeIDs...) {
+		s.logLinkLocked(from, to, LinkAdded)
 		s.touchLocked(from, to)
 	}
 }
 
 func (s *Server) unlinkLocked(from, to assocEnd, typeIDs ...int) {
 	if s.assoc.remove(from, to, typeIDs...) {
+		s.logLinkLocked(from, to, LinkRemoved)
 		s.touchLocked(from, to)
 	}
+}
+
+func (s *Server) logLinkLocked(from, to assocEnd, kind string) {
+	s.linkChanges = append(s.linkChanges, LinkChange{FromType: from.typ, FromID: idString(from.id),
+		ToType: to.typ, ToID: idString(to.id), Kind: kind, At: s.now()})
 }
 
 // touchLocked is what a link change does to the objects at its ends: by

@@ -3,6 +3,7 @@ package hubspottest
 import (
 	"fmt"
 	"slices"
+	"time"
 )
 
 // Link is one object linked from another, with the association types of
@@ -13,6 +14,31 @@ type Link struct {
 	// Labels are the types' labels ("Primary", an account's own), in the
 	// order of TypeIDs, unlabeled types left out.
 	Labels []string
+}
+
+// Link change kinds.
+const (
+	LinkAdded   = "link"
+	LinkRemoved = "unlink"
+)
+
+// LinkChange is one change of a link's types that a call or a helper
+// made, from the end the call named: the ground truth of what a reader
+// of links should see. A merge moving links logs nothing here.
+type LinkChange struct {
+	FromType, FromID string
+	ToType, ToID     string
+	// Kind is LinkAdded (the link or one of its types added) or
+	// LinkRemoved (the link or one of its types removed).
+	Kind string
+	At   time.Time
+}
+
+// LinkChanges returns every link change, oldest first.
+func (s *Server) LinkChanges() []LinkChange {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.linkChanges)
 }
 
 // Links returns the live objects of toType linked from an object, by id.

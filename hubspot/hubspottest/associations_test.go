@@ -90,6 +90,8 @@ func TestAssociationsDefaultReadBothWaysAndArchive(t *testing.T) {
 		is.True(to.AssociationTypes[0].Label == nil)
 	}
 
+	is.Equal(len(srv.LinkChanges()), 2) // the second call changed nothing
+
 	// Archive one pair from the contact's side: gone both ways.
 	is.Equal(call(t, srv, "POST", "/crm/v4/associations/contacts/companies/batch/archive",
 		fmt.Sprintf(`{"inputs":[{"from":{"id":%q},"to":[{"id":%q}]}]}`, contacts[0], company)).status, 204)
@@ -97,6 +99,10 @@ func TestAssociationsDefaultReadBothWaysAndArchive(t *testing.T) {
 	is.NoErr(err)
 	is.Equal(len(links), 1)
 	is.Equal(links[0].ToID, contacts[1])
+	changes := srv.LinkChanges()
+	is.Equal(len(changes), 3)
+	is.Equal(changes[2], hubspottest.LinkChange{FromType: "contacts", FromID: contacts[0], ToType: "companies", ToID: company,
+		Kind: hubspottest.LinkRemoved, At: changes[2].At})
 
 	// A contact with nothing linked, and an unknown id, are errors of the
 	// result: 207 with NO_ASSOCIATIONS_FOUND.

@@ -51,6 +51,7 @@ type Server struct {
 	owners              *ownerStore
 	assoc               *assocStore
 	assocBumps          bool // a link change moves both ends' last-modified time
+	linkChanges         []LinkChange
 	redirects           redirectStore
 	blogTags            blogTagStore
 	changes             []Change
