@@ -108,6 +108,8 @@ type Client struct {
 	URLRedirects *URLRedirectsService
 	// BlogTags calls the CMS blog tags API.
 	BlogTags *BlogTagsService
+	// Associations calls the v4 associations API.
+	Associations *AssociationsService
 }
 
 // Option configures a Client.
@@ -305,6 +307,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	c.Schemas = &SchemasService{client: c}
 	c.URLRedirects = &URLRedirectsService{client: c}
 	c.BlogTags = &BlogTagsService{client: c}
+	c.Associations = &AssociationsService{client: c}
 	return c, nil
 }
 

@@ -54,6 +54,9 @@ type ListOptions struct {
 	Properties []string
 	// Archived lists archived objects instead, with their archivedAt.
 	Archived bool
+	// Associations names the types whose linked ids each object shows
+	// (Object.Associations).
+	Associations []string
 }
 
 // List returns one page of objects, ordered by id.
@@ -67,6 +70,7 @@ func (s *ObjectsService) List(ctx context.Context, objectType string, opts ListO
 		return nil, fmt.Errorf("list %s: %w", objectType, err)
 	}
 	setProperties(q, opts.Properties)
+	setAssociations(q, opts.Associations)
 	req, err := NewRequest(http.MethodGet, objectsPath(objectType), q, nil)
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", objectType, err)
@@ -117,8 +121,9 @@ func (s *ObjectsService) listWide(ctx context.Context, objectType string, opts L
 	for _, o := range res.Results {
 		byID[o.ID] = o
 	}
-	for _, id := range want {
-		if o, ok := byID[id]; ok {
+	for _, listed := range ids.Results {
+		if o, ok := byID[listed.ID]; ok {
+			o.Associations = listed.Associations // the list call's, which batch read has not
 			page.Results = append(page.Results, o)
 		}
 	}
@@ -138,6 +143,8 @@ type GetOptions struct {
 	// instead of the object id.
 	IDProperty string
 	Archived   bool
+	// Associations names the types whose linked ids the object shows.
+	Associations []string
 }
 
 // Get returns one object; a missing one is an *ErrorResponse with status 404.
@@ -152,6 +159,7 @@ func (s *ObjectsService) Get(ctx context.Context, objectType, id string, opts Ge
 	if opts.Archived {
 		q.Set("archived", "true")
 	}
+	setAssociations(q, opts.Associations)
 	req, err := NewRequest(http.MethodGet, objectsPath(objectType, id), q, nil)
 	if err != nil {
 		return nil, fmt.Errorf("get %s %s: %w", objectType, id, err)
@@ -174,7 +182,16 @@ func (s *ObjectsService) getWide(ctx context.Context, objectType, id string, opt
 		return nil, fmt.Errorf("get %s %s: %w", objectType, id, err)
 	}
 	if len(res.Results) > 0 {
-		return &res.Results[0], nil
+		obj := &res.Results[0]
+		if len(opts.Associations) > 0 {
+			// Batch read shows no associations: one narrow read does.
+			narrow, err := s.Get(ctx, objectType, id, GetOptions{Properties: []string{ObjectIDProperty}, IDProperty: opts.IDProperty, Archived: opts.Archived, Associations: opts.Associations})
+			if err != nil {
+				return nil, err
+			}
+			obj.Associations = narrow.Associations
+		}
+		return obj, nil
 	}
 	notFound := &ErrorResponse{StatusCode: http.StatusNotFound, Method: req.Method, Path: req.Path, Status: "error",
 		Category: "OBJECT_NOT_FOUND", Message: fmt.Sprintf("no %s with id %s", objectType, id)}
@@ -441,17 +458,25 @@ func (s *ObjectsService) batch(ctx context.Context, op, objectType string, n int
 	if n == 0 {
 		return merged, nil
 	}
-	for lo := 0; lo < n; lo += MaxBatchInputs {
-		hi := min(lo+MaxBatchInputs, n)
+	var built error
+	first, err := inBatches(n, MaxBatchInputs, func(lo, hi int) error {
 		req, err := build(lo, hi)
 		if err != nil {
-			return merged, fmt.Errorf("batch %s %s: %w", op, objectType, err)
+			built = err
+			return err
 		}
 		var res BatchResult
 		if err := s.client.Do(ctx, req, &res); err != nil {
-			return merged, &BatchError{Op: op, ObjectType: objectType, First: lo, Err: err}
+			return err
 		}
 		merged.merge(&res, lo == 0)
+		return nil
+	})
+	switch {
+	case built != nil:
+		return merged, fmt.Errorf("batch %s %s: %w", op, objectType, built)
+	case err != nil:
+		return merged, &BatchError{Op: op, ObjectType: objectType, First: first, Err: err}
 	}
 	return merged, nil
 }

@@ -33,6 +33,9 @@ type Object struct {
 	// ObjectWriteTraceID echoes the trace id of the create or upsert input
 	// that produced this result.
 	ObjectWriteTraceID string `json:"objectWriteTraceId,omitempty"`
+	// Associations are the linked ids of the types a list or read asked
+	// for (ListOptions.Associations), by type: associations.go.
+	Associations map[string]InlineAssociations `json:"associations,omitempty"`
 }
 
 // ObjectPage is one page of the list call.

@@ -46,6 +46,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	searchRate := fs.Int("search-rate", 5, "search requests per second; 0 turns the limit off")
 	daily := fs.Int("daily-limit", 1_000_000, "requests per day; 0 turns the limit off")
 	lag := fs.Duration("lag", 0, "search index lag")
+	links := fs.String("links", "", "links to make at start between seeded objects, as from:to=perObject[,...], e.g. deals:contacts=2")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("flags: %w", err)
 	}
@@ -54,6 +55,10 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	perSecond, err := parseRate(*mutate)
+	if err != nil {
+		return err
+	}
+	linkCounts, err := parseLinks(*links)
 	if err != nil {
 		return err
 	}
@@ -80,6 +85,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			return err
 		}
 		types = append(types, c.typ)
+	}
+	for _, l := range linkCounts {
+		if _, err := simdata.SeedLinks(srv, l.from, l.to, l.n, 1); err != nil {
+			return fmt.Errorf("-links: %w", err)
+		}
 	}
 	for i := range *owners {
 		srv.AddOwner(fmt.Sprintf("owner%d@example.com", i), fmt.Sprintf("Owner%d", i), "Sim")
@@ -122,6 +132,28 @@ func parseSeed(s string) ([]seedCount, error) {
 			return nil, fmt.Errorf("-seed: %q is not type=count", part)
 		}
 		out = append(out, seedCount{typ, count})
+	}
+	return out, nil
+}
+
+type linkCount struct {
+	from, to string
+	n        int
+}
+
+// parseLinks reads from:to=perObject[,...], in -seed's shape.
+func parseLinks(s string) ([]linkCount, error) {
+	counts, err := parseSeed(s)
+	if err != nil {
+		return nil, fmt.Errorf("-links: want from:to=perObject: %w", err)
+	}
+	out := make([]linkCount, len(counts))
+	for i, c := range counts {
+		from, to, ok := strings.Cut(c.typ, ":")
+		if !ok || from == "" || to == "" {
+			return nil, fmt.Errorf("-links: %q is not from:to", c.typ)
+		}
+		out[i] = linkCount{from, to, c.n}
 	}
 	return out, nil
 }

@@ -104,3 +104,14 @@ func TestPrintsMutateSeed(t *testing.T) {
 		is.True(seed != "" && seed != "0") // a seed that repeats the run
 	}
 }
+
+func TestParseLinks(t *testing.T) {
+	is := is.New(t)
+	got, err := parseLinks("deals:contacts=2, companies:contacts=1")
+	is.NoErr(err)
+	is.Equal(got, []linkCount{{"deals", "contacts", 2}, {"companies", "contacts", 1}})
+	for _, bad := range []string{"deals=2", "deals:contacts", ":contacts=1", "deals:contacts=-1"} {
+		_, err := parseLinks(bad)
+		is.True(err != nil)
+	}
+}

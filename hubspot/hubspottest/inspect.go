@@ -3,6 +3,7 @@ package hubspottest
 import (
 	"maps"
 	"slices"
+	"testing"
 	"time"
 )
 
@@ -123,4 +124,15 @@ func (s *Server) SpendDailyQuota(n int) {
 		st.day, st.dayCount = day, 0
 	}
 	st.dayCount += n
+}
+
+// MustSeed is Seed with generated properties for tests: it fails tb if
+// the objects cannot be made.
+func (s *Server) MustSeed(tb testing.TB, objectType string, n int) []string {
+	tb.Helper()
+	ids, err := s.Seed(objectType, n, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return ids
 }

@@ -23,7 +23,11 @@ const (
 // typeOf finds the type a path names: by name ("contacts", "2-12345"), by a
 // standard type's id ("0-1") or by a custom type's fully qualified name.
 func (s *Server) typeOf(r *http.Request) (*typeStore, *apiError) {
-	name := r.PathValue("type")
+	return s.typeNamed(r.PathValue("type"))
+}
+
+// typeNamed is typeOf for a name given any other way.
+func (s *Server) typeNamed(name string) (*typeStore, *apiError) {
 	ts := s.types[name]
 	if ts == nil {
 		ts = s.types[s.typeNames[name]]
@@ -45,13 +49,17 @@ func (s *Server) list(r *http.Request) (int, any, *apiError) {
 		return 0, nil, e
 	}
 	asked := queryList(r, "properties")
+	linked, e := s.inlineTypes(r)
+	if e != nil {
+		return 0, nil, e
+	}
 	if lazy, ok := s.lazy[ts.t.name]; ok && lazy.n > 0 && !archived {
 		return http.StatusOK, s.lazyPage(r, ts.t, lazy, after, limit, asked), nil
 	}
 	recs, next := ts.page(after, limit, archived)
 	out := pageJSON[objectJSON]{Results: make([]objectJSON, 0, len(recs))}
 	for _, rec := range recs {
-		out.Results = append(out.Results, renderRecord(ts.t, rec, asked))
+		out.Results = append(out.Results, s.withInline(r, ts, rec, renderRecord(ts.t, rec, asked), linked))
 	}
 	if next != "" {
 		out.Paging = nextPage(r, next)
@@ -77,7 +85,11 @@ func (s *Server) get(r *http.Request) (int, any, *apiError) {
 	if rec == nil || rec.archived != archived {
 		return 0, nil, notFound(fmt.Sprintf("Object not found. objectId are usually numeric. id: %s", id))
 	}
-	return http.StatusOK, renderRecord(ts.t, rec, queryList(r, "properties")), nil
+	linked, e := s.inlineTypes(r)
+	if e != nil {
+		return 0, nil, e
+	}
+	return http.StatusOK, s.withInline(r, ts, rec, renderRecord(ts.t, rec, queryList(r, "properties")), linked), nil
 }
 
 // propertyValues is a properties object of a request body. HubSpot takes

@@ -42,6 +42,7 @@ type config struct {
 	tokenLifetime       time.Duration
 	rotateRefresh       bool
 	catalog             catalogConfig
+	assocBumps          bool
 }
 
 // catalogConfig is what WithFullPropertyCatalog, WithUnparsableValues
@@ -229,3 +230,19 @@ func WithUnparsableValues(n int) Option { return func(c *config) { c.catalog.unp
 // properties answer otherwise, so it is off by default. It needs
 // WithFullPropertyCatalog.
 func WithEpochMillisDates() Option { return func(c *config) { c.catalog.epochMillis = true } }
+
+// WithAssociationsBumpModified makes a change of links (associate,
+// create, archive, labels archive, and a merge moving links) update the
+// objects at both ends: their last-modified property and updatedAt move
+// to the change's time, search sees the new version, and the change log
+// has an update. By default a link change leaves both objects as they
+// are, as peers report HubSpot does: links created after an incremental
+// sync are not picked up unless the object itself is modified again
+// (https://github.com/airbytehq/airbyte/issues/44554,
+// https://github.com/airbytehq/airbyte/issues/27199). HubSpot's docs do
+// not say, and objects with rollup properties (a company's
+// num_associated_contacts) may change when links do, so a reader must
+// work both ways (docs/associations.md, "Last-modified").
+func WithAssociationsBumpModified(bump bool) Option {
+	return func(c *config) { c.assocBumps = bump }
+}

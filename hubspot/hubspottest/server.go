@@ -17,6 +17,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -48,6 +49,9 @@ type Server struct {
 	mergeKeepsPrimaryID bool
 	types               map[string]*typeStore
 	owners              *ownerStore
+	assoc               *assocStore
+	assocBumps          bool // a link change moves both ends' last-modified time
+	linkChanges         []LinkChange
 	redirects           redirectStore
 	blogTags            blogTagStore
 	changes             []Change
@@ -156,6 +160,8 @@ func NewServer(opts ...Option) (*Server, error) {
 			s.typeNames["p_"+c.name] = c.id
 		}
 	}
+	s.assoc = newAssocStore(slices.Collect(maps.Keys(s.types)))
+	s.assocBumps = cfg.assocBumps
 	s.handler = s.routes()
 	s.http = &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
@@ -398,6 +404,7 @@ func (s *Server) mergeLocked(objectType, primaryID, mergedID string) (*record, *
 	}
 	now := s.now()
 	survivor := ts.merge(now, s.writeLag(), primary, secondary, s.mergeKeepsPrimaryID)
+	s.mergeLinksLocked(ts, survivor, primary, secondary)
 	for _, r := range []*record{primary, secondary} {
 		if r != survivor {
 			s.logChange(objectType, r, ChangeMerge, now)
@@ -443,5 +450,7 @@ func callKey(r *http.Request) string {
 	}
 	p = strings.Replace(p, "{type}", r.PathValue("type"), 1)
 	p = strings.Replace(p, "{op}", r.PathValue("op"), 1)
+	p = strings.Replace(p, "{from}", r.PathValue("from"), 1)
+	p = strings.Replace(p, "{to}", r.PathValue("to"), 1)
 	return r.Method + " " + p
 }

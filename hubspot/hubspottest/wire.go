@@ -92,6 +92,9 @@ type objectJSON struct {
 	ArchivedAt         string             `json:"archivedAt,omitempty"`
 	New                *bool              `json:"new,omitempty"`
 	ObjectWriteTraceID string             `json:"objectWriteTraceId,omitempty"`
+	// Associations are the links the v3 associations= parameter asked for
+	// (associations_inline.go).
+	Associations map[string]inlineJSON `json:"associations,omitempty"`
 }
 
 type nextJSON struct {
@@ -109,11 +112,15 @@ type pageJSON[T any] struct {
 	Paging  *pagingJSON `json:"paging,omitempty"`
 }
 
-type batchJSON struct {
+// batchJSON is a batch answer of objects; the associations calls answer
+// in the same shape with their own results and errors.
+type batchJSON = batchResultJSON[objectJSON, batchErrorBody]
+
+type batchResultJSON[R, E any] struct {
 	Status      string            `json:"status"`
-	Results     []objectJSON      `json:"results"`
+	Results     []R               `json:"results"`
 	NumErrors   int               `json:"numErrors,omitempty"`
-	Errors      []batchErrorBody  `json:"errors,omitempty"`
+	Errors      []E               `json:"errors,omitempty"`
 	RequestedAt string            `json:"requestedAt,omitempty"`
 	StartedAt   string            `json:"startedAt"`
 	CompletedAt string            `json:"completedAt"`
