@@ -26,6 +26,11 @@ const (
 	// FieldProperties holds the properties of a HubSpot-shaped payload
 	// ({"properties": {...}}) as HubSpot's own API writes it.
 	FieldProperties = "properties"
+	// FieldAssociations holds the objects an object links to, by linked
+	// type: {"companies": [{"id": "7", "labels": ["Primary"]}]}, the
+	// source's shape, or {"companies": ["7"]}. The destination makes these
+	// links; it never writes them as a property.
+	FieldAssociations = "associations"
 )
 
 // IsObjectField reports whether a payload field describes the object (its
