@@ -172,8 +172,10 @@ func (d *Destination) readSchema(ctx context.Context) error {
 	return nil
 }
 
-// Teardown releases the HTTP connections; it works without Open too.
-func (d *Destination) Teardown(context.Context) error {
+// Teardown releases the HTTP connections, and warns of links still
+// waiting; it works without Open too.
+func (d *Destination) Teardown(ctx context.Context) error {
+	d.links.close(ctx)
 	if d.client != nil {
 		d.client.Close()
 	}

@@ -500,15 +500,29 @@ func (l *linker) expired(ctx context.Context) error {
 	if len(lost) == 0 {
 		return nil
 	}
+	return fmt.Errorf("%d links waited %s (%q) for objects that do not exist, and were not made: %s",
+		len(lost), l.wait, KeyAssociationsWait, l.describe(lost))
+}
+
+// describe names both ends of the first few links.
+func (l *linker) describe(ps []pendingLink) string {
 	var ends []string
-	for _, p := range lost[:min(len(lost), maxLateShown)] {
+	for _, p := range ps[:min(len(ps), maxLateShown)] {
 		ends = append(ends, fmt.Sprintf("from %s %s (the record at position %s) to %s", p.fromType, p.fromID, p.position, l.farEnd(p)))
 	}
-	if more := len(lost) - maxLateShown; more > 0 {
+	if more := len(ps) - maxLateShown; more > 0 {
 		ends = append(ends, fmt.Sprintf("and %d more", more))
 	}
-	return fmt.Errorf("%d links waited %s (%q) for objects that do not exist, and were not made: %s",
-		len(lost), l.wait, KeyAssociationsWait, strings.Join(ends, "; "))
+	return strings.Join(ends, "; ")
+}
+
+// close warns of the links still waiting, which are in memory only: they
+// are not made unless their records come again.
+func (l *linker) close(ctx context.Context) {
+	if l == nil || len(l.pending) == 0 {
+		return
+	}
+	sdk.Logger(ctx).Warn().Int("links", len(l.pending)).Msgf("links waiting for objects that do not exist are dropped at the stop: %s", l.describe(l.pending))
 }
 
 func (l *linker) farEnd(p pendingLink) string {

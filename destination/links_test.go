@@ -490,3 +490,86 @@ func TestLinksRefusedAfterTheObject(t *testing.T) {
 	is.Equal(len(w.srv.Objects("deals")), 3) // none created twice
 	is.Equal(w.dealLinks(t)[1], map[string][]string{"d-0": {"ct-1"}, "d-1": {"ct-1"}, "d-2": {"ct-1"}})
 }
+
+// TestLinksOfFoldedUpserts: two records of one deal in one batch are one
+// upsert; add makes both records' links, replace the later record's.
+func TestLinksOfFoldedUpserts(t *testing.T) {
+	tests := []struct {
+		mode string
+		want map[string][]string
+	}{
+		{"add", map[string][]string{"d-1": {"co-1", "co-2"}}},
+		{"replace", map[string][]string{"d-1": {"co-2"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.mode, func(t *testing.T) {
+			is := is.New(t)
+			w := newLinkWorld(t)
+			d := openDestination(t, w.srv, map[string]string{"resource": "deals", "idProperty": "mirror_id", "associationsMode": tc.mode})
+			w.srv.ResetCalls()
+			n, err := d.Write(context.Background(), []opencdc.Record{
+				rec(opencdc.OperationSnapshot, "p1", opencdc.RawData("d-1"), opencdc.StructuredData{"dealname": "A", "associations": map[string]any{"companies": []string{"co-1"}}}),
+				rec(opencdc.OperationUpdate, "p2", opencdc.RawData("d-1"), opencdc.StructuredData{"dealname": "B", "associations": map[string]any{"companies": []string{"co-2"}}}),
+			})
+			is.NoErr(err)
+			is.Equal(n, 2)
+			is.Equal(w.srv.Calls()["POST /crm/v3/objects/deals/batch/upsert"], 1)
+			is.Equal(w.links(t, "companies"), tc.want)
+		})
+	}
+}
+
+// TestLinksPendingLifecycle: what becomes of a link that waits.
+func TestLinksPendingLifecycle(t *testing.T) {
+	deal := func(pos string, op opencdc.Operation, links any) opencdc.Record {
+		return of("deals", rec(op, pos, opencdc.RawData("d-1"), opencdc.StructuredData{"dealname": "Big", "associations": links}))
+	}
+	waitForCoX := map[string]any{"companies": []string{"co-x"}}
+	tests := []struct {
+		name string
+		mode string
+		// then runs after the deal's link to co-x began to wait.
+		then func(t *testing.T, w *linkWorld, d *destination.Destination, clock *hubspottest.ManualClock)
+		want map[string][]string
+	}{
+		{"made by another pipeline, found 10 s later", "add", func(t *testing.T, w *linkWorld, d *destination.Destination, clock *hubspottest.ManualClock) {
+			w.seed(t, "companies", "co-x", map[string]string{"name": "X"})
+			writeOK(t, d, deal("p2", opencdc.OperationUpdate, nil)) // too soon: not tried
+			if got := w.links(t, "companies"); len(got) != 0 {
+				t.Fatalf("links %v before the retry", got)
+			}
+			clock.Advance(10 * time.Second)
+			writeOK(t, d, deal("p3", opencdc.OperationUpdate, nil))
+		}, map[string][]string{"d-1": {"co-x"}}},
+		{"replaced before it came", "replace", func(t *testing.T, _ *linkWorld, d *destination.Destination, clock *hubspottest.ManualClock) {
+			writeOK(t, d, deal("p2", opencdc.OperationUpdate, map[string]any{"companies": []string{"co-1"}}))
+			writeOK(t, d, of("companies", rec(opencdc.OperationCreate, "p3", opencdc.RawData("co-x"), opencdc.StructuredData{"name": "X"})))
+			clock.Advance(10 * time.Minute)
+			writeOK(t, d, deal("p4", opencdc.OperationUpdate, nil)) // nothing waits past the bound
+		}, map[string][]string{"d-1": {"co-1"}}},
+		{"its deal archived", "add", func(t *testing.T, _ *linkWorld, d *destination.Destination, clock *hubspottest.ManualClock) {
+			writeOK(t, d, deal("p2", opencdc.OperationDelete, nil))
+			clock.Advance(10 * time.Minute)
+			writeOK(t, d, of("companies", rec(opencdc.OperationCreate, "p3", opencdc.RawData("co-x"), opencdc.StructuredData{"name": "X"})))
+		}, map[string][]string{}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			is := is.New(t)
+			clock := hubspottest.NewManualClock(time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC))
+			w := newLinkWorld(t)
+			d := openDestination(t, w.srv, map[string]string{"resource": "", "idProperty": "mirror_id", "associationsMode": tc.mode}, destination.WithClock(clock))
+			writeOK(t, d, deal("p1", opencdc.OperationCreate, waitForCoX))
+			tc.then(t, w, d, clock)
+			is.Equal(w.links(t, "companies"), tc.want)
+		})
+	}
+}
+
+// writeOK writes one record and wants it written.
+func writeOK(t *testing.T, d *destination.Destination, r opencdc.Record) {
+	t.Helper()
+	if n, err := d.Write(context.Background(), []opencdc.Record{r}); n != 1 || err != nil {
+		t.Fatalf("Write = %d, %v; want 1, nil", n, err)
+	}
+}
