@@ -19,7 +19,7 @@ import (
 	"github.com/matryer/is"
 )
 
-func newSim(t *testing.T, opts ...hubspottest.Option) *hubspottest.Server {
+func newSim(t testing.TB, opts ...hubspottest.Option) *hubspottest.Server {
 	t.Helper()
 	srv, err := hubspottest.NewServer(append([]hubspottest.Option{hubspottest.WithoutRateLimits(), hubspottest.WithRandomSeed(1)}, opts...)...)
 	if err != nil {
@@ -31,7 +31,7 @@ func newSim(t *testing.T, opts ...hubspottest.Option) *hubspottest.Server {
 
 // openDestination configures a destination the way Conduit does, through
 // the connector's specification, and opens it.
-func openDestination(t *testing.T, srv *hubspottest.Server, settings map[string]string, opts ...destination.Option) *destination.Destination {
+func openDestination(t testing.TB, srv *hubspottest.Server, settings map[string]string, opts ...destination.Option) *destination.Destination {
 	t.Helper()
 	d, err := tryOpenDestination(srv, settings, opts...)
 	if d != nil {

@@ -500,8 +500,12 @@ func (l *linker) expired(ctx context.Context) error {
 	if len(lost) == 0 {
 		return nil
 	}
-	return fmt.Errorf("%d links waited %s (%q) for objects that do not exist, and were not made: %s",
-		len(lost), l.wait, KeyAssociationsWait, l.describe(lost))
+	noun := "links"
+	if len(lost) == 1 {
+		noun = "link"
+	}
+	return fmt.Errorf("%d %s waited %s (%q) for objects that do not exist, and were not made: %s",
+		len(lost), noun, l.wait, KeyAssociationsWait, l.describe(lost))
 }
 
 // describe names both ends of the first few links.

@@ -24,7 +24,7 @@ type linkWorld struct {
 	ids map[string]string // mirror_id -> HubSpot id
 }
 
-func newLinkWorld(t *testing.T) *linkWorld {
+func newLinkWorld(t testing.TB) *linkWorld {
 	t.Helper()
 	w := &linkWorld{srv: newSim(t), ids: map[string]string{}}
 	for _, typ := range []string{"contacts", "companies", "deals"} {
@@ -42,7 +42,7 @@ func newLinkWorld(t *testing.T) *linkWorld {
 }
 
 // seed creates an object with a mirror_id.
-func (w *linkWorld) seed(t *testing.T, typ, mirrorID string, props map[string]string) string {
+func (w *linkWorld) seed(t testing.TB, typ, mirrorID string, props map[string]string) string {
 	t.Helper()
 	props["mirror_id"] = mirrorID
 	id, err := w.srv.Create(typ, props)
@@ -326,7 +326,7 @@ func TestLinksWaitBound(t *testing.T) {
 	is.Equal(n, 0)
 	is.True(err != nil)
 	t.Log(err)
-	is.Equal(err.Error(), fmt.Sprintf(`1 links waited 5m0s ("associationsWait") for objects that do not exist, and were not made: `+
+	is.Equal(err.Error(), fmt.Sprintf(`1 link waited 5m0s ("associationsWait") for objects that do not exist, and were not made: `+
 		`from deals %s (the record at position p1) to the companies with mirror_id "co-never"`, dealID(t, w, "d-1")))
 	is.Equal(len(w.srv.Objects("deals")), 2) // d-3 was not written
 
@@ -390,60 +390,73 @@ func TestLinksMalformedIsolated(t *testing.T) {
 	}
 }
 
+// linkCosts are the settings TestLinksCallsPer1000 and BenchmarkLinks
+// measure, and the calls the test wants.
+var linkCosts = []struct {
+	name     string
+	settings map[string]string
+	want     map[string]int
+}{
+	{"HubSpot ids", map[string]string{}, map[string]int{
+		"POST /crm/v3/objects/deals/batch/create":                          10,
+		"GET /crm/v4/associations/deals/companies/labels":                  1,
+		"POST /crm/v4/associations/deals/companies/batch/create":           10,
+		"POST /crm/v4/associations/deals/contacts/batch/associate/default": 20,
+	}},
+	{"idProperty", map[string]string{"idProperty": "mirror_id"}, map[string]int{
+		"POST /crm/v3/objects/deals/batch/upsert":                          10,
+		"GET /crm/v4/associations/deals/companies/labels":                  1,
+		"POST /crm/v3/objects/companies/batch/read":                        10,
+		"POST /crm/v3/objects/contacts/batch/read":                         20,
+		"POST /crm/v4/associations/deals/companies/batch/create":           10,
+		"POST /crm/v4/associations/deals/contacts/batch/associate/default": 20,
+	}},
+	{"idProperty, replace", map[string]string{"idProperty": "mirror_id", "associationsMode": "replace"}, map[string]int{
+		"POST /crm/v3/objects/deals/batch/upsert":                          10,
+		"GET /crm/v4/associations/deals/companies/labels":                  1,
+		"POST /crm/v3/objects/companies/batch/read":                        10,
+		"POST /crm/v3/objects/contacts/batch/read":                         20,
+		"POST /crm/v4/associations/deals/companies/batch/read":             10,
+		"POST /crm/v4/associations/deals/contacts/batch/read":              10,
+		"POST /crm/v4/associations/deals/companies/batch/create":           10,
+		"POST /crm/v4/associations/deals/contacts/batch/associate/default": 20,
+	}},
+}
+
+// linkedDeals seeds 100 companies and 200 contacts and opens a deals
+// destination with the settings; it returns the destination and 1,000
+// deal records, each linked to a company as its Primary and to two
+// contacts, by mirror_id with idProperty, else by HubSpot id.
+func linkedDeals(t testing.TB, w *linkWorld, settings map[string]string) (*destination.Destination, []opencdc.Record) {
+	t.Helper()
+	ref := func(m string) string { return m }
+	if settings["idProperty"] == "" {
+		ref = func(m string) string { return w.ids[m] }
+	}
+	for i := range 100 {
+		w.seed(t, "companies", fmt.Sprintf("k-%d", i), map[string]string{"name": fmt.Sprint(i)})
+		w.seed(t, "contacts", fmt.Sprintf("c-%d", i), map[string]string{"email": fmt.Sprintf("c%d@example.com", i)})
+		w.seed(t, "contacts", fmt.Sprintf("c-%d-b", i), map[string]string{"email": fmt.Sprintf("c%db@example.com", i)})
+	}
+	recs := make([]opencdc.Record, 1000)
+	for i := range recs {
+		links := sourceShape(map[string][]string{ref(fmt.Sprintf("k-%d", i%100)): {"Primary"}}, ref(fmt.Sprintf("c-%d", i%100)), ref(fmt.Sprintf("c-%d-b", i%100)))
+		recs[i] = rec(opencdc.OperationCreate, fmt.Sprint(i), opencdc.RawData(fmt.Sprintf("d-%d", i)), opencdc.StructuredData{"dealname": fmt.Sprint(i), "associations": links})
+	}
+	d := openDestination(t, w.srv, mergeSettings(map[string]string{"resource": "deals"}, settings))
+	w.srv.ResetCalls()
+	return d, recs
+}
+
 // TestLinksCallsPer1000: 1,000 deals, each linked to a company as its
 // Primary and to two contacts: what the links cost on top of the objects'
 // 10 calls.
 func TestLinksCallsPer1000(t *testing.T) {
-	tests := []struct {
-		name     string
-		settings map[string]string
-		want     map[string]int
-	}{
-		{"HubSpot ids", map[string]string{}, map[string]int{
-			"POST /crm/v3/objects/deals/batch/create":                          10,
-			"GET /crm/v4/associations/deals/companies/labels":                  1,
-			"POST /crm/v4/associations/deals/companies/batch/create":           10,
-			"POST /crm/v4/associations/deals/contacts/batch/associate/default": 20,
-		}},
-		{"idProperty", map[string]string{"idProperty": "mirror_id"}, map[string]int{
-			"POST /crm/v3/objects/deals/batch/upsert":                          10,
-			"GET /crm/v4/associations/deals/companies/labels":                  1,
-			"POST /crm/v3/objects/companies/batch/read":                        10,
-			"POST /crm/v3/objects/contacts/batch/read":                         20,
-			"POST /crm/v4/associations/deals/companies/batch/create":           10,
-			"POST /crm/v4/associations/deals/contacts/batch/associate/default": 20,
-		}},
-		{"idProperty, replace", map[string]string{"idProperty": "mirror_id", "associationsMode": "replace"}, map[string]int{
-			"POST /crm/v3/objects/deals/batch/upsert":                          10,
-			"GET /crm/v4/associations/deals/companies/labels":                  1,
-			"POST /crm/v3/objects/companies/batch/read":                        10,
-			"POST /crm/v3/objects/contacts/batch/read":                         20,
-			"POST /crm/v4/associations/deals/companies/batch/read":             10,
-			"POST /crm/v4/associations/deals/contacts/batch/read":              10,
-			"POST /crm/v4/associations/deals/companies/batch/create":           10,
-			"POST /crm/v4/associations/deals/contacts/batch/associate/default": 20,
-		}},
-	}
-	for _, tc := range tests {
+	for _, tc := range linkCosts {
 		t.Run(tc.name, func(t *testing.T) {
 			is := is.New(t)
 			w := newLinkWorld(t)
-			ref := func(m string) string { return m }
-			if tc.settings["idProperty"] == "" {
-				ref = func(m string) string { return w.ids[m] }
-			}
-			for i := range 100 {
-				w.seed(t, "companies", fmt.Sprintf("k-%d", i), map[string]string{"name": fmt.Sprint(i)})
-				w.seed(t, "contacts", fmt.Sprintf("c-%d", i), map[string]string{"email": fmt.Sprintf("c%d@example.com", i)})
-				w.seed(t, "contacts", fmt.Sprintf("c-%d-b", i), map[string]string{"email": fmt.Sprintf("c%db@example.com", i)})
-			}
-			recs := make([]opencdc.Record, 1000)
-			for i := range recs {
-				links := sourceShape(map[string][]string{ref(fmt.Sprintf("k-%d", i%100)): {"Primary"}}, ref(fmt.Sprintf("c-%d", i%100)), ref(fmt.Sprintf("c-%d-b", i%100)))
-				recs[i] = rec(opencdc.OperationCreate, fmt.Sprint(i), opencdc.RawData(fmt.Sprintf("d-%d", i)), opencdc.StructuredData{"dealname": fmt.Sprint(i), "associations": links})
-			}
-			d := openDestination(t, w.srv, mergeSettings(map[string]string{"resource": "deals"}, tc.settings))
-			w.srv.ResetCalls()
+			d, recs := linkedDeals(t, w, tc.settings)
 			n, err := d.Write(context.Background(), recs)
 			is.NoErr(err)
 			is.Equal(n, 1000)
@@ -458,6 +471,29 @@ func TestLinksCallsPer1000(t *testing.T) {
 			}
 			is.Equal(companies, 1000)
 			is.Equal(contacts, 2000)
+		})
+	}
+}
+
+// BenchmarkLinks reports the calls and time of writing 1,000 deals with 3
+// links each (go test -bench Links ./destination/), the simulator in the
+// same process.
+func BenchmarkLinks(b *testing.B) {
+	for _, tc := range linkCosts {
+		b.Run(tc.name, func(b *testing.B) {
+			calls := 0
+			for range b.N {
+				b.StopTimer()
+				w := newLinkWorld(b)
+				d, recs := linkedDeals(b, w, tc.settings)
+				b.StartTimer()
+				if n, err := d.Write(context.Background(), recs); n != len(recs) || err != nil {
+					b.Fatalf("Write = %d, %v", n, err)
+				}
+				b.StopTimer()
+				calls = w.srv.TotalCalls()
+			}
+			b.ReportMetric(float64(calls), "calls/1000records")
 		})
 	}
 }
