@@ -60,7 +60,11 @@ type Config struct {
 	// (p1234567_cars). Standard object type ids (0-1 for contacts) and the
 	// names of the earlier Conduit HubSpot connector (crm.contacts,
 	// crm.lineItems, cms.urlRedirects, cms.blogs.tags) are accepted too.
-	Resource string `json:"resource" validate:"required" check:"resource"`
+	// The source reads several resources with resources instead. The
+	// destination takes a Go template over the record too, and, when
+	// resource is empty, writes each record to the resource its
+	// opencdc.collection names.
+	Resource string `json:"resource" check:"omitempty,resource"`
 	// MaxRetries is how many times a request that failed with a rate limit,
 	// a server error or a network error is tried again (0 to 10: beyond
 	// that a failing HubSpot would hold a pipeline for many minutes before

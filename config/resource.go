@@ -93,3 +93,7 @@ func editDistance(a, b string) int {
 	}
 	return prev[len(rb)]
 }
+
+// IsTemplate reports whether a resource setting is a Go template over the
+// record, which the destination takes to pick each record's resource.
+func IsTemplate(setting string) bool { return strings.Contains(setting, "{{") }

@@ -39,6 +39,9 @@ func NewChecker() *Checker {
 	v.RegisterTagNameFunc(paramName)
 	c := &Checker{v: v, explain: map[string]func(any) error{}, across: map[reflect.Type][]func(validator.StructLevel){}}
 	Rule(c, "resource", func(name string) error {
+		if IsTemplate(name) {
+			return nil // the destination's to parse; the source refuses one
+		}
 		_, err := LookupResource(name)
 		return err
 	})

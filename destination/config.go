@@ -3,10 +3,8 @@ package destination
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/config"
-	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
 	sdk "github.com/conduitio/conduit-connector-sdk"
 )
 
@@ -50,15 +48,23 @@ func (c *Config) Validate(ctx context.Context) error {
 	return errors.Join(checker.Check(c), c.DefaultDestinationMiddleware.Validate(ctx))
 }
 
-// writable is the destination's rule on resource: HubSpot must let it be
+// writable is the destination's rule on resource: a template, empty (the
+// records' collections name the resources), or a resource HubSpot lets be
 // written. A name that is no resource is the resource rule's to report.
 func writable(c Config) (string, error) {
+	router, err := newRouter(c.Resource)
+	switch {
+	case err != nil:
+		return config.KeyResource, err
+	case router != nil:
+		return "", nil
+	}
 	r, err := config.LookupResource(c.Resource)
 	if err != nil {
 		return "", nil //nolint:nilerr // an unknown name is the resource rule's to report
 	}
-	if r.Ops.Has(hubspot.OpCreate | hubspot.OpUpdate | hubspot.OpArchive) {
-		return "", nil
+	if err := canWrite(r); err != nil {
+		return config.KeyResource, err
 	}
-	return config.KeyResource, fmt.Errorf("HubSpot does not let anyone write %s; the destination cannot use it", r.Name)
+	return "", nil
 }

@@ -10,19 +10,25 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/conduit-connectors/conduit-connector-hubspot/config"
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
 	"github.com/conduitio/conduit-commons/opencdc"
 	sdk "github.com/conduitio/conduit-connector-sdk"
 )
 
-// Destination writes records to one HubSpot resource.
+// Destination writes records to one HubSpot resource, or, routing, each
+// record to the Destination of its own resource (route.go).
 type Destination struct {
 	sdk.UnimplementedDestination
 
 	config     Config
 	clientOpts []hubspot.Option
 
-	client     *hubspot.Client
+	client *hubspot.Client
+	// router is set when resource names no one resource: it holds the
+	// Destinations of the resources written so far, which share client.
+	router *router
+
 	resource   hubspot.Resource
 	objects    ObjectWriter
 	properties PropertyLister
@@ -74,17 +80,33 @@ func New() sdk.Destination {
 func (d *Destination) Config() sdk.DestinationConfig { return &d.config }
 
 // Open reads the resource's properties, which also checks the token, and
-// checks idProperty against them.
+// checks idProperty against them. A routing destination opens each
+// resource when the first record for it comes.
 func (d *Destination) Open(ctx context.Context) error {
-	res, err := d.config.HubSpotResource()
+	router, err := newRouter(d.config.Resource)
 	if err != nil {
-		return err
+		return fmt.Errorf("%q: %w", config.KeyResource, err)
+	}
+	var res hubspot.Resource
+	if router == nil {
+		if res, err = d.config.HubSpotResource(); err != nil {
+			return err
+		}
 	}
 	client, err := d.config.NewClient(d.clientOpts...)
 	if err != nil {
 		return err
 	}
 	d.client = client // Teardown closes it, also after a failed Open
+	if router != nil {
+		d.router = router
+		return nil
+	}
+	return d.openResource(ctx, res, client)
+}
+
+// openResource is Open of one resource, with the client that writes it.
+func (d *Destination) openResource(ctx context.Context, res hubspot.Resource, client *hubspot.Client) error {
 	switch res.Kind {
 	case hubspot.KindURLRedirects:
 		return d.openRedirects(ctx, res, client.URLRedirects)
@@ -176,7 +198,10 @@ func (o op) records() []int { return append([]int{o.index}, o.merged...) }
 // token revoked while the pipeline runs, names its parameter.
 func (d *Destination) Write(ctx context.Context, recs []opencdc.Record) (int, error) {
 	write := d.write
-	if d.cms != nil {
+	switch {
+	case d.router != nil:
+		write = d.route
+	case d.cms != nil:
 		write = d.writeCMS
 	}
 	n, err := write(ctx, recs)

@@ -140,3 +140,108 @@ func TestTypedToPostgres(t *testing.T) {
 	}
 	t.Logf("updates and delete in PostgreSQL after %s", time.Since(start).Round(time.Millisecond))
 }
+
+// crmRows returns, by table, each row's id and the property columns of
+// examples/hubspot-crm-to-postgres.yaml, the numbers printed with their
+// column's type.
+func crmRows(t *testing.T, pg *pgtest.Cluster) map[string]map[string]string {
+	t.Helper()
+	queries := map[string]string{
+		"contacts":  `SELECT id, email, firstname FROM contacts`,
+		"companies": `SELECT id, name, domain FROM companies`,
+		"deals":     `SELECT id, dealname, coalesce(amount || ':' || pg_typeof(amount), '') FROM deals`,
+	}
+	out := map[string]map[string]string{}
+	for table, q := range queries {
+		text, err := pg.Psql(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[table] = map[string]string{}
+		for _, line := range strings.Split(text, "\n") {
+			if id, row, ok := strings.Cut(line, "|"); ok {
+				out[table][id] = row
+			}
+		}
+	}
+	return out
+}
+
+// crmRowsMatch compares the three tables with the simulator's live objects.
+func crmRowsMatch(t *testing.T, pg *pgtest.Cluster, srv *hubspottest.Server) (bool, string) {
+	t.Helper()
+	got := crmRows(t, pg)
+	columns := map[string][]string{"contacts": {"email", "firstname"}, "companies": {"name", "domain"}, "deals": {"dealname", "amount"}}
+	for table, props := range columns {
+		live := 0
+		for _, o := range srv.Objects(table) {
+			if o.Archived {
+				continue
+			}
+			live++
+			var want []string
+			for _, p := range props {
+				v := o.Properties[p]
+				if p == "amount" {
+					v = typed(v, "double precision")
+				}
+				want = append(want, v)
+			}
+			if w := strings.Join(want, "|"); got[table][o.ID] != w {
+				return false, fmt.Sprintf("%s row %s is %q, want %q", table, o.ID, got[table][o.ID], w)
+			}
+		}
+		if len(got[table]) != live {
+			return false, fmt.Sprintf("%s holds %d rows, want the %d live objects", table, len(got[table]), live)
+		}
+	}
+	return true, ""
+}
+
+// TestSeveralResourcesToPostgres: one source of contacts, companies and
+// deals fills one PostgreSQL table each through Conduit's builtin postgres
+// destination, which picks the table by the records' opencdc.collection
+// (examples/hubspot-crm-to-postgres.yaml); changes to each type follow.
+func TestSeveralResourcesToPostgres(t *testing.T) {
+	pg := pgtest.StartT(t)
+	if _, err := pg.Psql(pgtest.CRMTables); err != nil {
+		t.Fatal(err)
+	}
+	srv := newSim(t)
+	ids := map[string][]string{}
+	for table, props := range map[string]func(i int) map[string]string{
+		"contacts": func(i int) map[string]string {
+			return map[string]string{"email": fmt.Sprintf("crm%d@example.com", i), "firstname": fmt.Sprintf("C%d", i)}
+		},
+		"companies": func(i int) map[string]string {
+			return map[string]string{"name": fmt.Sprintf("Co%d", i), "domain": fmt.Sprintf("co%d.example", i)}
+		},
+		"deals": func(i int) map[string]string {
+			return map[string]string{"dealname": fmt.Sprintf("D%d", i), "amount": fmt.Sprintf("%d.5", 100*i)}
+		},
+	} {
+		got, err := srv.Seed(table, 5, props)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[table] = got
+	}
+	env := sourceEnv(srv, "")
+	env["POSTGRES_URL"] = pg.URL("postgres")
+	c := startConduit(t, t.TempDir(), "hubspot-crm-to-postgres.yaml", env)
+	c.waitForWhy(t, "the snapshots in PostgreSQL", time.Minute, func() (bool, string) { return crmRowsMatch(t, pg, srv) })
+
+	for _, step := range []error{
+		srv.Update("contacts", ids["contacts"][0], map[string]string{"firstname": "Changed"}),
+		srv.Update("deals", ids["deals"][1], map[string]string{"amount": "-7"}),
+		srv.Archive("companies", ids["companies"][2]),
+	} {
+		if step != nil {
+			t.Fatal(step)
+		}
+	}
+	if _, err := srv.Create("deals", map[string]string{"dealname": "New", "amount": "1"}); err != nil {
+		t.Fatal(err)
+	}
+	c.waitForWhy(t, "the changes in PostgreSQL", time.Minute, func() (bool, string) { return crmRowsMatch(t, pg, srv) })
+}

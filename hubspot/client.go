@@ -102,6 +102,8 @@ type Client struct {
 	Objects    *ObjectsService
 	Properties *PropertiesService
 	Owners     *OwnersService
+	// Schemas lists the account's custom object types.
+	Schemas *SchemasService
 	// URLRedirects calls the CMS URL redirects API.
 	URLRedirects *URLRedirectsService
 	// BlogTags calls the CMS blog tags API.
@@ -302,6 +304,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	c.Objects = &ObjectsService{client: c}
 	c.Properties = &PropertiesService{client: c}
 	c.Owners = &OwnersService{client: c}
+	c.Schemas = &SchemasService{client: c}
 	c.URLRedirects = &URLRedirectsService{client: c}
 	c.BlogTags = &BlogTagsService{client: c}
 	c.Associations = &AssociationsService{client: c}

@@ -178,3 +178,41 @@ func (mr *MockBlogTagReaderMockRecorder) List(ctx, opts interface{}) *gomock.Cal
 	mr.mock.ctrl.T.Helper()
 	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "List", reflect.TypeOf((*MockBlogTagReader)(nil).List), ctx, opts)
 }
+
+// MockSchemaLister is a mock of SchemaLister interface.
+type MockSchemaLister struct {
+	ctrl     *gomock.Controller
+	recorder *MockSchemaListerMockRecorder
+}
+
+// MockSchemaListerMockRecorder is the mock recorder for MockSchemaLister.
+type MockSchemaListerMockRecorder struct {
+	mock *MockSchemaLister
+}
+
+// NewMockSchemaLister creates a new mock instance.
+func NewMockSchemaLister(ctrl *gomock.Controller) *MockSchemaLister {
+	mock := &MockSchemaLister{ctrl: ctrl}
+	mock.recorder = &MockSchemaListerMockRecorder{mock}
+	return mock
+}
+
+// EXPECT returns an object that allows the caller to indicate expected use.
+func (m *MockSchemaLister) EXPECT() *MockSchemaListerMockRecorder {
+	return m.recorder
+}
+
+// List mocks base method.
+func (m *MockSchemaLister) List(ctx context.Context) ([]hubspot.ObjectSchema, error) {
+	m.ctrl.T.Helper()
+	ret := m.ctrl.Call(m, "List", ctx)
+	ret0, _ := ret[0].([]hubspot.ObjectSchema)
+	ret1, _ := ret[1].(error)
+	return ret0, ret1
+}
+
+// List indicates an expected call of List.
+func (mr *MockSchemaListerMockRecorder) List(ctx interface{}) *gomock.Call {
+	mr.mock.ctrl.T.Helper()
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "List", reflect.TypeOf((*MockSchemaLister)(nil).List), ctx)
+}

@@ -18,6 +18,8 @@ const (
 	KeyBufferSize     = "bufferSize"
 	KeyLookbackWindow = "lookbackWindow"
 
+	KeyResources = "resources"
+
 	KeyProperties      = "properties"
 	KeyExtraProperties = "extraProperties"
 
@@ -31,6 +33,11 @@ type Config struct {
 	sdk.DefaultSourceMiddleware
 	config.Config
 
+	// Resources are the resources to read in one pipeline, separated by
+	// commas, each a name resource takes; * reads every CRM object type the
+	// access token can read and the account's custom objects. Each record's
+	// opencdc.collection is its resource's name. Set resource or resources.
+	Resources []string `json:"resources"`
 	// PollingPeriod is how long the source waits before it asks HubSpot for
 	// changes again once it has caught up.
 	PollingPeriod time.Duration `json:"pollingPeriod" default:"5s" check:"gt=0s"`
@@ -39,11 +46,14 @@ type Config struct {
 	BufferSize int `json:"bufferSize" default:"100" validate:"gt=0,lt=101"`
 	// Properties are the properties to read, separated by commas; empty
 	// reads every property of the object type, as HubSpot's properties API
-	// lists them, including the ones created while the pipeline runs.
+	// lists them, including the ones created while the pipeline runs. With
+	// several resources, each name is qualified with its resource
+	// (contacts.email), and a resource none names reads every property.
 	Properties []string `json:"properties"`
 	// ExtraProperties are properties to read beyond the resource's default
 	// ones, separated by commas, as the earlier HubSpot connector read
-	// them. Set either properties or extraProperties.
+	// them; qualified as in properties with several resources. Set either
+	// properties or extraProperties.
 	ExtraProperties []string `json:"extraProperties"`
 	// Snapshot makes the source read every existing object before it
 	// streams changes.
@@ -85,9 +95,19 @@ func (c *Config) Validate(ctx context.Context) error {
 	return errors.Join(checker.Check(c), c.validateProperties(), c.DefaultSourceMiddleware.Validate(ctx))
 }
 
-// readable is the source's rule on resource: the source must read it. A
+// readable is the source's rule on resource and resources: one of them
+// is set, and the source can read every resource they name. A resource
 // name that is no resource is the resource rule's to report.
 func readable(c Config) (string, error) {
+	if _, param, err := c.resourceSet(); err != nil {
+		return param, err
+	}
+	if c.Resource == "" {
+		return "", nil
+	}
+	if config.IsTemplate(c.Resource) {
+		return config.KeyResource, fmt.Errorf("is a template: the source reads the resources it names; list several in %q", KeyResources)
+	}
 	res, err := config.LookupResource(c.Resource)
 	if err != nil {
 		return "", nil //nolint:nilerr // an unknown name is the resource rule's to report
@@ -121,22 +141,15 @@ func (c *Config) validateProperties() error {
 	return nil
 }
 
-// readerConfig checks that the source can read the configured resource and
-// says how the reader reads it.
-func (c *Config) readerConfig() (readerConfig, error) {
-	res, err := c.HubSpotResource()
-	if err != nil {
-		return readerConfig{}, err
-	}
-	if err := canRead(res); err != nil {
-		return readerConfig{}, fmt.Errorf("%q: %w", config.KeyResource, err)
-	}
+// readerConfig says how the reader reads res, one of the configured
+// resources.
+func (c *Config) readerConfig(res hubspot.Resource, set resourceSet) readerConfig {
 	var fixed []string // nil: every property
 	switch {
 	case len(c.Properties) > 0:
-		fixed = propertyNames(c.Properties)
+		fixed = set.properties(res, c.Properties)
 	case len(c.ExtraProperties) > 0:
-		fixed = res.Properties(propertyNames(c.ExtraProperties))
+		fixed = res.Properties(set.properties(res, c.ExtraProperties))
 	}
 	var required []string
 	for _, p := range []string{hubspot.ObjectIDProperty, res.CreatedProperty, res.ModifiedProperty} {
@@ -161,7 +174,7 @@ func (c *Config) readerConfig() (readerConfig, error) {
 		deletes:        c.Deletes && res.Ops.Has(hubspot.OpListArchived),
 		deletesEvery:   deletesEvery,
 		deletesPerPage: deletesPerPage(hubspot.DefaultRateLimit(), c.DeletesRateShare),
-	}, nil
+	}
 }
 
 // deletesPerPage is the time one page of the deletes scan takes of share

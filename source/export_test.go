@@ -7,4 +7,22 @@ import "time"
 func CaughtUpPolls(s *Source) int { return s.polls }
 
 // NextPoll is when s polls again, once caught up.
-func NextPoll(s *Source) time.Time { return s.nextPoll }
+func NextPoll(s *Source) time.Time {
+	next := s.streams[0].nextPoll
+	for _, st := range s.streams[1:] {
+		if st.nextPoll.Before(next) {
+			next = st.nextPoll
+		}
+	}
+	return next
+}
+
+// onlyReaderConfig is the reader configuration of a configuration of one
+// resource, for the tests that build a reader themselves.
+func (c *Config) onlyReaderConfig() (readerConfig, error) {
+	set, err := c.resolve()
+	if err != nil {
+		return readerConfig{}, err
+	}
+	return c.readerConfig(set.resources[0], set), nil
+}

@@ -33,7 +33,14 @@ type BlogTagReader interface {
 	List(ctx context.Context, opts hubspot.CMSListOptions) (*hubspot.BlogTagPage, error)
 }
 
+// SchemaLister is what the source needs of hubspot.SchemasService: the
+// account's custom object types, for resources *.
+type SchemaLister interface {
+	List(ctx context.Context) ([]hubspot.ObjectSchema, error)
+}
+
 var (
+	_ SchemaLister   = (*hubspot.SchemasService)(nil)
 	_ BlogTagReader  = (*hubspot.BlogTagsService)(nil)
 	_ ObjectReader   = (*hubspot.ObjectsService)(nil)
 	_ OwnerReader    = (*hubspot.OwnersService)(nil)
@@ -47,11 +54,12 @@ type services struct {
 	redirects  RedirectReader
 	blogTags   BlogTagReader
 	properties PropertyLister
+	schemas    SchemaLister
 }
 
 // servicesOf returns the services of a client.
 func servicesOf(c *hubspot.Client) services {
-	return services{objects: c.Objects, owners: c.Owners, redirects: c.URLRedirects, blogTags: c.BlogTags, properties: c.Properties}
+	return services{objects: c.Objects, owners: c.Owners, redirects: c.URLRedirects, blogTags: c.BlogTags, properties: c.Properties, schemas: c.Schemas}
 }
 
 // hub is how the scans reach HubSpot: the resource, the properties read

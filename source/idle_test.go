@@ -96,7 +96,7 @@ func clientOf(t *testing.T, srv *hubspottest.Server, clock *hubspottest.ManualCl
 // clock after what the test set up, which is so older than the start.
 func readerAt(t *testing.T, clock *hubspottest.ManualClock, client *hubspot.Client, c Config) *reader {
 	t.Helper()
-	cfg, err := c.readerConfig()
+	cfg, err := c.onlyReaderConfig()
 	if err != nil {
 		t.Fatal(err)
 	}

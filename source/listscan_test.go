@@ -44,7 +44,7 @@ func TestURLRedirectsLateVersions(t *testing.T) {
 	late := map[string]bool{}
 	c := Config{PollingPeriod: polling, BufferSize: 10, LookbackWindow: 30 * time.Second, Deletes: true, DeletesRateShare: 10}
 	c.Resource = hubspot.URLRedirectsResourceName
-	cfg, err := c.readerConfig()
+	cfg, err := c.onlyReaderConfig()
 	if err != nil {
 		t.Fatal(err)
 	}

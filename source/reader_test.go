@@ -60,7 +60,7 @@ func openMocked(t *testing.T, resource string) (mocked, *Source) {
 	var c Config
 	c.Resource = resource
 	c.BufferSize = pageSize
-	cfg, err := c.readerConfig()
+	cfg, err := c.onlyReaderConfig()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,11 @@ func (m mocked) open(t *testing.T, pos *Position) *Source {
 		m.properties.EXPECT().List(gomock.Any(), m.cfg.resource.Name).Return(m.mockedProperties(), nil)
 	}
 	s := NewSource(WithClock(hubspottest.NewManualClock(at(0))))
-	if err := s.start(context.Background(), m.cfg, services{objects: m.objects, owners: m.owners, properties: m.properties}, pos); err != nil {
+	svc := services{objects: m.objects, owners: m.owners, properties: m.properties}
+	if err := s.checkAccess(context.Background(), m.cfg.resource, svc); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.start(context.Background(), m.cfg, svc, pos); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = s.Teardown(context.Background()) })

@@ -1,5 +1,5 @@
-// Package source is the HubSpot source: a snapshot of one resource, then its
-// creates, updates and deletes as OpenCDC records.
+// Package source is the HubSpot source: a snapshot of one resource or
+// several, then their creates, updates and deletes as OpenCDC records.
 package source
 
 import (
@@ -18,7 +18,7 @@ import (
 // is logged at once.
 const progressEvery = 5 * time.Second
 
-// Source reads one HubSpot resource.
+// Source reads HubSpot resources: one, or several in turn.
 type Source struct {
 	sdk.UnimplementedSource
 
@@ -41,18 +41,18 @@ type Source struct {
 	lifetime context.Context
 	stop     context.CancelFunc
 
-	reader   *reader
-	buf      []opencdc.Record
-	nextPoll time.Time // when caught up: when to ask HubSpot again
-	// polls counts the polls that found the source caught up, so that a
+	// streams are the resources read, in the order configured; turn is
+	// the one to try first next time. several says that the position holds
+	// each resource's state (Positions), as a source configured with
+	// resources writes it.
+	streams []*stream
+	turn    int
+	several bool
+	buf     []opencdc.Record
+	// polls counts the polls that found a stream caught up, so that a
 	// test can wait for the source to be idle by what it did rather than
 	// by a stretch of wall time.
 	polls int
-
-	// snapshot progress, for the log
-	snapshotStart time.Time
-	lastProgress  time.Time
-	snapshotCount int
 }
 
 // Option changes how a Source is built; tests use them.
@@ -92,20 +92,21 @@ func (s *Source) Config() sdk.SourceConfig { return &s.config }
 // Open checks that HubSpot accepts the token and starts from the position:
 // a new source starts a snapshot (or CDC, with snapshot off) at the current
 // time.
+//
+// With several resources, each resumes from its state in the position; a
+// resource the position has no state of (one added to the configuration)
+// starts a snapshot of its own, and a position of one resource is the state
+// of the first resource configured.
 func (s *Source) Open(ctx context.Context, raw opencdc.Position) error {
-	cfg, err := s.config.readerConfig()
+	set, err := s.config.resolve()
 	if err != nil {
 		return err
-	}
-	pos, err := ParsePosition(raw)
-	if err != nil {
-		return fmt.Errorf("open: %w", err)
 	}
 	client, err := s.config.NewClient(s.clientOpts...)
 	if err != nil {
 		return err
 	}
-	if err := s.start(ctx, cfg, servicesOf(client), pos); err != nil {
+	if err := s.openSet(ctx, set, servicesOf(client), raw); err != nil {
 		client.Close()
 		return err
 	}
@@ -114,22 +115,54 @@ func (s *Source) Open(ctx context.Context, raw opencdc.Position) error {
 	return nil
 }
 
-// start checks access to the resource and sets the reader at pos. A new
-// source's initial timestamp is taken after the check, when reading can
-// begin.
-func (s *Source) start(ctx context.Context, cfg readerConfig, svc services, pos *Position) error {
-	if err := s.checkAccess(ctx, cfg.resource, svc); err != nil {
-		return err
+// openSet starts a stream for each resource of set at its state in raw.
+func (s *Source) openSet(ctx context.Context, set resourceSet, svc services, raw opencdc.Position) error {
+	resources := set.resources
+	if set.all {
+		var err error
+		if resources, err = s.everyResource(ctx, svc); err != nil {
+			return err
+		}
 	}
-	r, err := newReader(cfg, svc, s.now, pos)
+	states, err := ParsePositions(raw, resources[0].Name)
 	if err != nil {
 		return fmt.Errorf("open: %w", err)
 	}
-	if err := r.refreshCatalog(ctx); err != nil {
-		return fmt.Errorf("open: %w", err)
+	s.several = set.several
+	for _, res := range resources {
+		if !set.all {
+			// * checked access as it chose the types.
+			if err := s.checkAccess(ctx, res, svc); err != nil {
+				return err
+			}
+		}
+		if err := s.start(ctx, s.config.readerConfig(res, set), svc, states[res.Name]); err != nil {
+			return err
+		}
+		delete(states, res.Name)
 	}
-	s.reader = r
-	s.lifetime, s.stop = context.WithCancel(context.Background())
+	for name := range states {
+		sdk.Logger(ctx).Info().Str("resource", name).
+			Msg("hubspot source: the position holds a resource the configuration no longer reads; its state is dropped")
+	}
+	return nil
+}
+
+// start sets a stream of cfg's resource at pos; its access was checked. A
+// new stream's initial timestamp is taken after the check, when reading can
+// begin.
+func (s *Source) start(ctx context.Context, cfg readerConfig, svc services, pos *Position) error {
+	r, err := newReader(cfg, svc, s.now, pos)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", cfg.resource.Name, err)
+	}
+	if err := r.refreshCatalog(ctx); err != nil {
+		return fmt.Errorf("open %s: %w", cfg.resource.Name, err)
+	}
+	s.streams = append(s.streams, &stream{name: cfg.resource.Name, reader: r})
+	if s.lifetime == nil {
+		s.lifetime, s.stop = context.WithCancel(context.Background())
+	}
 	at := r.position()
 	sdk.Logger(ctx).Info().
 		Str("resource", cfg.resource.Name).
@@ -184,28 +217,29 @@ func (s *Source) Read(ctx context.Context) (opencdc.Record, error) {
 // has caught up. Errors that outlast the client's retries are returned, so
 // the pipeline learns of them.
 func (s *Source) ReadN(ctx context.Context, n int) ([]opencdc.Record, error) {
-	if s.reader == nil {
+	if len(s.streams) == 0 {
 		return nil, errors.New("hubspot source: Read before Open")
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	defer context.AfterFunc(s.lifetime, cancel)()
 	for len(s.buf) == 0 {
-		if err := s.waitForPoll(ctx); err != nil {
+		st, err := s.nextStream(ctx)
+		if err != nil {
 			return nil, err
 		}
-		snapshot := s.reader.snapshotting()
-		if snapshot && s.snapshotStart.IsZero() {
+		snapshot := st.reader.snapshotting()
+		if snapshot && st.snapshotStart.IsZero() {
 			// The clock starts before the first page is asked for, so the
 			// rate counts the time that page took.
-			s.snapshotStart = s.now()
-			s.lastProgress = s.snapshotStart
+			st.snapshotStart = s.now()
+			st.lastProgress = st.snapshotStart
 		}
 		if s.budget != nil {
 			s.sentBeforeStep = s.budget().Sent
 		}
-		recs, more, err := s.reader.step(ctx)
-		if sh := s.reader.history.shape; sh != nil {
+		recs, more, err := st.reader.step(ctx)
+		if sh := st.reader.history.shape; sh != nil {
 			sh.logUnparsable(ctx)
 		}
 		if err != nil {
@@ -213,14 +247,19 @@ func (s *Source) ReadN(ctx context.Context, n int) ([]opencdc.Record, error) {
 			// as at Open.
 			return nil, s.config.ExplainSignIn(err)
 		}
+		if s.several {
+			if err := s.combinePositions(st, recs); err != nil {
+				return nil, err
+			}
+		}
 		s.buf = recs
 		if !more {
-			s.nextPoll = s.now().Add(s.pollWait(ctx))
+			st.nextPoll = s.now().Add(s.pollWait(ctx))
 			s.polls++
 		}
 		if snapshot {
-			s.snapshotCount += len(recs)
-			s.logProgress(ctx)
+			st.snapshotCount += len(recs)
+			s.logProgress(ctx, st)
 		}
 	}
 	n = min(max(n, 1), len(s.buf))
@@ -277,8 +316,10 @@ func (s *Source) pollWait(ctx context.Context) time.Duration {
 	return wait
 }
 
-func (s *Source) waitForPoll(ctx context.Context) error {
-	wait := s.nextPoll.Sub(s.now())
+// waitUntil waits until the source's clock reads at, or, on a clock that
+// tests move by hand, for as long as it read until then.
+func (s *Source) waitUntil(ctx context.Context, at time.Time) error {
+	wait := at.Sub(s.now())
 	if wait <= 0 {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("read: %w", err)
@@ -298,23 +339,23 @@ func (s *Source) waitForPoll(ctx context.Context) error {
 // logProgress logs a running snapshot every progressEvery, and its end at
 // once, with the rate over the time since the snapshot's first request:
 // waiting for the next periodic line would divide by at least five seconds.
-func (s *Source) logProgress(ctx context.Context) {
+func (s *Source) logProgress(ctx context.Context, st *stream) {
 	now := s.now()
-	done := !s.reader.snapshotting()
-	if !done && now.Sub(s.lastProgress) < progressEvery {
+	done := !st.reader.snapshotting()
+	if !done && now.Sub(st.lastProgress) < progressEvery {
 		return
 	}
-	s.lastProgress = now
-	elapsed := now.Sub(s.snapshotStart)
+	st.lastProgress = now
+	elapsed := now.Sub(st.snapshotStart)
 	line := sdk.Logger(ctx).Info().
-		Str("resource", s.reader.cfg.resource.Name).
-		Int("objects", s.snapshotCount).
+		Str("resource", st.name).
+		Int("objects", st.snapshotCount).
 		Float64("seconds", elapsed.Seconds()).
 		Bool("done", done)
 	if elapsed > 0 {
 		// No rate when no time was measured: a made-up divisor would
 		// report any number.
-		line = line.Float64("objectsPerSecond", float64(s.snapshotCount)/elapsed.Seconds())
+		line = line.Float64("objectsPerSecond", float64(st.snapshotCount)/elapsed.Seconds())
 	}
 	line.Msg("hubspot snapshot progress")
 }

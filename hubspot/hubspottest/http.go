@@ -31,6 +31,7 @@ func (s *Server) routes() http.Handler {
 	handle("POST /crm/v3/properties/{type}", false, s.createProperty)
 	handle("GET /crm/v3/properties/{type}/{name}", false, s.getProperty)
 	handle("DELETE /crm/v3/properties/{type}/{name}", false, s.archiveProperty)
+	handle("GET /crm/v3/schemas", false, s.listSchemas)
 	s.associationRoutes(handle)
 	handle("GET /crm/v3/owners", false, s.listOwners)
 	handle("GET /crm/v3/owners/{$}", false, s.listOwners)

@@ -72,6 +72,8 @@ type Server struct {
 	// typeNames maps the other names a path may give a type (a standard
 	// type's 0-N id, a custom type's fully qualified name) to its key in types.
 	typeNames map[string]string
+	// customs are the custom object types, which the schemas API lists.
+	customs []customType
 }
 
 // rollout holds the behaviours in which HubSpot accounts or API rollouts
@@ -150,6 +152,7 @@ func NewServer(opts ...Option) (*Server, error) {
 		s.types[name] = newTypeStore(t)
 		s.typeNames[t.id] = name
 	}
+	s.customs = cfg.customs
 	for _, c := range cfg.customs {
 		s.types[c.id] = newTypeStore(newObjectType(c.id, "hs_createdate", "hs_lastmodifieddate", nil, c.props...))
 		if c.name != "" {

@@ -275,3 +275,18 @@ const ContactsTable = `CREATE TABLE contacts (
 	notes_last_contacted timestamptz,
 	date_of_birth date
 )`
+
+// CRMTables creates the tables examples/hubspot-crm-to-postgres.yaml writes
+// into, one per resource, as ContactsTable does for its example.
+const CRMTables = `CREATE TABLE contacts (
+	id text PRIMARY KEY, "createdAt" timestamptz, "updatedAt" timestamptz, "archivedAt" timestamptz,
+	hs_object_id double precision, createdate timestamptz, lastmodifieddate timestamptz,
+	hs_merged_object_ids text, email text, firstname text);
+CREATE TABLE companies (
+	id text PRIMARY KEY, "createdAt" timestamptz, "updatedAt" timestamptz, "archivedAt" timestamptz,
+	hs_object_id double precision, createdate timestamptz, hs_lastmodifieddate timestamptz,
+	hs_merged_object_ids text, name text, domain text);
+CREATE TABLE deals (
+	id text PRIMARY KEY, "createdAt" timestamptz, "updatedAt" timestamptz, "archivedAt" timestamptz,
+	hs_object_id double precision, createdate timestamptz, hs_lastmodifieddate timestamptz,
+	hs_merged_object_ids text, dealname text, amount double precision)`

@@ -1,0 +1,129 @@
+package destination
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"text/template"
+
+	"github.com/conduit-connectors/conduit-connector-hubspot/config"
+	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
+	"github.com/conduitio/conduit-commons/opencdc"
+)
+
+// A destination whose resource is empty or a Go template routes: each
+// record goes to the resource its opencdc.collection names, or that the
+// template makes of the record, as Conduit's Postgres destination picks a
+// record's table. Consecutive records of one resource make one run, written
+// by that resource's Destination, so no batch mixes types and the records
+// keep their order across runs.
+
+// router holds the template and the Destinations of the resources written
+// so far, by resource name and by the other names records gave them.
+type router struct {
+	tmpl    *template.Template // nil: the record's opencdc.collection
+	writers map[string]*Destination
+}
+
+// newRouter returns the router of a resource setting that names no one
+// resource (empty, or a template), or nil for one that does.
+func newRouter(setting string) (*router, error) {
+	switch {
+	case strings.TrimSpace(setting) == "":
+		return &router{writers: map[string]*Destination{}}, nil
+	case !config.IsTemplate(setting):
+		return nil, nil //nolint:nilnil // no router: one resource
+	}
+	tmpl, err := template.New(config.KeyResource).Option("missingkey=error").Parse(setting)
+	if err != nil {
+		return nil, fmt.Errorf("is not a valid Go template: %w", err)
+	}
+	return &router{tmpl: tmpl, writers: map[string]*Destination{}}, nil
+}
+
+// resourceOf names the resource a record goes to.
+func (r *router) resourceOf(rec opencdc.Record) (string, error) {
+	if r.tmpl == nil {
+		name, err := rec.Metadata.GetCollection()
+		if err != nil || name == "" {
+			return "", fmt.Errorf("the record has no %s to name its resource: set %q to the resource, or to a template that makes one of the record", opencdc.MetadataCollection, config.KeyResource)
+		}
+		return name, nil
+	}
+	var b strings.Builder
+	if err := r.tmpl.Execute(&b, rec); err != nil {
+		return "", fmt.Errorf("the %q template: %w", config.KeyResource, err)
+	}
+	name := strings.TrimSpace(b.String())
+	if name == "" {
+		return "", fmt.Errorf("the %q template made no resource of the record", config.KeyResource)
+	}
+	return name, nil
+}
+
+// route writes the records in runs of one resource each, in order. It
+// returns how many HubSpot accepted, from the first on, and an error naming
+// the first record it did not.
+func (d *Destination) route(ctx context.Context, recs []opencdc.Record) (int, error) {
+	written := 0
+	for start := 0; start < len(recs); {
+		name, err := d.router.resourceOf(recs[start])
+		if err != nil {
+			return written, recordError(start, recs[start], err)
+		}
+		w, err := d.routeTo(ctx, name)
+		if err != nil {
+			return written, recordError(start, recs[start], err)
+		}
+		end := start + 1
+		for end < len(recs) {
+			next, err := d.router.resourceOf(recs[end])
+			if err != nil || next != name {
+				break // the next run, or the error, comes next
+			}
+			end++
+		}
+		n, err := w.Write(ctx, recs[start:end])
+		written += n
+		if err != nil {
+			return written, fmt.Errorf("write %s from record %d on: %w", w.resource.DisplayName(), start, err)
+		}
+		start = end
+	}
+	return written, nil
+}
+
+// routeTo returns the Destination of the named resource, opening it, with
+// the router's client, for the first record that goes to it.
+func (d *Destination) routeTo(ctx context.Context, name string) (*Destination, error) {
+	if w, ok := d.router.writers[name]; ok {
+		return w, nil
+	}
+	res, err := config.LookupResource(name)
+	if err != nil {
+		return nil, err
+	}
+	if err := canWrite(res); err != nil {
+		return nil, err
+	}
+	if w, ok := d.router.writers[res.Name]; ok {
+		d.router.writers[name] = w // another name of it ("0-3", "crm.deals")
+		return w, nil
+	}
+	w := &Destination{config: d.config}
+	w.config.Resource = res.Name
+	if err := w.openResource(ctx, res, d.client); err != nil {
+		return nil, fmt.Errorf("open %s: %w", res.DisplayName(), err)
+	}
+	d.router.writers[name], d.router.writers[res.Name] = w, w
+	return w, nil
+}
+
+// canWrite says why the destination cannot write a resource, or nil.
+func canWrite(res hubspot.Resource) error {
+	if res.Ops.Has(hubspot.OpCreate | hubspot.OpUpdate | hubspot.OpArchive) {
+		return nil
+	}
+	return errors.New("HubSpot does not let anyone write " + res.Name + "; the destination cannot use it")
+}
