@@ -197,15 +197,20 @@ func (o op) records() []int { return append([]int{o.index}, o.merged...) }
 // Write writes the records; see write. An error of signing in, a refresh
 // token revoked while the pipeline runs, names its parameter.
 func (d *Destination) Write(ctx context.Context, recs []opencdc.Record) (int, error) {
-	write := d.write
+	n, err := d.writeAll(ctx, recs)
+	return n, d.config.ExplainSignIn(err)
+}
+
+// writeAll is Write without the explanation of a sign-in error, which a
+// routing destination adds once for the runs it writes.
+func (d *Destination) writeAll(ctx context.Context, recs []opencdc.Record) (int, error) {
 	switch {
 	case d.router != nil:
-		write = d.route
+		return d.route(ctx, recs)
 	case d.cms != nil:
-		write = d.writeCMS
+		return d.writeCMS(ctx, recs)
 	}
-	n, err := write(ctx, recs)
-	return n, d.config.ExplainSignIn(err)
+	return d.write(ctx, recs)
 }
 
 // write sends the records in batches of one operation each, in order. It
@@ -311,12 +316,26 @@ func (d *Destination) sameKey(a, b string) bool {
 	return d.sameValue(d.config.IDProperty, a, b)
 }
 
-func recordError(i int, r opencdc.Record, err error) error {
+// RecordError is the error of one record of a Write: its index in the
+// records written, its position and key, and why.
+type RecordError struct {
+	Index  int
+	Record opencdc.Record
+	Err    error
+}
+
+func (e *RecordError) Error() string {
 	key := "none"
-	if r.Key != nil {
-		key = string(r.Key.Bytes())
+	if e.Record.Key != nil {
+		key = string(e.Record.Key.Bytes())
 	}
-	return fmt.Errorf("record %d (position %s, key %s): %w", i, r.Position, key, err)
+	return fmt.Sprintf("record %d (position %s, key %s): %v", e.Index, e.Record.Position, key, e.Err)
+}
+
+func (e *RecordError) Unwrap() error { return e.Err }
+
+func recordError(i int, r opencdc.Record, err error) error {
+	return &RecordError{Index: i, Record: r, Err: err}
 }
 
 // toOp reads what a record asks of HubSpot.

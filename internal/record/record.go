@@ -23,6 +23,11 @@ const (
 	// FieldMergedInto is, in the delete of an object a merge absorbed, the
 	// id of the object that holds it now.
 	FieldMergedInto = "mergedInto"
+	// FieldAssociations holds, with the source's associations on, the
+	// objects linked to the object, by type: for each, its id (FieldID)
+	// and its association labels (FieldLabels).
+	FieldAssociations = "associations"
+	FieldLabels       = "labels"
 	// FieldProperties holds the properties of a HubSpot-shaped payload
 	// ({"properties": {...}}) as HubSpot's own API writes it.
 	FieldProperties = "properties"
