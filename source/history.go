@@ -85,6 +85,18 @@ func (h *history) appendChange(recs []opencdc.Record, it item) ([]opencdc.Record
 	if known && !prev.older(it.key.ts, sum) {
 		return recs, nil // emitted already, or an older version from a lagging index
 	}
+	return h.appendNew(recs, it, prev, known, sum)
+}
+
+// emitted reports whether this run emitted this version of it already (or
+// a newer one), which appendChange leaves out: the change scan reads no
+// links for it.
+func (h *history) emitted(it item) bool {
+	prev, known := h.seen[it.key.id]
+	return known && !prev.older(it.key.ts, it.sum())
+}
+
+func (h *history) appendNew(recs []opencdc.Record, it item, prev version, known bool, sum uint64) ([]opencdc.Record, error) {
 	// Before the survivor, with the position before it, so that a
 	// restart reads the survivor and its merges again; also when the
 	// survivor is gone itself.

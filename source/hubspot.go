@@ -81,7 +81,10 @@ type hub struct {
 	// (links.go), read with assoc.
 	links []string
 	assoc AssociationReader
-	now   func() time.Time
+	// emitted tells the search results emitted already, which the change
+	// scan drops: their links are not read.
+	emitted func(item) bool
+	now     func() time.Time
 }
 
 // properties are the names a read asks for.
@@ -160,7 +163,7 @@ func (h *hub) search(ctx context.Context, req hubspot.SearchRequest) ([]item, st
 	}
 	items, err := h.objectItems(page.Results)
 	if err == nil {
-		err = h.linked(ctx, items)
+		err = h.linkedUnless(ctx, items, h.emitted)
 	}
 	return items, page.NextAfter(), err
 }

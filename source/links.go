@@ -36,12 +36,24 @@ var _ AssociationReader = (*hubspot.AssociationsService)(nil)
 
 // linked reads the links of the items to each linked type.
 func (h *hub) linked(ctx context.Context, items []item) error {
+	return h.linkedUnless(ctx, items, nil)
+}
+
+// linkedUnless reads the links of the items skip does not accept (all
+// with skip nil): a look-back reads again what it emitted, and those
+// items' links would cost requests for nothing.
+func (h *hub) linkedUnless(ctx context.Context, items []item, skip func(item) bool) error {
 	if len(h.links) == 0 || len(items) == 0 {
 		return nil
 	}
-	ids := make([]string, len(items))
-	for i, it := range items {
-		ids[i] = it.id
+	ids := make([]string, 0, len(items))
+	for _, it := range items {
+		if skip == nil || !skip(it) {
+			ids = append(ids, it.id)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
 	}
 	for _, to := range h.links {
 		read, err := h.assoc.BatchRead(ctx, h.resource.Name, to, ids)
@@ -52,6 +64,9 @@ func (h *hub) linked(ctx context.Context, items []item) error {
 			return fmt.Errorf("read links %s to %s: %s", h.resource.Name, to, read.Errors[0].Message)
 		}
 		for i := range items {
+			if skip != nil && skip(items[i]) {
+				continue
+			}
 			if items[i].links == nil {
 				items[i].links = make(map[string][]hubspot.Link, len(h.links))
 			}

@@ -90,6 +90,7 @@ func newReaderAt(cfg readerConfig, svc services, now func() time.Time, pos *Posi
 		history: newHistory(cfg.resource),
 	}
 	r.history.links = cfg.links
+	r.hub.emitted = r.history.emitted
 	if len(cfg.links) > 0 && cfg.linksEvery > 0 {
 		r.links = &linkScan{hub: r.hub, history: r.history, every: cfg.linksEvery, next: now().Add(cfg.linksEvery)}
 	}
