@@ -159,9 +159,10 @@ func (c *Config) oauth() bool {
 // pipeline runs reads as clearly as a wrong one at the start.
 func (c *Config) ExplainSignIn(err error) error {
 	var er *hubspot.ErrorResponse
+	var done *signInError
 	switch {
-	case err == nil || !errors.As(err, &er):
-		return err
+	case err == nil || !errors.As(err, &er) || errors.As(err, &done):
+		return err // nothing to explain, or explained already
 	case hubspot.IsSignInRefused(err):
 		param, what := KeyRefreshToken, "the refresh token: it was revoked (the app uninstalled or its access removed), or it is not one of this app's"
 		switch er.Status {
@@ -170,11 +171,22 @@ func (c *Config) ExplainSignIn(err error) error {
 		case "BAD_CLIENT_SECRET":
 			param, what = KeyClientSecret, "the client secret"
 		}
-		return fmt.Errorf("HubSpot refused %s (parameter %q); no request can be made until it is replaced: %w", what, param, err)
+		return explainedf("HubSpot refused %s (parameter %q); no request can be made until it is replaced: %w", what, param, err)
 	case er.StatusCode == http.StatusUnauthorized && c.oauth():
-		return fmt.Errorf("HubSpot refused the OAuth app's access token, also after a renewal (parameters %q, %q, %q): %w", KeyClientID, KeyClientSecret, KeyRefreshToken, err)
+		return explainedf("HubSpot refused the OAuth app's access token, also after a renewal (parameters %q, %q, %q): %w", KeyClientID, KeyClientSecret, KeyRefreshToken, err)
 	case er.StatusCode == http.StatusUnauthorized:
-		return fmt.Errorf("HubSpot refused the access token (parameter %q): %w", KeyAccessToken, err)
+		return explainedf("HubSpot refused the access token (parameter %q): %w", KeyAccessToken, err)
 	}
 	return err
+}
+
+// signInError is an error ExplainSignIn explained: explaining it again
+// would say the same twice.
+type signInError struct{ err error }
+
+func (e *signInError) Error() string { return e.err.Error() }
+func (e *signInError) Unwrap() error { return e.err }
+
+func explainedf(format string, args ...any) error {
+	return &signInError{err: fmt.Errorf(format, args...)}
 }

@@ -128,7 +128,7 @@ func readLink(v any) (linkTo, error) {
 		return linkTo{}, fmt.Errorf("%s: %w", record.FieldID, err)
 	}
 	l := linkTo{key: key}
-	raw, ok := m["labels"]
+	raw, ok := m[record.FieldLabels]
 	if !ok || raw == nil {
 		return l, nil
 	}

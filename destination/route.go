@@ -86,8 +86,12 @@ func (d *Destination) route(ctx context.Context, recs []opencdc.Record) (int, er
 		}
 		n, err := w.writeRun(ctx, recs[start:end])
 		written += n
+		var rerr *RecordError
+		if errors.As(err, &rerr) {
+			rerr.Index += start // the run's index is the batch's
+		}
 		if err != nil {
-			return written, fmt.Errorf("write %s from record %d on: %w", w.resource.DisplayName(), start, err)
+			return written, fmt.Errorf("write %s: %w", w.resource.DisplayName(), err)
 		}
 		start = end
 	}

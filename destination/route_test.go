@@ -123,3 +123,35 @@ func TestRouteConfig(t *testing.T) {
 	is.True(err != nil)
 	is.True(strings.Contains(err.Error(), fmt.Sprintf("%q: HubSpot does not let anyone write owners", "resource")))
 }
+
+// TestRouteErrorNamesTheBatchIndex: a record refused in a later run is
+// named by its index in the batch, and the records before it count as
+// written.
+func TestRouteErrorNamesTheBatchIndex(t *testing.T) {
+	is := is.New(t)
+	srv := newSim(t)
+	d := openDestination(t, srv, map[string]string{"resource": ""})
+	recs := []opencdc.Record{
+		of("contacts", rec(opencdc.OperationCreate, "1", id("c1"), opencdc.StructuredData{"email": "a@example.com"})),
+		of("deals", rec(opencdc.OperationCreate, "2", id("d1"), opencdc.StructuredData{"dealname": "Good"})),
+		of("deals", rec(opencdc.OperationCreate, "3", id("d2"), opencdc.StructuredData{"no_such_property": "x"})),
+	}
+	n, err := d.Write(context.Background(), recs)
+	is.Equal(n, 2)
+	is.True(err != nil)
+	t.Log(err)
+	is.True(strings.Contains(err.Error(), "record 2 (position 3"))
+	is.True(strings.Contains(err.Error(), "no_such_property"))
+}
+
+// TestRouteSignInExplainedOnce: a refused token reads as at Open, once.
+func TestRouteSignInExplainedOnce(t *testing.T) {
+	is := is.New(t)
+	srv := newSim(t)
+	d := openDestination(t, srv, map[string]string{"resource": "", "accessToken": "pat-na1-wrong"})
+	_, err := d.Write(context.Background(), []opencdc.Record{of("contacts", rec(opencdc.OperationCreate, "1", id("c1"), opencdc.StructuredData{"email": "a@example.com"}))})
+	is.True(err != nil)
+	t.Log(err)
+	is.Equal(strings.Count(err.Error(), "refused the access token"), 1)
+	is.True(!strings.Contains(err.Error(), "pat-na1-wrong"))
+}

@@ -90,8 +90,17 @@ func associationsPath(fromType, toType string, parts ...string) string {
 	return strings.Join(segs, "/")
 }
 
-type objectRef struct {
+// ObjectRef names an object by id.
+type ObjectRef struct {
 	ID string `json:"id"`
+}
+
+// CreateAssociation links an object being created to an existing one:
+// the type ids say which type To is ("associations" of a create input,
+// https://developers.hubspot.com/docs/api-reference/latest/crm/associations/overview).
+type CreateAssociation struct {
+	To    ObjectRef         `json:"to"`
+	Types []AssociationSpec `json:"types"`
 }
 
 type readInput struct {
@@ -100,7 +109,7 @@ type readInput struct {
 }
 
 type readResult struct {
-	From objectRef `json:"from"`
+	From ObjectRef `json:"from"`
 	To   []struct {
 		// ToObjectID comes as a number; a string is taken too.
 		ToObjectID       json.Number       `json:"toObjectId"`
@@ -199,14 +208,14 @@ type AssociationInput struct {
 }
 
 type pairBody struct {
-	From  objectRef         `json:"from"`
-	To    objectRef         `json:"to"`
+	From  ObjectRef         `json:"from"`
+	To    ObjectRef         `json:"to"`
 	Types []AssociationSpec `json:"types,omitempty"`
 }
 
 type archiveBody struct {
-	From objectRef   `json:"from"`
-	To   []objectRef `json:"to"`
+	From ObjectRef   `json:"from"`
+	To   []ObjectRef `json:"to"`
 }
 
 // AssociationsWrite is the outcome of a write: the errors of inputs that
@@ -222,7 +231,7 @@ type AssociationsWrite struct {
 func (s *AssociationsService) AssociateDefault(ctx context.Context, fromType, toType string, pairs []AssociationPair) (*AssociationsWrite, error) {
 	body := make([]pairBody, len(pairs))
 	for i, p := range pairs {
-		body[i] = pairBody{From: objectRef{p.FromID}, To: objectRef{p.ToID}}
+		body[i] = pairBody{From: ObjectRef{p.FromID}, To: ObjectRef{p.ToID}}
 	}
 	return write(ctx, s, "associate", fromType, toType, []string{"batch", "associate", "default"}, body)
 }
@@ -244,7 +253,7 @@ func (s *AssociationsService) ArchiveLabels(ctx context.Context, fromType, toTyp
 func (s *AssociationsService) Archive(ctx context.Context, fromType, toType string, pairs []AssociationPair) (*AssociationsWrite, error) {
 	body := make([]archiveBody, len(pairs))
 	for i, p := range pairs {
-		body[i] = archiveBody{From: objectRef{p.FromID}, To: []objectRef{{p.ToID}}}
+		body[i] = archiveBody{From: ObjectRef{p.FromID}, To: []ObjectRef{{p.ToID}}}
 	}
 	return write(ctx, s, "archive associations", fromType, toType, []string{"batch", "archive"}, body)
 }
@@ -252,7 +261,7 @@ func (s *AssociationsService) Archive(ctx context.Context, fromType, toType stri
 func pairBodies(inputs []AssociationInput) []pairBody {
 	body := make([]pairBody, len(inputs))
 	for i, in := range inputs {
-		body[i] = pairBody{From: objectRef{in.FromID}, To: objectRef{in.ToID}, Types: in.Types}
+		body[i] = pairBody{From: ObjectRef{in.FromID}, To: ObjectRef{in.ToID}, Types: in.Types}
 	}
 	return body
 }

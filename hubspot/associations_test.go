@@ -344,3 +344,30 @@ func linkedDeals(t *testing.T, srv *hubspottest.Server, n int) []string {
 	}
 	return deals
 }
+
+func TestBatchCreateWithAssociations(t *testing.T) {
+	is := is.New(t)
+	srv, c := unpaced(t)
+	contacts := srv.MustSeed(t, "contacts", 2)
+	toContact, _ := srv.AssociationTypeID("deals", "contacts")
+	inputs := make([]hubspot.BatchInput, 2)
+	for i := range inputs {
+		inputs[i] = hubspot.BatchInput{Properties: hubspot.Properties{"dealname": hubspot.String(fmt.Sprintf("Deal %d", i))},
+			ObjectWriteTraceID: fmt.Sprint(i),
+			Associations: []hubspot.CreateAssociation{{To: hubspot.ObjectRef{ID: contacts[i]},
+				Types: []hubspot.AssociationSpec{{Category: hubspot.HubSpotDefined, TypeID: toContact}}}}}
+	}
+	res, err := c.Objects.BatchCreate(t.Context(), "deals", inputs)
+	is.NoErr(err)
+	is.Equal(len(res.Results), 2)
+	for _, o := range res.Results {
+		i := 0
+		if o.ObjectWriteTraceID == "1" {
+			i = 1
+		}
+		links, err := srv.Links("deals", o.ID, "contacts")
+		is.NoErr(err)
+		is.Equal(len(links), 1)
+		is.Equal(links[0].ToID, contacts[i])
+	}
+}

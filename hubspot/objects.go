@@ -366,6 +366,9 @@ type BatchInput struct {
 	IDProperty         string     `json:"idProperty,omitempty"`
 	Properties         Properties `json:"properties"`
 	ObjectWriteTraceID string     `json:"objectWriteTraceId,omitempty"`
+	// Associations link a created object to existing ones in the same
+	// call (create only).
+	Associations []CreateAssociation `json:"associations,omitempty"`
 }
 
 // BatchReadRequest selects objects by id (or by a unique property's value).

@@ -35,6 +35,21 @@ func (m *MockObjectReader) EXPECT() *MockObjectReaderMockRecorder {
 	return m.recorder
 }
 
+// BatchRead mocks base method.
+func (m *MockObjectReader) BatchRead(ctx context.Context, objectType string, r hubspot.BatchReadRequest) (*hubspot.BatchResult, error) {
+	m.ctrl.T.Helper()
+	ret := m.ctrl.Call(m, "BatchRead", ctx, objectType, r)
+	ret0, _ := ret[0].(*hubspot.BatchResult)
+	ret1, _ := ret[1].(error)
+	return ret0, ret1
+}
+
+// BatchRead indicates an expected call of BatchRead.
+func (mr *MockObjectReaderMockRecorder) BatchRead(ctx, objectType, r interface{}) *gomock.Call {
+	mr.mock.ctrl.T.Helper()
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "BatchRead", reflect.TypeOf((*MockObjectReader)(nil).BatchRead), ctx, objectType, r)
+}
+
 // List mocks base method.
 func (m *MockObjectReader) List(ctx context.Context, objectType string, opts hubspot.ListOptions) (*hubspot.ObjectPage, error) {
 	m.ctrl.T.Helper()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -22,6 +23,9 @@ const (
 
 	KeyProperties      = "properties"
 	KeyExtraProperties = "extraProperties"
+
+	KeyAssociations              = "associations"
+	KeyAssociationsRefreshPeriod = "associationsRefreshPeriod"
 
 	KeyDeletesPollingPeriod = "deletesPollingPeriod"
 	KeyDeletesRateShare     = "deletesRateShare"
@@ -55,6 +59,19 @@ type Config struct {
 	// them; qualified as in properties with several resources. Set either
 	// properties or extraProperties.
 	ExtraProperties []string `json:"extraProperties"`
+	// Associations are the object types whose links each record carries in
+	// its payload's associations field, separated by commas
+	// (companies,deals): for each linked object its id and its association
+	// labels. Each page of objects costs one more request per type. CRM
+	// object resources only; empty reads no links.
+	Associations []string `json:"associations"`
+	// AssociationsRefreshPeriod is how often the source reads every
+	// object's links again, with associations set: HubSpot does not change
+	// an object's last-modified time when only its links change, so such a
+	// change comes as an update within this period (and the pass's length)
+	// after it was made. 0s reads links only with the objects' changes: a
+	// change of links alone then never comes.
+	AssociationsRefreshPeriod time.Duration `json:"associationsRefreshPeriod" default:"1h" check:"gte=0s"`
 	// Snapshot makes the source read every existing object before it
 	// streams changes.
 	Snapshot bool `json:"snapshot" default:"true"`
@@ -92,7 +109,8 @@ type Config struct {
 func (c *Config) Validate(ctx context.Context) error {
 	checker := config.NewChecker()
 	config.Across(checker, "readable", readable)
-	return errors.Join(checker.Check(c), c.validateProperties(), c.DefaultSourceMiddleware.Validate(ctx))
+	_, linksErr := c.linkTypes()
+	return errors.Join(checker.Check(c), c.validateProperties(), linksErr, c.DefaultSourceMiddleware.Validate(ctx))
 }
 
 // readable is the source's rule on resource and resources: one of them
@@ -164,7 +182,13 @@ func (c *Config) readerConfig(res hubspot.Resource, set resourceSet) readerConfi
 	if deletesEvery == 0 {
 		deletesEvery = c.PollingPeriod // no sooner than a poll
 	}
+	var links []string
+	if res.Kind == hubspot.KindCRMObject && !res.IsOwners {
+		links, _ = c.linkTypes() // Validate checked them
+	}
 	return readerConfig{
+		links:          links,
+		linksEvery:     c.AssociationsRefreshPeriod,
 		resource:       res,
 		fixed:          fixed,
 		required:       required,
@@ -197,4 +221,23 @@ func propertyNames(list []string) []string {
 		}
 	}
 	return out
+}
+
+// linkTypes are the resource names of the types associations names: CRM
+// object types, each once.
+func (c *Config) linkTypes() ([]string, error) {
+	var out []string
+	for _, name := range propertyNames(c.Associations) {
+		res, err := config.LookupResource(name)
+		if err != nil {
+			return nil, fmt.Errorf("%q: %w", KeyAssociations, err)
+		}
+		if res.Kind != hubspot.KindCRMObject || res.IsOwners {
+			return nil, fmt.Errorf("%q: %s has no associations: name CRM object types, such as contacts or deals", KeyAssociations, res.DisplayName())
+		}
+		if !slices.Contains(out, res.Name) {
+			out = append(out, res.Name)
+		}
+	}
+	return out, nil
 }

@@ -38,6 +38,11 @@ type history struct {
 	// gone downstream: deleted by a record, or absorbed before the start.
 	// A survivor lists its absorbed ids in every later version.
 	mergedAway map[uint64]bool
+	// links are the types whose links the records carry, and linkSums the
+	// digest of the links each object's last record carried, so that the
+	// link scan emits the objects whose links changed alone.
+	links    []string
+	linkSums map[uint64]uint64
 }
 
 func newHistory(res hubspot.Resource) *history {
@@ -46,12 +51,24 @@ func newHistory(res hubspot.Resource) *history {
 		seen:       map[uint64]version{},
 		deleted:    map[uint64]time.Time{},
 		mergedAway: map[uint64]bool{},
+		linkSums:   map[uint64]uint64{},
 	}
 }
 
 // record builds the record of it at the current position.
 func (h *history) record(op opencdc.Operation, it item) (opencdc.Record, error) {
+	if it.links != nil {
+		h.linkSums[it.key.id] = linksSum(it.links, h.links)
+	}
 	return newRecord(op, h.pos, h.resource.Name, it, h.shape)
+}
+
+// linkChange returns the update of an object whose links changed alone, at
+// the position as it is: the change scan's cursor does not move.
+func (h *history) linkChange(it item) (opencdc.Record, error) {
+	prev := h.seen[it.key.id]
+	h.seen[it.key.id] = prev.with(it.key.ts, it.sum())
+	return h.record(opencdc.OperationUpdate, it)
 }
 
 // snapshot returns the snapshot record of it.
@@ -68,6 +85,18 @@ func (h *history) appendChange(recs []opencdc.Record, it item) ([]opencdc.Record
 	if known && !prev.older(it.key.ts, sum) {
 		return recs, nil // emitted already, or an older version from a lagging index
 	}
+	return h.appendNew(recs, it, prev, known, sum)
+}
+
+// emitted reports whether this run emitted this version of it already (or
+// a newer one), which appendChange leaves out: the change scan reads no
+// links for it.
+func (h *history) emitted(it item) bool {
+	prev, known := h.seen[it.key.id]
+	return known && !prev.older(it.key.ts, it.sum())
+}
+
+func (h *history) appendNew(recs []opencdc.Record, it item, prev version, known bool, sum uint64) ([]opencdc.Record, error) {
 	// Before the survivor, with the position before it, so that a
 	// restart reads the survivor and its merges again; also when the
 	// survivor is gone itself.

@@ -14,6 +14,9 @@ import (
 type ObjectReader interface {
 	List(ctx context.Context, objectType string, opts hubspot.ListOptions) (*hubspot.ObjectPage, error)
 	Search(ctx context.Context, objectType string, sr hubspot.SearchRequest) (*hubspot.SearchPage, error)
+	// BatchRead reads objects by id: the link scan's objects whose links
+	// changed.
+	BatchRead(ctx context.Context, objectType string, r hubspot.BatchReadRequest) (*hubspot.BatchResult, error)
 }
 
 // OwnerReader is what the source needs of hubspot.OwnersService.
@@ -55,11 +58,12 @@ type services struct {
 	blogTags   BlogTagReader
 	properties PropertyLister
 	schemas    SchemaLister
+	assoc      AssociationReader
 }
 
 // servicesOf returns the services of a client.
 func servicesOf(c *hubspot.Client) services {
-	return services{objects: c.Objects, owners: c.Owners, redirects: c.URLRedirects, blogTags: c.BlogTags, properties: c.Properties, schemas: c.Schemas}
+	return services{objects: c.Objects, owners: c.Owners, redirects: c.URLRedirects, blogTags: c.BlogTags, properties: c.Properties, schemas: c.Schemas, assoc: c.Associations}
 }
 
 // hub is how the scans reach HubSpot: the resource, the properties read
@@ -73,7 +77,14 @@ type hub struct {
 	owners   OwnerReader
 	redirect RedirectReader
 	blogTags BlogTagReader
-	now      func() time.Time
+	// links are the types whose links each object's payload carries
+	// (links.go), read with assoc.
+	links []string
+	assoc AssociationReader
+	// emitted tells the search results emitted already, which the change
+	// scan drops: their links are not read.
+	emitted func(item) bool
+	now     func() time.Time
 }
 
 // properties are the names a read asks for.
@@ -151,6 +162,9 @@ func (h *hub) search(ctx context.Context, req hubspot.SearchRequest) ([]item, st
 		return nil, "", err
 	}
 	items, err := h.objectItems(page.Results)
+	if err == nil {
+		err = h.linkedUnless(ctx, items, h.emitted)
+	}
 	return items, page.NextAfter(), err
 }
 
@@ -166,6 +180,9 @@ func (h *hub) objectsPage(ctx context.Context, after string, archived bool) ([]i
 		return nil, "", err
 	}
 	items, err := h.objectItems(page.Results)
+	if err == nil && !archived {
+		err = h.linked(ctx, items)
+	}
 	return items, page.NextAfter(), err
 }
 

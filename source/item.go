@@ -22,6 +22,9 @@ type item struct {
 	props      hubspot.Properties
 	createdAt  time.Time
 	archivedAt *time.Time
+	// links are the objects linked to it, by type, when the source reads
+	// associations (links.go); nil otherwise.
+	links map[string][]hubspot.Link
 }
 
 // objectItem reads what the source needs of an object. Its last-modified

@@ -25,7 +25,11 @@ const (
 // timestamp), so that its positions resume here, and a few more that make
 // resumption exact.
 type Position struct {
-	Mode Mode `json:"mode"`
+	// Resource names the resource the position is of, so that it resumes
+	// that resource whichever order resources lists them in; the earlier
+	// connector's positions have none.
+	Resource string `json:"resource,omitempty"`
+	Mode     Mode   `json:"mode"`
 	// ItemID is, in snapshot mode, the id of the last object emitted; in CDC
 	// mode, the id of the last change emitted, the second half of the
 	// (Timestamp, ItemID) keyset of the change scan.

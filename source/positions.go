@@ -17,32 +17,41 @@ type Positions struct {
 }
 
 // ParsePositions reads a position into each resource's state. A position
-// of several resources gives each its own; one of a single resource (this
-// connector's or the earlier connector's, which do not name their
-// resource) is the state of single, the resource the source read alone or
-// the first it reads now. An empty position is no state.
-func ParsePositions(raw opencdc.Position, single string) (map[string]*Position, error) {
-	states := map[string]*Position{}
+// of several resources gives each its own, and one of a single resource
+// that names it is that resource's. One that does not (the earlier
+// connector's, or this one's before positions named their resource) is
+// the state of single, the resource the source read alone or the first it
+// reads now: assumed says so. An empty position is no state.
+func ParsePositions(raw opencdc.Position, single string) (states map[string]*Position, assumed bool, err error) {
+	states = map[string]*Position{}
 	if len(bytes.TrimSpace(raw)) == 0 {
-		return states, nil
+		return states, false, nil
 	}
-	var several Positions
-	if err := json.Unmarshal(raw, &several); err == nil && several.Resources != nil {
+	var probe map[string]json.RawMessage
+	if json.Unmarshal(raw, &probe) == nil && probe["resources"] != nil {
+		var several Positions
+		if err := json.Unmarshal(raw, &several); err != nil {
+			return nil, false, fmt.Errorf("position %q: resources: %w", truncate(raw), err)
+		}
 		for name, state := range several.Resources {
 			p, err := ParsePosition(opencdc.Position(state))
 			if err != nil {
-				return nil, fmt.Errorf("resource %s: %w", name, err)
+				return nil, false, fmt.Errorf("resource %s: %w", name, err)
 			}
 			states[name] = p
 		}
-		return states, nil
+		return states, false, nil
 	}
 	p, err := ParsePosition(raw)
 	if err != nil {
-		return nil, err
+		return nil, false, err
+	}
+	if p.Resource != "" {
+		states[p.Resource] = p
+		return states, false, nil
 	}
 	states[single] = p
-	return states, nil
+	return states, true, nil
 }
 
 // combine returns the position of a record of one resource: its own

@@ -29,6 +29,10 @@ type readerConfig struct {
 	// scan's first takes of the scan's share of the rate budget.
 	deletesEvery   time.Duration
 	deletesPerPage time.Duration
+	// links are the types whose links the records carry; linksEvery is
+	// how often the link scan reads them all again.
+	links      []string
+	linksEvery time.Duration
 }
 
 // startKey is where CDC starts. Changes made in the initial timestamp's
@@ -57,6 +61,7 @@ type reader struct {
 	owners   *ownerScan
 	list     *listScan // CMS resources: snapshot and changes in one scan
 	deletes  *deleteScan
+	links    *linkScan // with associations: every object's links again
 	// changesNext gives the change scan the next step: the last one went
 	// to the deletes scan (a page of a pass, or a caught-up poll's turn).
 	changesNext bool
@@ -66,13 +71,28 @@ type reader struct {
 // starts at the current time: with a snapshot of what exists then, or,
 // with the snapshot off, with the changes after it.
 func newReader(cfg readerConfig, svc services, now func() time.Time, pos *Position) (*reader, error) {
+	r, err := newReaderAt(cfg, svc, now, pos)
+	if err != nil {
+		return nil, err
+	}
+	r.history.pos.Resource = cfg.resource.Name
+	return r, nil
+}
+
+func newReaderAt(cfg readerConfig, svc services, now func() time.Time, pos *Position) (*reader, error) {
 	r := &reader{
 		cfg: cfg,
 		hub: &hub{
 			resource: cfg.resource, pageSize: cfg.pageSize,
 			objects: svc.objects, owners: svc.owners, redirect: svc.redirects, blogTags: svc.blogTags, now: now,
+			links: cfg.links, assoc: svc.assoc,
 		},
 		history: newHistory(cfg.resource),
+	}
+	r.history.links = cfg.links
+	r.hub.emitted = r.history.emitted
+	if len(cfg.links) > 0 && cfg.linksEvery > 0 {
+		r.links = &linkScan{hub: r.hub, history: r.history, every: cfg.linksEvery, next: now().Add(cfg.linksEvery)}
 	}
 	if cfg.resource.Kind.IsCMS() {
 		r.history.shape = newShape(cfg.resource.Name)
@@ -84,6 +104,7 @@ func newReader(cfg readerConfig, svc services, now func() time.Time, pos *Positi
 	if !cfg.resource.IsOwners {
 		r.hub.catalog = newCatalog(svc.properties, cfg.resource.Name, cfg.fixed, cfg.required, cfg.resource.Properties(nil), now)
 		r.history.shape = newShape(cfg.resource.Name)
+		r.history.shape.links = cfg.links
 	}
 	if pos == nil {
 		init := now().UTC().Truncate(time.Millisecond)
@@ -304,7 +325,20 @@ func (r *reader) step(ctx context.Context) ([]opencdc.Record, bool, error) {
 		}
 		return recs, true, nil
 	}
+	if r.links != nil && r.snapshot == nil && !r.changesNext && r.links.due() && r.caughtUp() {
+		// Links changed alone, once the changes are read: a page of the
+		// pass, then the change scan, which polls between the pages
+		// without waiting for the polling period until the pass is over.
+		recs, err := r.links.step(ctx)
+		r.changesNext = true
+		return recs, true, err
+	}
+	linking := r.links != nil && r.links.running
 	r.changesNext = false
+	if linking && r.changes != nil {
+		recs, _, err := r.changes.step(ctx)
+		return recs, true, err
+	}
 	if r.owners != nil {
 		return r.owners.step(ctx)
 	}

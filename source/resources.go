@@ -18,9 +18,9 @@ const allResources = "*"
 type resourceSet struct {
 	resources []hubspot.Resource // the resources named, without all's
 	all       bool
-	// several says that records of more than one resource may come:
-	// properties are qualified with their resource, and the position holds
-	// each resource's state.
+	// several says that resources configured the set: properties are
+	// qualified with their resource, and the position holds each
+	// resource's state, as records of more than one resource may come.
 	several bool
 }
 
@@ -36,7 +36,9 @@ func (c *Config) resourceSet() (resourceSet, string, error) {
 	case c.Resource != "":
 		return resourceSet{}, "", nil // the resource rule checks it
 	}
-	set := resourceSet{several: len(names) > 1}
+	// resources, even of one: properties are qualified, and the position
+	// holds each resource's state by name.
+	set := resourceSet{several: true}
 	byName := map[string]string{}
 	for _, name := range names {
 		if name == allResources {

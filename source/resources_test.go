@@ -37,7 +37,7 @@ func byCollection(t *testing.T, recs []opencdc.Record) map[string][]opencdc.Reco
 // stateOf returns a resource's state in a record's position.
 func stateOf(t *testing.T, r opencdc.Record, resource string) *source.Position {
 	t.Helper()
-	states, err := source.ParsePositions(r.Position, resource)
+	states, _, err := source.ParsePositions(r.Position, resource)
 	if err != nil {
 		t.Fatalf("position %s: %v", r.Position, err)
 	}
@@ -135,16 +135,20 @@ func TestSeveralResources(t *testing.T) {
 	}
 	is.True(dealChangeAt > 0)
 	is.True(contactsSnapshotEnd > 0)
-	var dealUpdate int
-	for i, r := range recs {
-		if c, _ := r.Metadata.GetCollection(); c == "deals" && r.Operation == opencdc.OperationUpdate && recordID(t, r) == ids["deals"][7] {
-			dealUpdate = i
+	dealUpdate := -1
+	for i, r := range recs[dealChangeAt:] {
+		if c, _ := r.Metadata.GetCollection(); c == "deals" && payload(t, r)["dealname"] == "changed in the contacts' snapshot" {
+			dealUpdate = dealChangeAt + i
 			break
 		}
 	}
 	t.Logf("deals' snapshot done at record %d, the deal's change came at %d, contacts' snapshot done at %d", dealChangeAt, dealUpdate, contactsSnapshotEnd)
 	is.True(dealUpdate > 0)
 	is.True(dealUpdate < contactsSnapshotEnd) // no type waits for another's snapshot
+	// Each read above is of 100 records at most, and the change was made
+	// after one: within the next few reads, the contacts' snapshot pages
+	// and the companies' poll between them.
+	is.True(dealUpdate-dealChangeAt <= 400)
 
 	for range 5 {
 		change(t, e.srv, rng, ids, 40)
@@ -318,5 +322,31 @@ func TestQualifiedProperties(t *testing.T) {
 	is.True(hasEmail)
 	is.True(!hasLastname)
 	deal := payload(t, per["deals"][0])
-	is.True(len(deal) > len(contact)) // every deal property
+	for _, p := range []string{"dealname", "amount", "pipeline", "dealstage"} {
+		_, ok := deal[p]
+		is.True(ok) // every deal property
+	}
+}
+
+// TestNamedPositionResumesItsResource: a position of one resource written
+// by this connector names its resource, so it resumes that resource
+// wherever resources lists it.
+func TestNamedPositionResumesItsResource(t *testing.T) {
+	is := is.New(t)
+	e := newEnv(t)
+	seed(t, e.srv, "contacts", 50)
+	deals := seed(t, e.srv, "deals", 20)
+	e.clock.Advance(time.Minute)
+	src := openSource(t, e, map[string]string{"resource": "deals"}, nil)
+	single := e.readQuiet(t, src, 300*time.Millisecond, time.Minute)
+	is.Equal(countOps(single)[opencdc.OperationSnapshot], 20)
+	is.NoErr(src.Teardown(context.Background()))
+	is.NoErr(e.srv.Update("deals", deals[2], map[string]string{"dealname": "After"}))
+	e.tick()
+
+	src = openSource(t, e, map[string]string{"resource": "", "resources": "contacts,deals"}, single[len(single)-1].Position)
+	per := byCollection(t, e.readQuiet(t, src, 300*time.Millisecond, time.Minute))
+	is.Equal(countOps(per["contacts"])[opencdc.OperationSnapshot], 50) // a snapshot of its own
+	is.Equal(countOps(per["deals"])[opencdc.OperationSnapshot], 0)     // deals go on
+	is.Equal(uniqueIDs(t, per["deals"]), []string{deals[2]})
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/conduitio/conduit-commons/opencdc"
 	sdk "github.com/conduitio/conduit-connector-sdk"
 	"github.com/conduitio/conduit-connector-sdk/schema"
+	"github.com/hamba/avro/v2"
 )
 
 // shape is what the records of an object type look like: each property's
@@ -19,6 +20,9 @@ import (
 // property added or archived makes a new payload schema version.
 type shape struct {
 	resource string
+	// links are the types whose links the payloads carry; none without
+	// associations.
+	links []string
 	// generation is the catalog's generation the schemas were built for.
 	generation int
 	fields     []field         // each name read, its definition and its field
@@ -102,7 +106,15 @@ func (s *shape) build(ctx context.Context, props []hubspot.Property, generation 
 			return err
 		}
 	}
-	ps, err := typed.ValueSchema(s.resource, props)
+	var extra []*avro.Field
+	if len(s.links) > 0 {
+		f, err := typed.AssociationsField(s.resource, s.links)
+		if err != nil {
+			return err
+		}
+		extra = append(extra, f)
+	}
+	ps, err := typed.ValueSchema(s.resource, props, extra...)
 	if err != nil {
 		return fmt.Errorf("payload schema of %s: %w", s.resource, err)
 	}
@@ -176,6 +188,9 @@ func (s *shape) values(it item) (opencdc.StructuredData, map[string]string) {
 	d[record.FieldArchivedAt] = nil
 	if it.archivedAt != nil {
 		d[record.FieldArchivedAt] = it.archivedAt.UTC()
+	}
+	if len(s.links) > 0 {
+		d[record.FieldAssociations] = linksValue(it.links, s.links)
 	}
 	return d, raw
 }

@@ -124,9 +124,13 @@ func (s *Source) openSet(ctx context.Context, set resourceSet, svc services, raw
 			return err
 		}
 	}
-	states, err := ParsePositions(raw, resources[0].Name)
+	states, assumed, err := ParsePositions(raw, resources[0].Name)
 	if err != nil {
 		return fmt.Errorf("open: %w", err)
+	}
+	if assumed && len(resources) > 1 {
+		sdk.Logger(ctx).Warn().Str("resource", resources[0].Name).
+			Msgf("hubspot source: the position names no resource (the earlier connector's, or this one's of one resource): it is taken as the state of %s, the first of %q; list the resource it was written for first", resources[0].Name, KeyResources)
 	}
 	s.several = set.several
 	for _, res := range resources {

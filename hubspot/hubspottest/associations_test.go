@@ -400,3 +400,47 @@ func TestAssociationCallsCountAgainstTheRateLimit(t *testing.T) {
 	is.Equal(call(t, srv, "POST", "/crm/v4/associations/contacts/companies/batch/archive", `{"inputs":[]}`).status, 204)
 	is.Equal(srv.Calls()["POST /crm/v4/associations/contacts/companies/batch/archive"], 2)
 }
+
+func TestCreateWithAssociations(t *testing.T) {
+	is := is.New(t)
+	srv := newServer(t)
+	contacts, company, _ := seedCRM(t, srv)
+	link := func(id string, typeID int) string {
+		return fmt.Sprintf(`{"to":{"id":%q},"types":[{"associationCategory":"HUBSPOT_DEFINED","associationTypeId":%d}]}`, id, typeID)
+	}
+
+	// One create, linked to a contact (deal_to_contact 3) and a company
+	// (deal_to_company 341).
+	r := call(t, srv, "POST", "/crm/v3/objects/deals", `{"properties":{"dealname":"Linked"},"associations":[`+link(contacts[0], 3)+","+link(company, 341)+`]}`)
+	is.Equal(r.status, 201)
+	id := r.json(t)["id"].(string)
+	for _, tc := range []struct{ toType, toID string }{{"contacts", contacts[0]}, {"companies", company}} {
+		links, err := srv.Links("deals", id, tc.toType)
+		is.NoErr(err)
+		is.Equal(len(links), 1)
+		is.Equal(links[0].ToID, tc.toID)
+	}
+
+	// A link to no object, or with another type's id, creates nothing.
+	before := len(srv.Objects("deals"))
+	for _, bad := range []string{link("999", 3), link(contacts[0], 279)} {
+		r := call(t, srv, "POST", "/crm/v3/objects/deals", `{"properties":{"dealname":"Bad"},"associations":[`+bad+`]}`)
+		is.Equal(r.status, 400)
+	}
+	is.Equal(len(srv.Objects("deals")), before)
+
+	// Batch create: each input with its links; a bad one fails alone
+	// (deals), a contact batch as a whole (contacts are all or nothing).
+	r = call(t, srv, "POST", "/crm/v3/objects/deals/batch/create", `{"inputs":[
+		{"properties":{"dealname":"B1"},"associations":[`+link(contacts[1], 3)+`]},
+		{"properties":{"dealname":"B2"},"associations":[`+link("999", 3)+`]}]}`)
+	is.Equal(r.status, 207)
+	back, err := srv.Links("contacts", contacts[1], "deals")
+	is.NoErr(err)
+	is.Equal(len(back), 1)
+	r = call(t, srv, "POST", "/crm/v3/objects/contacts/batch/create", `{"inputs":[
+		{"properties":{"email":"c1@example.com"},"associations":[`+link(company, 279)+`]},
+		{"properties":{"email":"c2@example.com"},"associations":[`+link(company, 3)+`]}]}`)
+	is.Equal(r.status, 400)
+	is.Equal(len(srv.LiveIDs("contacts")), 2)
+}

@@ -125,6 +125,8 @@ func (p propertyValues) strings() (map[string]*string, *apiError) {
 
 type writeBody struct {
 	Properties propertyValues `json:"properties"`
+	// Associations link a created object (associations_create.go).
+	Associations []createLink `json:"associations"`
 }
 
 // writtenNames is what a create or update answer shows: the type's
@@ -139,30 +141,31 @@ func writtenNames(t *objectType, props map[string]*string) []string {
 	return names
 }
 
-// writeRequest reads the type and the properties of a create or update.
-func (s *Server) writeRequest(r *http.Request) (*typeStore, map[string]*string, *apiError) {
+// writeRequest reads the type, the properties and the links of a create
+// or update.
+func (s *Server) writeRequest(r *http.Request) (*typeStore, map[string]*string, []createLink, *apiError) {
 	ts, e := s.typeOf(r)
 	if e != nil {
-		return nil, nil, e
+		return nil, nil, nil, e
 	}
 	var body writeBody
 	if e := decodeBody(r, &body); e != nil {
-		return nil, nil, e
+		return nil, nil, nil, e
 	}
 	props, e := body.Properties.strings()
 	if e != nil {
-		return nil, nil, e
+		return nil, nil, nil, e
 	}
-	return ts, props, nil
+	return ts, props, body.Associations, nil
 }
 
 // create serves POST /crm/v3/objects/{type}.
 func (s *Server) create(r *http.Request) (int, any, *apiError) {
-	ts, props, e := s.writeRequest(r)
+	ts, props, links, e := s.writeRequest(r)
 	if e != nil {
 		return 0, nil, e
 	}
-	rec, e := s.createLocked(ts.t.name, props)
+	rec, e := s.createLinkedLocked(ts, props, links)
 	if e != nil {
 		return 0, nil, e
 	}
@@ -171,7 +174,7 @@ func (s *Server) create(r *http.Request) (int, any, *apiError) {
 
 // update serves PATCH /crm/v3/objects/{type}/{id}.
 func (s *Server) update(r *http.Request) (int, any, *apiError) {
-	ts, props, e := s.writeRequest(r)
+	ts, props, _, e := s.writeRequest(r)
 	if e != nil {
 		return 0, nil, e
 	}
@@ -226,6 +229,7 @@ type batchInput struct {
 	IDProperty         string         `json:"idProperty"`
 	Properties         propertyValues `json:"properties"`
 	ObjectWriteTraceID string         `json:"objectWriteTraceId"`
+	Associations       []createLink   `json:"associations"`
 }
 
 type batchRequest struct {
@@ -326,7 +330,7 @@ func (s *Server) batchWrite(ts *typeStore, op string, in batchInput) (objectJSON
 	created := false
 	switch op {
 	case "create":
-		rec, e = s.createLocked(ts.t.name, props)
+		rec, e = s.createLinkedLocked(ts, props, in.Associations)
 		created = true
 	case "update":
 		rec, e = s.updateLocked(ts.t.name, in.IDProperty, in.ID, props)
@@ -375,6 +379,11 @@ func (s *Server) checkBatchLocked(ts *typeStore, op string, inputs []batchInput)
 		checked, e := ts.checkWrite(props, self)
 		if e != nil {
 			return e // about the input's values: it names no input
+		}
+		if op == "create" {
+			if e := s.checkLinks(ts, in.Associations); e != nil {
+				return e
+			}
 		}
 		for name := range ts.unique {
 			v := checked[name]

@@ -23,14 +23,14 @@ const (
 	// FieldMergedInto is, in the delete of an object a merge absorbed, the
 	// id of the object that holds it now.
 	FieldMergedInto = "mergedInto"
+	// FieldAssociations holds, with the source's associations on, the
+	// objects linked to the object, by type: for each, its id (FieldID)
+	// and its association labels (FieldLabels).
+	FieldAssociations = "associations"
+	FieldLabels       = "labels"
 	// FieldProperties holds the properties of a HubSpot-shaped payload
 	// ({"properties": {...}}) as HubSpot's own API writes it.
 	FieldProperties = "properties"
-	// FieldAssociations holds the objects an object links to, by linked
-	// type: {"companies": [{"id": "7", "labels": ["Primary"]}]}, the
-	// source's shape, or {"companies": ["7"]}. The destination makes these
-	// links; it never writes them as a property.
-	FieldAssociations = "associations"
 )
 
 // IsObjectField reports whether a payload field describes the object (its

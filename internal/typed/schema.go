@@ -64,7 +64,9 @@ func isNameChar(c byte) bool {
 // Fields are sorted by name so that the same properties, in any order,
 // make the same schema and so the same schema version. Two properties with
 // the same field name, or one named as an object field, are an error.
-func ValueSchema(name string, props []hubspot.Property) (*avro.RecordSchema, error) {
+//
+// extra fields, such as AssociationsField's, join the object's own.
+func ValueSchema(name string, props []hubspot.Property, extra ...*avro.Field) (*avro.RecordSchema, error) {
 	fields := make([]*avro.Field, 0, len(props)+4)
 	seen := make(map[string]string, len(props)+4) // field name -> property
 	add := func(property string, f *avro.Field, err error) error {
@@ -95,6 +97,11 @@ func ValueSchema(name string, props []hubspot.Property) (*avro.RecordSchema, err
 	archivedAt, err := nullable(record.FieldArchivedAt, timestamp())
 	if err := add(record.FieldArchivedAt, archivedAt, err); err != nil {
 		return nil, err
+	}
+	for _, f := range extra {
+		if err := add(f.Name(), f, nil); err != nil {
+			return nil, err
+		}
 	}
 	for _, p := range props {
 		f, err := nullable(FieldName(p.Name), kindSchema(KindOf(p)))
@@ -182,6 +189,48 @@ func nullable(name string, t avro.Schema) (*avro.Field, error) {
 	f, err := avro.NewField(name, u, avro.WithDefault(nil))
 	if err != nil {
 		return nil, fmt.Errorf("field %s: %w", name, err)
+	}
+	return f, nil
+}
+
+// AssociationsField returns the payload field of an object type's links
+// to the types linked (record.FieldAssociations): a record with, for each
+// type by FieldName, the linked objects, each its id and its labels (none
+// for an unlabeled link). It is not nullable: a union's value must name
+// its branch when it is a map, which no payload of Go maps does.
+func AssociationsField(name string, types []string) (*avro.Field, error) {
+	fields := make([]*avro.Field, 0, len(types))
+	for _, t := range types {
+		id, err := avro.NewField(record.FieldID, avro.NewPrimitiveSchema(avro.String, nil))
+		if err != nil {
+			return nil, fmt.Errorf("link id field: %w", err)
+		}
+		labels, err := avro.NewField(record.FieldLabels, avro.NewArraySchema(avro.NewPrimitiveSchema(avro.String, nil)), avro.WithDefault([]any{}))
+		if err != nil {
+			return nil, fmt.Errorf("link labels field: %w", err)
+		}
+		link, err := avro.NewRecordSchema(FieldName(name)+"_"+FieldName(t)+"_link", namespace, []*avro.Field{id, labels})
+		if err != nil {
+			return nil, fmt.Errorf("link schema of %s to %s: %w", name, t, err)
+		}
+		f, err := avro.NewField(FieldName(t), avro.NewArraySchema(link), avro.WithDefault([]any{}))
+		if err != nil {
+			return nil, fmt.Errorf("links field of %s to %s: %w", name, t, err)
+		}
+		fields = append(fields, f)
+	}
+	slices.SortFunc(fields, func(a, b *avro.Field) int { return strings.Compare(a.Name(), b.Name()) })
+	links, err := avro.NewRecordSchema(FieldName(name)+"_associations", namespace, fields)
+	if err != nil {
+		return nil, fmt.Errorf("associations schema of %s: %w", name, err)
+	}
+	empty := make(map[string]any, len(types))
+	for _, f := range fields {
+		empty[f.Name()] = []any{}
+	}
+	f, err := avro.NewField(record.FieldAssociations, links, avro.WithDefault(empty))
+	if err != nil {
+		return nil, fmt.Errorf("associations field of %s: %w", name, err)
 	}
 	return f, nil
 }
