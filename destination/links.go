@@ -65,7 +65,7 @@ func readLinks(data map[string]any) (linkSet, error) {
 		if m[name] == nil {
 			continue // null: the type is not named
 		}
-		res, err := config.LookupResource(name)
+		res, err := linkType(name)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", where, err)
 		}
@@ -90,6 +90,26 @@ func readLinks(data map[string]any) (linkSet, error) {
 		out[res.Name] = links
 	}
 	return out, nil
+}
+
+// linkType is the type an associations key names: a resource name, or a
+// custom object's type id as the source writes it, as an Avro field name
+// ("_2_12345" for 2-12345, typed.FieldName).
+func linkType(name string) (hubspot.Resource, error) {
+	res, err := config.LookupResource(name)
+	if err == nil {
+		return res, nil
+	}
+	if a, b, ok := strings.Cut(strings.TrimPrefix(name, "_"), "_"); ok && strings.HasPrefix(name, "_") && isDigits(a) && isDigits(b) {
+		if res, err2 := config.LookupResource(a + "-" + b); err2 == nil {
+			return res, nil
+		}
+	}
+	return res, err
+}
+
+func isDigits(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == ""
 }
 
 // addLink adds l to links, or its labels to the link of the same key: an

@@ -362,6 +362,7 @@ func TestLinksMalformedIsolated(t *testing.T) {
 		{"no id", map[string]any{"companies": []any{map[string]any{"labels": []any{}}}}, `associations.companies[0]: id: no id`},
 		{"labels not a list", map[string]any{"companies": []any{map[string]any{"id": "7", "labels": "Primary"}}}, `associations.companies[0]: labels is a string, not a list of label names`},
 		{"unknown type", map[string]any{"widgets": []any{"7"}}, `associations.widgets: unknown resource "widgets"`},
+		{"a field name of no type id", map[string]any{"_2_x": []any{"7"}}, `associations._2_x: unknown resource "_2_x"`},
 		{"not a CRM type", map[string]any{"url_redirects": []any{"7"}}, `associations.url_redirects: url_redirects are not CRM objects`},
 		{"unknown label", map[string]any{"companies": []any{map[string]any{"id": "7", "labels": []any{"Boss"}}}}, `associations.companies "7": no association label "Boss" from deals to companies (its labels: Primary)`},
 	}
@@ -607,5 +608,31 @@ func writeOK(t *testing.T, d *destination.Destination, r opencdc.Record) {
 	t.Helper()
 	if n, err := d.Write(context.Background(), []opencdc.Record{r}); n != 1 || err != nil {
 		t.Fatalf("Write = %d, %v; want 1, nil", n, err)
+	}
+}
+
+// TestLinksToCustomObjects: a custom type is named by its type id, or as
+// the source writes it, its Avro field name.
+func TestLinksToCustomObjects(t *testing.T) {
+	for _, key := range []string{"2-12345", "_2_12345"} {
+		t.Run(key, func(t *testing.T) {
+			is := is.New(t)
+			srv := newSim(t, hubspottest.WithCustomObjectType("2-12345", hubspottest.PropertyDef{Name: "model", Type: hubspottest.TypeString}))
+			car, err := srv.Create("2-12345", map[string]string{"model": "T"})
+			is.NoErr(err)
+			d := openDestination(t, srv, map[string]string{"resource": "deals"})
+			n, err := d.Write(context.Background(), []opencdc.Record{
+				rec(opencdc.OperationCreate, "p1", nil, opencdc.StructuredData{"dealname": "Car deal", "associations": map[string]any{key: []any{map[string]any{"id": car, "labels": []any{}}}}}),
+			})
+			is.NoErr(err)
+			is.Equal(n, 1)
+			links, err := srv.AllLinks("deals", "2-12345")
+			is.NoErr(err)
+			is.Equal(len(links), 1)
+			for _, l := range links {
+				is.Equal(len(l), 1)
+				is.Equal(l[0].ToID, car)
+			}
+		})
 	}
 }
