@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -39,7 +38,7 @@ func TestFilesToHubSpotLinks(t *testing.T) {
 	for i := range deals {
 		co, ct := fmt.Sprintf("co-%d", (i*7)%companies), fmt.Sprintf("ct-%d", i%5)
 		dealLines = append(dealLines, fmt.Sprintf(`{"mirror_id":"d-%d","dealname":"Deal %d","associations":{"companies":[%q],"contacts":[%q]}}`, i, i, co, ct))
-		want[fmt.Sprintf("d-%d", i)] = []string{co, ct}
+		want[fmt.Sprintf("d-%d", i)] = []string{co + "[]", ct + "[]"} // no labels
 	}
 	coFile, dealFile := filepath.Join(dir, "companies.jsonl"), filepath.Join(dir, "deals.jsonl")
 	for path, lines := range map[string][]string{coFile: coLines, dealFile: dealLines} {
@@ -72,26 +71,15 @@ func TestFilesToHubSpotLinks(t *testing.T) {
 // dealLinksByMirror returns each deal's linked companies and contacts by
 // mirror_id, companies first.
 func dealLinksByMirror(srv *hubspottest.Server) (map[string][]string, error) {
-	mirror := map[string]string{}
-	for _, typ := range []string{"contacts", "companies", "deals"} {
-		for _, o := range srv.Objects(typ) {
-			mirror[typ+"/"+o.ID] = o.Properties["mirror_id"]
-		}
-	}
+	mirror := mirrorIDs(srv, "contacts", "companies", "deals")
 	out := map[string][]string{}
 	for _, typ := range []string{"companies", "contacts"} {
-		all, err := srv.AllLinks("deals", typ)
+		links, err := linksBy(srv, [2]string{"deals", typ}, func(typ, id string) string { return mirror[typ+"/"+id] })
 		if err != nil {
 			return nil, err
 		}
-		for id, links := range all {
-			var ids []string
-			for _, l := range links {
-				ids = append(ids, mirror[typ+"/"+l.ToID])
-			}
-			slices.Sort(ids)
-			deal := mirror["deals/"+id]
-			out[deal] = append(out[deal], ids...)
+		for deal, ends := range links {
+			out[deal] = append(out[deal], ends...)
 		}
 	}
 	return out, nil
