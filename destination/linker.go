@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/conduit-connectors/conduit-connector-hubspot/config"
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
 	"github.com/conduit-connectors/conduit-connector-hubspot/internal/record"
 	sdk "github.com/conduitio/conduit-connector-sdk"
@@ -49,6 +48,8 @@ type linker struct {
 	// idProperty, a linked id that is the key of a record this run
 	// created is that object.
 	created map[string]map[string]string
+	// known are HubSpot ids by idProperty value, per type (linkids.go).
+	known map[string]map[string]string
 	// pending are the links whose linked object did not exist yet.
 	pending []pendingLink
 	// gen counts writes of objects; wrote is the gen of each type's last.
@@ -61,7 +62,7 @@ func newLinker(assoc LinkWriter, objects ObjectWriter, cfg Config, now func() ti
 		assoc: assoc, objects: objects, idProperty: cfg.IDProperty,
 		replace: cfg.AssociationsMode == AssociationsReplace, wait: cfg.AssociationsWait, now: now,
 		labels: map[[2]string]map[string]hubspot.AssociationSpec{}, created: map[string]map[string]string{},
-		wrote: map[string]int{},
+		known: map[string]map[string]string{}, wrote: map[string]int{},
 	}
 }
 
@@ -227,8 +228,8 @@ func (l *linker) applyType(ctx context.Context, fromType, toType string, jobs []
 }
 
 // translate maps linked ids to HubSpot ids; an id of no object is left
-// out. With idProperty they are values of it in the linked type, read in
-// one batch read per 100; without, HubSpot ids, or keys of records this
+// out. With idProperty they are values of it in the linked type, those
+// not known yet (linkids.go) read in one batch read per 100; without, HubSpot ids, or keys of records this
 // run created. An id that can be neither is not sent: HubSpot ids are
 // numbers.
 func (l *linker) translate(ctx context.Context, toType string, keys []string) (map[string]string, error) {
@@ -249,22 +250,28 @@ func (l *linker) translate(ctx context.Context, toType string, keys []string) (m
 		}
 		return out, nil
 	}
-	res, err := l.objects.BatchRead(ctx, toType, hubspot.BatchReadRequest{IDs: uniq, IDProperty: l.idProperty, Properties: []string{l.idProperty}})
+	var missing []string
+	for _, k := range uniq {
+		if id, ok := l.lookup(toType, k); ok {
+			out[k] = id
+		} else {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) == 0 {
+		return out, nil
+	}
+	res, err := l.objects.BatchRead(ctx, toType, hubspot.BatchReadRequest{IDs: missing, IDProperty: l.idProperty, Properties: []string{l.idProperty}})
 	if err != nil {
 		return nil, fmt.Errorf("find the linked %s by %s: %w", toType, l.idProperty, err)
 	}
-	norm := func(v string) string { return v }
-	if r, err := config.LookupResource(toType); err == nil && r.FoldsCase(l.idProperty) {
-		norm = func(v string) string { return strings.ToLower(strings.TrimSpace(v)) }
-	}
-	byValue := map[string]string{}
 	for _, obj := range res.Results {
 		if v, ok := obj.Properties.Get(l.idProperty); ok {
-			byValue[norm(v)] = obj.ID
+			l.learn(toType, v, obj.ID)
 		}
 	}
-	for _, k := range uniq {
-		if id, ok := byValue[norm(k)]; ok {
+	for _, k := range missing {
+		if id, ok := l.lookup(toType, k); ok {
 			out[k] = id
 		}
 	}
@@ -321,6 +328,7 @@ func (l *linker) failures(fromType, toType string, jobs []linkJob, writes []link
 			}
 			named = true
 			if e.Category == notFound {
+				l.unlearn(toType, []string{w.pair.ToID})
 				l.hold(fromType, toType, jobs[w.job], w.to)
 			} else {
 				errs[w.job] = fmt.Errorf("HubSpot refused the link to %s %s: %w", toType, w.to, e)
@@ -438,6 +446,7 @@ func (l *linker) forget(fromType string, ids []string) {
 	l.pending = slices.DeleteFunc(l.pending, func(p pendingLink) bool {
 		return p.fromType == fromType && slices.Contains(ids, p.fromID)
 	})
+	l.unlearn(fromType, ids)
 }
 
 // retry tries the waiting links again: those whose linked type was

@@ -407,16 +407,16 @@ var linkCosts = []struct {
 	{"idProperty", map[string]string{"idProperty": "mirror_id"}, map[string]int{
 		"POST /crm/v3/objects/deals/batch/upsert":                          10,
 		"GET /crm/v4/associations/deals/companies/labels":                  1,
-		"POST /crm/v3/objects/companies/batch/read":                        10,
-		"POST /crm/v3/objects/contacts/batch/read":                         20,
+		"POST /crm/v3/objects/companies/batch/read":                        1, // then known
+		"POST /crm/v3/objects/contacts/batch/read":                         2,
 		"POST /crm/v4/associations/deals/companies/batch/create":           10,
 		"POST /crm/v4/associations/deals/contacts/batch/associate/default": 20,
 	}},
 	{"idProperty, replace", map[string]string{"idProperty": "mirror_id", "associationsMode": "replace"}, map[string]int{
 		"POST /crm/v3/objects/deals/batch/upsert":                          10,
 		"GET /crm/v4/associations/deals/companies/labels":                  1,
-		"POST /crm/v3/objects/companies/batch/read":                        10,
-		"POST /crm/v3/objects/contacts/batch/read":                         20,
+		"POST /crm/v3/objects/companies/batch/read":                        1, // then known
+		"POST /crm/v3/objects/contacts/batch/read":                         2,
 		"POST /crm/v4/associations/deals/companies/batch/read":             10,
 		"POST /crm/v4/associations/deals/contacts/batch/read":              10,
 		"POST /crm/v4/associations/deals/companies/batch/create":           10,
@@ -635,4 +635,27 @@ func TestLinksToCustomObjects(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestLinksKnownIDGone: an id the destination learned for a mirror_id
+// whose object was archived elsewhere is forgotten when a link to it
+// fails, and the mirror_id read again: the link reaches the object that
+// holds it now.
+func TestLinksKnownIDGone(t *testing.T) {
+	is := is.New(t)
+	clock := hubspottest.NewManualClock(time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC))
+	w := newLinkWorld(t)
+	d := openDestination(t, w.srv, map[string]string{"resource": "deals", "idProperty": "mirror_id"}, destination.WithClock(clock))
+	toCo1 := map[string]any{"companies": []string{"co-1"}}
+	writeOK(t, d, rec(opencdc.OperationSnapshot, "p1", opencdc.RawData("d-1"), opencdc.StructuredData{"dealname": "A", "associations": toCo1}))
+	is.NoErr(w.srv.Archive("companies", w.ids["co-1"]))
+	is.NoErr(w.srv.Update("companies", w.ids["co-2"], map[string]string{"mirror_id": "co-1"})) // co-1 is this one now
+	writeOK(t, d, rec(opencdc.OperationSnapshot, "p2", opencdc.RawData("d-2"), opencdc.StructuredData{"dealname": "B", "associations": toCo1}))
+	clock.Advance(10 * time.Second)
+	writeOK(t, d, rec(opencdc.OperationSnapshot, "p3", opencdc.RawData("d-3"), opencdc.StructuredData{"dealname": "C"}))
+	is.Equal(w.links(t, "companies"), map[string][]string{"d-2": {"co-1"}}) // d-1's company is archived
+	links, err := w.srv.Links("deals", dealID(t, w, "d-2"), "companies")
+	is.NoErr(err)
+	is.Equal(len(links), 1)
+	is.Equal(links[0].ToID, w.ids["co-2"])
 }

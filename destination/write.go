@@ -626,6 +626,9 @@ func (d *Destination) link(ctx context.Context, recs []opencdc.Record, batch []o
 			continue
 		}
 		d.links.written(d.resource.Name)
+		if o.kind == opUpsert {
+			d.links.learn(d.resource.Name, o.key, d.objectIDs[o.index])
+		}
 		if o.links == nil {
 			continue
 		}
