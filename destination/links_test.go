@@ -659,3 +659,15 @@ func TestLinksKnownIDGone(t *testing.T) {
 	is.Equal(len(links), 1)
 	is.Equal(links[0].ToID, w.ids["co-2"])
 }
+
+// TestLinksOfHubSpotShapedPayload: beside "properties", a HubSpot-shaped
+// payload's associations are links too.
+func TestLinksOfHubSpotShapedPayload(t *testing.T) {
+	is := is.New(t)
+	w := newLinkWorld(t)
+	d := openDestination(t, w.srv, map[string]string{"resource": "deals", "idProperty": "mirror_id"})
+	writeOK(t, d, rec(opencdc.OperationSnapshot, "p1", opencdc.RawData("d-1"), opencdc.StructuredData{
+		"id": "123", "properties": map[string]any{"dealname": "Big"}, "associations": map[string]any{"companies": []string{"co-3"}},
+	}))
+	is.Equal(w.links(t, "companies"), map[string][]string{"d-1": {"co-3"}})
+}
