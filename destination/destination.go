@@ -100,7 +100,7 @@ func (d *Destination) Open(ctx context.Context) error {
 	d.client = client // Teardown closes it, also after a failed Open
 	if router != nil {
 		d.router = router
-		return nil
+		return d.checkSignIn(ctx)
 	}
 	return d.openResource(ctx, res, client)
 }

@@ -281,14 +281,16 @@ func (s *Source) ReadN(ctx context.Context, n int) ([]opencdc.Record, error) {
 // below the reserve the source polls again at the reset: it catches up
 // then, as a poll reads every change since the last one. The reset is the
 // client's assumption (Budget.DailyReset: midnight in accountTimeZone);
-// HubSpot's headers do not say.
+// HubSpot's headers do not say. With several resources each stream polls
+// on its own schedule, so a poll's cost counts once for each of them: they
+// spend the quota together.
 func (s *Source) pollWait(ctx context.Context) time.Duration {
 	period := s.config.PollingPeriod
 	if s.budget == nil {
 		return period
 	}
 	b := s.budget()
-	cost := max(1, b.Sent-s.sentBeforeStep)
+	cost := max(1, b.Sent-s.sentBeforeStep) * int64(len(s.streams))
 	wait := period
 	if untilReset := b.DailyReset.Sub(s.now()); b.Daily > 0 && untilReset > 0 {
 		above := b.DailyRemaining - b.Daily*s.config.DailyReservePercent/100
