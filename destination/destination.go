@@ -90,6 +90,8 @@ func (d *Destination) Open(ctx context.Context) error {
 		return d.openRedirects(ctx, res, client.URLRedirects)
 	case hubspot.KindBlogTags:
 		return d.openBlogTags(ctx, res, client.BlogTags)
+	case hubspot.KindCMSObject:
+		return d.openCMSObjects(ctx, res, client.CMSObjects(*res.CMS))
 	}
 	return d.open(ctx, res, client.Objects, client.Properties)
 }

@@ -106,6 +106,9 @@ type Client struct {
 	URLRedirects *URLRedirectsService
 	// BlogTags calls the CMS blog tags API.
 	BlogTags *BlogTagsService
+	// BlogPosts, BlogAuthors, LandingPages and SitePages call the CMS
+	// APIs of those resources (cmsobjects.go).
+	BlogPosts, BlogAuthors, LandingPages, SitePages *CMSObjectsService
 }
 
 // Option configures a Client.
@@ -302,6 +305,10 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	c.Owners = &OwnersService{client: c}
 	c.URLRedirects = &URLRedirectsService{client: c}
 	c.BlogTags = &BlogTagsService{client: c}
+	c.BlogPosts = c.CMSObjects(*blogPostSpec())
+	c.BlogAuthors = c.CMSObjects(*blogAuthorSpec())
+	c.LandingPages = c.CMSObjects(*pageSpec("landing page", "landing-pages"))
+	c.SitePages = c.CMSObjects(*pageSpec("site page", "site-pages"))
 	return c, nil
 }
 

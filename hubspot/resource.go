@@ -57,11 +57,14 @@ const (
 	// KindBlogTags is the CMS blog tags (/cms/v3/blogs/tags): JSON objects,
 	// listed, filtered and sorted as the URL redirects are.
 	KindBlogTags
+	// KindCMSObject is a CMS resource served by CMSObjectsService from its
+	// Resource.CMS spec (blog posts, authors, landing and site pages).
+	KindCMSObject
 )
 
 // IsCMS reports whether the kind is a CMS resource: JSON objects read from
 // a list that filters and sorts by updatedAt, written one per call.
-func (k Kind) IsCMS() bool { return k == KindURLRedirects || k == KindBlogTags }
+func (k Kind) IsCMS() bool { return k == KindURLRedirects || k == KindBlogTags || k == KindCMSObject }
 
 // URLRedirectsResourceName is the short name of the URL redirects resource.
 const URLRedirectsResourceName = "url_redirects"
@@ -106,6 +109,8 @@ type Resource struct {
 	// resource's objects (a redirect's routePrefix), by which a create whose
 	// answer was lost is looked up.
 	NaturalKey string
+	// CMS is the shape and calls of a KindCMSObject resource.
+	CMS *CMSSpec
 }
 
 // DisplayName is the name to show a user: the earlier connector's name and
@@ -146,7 +151,18 @@ func resourceTable() []Resource {
 		// language; the docs do not say HubSpot keeps it unique).
 		{Name: BlogTagsResourceName, LegacyName: "cms.blogs.tags", Kind: KindBlogTags, NaturalKey: "name",
 			Ops: OpList | OpGet | OpCreate | OpUpdate | OpArchive | OpListArchived | OpBatch},
+		cmsObject(BlogPostsResourceName, "cms.blogs.posts", blogPostSpec()),
+		cmsObject(BlogAuthorsResourceName, "cms.blogs.authors", blogAuthorSpec()),
+		cmsObject(LandingPagesResourceName, "cms.pages.landing", pageSpec("landing page", "landing-pages")),
+		cmsObject(SitePagesResourceName, "cms.pages.site", pageSpec("site page", "site-pages")),
 	}
+}
+
+// cmsObject is a row of a CMSObjectsService resource: list, get, create,
+// update, delete and batch calls, no search (cmsspecs.go).
+func cmsObject(name, legacy string, spec *CMSSpec) Resource {
+	return Resource{Name: name, LegacyName: legacy, Kind: KindCMSObject, NaturalKey: spec.Key[0], CMS: spec,
+		Ops: OpList | OpGet | OpCreate | OpUpdate | OpArchive | OpListArchived | OpBatch}
 }
 
 // plannedResources are the earlier Conduit HubSpot connector's resources
@@ -155,10 +171,6 @@ func resourceTable() []Resource {
 // configuration naming one fails with what it is, not as an unknown name.
 func plannedResources() map[string]string {
 	return map[string]string{
-		"cms.blogs.authors":       "blog_authors",
-		"cms.blogs.posts":         "blog_posts",
-		"cms.pages.landing":       "landing_pages",
-		"cms.pages.site":          "site_pages",
 		"cms.hubdb.tables":        "hubdb_tables",
 		"crm.feedbackSubmissions": "feedback_submissions",
 	}

@@ -178,3 +178,41 @@ func (mr *MockBlogTagReaderMockRecorder) List(ctx, opts interface{}) *gomock.Cal
 	mr.mock.ctrl.T.Helper()
 	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "List", reflect.TypeOf((*MockBlogTagReader)(nil).List), ctx, opts)
 }
+
+// MockCMSObjectReader is a mock of CMSObjectReader interface.
+type MockCMSObjectReader struct {
+	ctrl     *gomock.Controller
+	recorder *MockCMSObjectReaderMockRecorder
+}
+
+// MockCMSObjectReaderMockRecorder is the mock recorder for MockCMSObjectReader.
+type MockCMSObjectReaderMockRecorder struct {
+	mock *MockCMSObjectReader
+}
+
+// NewMockCMSObjectReader creates a new mock instance.
+func NewMockCMSObjectReader(ctrl *gomock.Controller) *MockCMSObjectReader {
+	mock := &MockCMSObjectReader{ctrl: ctrl}
+	mock.recorder = &MockCMSObjectReaderMockRecorder{mock}
+	return mock
+}
+
+// EXPECT returns an object that allows the caller to indicate expected use.
+func (m *MockCMSObjectReader) EXPECT() *MockCMSObjectReaderMockRecorder {
+	return m.recorder
+}
+
+// List mocks base method.
+func (m *MockCMSObjectReader) List(ctx context.Context, opts hubspot.CMSListOptions) (*hubspot.CMSObjectPage, error) {
+	m.ctrl.T.Helper()
+	ret := m.ctrl.Call(m, "List", ctx, opts)
+	ret0, _ := ret[0].(*hubspot.CMSObjectPage)
+	ret1, _ := ret[1].(error)
+	return ret0, ret1
+}
+
+// List indicates an expected call of List.
+func (mr *MockCMSObjectReaderMockRecorder) List(ctx, opts interface{}) *gomock.Call {
+	mr.mock.ctrl.T.Helper()
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "List", reflect.TypeOf((*MockCMSObjectReader)(nil).List), ctx, opts)
+}

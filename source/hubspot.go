@@ -33,11 +33,19 @@ type BlogTagReader interface {
 	List(ctx context.Context, opts hubspot.CMSListOptions) (*hubspot.BlogTagPage, error)
 }
 
+// CMSObjectReader is what the source needs of hubspot.CMSObjectsService
+// (blog posts, authors, landing and site pages): the list, with its
+// updatedAt filters and sort, live or deleted.
+type CMSObjectReader interface {
+	List(ctx context.Context, opts hubspot.CMSListOptions) (*hubspot.CMSObjectPage, error)
+}
+
 var (
-	_ BlogTagReader  = (*hubspot.BlogTagsService)(nil)
-	_ ObjectReader   = (*hubspot.ObjectsService)(nil)
-	_ OwnerReader    = (*hubspot.OwnersService)(nil)
-	_ RedirectReader = (*hubspot.URLRedirectsService)(nil)
+	_ CMSObjectReader = (*hubspot.CMSObjectsService)(nil)
+	_ BlogTagReader   = (*hubspot.BlogTagsService)(nil)
+	_ ObjectReader    = (*hubspot.ObjectsService)(nil)
+	_ OwnerReader     = (*hubspot.OwnersService)(nil)
+	_ RedirectReader  = (*hubspot.URLRedirectsService)(nil)
 )
 
 // services are the parts of the HubSpot client the source calls.
@@ -47,11 +55,14 @@ type services struct {
 	redirects  RedirectReader
 	blogTags   BlogTagReader
 	properties PropertyLister
+	// cmsObjects returns the reader of a KindCMSObject resource.
+	cmsObjects func(hubspot.CMSSpec) CMSObjectReader
 }
 
 // servicesOf returns the services of a client.
 func servicesOf(c *hubspot.Client) services {
-	return services{objects: c.Objects, owners: c.Owners, redirects: c.URLRedirects, blogTags: c.BlogTags, properties: c.Properties}
+	return services{objects: c.Objects, owners: c.Owners, redirects: c.URLRedirects, blogTags: c.BlogTags, properties: c.Properties,
+		cmsObjects: func(spec hubspot.CMSSpec) CMSObjectReader { return c.CMSObjects(spec) }}
 }
 
 // hub is how the scans reach HubSpot: the resource, the properties read
@@ -65,7 +76,9 @@ type hub struct {
 	owners   OwnerReader
 	redirect RedirectReader
 	blogTags BlogTagReader
-	now      func() time.Time
+	// cmsObjects reads a KindCMSObject resource.
+	cmsObjects CMSObjectReader
+	now        func() time.Time
 }
 
 // properties are the names a read asks for.
@@ -103,7 +116,13 @@ func (h *hub) listArchived(ctx context.Context, after string, since time.Time) (
 // cmsPage returns a page of the CMS resource's objects and the cursor of
 // the next.
 func (h *hub) cmsPage(ctx context.Context, opts hubspot.CMSListOptions) ([]item, string, error) {
-	if h.resource.Kind == hubspot.KindBlogTags {
+	switch h.resource.Kind {
+	case hubspot.KindCMSObject:
+		page, err := h.cmsObjects.List(ctx, opts)
+		return cmsItems(page, err, opts.Archived, func(o hubspot.CMSObject, archived bool) (item, error) {
+			return cmsObjectItem(*h.resource.CMS, o, archived)
+		})
+	case hubspot.KindBlogTags:
 		page, err := h.blogTags.List(ctx, opts)
 		return cmsItems(page, err, opts.Archived, blogTagItem)
 	}
@@ -130,7 +149,10 @@ func cmsItems[T any](page *hubspot.CMSPage[T], err error, archived bool, toItem 
 // cmsFields are the documented fields of the CMS resource, which type the
 // payload and make its schema.
 func (h *hub) cmsFields() []hubspot.Property {
-	if h.resource.Kind == hubspot.KindBlogTags {
+	switch h.resource.Kind {
+	case hubspot.KindCMSObject:
+		return cmsObjectFields(*h.resource.CMS)
+	case hubspot.KindBlogTags:
 		return blogTagFields()
 	}
 	return redirectFields()

@@ -75,6 +75,9 @@ func newReader(cfg readerConfig, svc services, now func() time.Time, pos *Positi
 		history: newHistory(cfg.resource),
 	}
 	if cfg.resource.Kind.IsCMS() {
+		if cfg.resource.CMS != nil {
+			r.hub.cmsObjects = svc.cmsObjects(*cfg.resource.CMS)
+		}
 		r.history.shape = newShape(cfg.resource.Name)
 		if err := r.startList(pos); err != nil {
 			return nil, err

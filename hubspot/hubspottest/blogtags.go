@@ -217,14 +217,7 @@ func tagPropertyFilter(r *http.Request) (func(*BlogTag) bool, *apiError) {
 			return nil, badRequest(fmt.Sprintf("the simulator does not filter blog tags by %q", name))
 		}
 	}
-	return func(t *BlogTag) bool {
-		for _, k := range keeps {
-			if !k(t) {
-				return false
-			}
-		}
-		return true
-	}, nil
+	return allOf(keeps), nil
 }
 
 // listBlogTags serves GET /cms/v3/blogs/tags.

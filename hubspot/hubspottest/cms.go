@@ -167,3 +167,15 @@ func cmsLive[T cmsObject](byID map[string]T, r *http.Request, noun string) (T, *
 	}
 	return o, nil
 }
+
+// allOf keeps what every one of keeps keeps.
+func allOf[T any](keeps []func(T) bool) func(T) bool {
+	return func(o T) bool {
+		for _, k := range keeps {
+			if !k(o) {
+				return false
+			}
+		}
+		return true
+	}
+}

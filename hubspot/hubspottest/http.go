@@ -49,6 +49,17 @@ func (s *Server) routes() http.Handler {
 		handle("PATCH "+c.path+"/{id}", false, c.update)
 		handle("DELETE "+c.path+"/{id}", false, c.deleteOne)
 	}
+	for _, k := range cmsKinds() {
+		h := docHandlers{s: s, typ: k.typ}
+		for _, p := range []string{k.path, k.path + "/{$}"} {
+			handle("GET "+p, false, h.list)
+			handle("POST "+p, false, h.create)
+		}
+		handle("GET "+k.path+"/{id}", false, h.get)
+		handle("PATCH "+k.path+"/{id}", false, h.update)
+		handle("DELETE "+k.path+"/{id}", false, h.delete)
+		handle("POST "+k.path+"/batch/{op}", false, h.batch)
+	}
 	mux.Handle("POST /oauth/v1/token", &endpoint{s: s, token: s.exchangeToken})
 	handle("/", false, func(r *http.Request) (int, any, *apiError) {
 		return 0, nil, notFound(fmt.Sprintf("No route for %s %s", r.Method, r.URL.Path))

@@ -50,6 +50,7 @@ type Server struct {
 	owners              *ownerStore
 	redirects           redirectStore
 	blogTags            blogTagStore
+	cmsDocs             map[CMSType]*docStore
 	changes             []Change
 	calls               map[string]int
 	faults              []*Fault
