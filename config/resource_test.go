@@ -57,11 +57,11 @@ func TestLookupResourceEarlierConnectorNames(t *testing.T) {
 	}{
 		{"cms.blogs.authors", "blog_authors", hubspot.KindCMSObject, true},
 		{"cms.blogs.posts", "blog_posts", hubspot.KindCMSObject, true},
-		{"cms.blogs.tags", "blog_tags", hubspot.KindBlogTags, true},
+		{"cms.blogs.tags", "blog_tags", hubspot.KindCMSObject, true},
 		{"cms.pages.landing", "landing_pages", hubspot.KindCMSObject, true},
 		{"cms.pages.site", "site_pages", hubspot.KindCMSObject, true},
 		{"cms.hubdb.tables", "hubdb_tables", 0, false},
-		{"cms.urlRedirects", "url_redirects", hubspot.KindURLRedirects, true},
+		{"cms.urlRedirects", "url_redirects", hubspot.KindCMSObject, true},
 		{"crm.feedbackSubmissions", "feedback_submissions", 0, false},
 	}
 	for _, tt := range tests {

@@ -11,9 +11,9 @@ import (
 	sdk "github.com/conduitio/conduit-connector-sdk"
 )
 
-// The CMS resources (URL redirects, blog tags) are JSON objects, not
-// property bags, written one per call and in order, which keeps the order
-// of changes to one object. A record's payload is the object's JSON
+// The CMS resources are JSON objects, not property bags, written in order,
+// one per call or in batches of one operation (cmsbatch.go), which keeps
+// the order of changes to one object. A record's payload is the object's JSON
 // fields; its key holds the object's id for updates and deletes. A create
 // whose answer was lost is looked up by the resource's natural key before
 // it is sent again.
@@ -155,6 +155,7 @@ func (d *Destination) openCMS(ctx context.Context, res hubspot.Resource, w cmsWr
 // again.
 func (d *Destination) writeCMS(ctx context.Context, recs []opencdc.Record) (int, error) {
 	b, batches := d.cms.(cmsBatcher)
+	batches = batches && b.batches()
 	for i := 0; i < len(recs); {
 		n, err := 1, error(nil)
 		if batches {

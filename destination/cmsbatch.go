@@ -12,6 +12,7 @@ import (
 // records in one call where it can, and returns how many of them, from the
 // first, HubSpot wrote, and the error of the next one.
 type cmsBatcher interface {
+	batches() bool
 	createBatch(ctx context.Context, payloads []opencdc.Data) ([]string, int, error)
 	updateBatch(ctx context.Context, ids []string, payloads []opencdc.Data) (int, error)
 	deleteBatch(ctx context.Context, ids []string) (int, error)

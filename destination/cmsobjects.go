@@ -14,8 +14,8 @@ import (
 	"github.com/conduitio/conduit-commons/opencdc"
 )
 
-// The CMS resources of hubspot.CMSObjectsService (blog posts, authors,
-// landing and site pages): a record's payload is the object's JSON fields,
+// The CMS resources of hubspot.CMSObjectsService (URL redirects, blog
+// tags, posts and authors, landing and site pages): a record's payload is the object's JSON fields,
 // by the resource's spec; a nested field (widgets, tagIds, ...) may be a
 // JSON value or its JSON text, as the source emits it. HubSpot has batch
 // calls for them (https://developers.hubspot.com/docs/api-reference/latest/cms/blogs/posts/batch/delete-posts):
@@ -50,7 +50,7 @@ type cmsObjectWriter struct {
 func newCMSObjectWriter(w CMSObjectWriter) cmsObjectWriter {
 	spec := w.Spec()
 	return cmsObjectWriter{w: w, spec: spec, cmsResource: cmsResource[hubspot.CMSObject, hubspot.CMSObject]{
-		name: spec.Noun, short: spec.Noun, keyField: spec.Key[0],
+		name: spec.Noun, short: spec.Short, keyField: spec.Key[0],
 		keyOf:      func(in hubspot.CMSObject) string { return in.Text(spec.Key[0]) },
 		input:      func(p opencdc.Data) (hubspot.CMSObject, error) { return cmsObjectInput(spec, p) },
 		id:         hubspot.CMSObject.ID,
@@ -86,6 +86,9 @@ func (c cmsObjectWriter) inputs(payloads []opencdc.Data, withKey bool) ([]hubspo
 	}
 	return ins, nil
 }
+
+// batches says whether the resource's batch calls are used.
+func (c cmsObjectWriter) batches() bool { return c.spec.Batch }
 
 func (c cmsObjectWriter) createBatch(ctx context.Context, payloads []opencdc.Data) ([]string, int, error) {
 	ins, perr := c.inputs(payloads, true)
@@ -256,12 +259,12 @@ func cmsObjectInput(spec hubspot.CMSSpec, payload opencdc.Data) (hubspot.CMSObje
 // cmsJSON is a value as the JSON of a field of a kind.
 func cmsJSON(kind hubspot.FieldKind, v any) (json.RawMessage, error) {
 	switch kind {
-	case hubspot.FieldNumber:
-		n, err := numberValue(v)
+	case hubspot.FieldInteger:
+		n, err := wholeNumber(v, 64)
 		if err != nil {
 			return nil, err
 		}
-		return json.RawMessage(n), nil
+		return json.RawMessage(strconv.FormatInt(n, 10)), nil
 	case hubspot.FieldBool:
 		b, err := boolValue(v)
 		if err != nil {
@@ -294,30 +297,4 @@ func cmsJSON(kind hubspot.FieldKind, v any) (json.RawMessage, error) {
 		return nil, fmt.Errorf("encode: %w", err)
 	}
 	return raw, nil
-}
-
-// numberValue is a number of any Go or JSON type, or one written as text,
-// as JSON number text.
-func numberValue(v any) (string, error) {
-	var s string
-	switch v := v.(type) {
-	case float64:
-		s = strconv.FormatFloat(v, 'f', -1, 64)
-	case float32:
-		s = strconv.FormatFloat(float64(v), 'f', -1, 32)
-	case bool:
-		return "", fmt.Errorf("a bool cannot be a number")
-	case string, json.Number, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
-		s = strings.TrimSpace(fmt.Sprint(v))
-	default:
-		n, err := wholeNumber(v, 64)
-		if err != nil {
-			return "", err
-		}
-		s = strconv.FormatInt(n, 10)
-	}
-	if _, err := strconv.ParseFloat(s, 64); err != nil || !json.Valid([]byte(s)) {
-		return "", fmt.Errorf("want a number")
-	}
-	return s, nil
 }

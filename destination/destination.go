@@ -85,12 +85,7 @@ func (d *Destination) Open(ctx context.Context) error {
 		return err
 	}
 	d.client = client // Teardown closes it, also after a failed Open
-	switch res.Kind {
-	case hubspot.KindURLRedirects:
-		return d.openRedirects(ctx, res, client.URLRedirects)
-	case hubspot.KindBlogTags:
-		return d.openBlogTags(ctx, res, client.BlogTags)
-	case hubspot.KindCMSObject:
+	if res.Kind == hubspot.KindCMSObject {
 		return d.openCMSObjects(ctx, res, client.CMSObjects(*res.CMS))
 	}
 	return d.open(ctx, res, client.Objects, client.Properties)

@@ -102,13 +102,9 @@ type Client struct {
 	Objects    *ObjectsService
 	Properties *PropertiesService
 	Owners     *OwnersService
-	// URLRedirects calls the CMS URL redirects API.
-	URLRedirects *URLRedirectsService
-	// BlogTags calls the CMS blog tags API.
-	BlogTags *BlogTagsService
-	// BlogPosts, BlogAuthors, LandingPages and SitePages call the CMS
-	// APIs of those resources (cmsobjects.go).
-	BlogPosts, BlogAuthors, LandingPages, SitePages *CMSObjectsService
+	// URLRedirects, BlogTags, BlogPosts, BlogAuthors, LandingPages and
+	// SitePages call the CMS APIs of those resources (cmsobjects.go).
+	URLRedirects, BlogTags, BlogPosts, BlogAuthors, LandingPages, SitePages *CMSObjectsService
 }
 
 // Option configures a Client.
@@ -303,8 +299,8 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	c.Objects = &ObjectsService{client: c}
 	c.Properties = &PropertiesService{client: c}
 	c.Owners = &OwnersService{client: c}
-	c.URLRedirects = &URLRedirectsService{client: c}
-	c.BlogTags = &BlogTagsService{client: c}
+	c.URLRedirects = c.CMSObjects(*urlRedirectSpec())
+	c.BlogTags = c.CMSObjects(*blogTagSpec())
 	c.BlogPosts = c.CMSObjects(*blogPostSpec())
 	c.BlogAuthors = c.CMSObjects(*blogAuthorSpec())
 	c.LandingPages = c.CMSObjects(*pageSpec("landing page", "landing-pages"))

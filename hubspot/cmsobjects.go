@@ -24,8 +24,10 @@ type FieldKind int
 const (
 	// FieldText is a JSON string.
 	FieldText FieldKind = iota
-	// FieldNumber is a JSON number.
-	FieldNumber
+	// FieldInteger is a JSON number HubSpot documents as int32 or int64
+	// (a redirect's redirectStyle, a tag's translatedFromId); the
+	// documented shapes have no other numbers.
+	FieldInteger
 	// FieldBool is a JSON boolean.
 	FieldBool
 	// FieldTime is an ISO 8601 date-time string (or, where HubSpot
@@ -47,8 +49,9 @@ type CMSField struct {
 
 // CMSSpec describes a CMS resource served by CMSObjectsService.
 type CMSSpec struct {
-	// Noun names one object in errors: "blog post".
-	Noun string
+	// Noun names one object in errors: "blog post"; Short is its short
+	// form: "post".
+	Noun, Short string
 	// Path is the collection's path: "/cms/v3/blogs/posts".
 	Path string
 	// Fields are the documented fields besides id, created, updated and
@@ -65,6 +68,8 @@ type CMSSpec struct {
 	KeyFilter bool
 	// Required are the fields a create needs.
 	Required []string
+	// Batch says that the connector uses the resource's batch calls.
+	Batch bool
 }
 
 // Field returns the documented field of a name.
@@ -76,8 +81,26 @@ func (s CMSSpec) Field(name string) (CMSField, bool) {
 	return s.Fields[i], true
 }
 
+// cmsPrefix is the API version prefix of the CMS paths, kept apart from
+// crmPrefix: HubSpot moves them to date-versioned paths
+// (/cms/url-redirects/2026-03) on their own schedule.
+const cmsPrefix = "/cms/v3"
+
 // CMSObject is a CMS object as JSON fields, values as HubSpot wrote them.
 type CMSObject map[string]json.RawMessage
+
+// CMSObjectOf builds an object of Go values, each encoded as JSON.
+func CMSObjectOf(fields map[string]any) (CMSObject, error) {
+	out := make(CMSObject, len(fields))
+	for name, v := range fields {
+		raw, err := json.Marshal(v)
+		if err != nil {
+			return nil, fmt.Errorf("field %s: %w", name, err)
+		}
+		out[name] = raw
+	}
+	return out, nil
+}
 
 // Text returns a string field's value, "" when absent or null.
 func (o CMSObject) Text(name string) string {

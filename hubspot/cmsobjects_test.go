@@ -2,7 +2,6 @@ package hubspot_test
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"testing"
 	"time"
@@ -14,13 +13,9 @@ import (
 
 func cmsObj(t *testing.T, fields map[string]any) hubspot.CMSObject {
 	t.Helper()
-	out := hubspot.CMSObject{}
-	for k, v := range fields {
-		b, err := json.Marshal(v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[k] = b
+	out, err := hubspot.CMSObjectOf(fields)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return out
 }

@@ -51,26 +51,15 @@ const (
 	// KindCRMObject is a CRM object type (/crm/v3/objects/{type}, with
 	// properties, search and batch calls) or the owners.
 	KindCRMObject Kind = iota
-	// KindURLRedirects is the CMS URL redirects (/cms/v3/url-redirects):
-	// JSON objects, not property bags, one per call.
-	KindURLRedirects
-	// KindBlogTags is the CMS blog tags (/cms/v3/blogs/tags): JSON objects,
-	// listed, filtered and sorted as the URL redirects are.
-	KindBlogTags
 	// KindCMSObject is a CMS resource served by CMSObjectsService from its
-	// Resource.CMS spec (blog posts, authors, landing and site pages).
+	// Resource.CMS spec (URL redirects, blog tags, posts and authors,
+	// landing and site pages): JSON objects, not property bags.
 	KindCMSObject
 )
 
 // IsCMS reports whether the kind is a CMS resource: JSON objects read from
 // a list that filters and sorts by updatedAt, written one per call.
-func (k Kind) IsCMS() bool { return k == KindURLRedirects || k == KindBlogTags || k == KindCMSObject }
-
-// URLRedirectsResourceName is the short name of the URL redirects resource.
-const URLRedirectsResourceName = "url_redirects"
-
-// BlogTagsResourceName is the short name of the blog tags resource.
-const BlogTagsResourceName = "blog_tags"
+func (k Kind) IsCMS() bool { return k == KindCMSObject }
 
 // Resource describes one HubSpot resource the connector can read or write:
 // where it lives, which properties carry its timestamps, what it supports.
@@ -142,15 +131,8 @@ func resourceTable() []Resource {
 		object("notes", "0-46", propHSCreateDate, propHSLastModifiedDate, []string{"hs_timestamp"}),
 		object("tasks", "0-27", propHSCreateDate, propHSLastModifiedDate, []string{"hs_timestamp"}),
 		{Name: ownersResourceName, Ops: OpList | OpGet, IsOwners: true},
-		// https://developers.hubspot.com/docs/api/cms/url-redirects: no
-		// batch calls, no search; routePrefix is unique.
-		{Name: URLRedirectsResourceName, LegacyName: "cms.urlRedirects", Kind: KindURLRedirects, NaturalKey: "routePrefix",
-			Ops: OpList | OpGet | OpCreate | OpUpdate | OpArchive | OpListArchived},
-		// https://developers.hubspot.com/docs/api/cms/blog-tags: batch
-		// calls (unused), no search, a tag's name is its natural key (per
-		// language; the docs do not say HubSpot keeps it unique).
-		{Name: BlogTagsResourceName, LegacyName: "cms.blogs.tags", Kind: KindBlogTags, NaturalKey: "name",
-			Ops: OpList | OpGet | OpCreate | OpUpdate | OpArchive | OpListArchived | OpBatch},
+		cmsObject(URLRedirectsResourceName, "cms.urlRedirects", urlRedirectSpec()),
+		cmsObject(BlogTagsResourceName, "cms.blogs.tags", blogTagSpec()),
 		cmsObject(BlogPostsResourceName, "cms.blogs.posts", blogPostSpec()),
 		cmsObject(BlogAuthorsResourceName, "cms.blogs.authors", blogAuthorSpec()),
 		cmsObject(LandingPagesResourceName, "cms.pages.landing", pageSpec("landing page", "landing-pages")),
@@ -159,10 +141,15 @@ func resourceTable() []Resource {
 }
 
 // cmsObject is a row of a CMSObjectsService resource: list, get, create,
-// update, delete and batch calls, no search (cmsspecs.go).
+// update, delete, and the batch calls where the connector uses them; no
+// search (cmsspecs.go).
 func cmsObject(name, legacy string, spec *CMSSpec) Resource {
-	return Resource{Name: name, LegacyName: legacy, Kind: KindCMSObject, NaturalKey: spec.Key[0], CMS: spec,
-		Ops: OpList | OpGet | OpCreate | OpUpdate | OpArchive | OpListArchived | OpBatch}
+	r := Resource{Name: name, LegacyName: legacy, Kind: KindCMSObject, NaturalKey: spec.Key[0], CMS: spec,
+		Ops: OpList | OpGet | OpCreate | OpUpdate | OpArchive | OpListArchived}
+	if spec.Batch {
+		r.Ops |= OpBatch
+	}
+	return r
 }
 
 // plannedResources are the earlier Conduit HubSpot connector's resources

@@ -26,7 +26,7 @@ func addBlogTag(t *testing.T, e env, i int) string {
 
 // changeBlogTags makes n random creates, updates and deletes of tags
 // through the API, the clock moving on now and then.
-func changeBlogTags(t *testing.T, e env, api *hubspot.BlogTagsService, rng *rand.Rand, ids *[]string, next *int, n int) {
+func changeBlogTags(t *testing.T, e env, api *hubspot.CMSObjectsService, rng *rand.Rand, ids *[]string, next *int, n int) {
 	t.Helper()
 	ctx := context.Background()
 	for range n {
@@ -43,7 +43,8 @@ func changeBlogTags(t *testing.T, e env, api *hubspot.BlogTagsService, rng *rand
 			}
 		default:
 			slug := fmt.Sprintf("slug-%d", rng.IntN(100000))
-			if _, err := api.Update(ctx, (*ids)[rng.IntN(len(*ids))], hubspot.BlogTagInput{Slug: &slug}); err != nil && !hubspot.IsNotFound(err) {
+			in, _ := hubspot.CMSObjectOf(map[string]any{"slug": slug})
+			if _, err := api.Update(ctx, (*ids)[rng.IntN(len(*ids))], in); err != nil && !hubspot.IsNotFound(err) {
 				t.Fatal(err)
 			}
 		}

@@ -9,15 +9,15 @@ import (
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
 )
 
-// The CMS resources of hubspot.CMSObjectsService (blog posts, authors,
-// landing and site pages): the payload is the object's documented JSON
+// The CMS resources of hubspot.CMSObjectsService (URL redirects, blog
+// tags, posts and authors, landing and site pages): the payload is the object's documented JSON
 // fields, typed by their JSON types; nested objects and arrays (widgets,
 // layoutSections, tagIds, ...) are strings holding their JSON text.
 
 // cmsPropertyTypes are the property types that type each kind of field,
 // as property definitions type CRM values.
 var cmsPropertyTypes = map[hubspot.FieldKind]string{
-	hubspot.FieldText: "string", hubspot.FieldNumber: "number", hubspot.FieldBool: "bool",
+	hubspot.FieldText: "string", hubspot.FieldInteger: "number", hubspot.FieldBool: "bool",
 	hubspot.FieldTime: "datetime", hubspot.FieldJSON: "string",
 }
 

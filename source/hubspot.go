@@ -21,39 +21,23 @@ type OwnerReader interface {
 	List(ctx context.Context, opts hubspot.OwnerListOptions) (*hubspot.OwnerPage, error)
 }
 
-// RedirectReader is what the source needs of hubspot.URLRedirectsService:
-// the list, with its updatedAt filters and sort, live or deleted.
-type RedirectReader interface {
-	List(ctx context.Context, opts hubspot.URLRedirectListOptions) (*hubspot.URLRedirectPage, error)
-}
-
-// BlogTagReader is what the source needs of hubspot.BlogTagsService: the
-// list, with its updatedAt filters and sort, live or deleted.
-type BlogTagReader interface {
-	List(ctx context.Context, opts hubspot.CMSListOptions) (*hubspot.BlogTagPage, error)
-}
-
 // CMSObjectReader is what the source needs of hubspot.CMSObjectsService
-// (blog posts, authors, landing and site pages): the list, with its
-// updatedAt filters and sort, live or deleted.
+// (URL redirects, blog tags, posts and authors, landing and site pages):
+// the list, with its updatedAt filters and sort, live or deleted.
 type CMSObjectReader interface {
 	List(ctx context.Context, opts hubspot.CMSListOptions) (*hubspot.CMSObjectPage, error)
 }
 
 var (
 	_ CMSObjectReader = (*hubspot.CMSObjectsService)(nil)
-	_ BlogTagReader   = (*hubspot.BlogTagsService)(nil)
 	_ ObjectReader    = (*hubspot.ObjectsService)(nil)
 	_ OwnerReader     = (*hubspot.OwnersService)(nil)
-	_ RedirectReader  = (*hubspot.URLRedirectsService)(nil)
 )
 
 // services are the parts of the HubSpot client the source calls.
 type services struct {
 	objects    ObjectReader
 	owners     OwnerReader
-	redirects  RedirectReader
-	blogTags   BlogTagReader
 	properties PropertyLister
 	// cmsObjects returns the reader of a KindCMSObject resource.
 	cmsObjects func(hubspot.CMSSpec) CMSObjectReader
@@ -61,7 +45,7 @@ type services struct {
 
 // servicesOf returns the services of a client.
 func servicesOf(c *hubspot.Client) services {
-	return services{objects: c.Objects, owners: c.Owners, redirects: c.URLRedirects, blogTags: c.BlogTags, properties: c.Properties,
+	return services{objects: c.Objects, owners: c.Owners, properties: c.Properties,
 		cmsObjects: func(spec hubspot.CMSSpec) CMSObjectReader { return c.CMSObjects(spec) }}
 }
 
@@ -74,8 +58,6 @@ type hub struct {
 	pageSize int
 	objects  ObjectReader
 	owners   OwnerReader
-	redirect RedirectReader
-	blogTags BlogTagReader
 	// cmsObjects reads a KindCMSObject resource.
 	cmsObjects CMSObjectReader
 	now        func() time.Time
@@ -116,28 +98,13 @@ func (h *hub) listArchived(ctx context.Context, after string, since time.Time) (
 // cmsPage returns a page of the CMS resource's objects and the cursor of
 // the next.
 func (h *hub) cmsPage(ctx context.Context, opts hubspot.CMSListOptions) ([]item, string, error) {
-	switch h.resource.Kind {
-	case hubspot.KindCMSObject:
-		page, err := h.cmsObjects.List(ctx, opts)
-		return cmsItems(page, err, opts.Archived, func(o hubspot.CMSObject, archived bool) (item, error) {
-			return cmsObjectItem(*h.resource.CMS, o, archived)
-		})
-	case hubspot.KindBlogTags:
-		page, err := h.blogTags.List(ctx, opts)
-		return cmsItems(page, err, opts.Archived, blogTagItem)
-	}
-	page, err := h.redirect.List(ctx, opts)
-	return cmsItems(page, err, opts.Archived, redirectItem)
-}
-
-// cmsItems turns a page of CMS objects into items.
-func cmsItems[T any](page *hubspot.CMSPage[T], err error, archived bool, toItem func(T, bool) (item, error)) ([]item, string, error) {
+	page, err := h.cmsObjects.List(ctx, opts)
 	if err != nil {
 		return nil, "", err
 	}
 	items := make([]item, len(page.Results))
 	for i, o := range page.Results {
-		it, err := toItem(o, archived)
+		it, err := cmsObjectItem(*h.resource.CMS, o, opts.Archived)
 		if err != nil {
 			return nil, "", err
 		}
@@ -149,13 +116,7 @@ func cmsItems[T any](page *hubspot.CMSPage[T], err error, archived bool, toItem 
 // cmsFields are the documented fields of the CMS resource, which type the
 // payload and make its schema.
 func (h *hub) cmsFields() []hubspot.Property {
-	switch h.resource.Kind {
-	case hubspot.KindCMSObject:
-		return cmsObjectFields(*h.resource.CMS)
-	case hubspot.KindBlogTags:
-		return blogTagFields()
-	}
-	return redirectFields()
+	return cmsObjectFields(*h.resource.CMS)
 }
 
 // search returns a page of search results and the cursor of the next.

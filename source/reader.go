@@ -70,14 +70,12 @@ func newReader(cfg readerConfig, svc services, now func() time.Time, pos *Positi
 		cfg: cfg,
 		hub: &hub{
 			resource: cfg.resource, pageSize: cfg.pageSize,
-			objects: svc.objects, owners: svc.owners, redirect: svc.redirects, blogTags: svc.blogTags, now: now,
+			objects: svc.objects, owners: svc.owners, now: now,
 		},
 		history: newHistory(cfg.resource),
 	}
 	if cfg.resource.Kind.IsCMS() {
-		if cfg.resource.CMS != nil {
-			r.hub.cmsObjects = svc.cmsObjects(*cfg.resource.CMS)
-		}
+		r.hub.cmsObjects = svc.cmsObjects(*cfg.resource.CMS)
 		r.history.shape = newShape(cfg.resource.Name)
 		if err := r.startList(pos); err != nil {
 			return nil, err
