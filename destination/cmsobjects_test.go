@@ -165,6 +165,21 @@ func TestCMSObjectsBadRecordIsolated(t *testing.T) {
 			is.True(strings.Contains(err.Error(), "has no fields colour; it has "))
 			_, err = d.Write(context.Background(), []opencdc.Record{c.update("b2", nil, "y")})
 			is.True(strings.Contains(err.Error(), "needs the "))
+
+			// In a run of updates, the bad one ends the batch: the one
+			// before it is written.
+			live := srv.LiveCMSDocs(c.typ)
+			first, second := live[c.key(0)].ID, live[c.key(1)].ID
+			srv.ResetCalls()
+			n, err = d.Write(context.Background(), []opencdc.Record{
+				c.update("u0", id(first), "fine"),
+				rec(opencdc.OperationUpdate, "u1", id(second), opencdc.StructuredData{"colour": "red"}),
+				c.update("u2", id(second), "late"),
+			})
+			is.Equal(n, 1)
+			is.True(strings.Contains(err.Error(), "record 1 (position u1"))
+			is.Equal(srv.LiveCMSDocs(c.typ)[c.key(0)].Fields[c.changed], "fine")
+			is.Equal(srv.LiveCMSDocs(c.typ)[c.key(1)].Fields[c.changed], nil)
 		})
 	}
 }
@@ -172,7 +187,7 @@ func TestCMSObjectsBadRecordIsolated(t *testing.T) {
 // TestCMSObjectsLostBatchAnswer: a batch create whose answer is lost,
 // though HubSpot applied it, is resolved by looking each object up by its
 // natural key: none is created twice, and updates keyed by the source's
-// keys reach them.
+// keys reach them. A lost batch update is sent again singly.
 func TestCMSObjectsLostBatchAnswer(t *testing.T) {
 	for _, c := range cmsDestCases() {
 		t.Run(c.name, func(t *testing.T) {
@@ -191,6 +206,17 @@ func TestCMSObjectsLostBatchAnswer(t *testing.T) {
 			is.Equal(srv.Calls()["POST "+c.path], 0) // found, not created again
 			is.Equal(len(srv.CMSDocs(c.typ)), 2)
 			is.Equal(srv.LiveCMSDocs(c.typ)[c.key(1)].Fields[c.changed], "after")
+
+			// A batch update whose answer is lost is sent again, one by one.
+			srv.InjectFault(hubspottest.Fault{Method: "POST", Path: c.path + "/batch/update", Kind: hubspottest.FaultHTML, Status: 502, Applied: true})
+			n, err = d.Write(context.Background(), []opencdc.Record{
+				c.update("p3", id("src-0"), "again 0"),
+				c.update("p4", id("src-1"), "again 1"),
+			})
+			is.NoErr(err)
+			is.Equal(n, 2)
+			is.Equal(srv.LiveCMSDocs(c.typ)[c.key(0)].Fields[c.changed], "again 0")
+			is.Equal(srv.LiveCMSDocs(c.typ)[c.key(1)].Fields[c.changed], "again 1")
 		})
 	}
 }

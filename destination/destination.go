@@ -26,8 +26,8 @@ type Destination struct {
 	resource   hubspot.Resource
 	objects    ObjectWriter
 	properties PropertyLister
-	// cms writes a CMS resource (URL redirects, blog tags), which is no
-	// CRM object: nil for every other resource.
+	// cms writes a CMS resource (URL redirects, blog tags, posts, ...),
+	// which is no CRM object: nil for every other resource.
 	cms    cmsWriter
 	schema map[string]hubspot.Property
 	// uniqueProps are the properties whose values HubSpot keeps unique,

@@ -10,10 +10,12 @@ import (
 	"time"
 )
 
-// What the CMS list calls (URL redirects, blog tags) share: the documented
-// created and updated filters, sort, limit and after
+// What the CMS list calls (URL redirects, blog tags, and the document
+// store's posts, authors and pages) share: the documented created and
+// updated filters, sort, limit and after
 // (https://developers.hubspot.com/docs/api/cms/url-redirects,
-// https://developers.hubspot.com/docs/api/cms/blog-tags).
+// https://developers.hubspot.com/docs/api/cms/blog-tags,
+// https://developers.hubspot.com/docs/api/cms/blog-post).
 
 const (
 	cmsDefLimit    = 10
