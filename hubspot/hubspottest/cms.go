@@ -33,9 +33,6 @@ type cmsObject interface {
 func (r *Redirect) cmsID() string                    { return r.ID }
 func (r *Redirect) cmsTimes() (time.Time, time.Time) { return r.Created, r.Updated }
 func (r *Redirect) cmsArchived() bool                { return r.Archived }
-func (t *BlogTag) cmsID() string                     { return t.ID }
-func (t *BlogTag) cmsTimes() (time.Time, time.Time)  { return t.Created, t.Updated }
-func (t *BlogTag) cmsArchived() bool                 { return t.Archived }
 
 // cmsFilter is one of the list call's documented date filters.
 type cmsFilter struct {

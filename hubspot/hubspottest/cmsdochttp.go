@@ -16,7 +16,7 @@ var listParams = []string{"limit", "after", "archived", "sort", "property",
 
 // docFilter reads the property filters: name__op=value, or name=value for
 // eq.
-func docFilter(r *http.Request) (func(*CMSDoc) bool, *apiError) {
+func docFilter(r *http.Request, fields []string) (func(*CMSDoc) bool, *apiError) {
 	var keeps []func(*CMSDoc) bool
 	for param, vs := range r.URL.Query() {
 		if slices.Contains(listParams, param) {
@@ -25,6 +25,9 @@ func docFilter(r *http.Request) (func(*CMSDoc) bool, *apiError) {
 		name, op, found := strings.Cut(param, "__")
 		if !found {
 			op = "eq"
+		}
+		if fields != nil && !slices.Contains(fields, name) {
+			return nil, badRequest(fmt.Sprintf("the simulator does not filter by %q", name))
 		}
 		v := vs[0]
 		in := strings.Split(v, ",")
@@ -66,11 +69,11 @@ type docHandlers struct {
 }
 
 func (h docHandlers) list(r *http.Request) (int, any, *apiError) {
-	keep, e := docFilter(r)
+	st := h.s.docs(h.typ)
+	keep, e := docFilter(r, st.kind.filters)
 	if e != nil {
 		return 0, nil, e
 	}
-	st := h.s.docs(h.typ)
 	return cmsList(r, st.kind.noun+"s", st.all(), map[string]func(a, b *CMSDoc) int{
 		"name": byText("name"), "slug": byText("slug"), "fullName": byText("fullName"),
 	}, keep, st.json)

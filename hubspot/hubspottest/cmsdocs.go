@@ -5,14 +5,15 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
 )
 
-// Blog posts, blog authors, landing pages and site pages: CMS objects of
-// many JSON fields, served by one store of documents, as HubSpot's v3 APIs
-// document them:
+// Blog tags (blogtags.go), blog posts, blog authors, landing pages and site
+// pages: CMS objects of many JSON fields, served by one store of
+// documents, as HubSpot's v3 APIs document them:
 //   - https://developers.hubspot.com/docs/api/cms/blog-post and
 //     https://developers.hubspot.com/docs/reference/api/cms/blogs/blog-posts
 //     (list with createdAfter/At/Before, updatedAfter/At/Before, sort,
@@ -51,11 +52,20 @@ import (
 //   - the list's limit defaults to 10 and is at most 100; sort takes
 //     createdAt, updatedAt, name, slug, fullName or id.
 
+var slugRun = regexp.MustCompile(`[^a-z0-9]+`)
+
+// slugOf makes a slug of a name: lower case, each run of other characters
+// than letters and digits a "-" (a guess).
+func slugOf(name string) string {
+	return strings.Trim(slugRun.ReplaceAllString(strings.ToLower(name), "-"), "-")
+}
+
 // CMSType is a CMS resource the document store serves.
 type CMSType string
 
 // The document-store CMS resources.
 const (
+	BlogTags     CMSType = "blog tags"
 	BlogPosts    CMSType = "blog posts"
 	BlogAuthors  CMSType = "blog authors"
 	LandingPages CMSType = "landing pages"
@@ -74,6 +84,8 @@ type cmsKind struct {
 	unique   []string // the fields a live object holds alone, together
 	slugFrom string   // the field a missing slug is made from ("" none)
 	states   bool     // posts and pages: state, currentState, currentlyPublished
+	// filters are the fields the list filters by; nil: any.
+	filters []string
 }
 
 func cmsKinds() []cmsKind {
@@ -82,6 +94,9 @@ func cmsKinds() []cmsKind {
 			required: []string{"name"}, unique: []string{"domain", "slug"}, slugFrom: "name", states: true}
 	}
 	return []cmsKind{
+		// Blog tags (blogtags.go): the list filters by name, slug and id.
+		{typ: BlogTags, path: "/cms/v3/blogs/tags", noun: "blog tag", firstID: 184993428780, deleted: "deletedAt",
+			required: []string{"name"}, unique: []string{"name", "language"}, slugFrom: "name", filters: []string{"name", "slug", "id"}},
 		{typ: BlogPosts, path: "/cms/v3/blogs/posts", noun: "blog post", firstID: 184993428800, deleted: "archivedAt", millis: true,
 			required: []string{"name", "contentGroupId"}, unique: []string{"contentGroupId", "slug"}, slugFrom: "name", states: true},
 		{typ: BlogAuthors, path: "/cms/v3/blogs/authors", noun: "blog author", firstID: 184993428900, deleted: "deletedAt",

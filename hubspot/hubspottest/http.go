@@ -39,7 +39,6 @@ func (s *Server) routes() http.Handler {
 		list, create, get, update, deleteOne func(*http.Request) (int, any, *apiError)
 	}{
 		{redirectsPath, s.listRedirects, s.createRedirect, s.getRedirect, s.updateRedirect, s.deleteRedirect},
-		{blogTagsPath, s.listBlogTags, s.createBlogTag, s.getBlogTag, s.updateBlogTag, s.deleteBlogTag},
 	} {
 		handle("GET "+c.path, false, c.list)
 		handle("POST "+c.path, false, c.create)

@@ -49,7 +49,6 @@ type Server struct {
 	types               map[string]*typeStore
 	owners              *ownerStore
 	redirects           redirectStore
-	blogTags            blogTagStore
 	cmsDocs             map[CMSType]*docStore
 	changes             []Change
 	calls               map[string]int
