@@ -26,6 +26,16 @@ type cmsDestCase struct {
 	changed      string
 	// differ is a field and a value other than the payload's.
 	differ map[string]any
+	// batch says that the resource's writes go in batch calls.
+	batch bool
+}
+
+// batchCalls is how many batch calls of an operation a run of it makes.
+func (c cmsDestCase) batchCalls() int {
+	if c.batch {
+		return 1
+	}
+	return 0
 }
 
 func cmsDestCases() []cmsDestCase {
@@ -33,16 +43,20 @@ func cmsDestCases() []cmsDestCase {
 		return cmsDestCase{legacy, name, typ, path, func(i int) opencdc.StructuredData {
 			return opencdc.StructuredData{"name": fmt.Sprintf("Page %d", i), "domain": "example.com", "slug": fmt.Sprintf("p-%d", i),
 				"widgets": `{"hero":{"title":1}}`, "pageExpiryEnabled": true, "categoryId": 1.0, "url": "ignored"}
-		}, func(i int) string { return fmt.Sprintf("example.com/p-%d", i) }, "metaDescription", map[string]any{"name": "Other"}}
+		}, func(i int) string { return fmt.Sprintf("example.com/p-%d", i) }, "metaDescription", map[string]any{"name": "Other"}, true}
 	}
 	return []cmsDestCase{
+		{"cms.blogs.tags", "blog_tags", hubspottest.BlogTags, "/cms/v3/blogs/tags", func(i int) opencdc.StructuredData {
+			return opencdc.StructuredData{"name": fmt.Sprintf("Tag %d", i), "language": "en", "slug": fmt.Sprintf("t-%d", i),
+				"translatedFromId": 184993428780.0, "deletedAt": "ignored"}
+		}, func(i int) string { return fmt.Sprintf("Tag %d/en", i) }, "slug", map[string]any{"slug": "someone-elses"}, false},
 		{"cms.blogs.posts", "blog_posts", hubspottest.BlogPosts, "/cms/v3/blogs/posts", func(i int) opencdc.StructuredData {
 			return opencdc.StructuredData{"name": fmt.Sprintf("Post %d", i), "contentGroupId": "77", "slug": fmt.Sprintf("post-%d", i),
 				"tagIds": []any{1, 2}, "postBody": "<p>hi</p>", "id": "ignored", "created": "ignored"}
-		}, func(i int) string { return fmt.Sprintf("77/post-%d", i) }, "postSummary", map[string]any{"postBody": "<p>else</p>"}},
+		}, func(i int) string { return fmt.Sprintf("77/post-%d", i) }, "postSummary", map[string]any{"postBody": "<p>else</p>"}, true},
 		{"cms.blogs.authors", "blog_authors", hubspottest.BlogAuthors, "/cms/v3/blogs/authors", func(i int) opencdc.StructuredData {
 			return opencdc.StructuredData{"fullName": fmt.Sprintf("Author %d", i), "language": "en", "translatedFromId": 5.0}
-		}, func(i int) string { return fmt.Sprintf("Author %d/en", i) }, "bio", map[string]any{"translatedFromId": 6}},
+		}, func(i int) string { return fmt.Sprintf("Author %d/en", i) }, "bio", map[string]any{"translatedFromId": 6}, true},
 		page("cms.pages.landing", "landing_pages", hubspottest.LandingPages, "/cms/v3/pages/landing-pages"),
 		page("cms.pages.site", "site_pages", hubspottest.SitePages, "/cms/v3/pages/site-pages"),
 	}
@@ -57,9 +71,10 @@ func (c cmsDestCase) update(pos string, key opencdc.Data, value string) opencdc.
 	return rec(opencdc.OperationUpdate, pos, key, opencdc.StructuredData{c.changed: value})
 }
 
-// TestCMSObjectsCreateUpdateDelete: for blog posts, authors, landing and
-// site pages, under either name, creates, updates and deletes land in
-// order, in one batch call per run of an operation; an update or delete
+// TestCMSObjectsCreateUpdateDelete: for blog tags, posts, authors, landing
+// and site pages, under either name, creates, updates and deletes land in
+// order, in one batch call per run of an operation where the resource has
+// them; an update or delete
 // keyed by the source's key reaches the object this run created for it.
 func TestCMSObjectsCreateUpdateDelete(t *testing.T) {
 	for _, c := range cmsDestCases() {
@@ -77,7 +92,7 @@ func TestCMSObjectsCreateUpdateDelete(t *testing.T) {
 				})
 				is.NoErr(err)
 				is.Equal(n, 4)
-				is.Equal(srv.Calls()["POST "+c.path+"/batch/create"], 1)
+				is.Equal(srv.Calls()["POST "+c.path+"/batch/create"], c.batchCalls())
 				n, err = d.Write(context.Background(), []opencdc.Record{
 					c.update("p5", id("src-0"), "second"),
 					c.update("p6", id("src-1"), "other"),
@@ -85,7 +100,7 @@ func TestCMSObjectsCreateUpdateDelete(t *testing.T) {
 				})
 				is.NoErr(err)
 				is.Equal(n, 3)
-				is.Equal(srv.Calls()["POST "+c.path+"/batch/update"], 1)
+				is.Equal(srv.Calls()["POST "+c.path+"/batch/update"], c.batchCalls())
 				live := srv.LiveCMSDocs(c.typ)
 				is.Equal(len(live), 2)
 				is.Equal(live[c.key(0)].Fields[c.changed], "second") // the updates in order
@@ -102,7 +117,7 @@ func TestCMSObjectsCreateUpdateDelete(t *testing.T) {
 				})
 				is.NoErr(err)
 				is.Equal(n, 2)
-				is.Equal(srv.Calls()["POST "+c.path+"/batch/archive"], 1)
+				is.Equal(srv.Calls()["POST "+c.path+"/batch/archive"], c.batchCalls())
 				n, err = d.Write(context.Background(), []opencdc.Record{
 					rec(opencdc.OperationDelete, "p10", id(other), nil),
 					rec(opencdc.OperationDelete, "p11", id(other+"0"), nil),
@@ -170,6 +185,7 @@ func TestCMSObjectsBadRecordIsolated(t *testing.T) {
 			// before it is written.
 			live := srv.LiveCMSDocs(c.typ)
 			first, second := live[c.key(0)].ID, live[c.key(1)].ID
+			unchanged := live[c.key(1)].Fields[c.changed]
 			srv.ResetCalls()
 			n, err = d.Write(context.Background(), []opencdc.Record{
 				c.update("u0", id(first), "fine"),
@@ -179,7 +195,7 @@ func TestCMSObjectsBadRecordIsolated(t *testing.T) {
 			is.Equal(n, 1)
 			is.True(strings.Contains(err.Error(), "record 1 (position u1"))
 			is.Equal(srv.LiveCMSDocs(c.typ)[c.key(0)].Fields[c.changed], "fine")
-			is.Equal(srv.LiveCMSDocs(c.typ)[c.key(1)].Fields[c.changed], nil)
+			is.Equal(srv.LiveCMSDocs(c.typ)[c.key(1)].Fields[c.changed], unchanged)
 		})
 	}
 }
@@ -190,6 +206,9 @@ func TestCMSObjectsBadRecordIsolated(t *testing.T) {
 // keys reach them. A lost batch update is sent again singly.
 func TestCMSObjectsLostBatchAnswer(t *testing.T) {
 	for _, c := range cmsDestCases() {
+		if !c.batch {
+			continue // no batch calls: TestBlogTagsLostCreateAnswer
+		}
 		t.Run(c.name, func(t *testing.T) {
 			is := is.New(t)
 			srv := newSim(t)
@@ -202,7 +221,7 @@ func TestCMSObjectsLostBatchAnswer(t *testing.T) {
 			})
 			is.NoErr(err)
 			is.Equal(n, 3)
-			is.Equal(srv.Calls()["POST "+c.path+"/batch/create"], 1)
+			is.Equal(srv.Calls()["POST "+c.path+"/batch/create"], c.batchCalls())
 			is.Equal(srv.Calls()["POST "+c.path], 0) // found, not created again
 			is.Equal(len(srv.CMSDocs(c.typ)), 2)
 			is.Equal(srv.LiveCMSDocs(c.typ)[c.key(1)].Fields[c.changed], "after")

@@ -33,6 +33,9 @@ func cmsCases() []cmsCase {
 		}, "metaDescription"}
 	}
 	return []cmsCase{
+		{"cms.blogs.tags", hubspot.BlogTagsResourceName, hubspottest.BlogTags,
+			func(c *hubspot.Client) *hubspot.CMSObjectsService { return c.BlogTags },
+			func(i int) map[string]any { return map[string]any{"name": fmt.Sprintf("tag %d", i), "language": "en"} }, "slug"},
 		{"cms.blogs.posts", hubspot.BlogPostsResourceName, hubspottest.BlogPosts,
 			func(c *hubspot.Client) *hubspot.CMSObjectsService { return c.BlogPosts },
 			func(i int) map[string]any {
@@ -138,8 +141,8 @@ func (c cmsCase) check(t *testing.T, rp *replica, srv *hubspottest.Server, start
 	}
 }
 
-// TestCMSObjectsSnapshotThenCDC: for blog posts, authors, landing and site
-// pages, under either name, a snapshot of 20 objects in pages of 7, then
+// TestCMSObjectsSnapshotThenCDC: for blog tags, posts, authors, landing
+// and site pages, under either name, a snapshot of 20 objects in pages of 7, then
 // 50 random creates, updates and deletes, come out complete, typed and
 // encoding with their schema, each delete once, in the collection of the
 // short name.
