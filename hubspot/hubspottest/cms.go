@@ -30,10 +30,6 @@ type cmsObject interface {
 	cmsArchived() bool
 }
 
-func (r *Redirect) cmsID() string                    { return r.ID }
-func (r *Redirect) cmsTimes() (time.Time, time.Time) { return r.Created, r.Updated }
-func (r *Redirect) cmsArchived() bool                { return r.Archived }
-
 // cmsFilter is one of the list call's documented date filters.
 type cmsFilter struct {
 	field string // created or updated

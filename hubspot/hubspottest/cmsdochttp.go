@@ -76,6 +76,7 @@ func (h docHandlers) list(r *http.Request) (int, any, *apiError) {
 	}
 	return cmsList(r, st.kind.noun+"s", st.all(), map[string]func(a, b *CMSDoc) int{
 		"name": byText("name"), "slug": byText("slug"), "fullName": byText("fullName"),
+		"routePrefix": byText("routePrefix"), "destination": byText("destination"),
 	}, keep, st.json)
 }
 

@@ -65,6 +65,7 @@ type CMSType string
 
 // The document-store CMS resources.
 const (
+	URLRedirects CMSType = "URL redirects"
 	BlogTags     CMSType = "blog tags"
 	BlogPosts    CMSType = "blog posts"
 	BlogAuthors  CMSType = "blog authors"
@@ -86,20 +87,28 @@ type cmsKind struct {
 	states   bool     // posts and pages: state, currentState, currentlyPublished
 	// filters are the fields the list filters by; nil: any.
 	filters []string
+	// defaults are the values of fields a create leaves out.
+	defaults map[string]any
+	// validate checks what the resource's docs require beyond required
+	// fields; nil: nothing.
+	validate func(*CMSDoc) *apiError
+	// batch says that the resource has batch calls.
+	batch bool
 }
 
 func cmsKinds() []cmsKind {
 	page := func(typ CMSType, path, noun string, first int64) cmsKind {
-		return cmsKind{typ: typ, path: path, noun: noun, firstID: first, deleted: "archivedAt",
+		return cmsKind{typ: typ, path: path, noun: noun, firstID: first, deleted: "archivedAt", batch: true,
 			required: []string{"name"}, unique: []string{"domain", "slug"}, slugFrom: "name", states: true}
 	}
 	return []cmsKind{
+		redirectKind(),
 		// Blog tags (blogtags.go): the list filters by name, slug and id.
-		{typ: BlogTags, path: "/cms/v3/blogs/tags", noun: "blog tag", firstID: 184993428780, deleted: "deletedAt",
+		{typ: BlogTags, path: "/cms/v3/blogs/tags", noun: "blog tag", firstID: 184993428780, deleted: "deletedAt", batch: true,
 			required: []string{"name"}, unique: []string{"name", "language"}, slugFrom: "name", filters: []string{"name", "slug", "id"}},
 		{typ: BlogPosts, path: "/cms/v3/blogs/posts", noun: "blog post", firstID: 184993428800, deleted: "archivedAt", millis: true,
-			required: []string{"name", "contentGroupId"}, unique: []string{"contentGroupId", "slug"}, slugFrom: "name", states: true},
-		{typ: BlogAuthors, path: "/cms/v3/blogs/authors", noun: "blog author", firstID: 184993428900, deleted: "deletedAt",
+			batch: true, required: []string{"name", "contentGroupId"}, unique: []string{"contentGroupId", "slug"}, slugFrom: "name", states: true},
+		{typ: BlogAuthors, path: "/cms/v3/blogs/authors", noun: "blog author", firstID: 184993428900, deleted: "deletedAt", batch: true,
 			required: []string{"fullName"}, unique: []string{"fullName", "language"}, slugFrom: "fullName"},
 		page(LandingPages, "/cms/v3/pages/landing-pages", "landing page", 184993429000),
 		page(SitePages, "/cms/v3/pages/site-pages", "site page", 184993429100),
@@ -168,7 +177,7 @@ func (st *docStore) all() []*CMSDoc {
 func (st *docStore) json(d *CMSDoc) map[string]any {
 	out := maps.Clone(d.Fields)
 	out["id"], out["created"], out["updated"] = d.ID, formatTime(d.Created), formatTime(d.Updated)
-	if d.Archived {
+	if d.Archived && st.kind.deleted != "" {
 		out[st.kind.deleted] = formatTime(d.Deleted)
 		if st.kind.millis {
 			out[st.kind.deleted] = d.Deleted.UnixMilli()
@@ -198,6 +207,11 @@ func (st *docStore) check(d *CMSDoc, others []*CMSDoc) *apiError {
 			return validationError(fmt.Sprintf("%s is required and must be a non-empty string", name), "REQUIRED_FIELD", name)
 		}
 	}
+	if st.kind.validate != nil {
+		if e := st.kind.validate(d); e != nil {
+			return e
+		}
+	}
 	if v, ok := d.Fields["slug"]; ok {
 		if _, isText := v.(string); !isText {
 			return validationError("slug must be a string", "INVALID_VALUE", "slug")
@@ -225,7 +239,10 @@ func (st *docStore) check(d *CMSDoc, others []*CMSDoc) *apiError {
 // build makes a new object of body, checked against the store and others,
 // without storing it.
 func (st *docStore) build(body map[string]any, others []*CMSDoc) (*CMSDoc, *apiError) {
-	d := &CMSDoc{Fields: map[string]any{}}
+	d := &CMSDoc{Fields: maps.Clone(st.kind.defaults)}
+	if d.Fields == nil {
+		d.Fields = map[string]any{}
+	}
 	apply(d, body)
 	if st.kind.states && d.Text("state") == "" {
 		d.Fields["state"] = "DRAFT"

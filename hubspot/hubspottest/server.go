@@ -48,7 +48,6 @@ type Server struct {
 	mergeKeepsPrimaryID bool
 	types               map[string]*typeStore
 	owners              *ownerStore
-	redirects           redirectStore
 	cmsDocs             map[CMSType]*docStore
 	changes             []Change
 	calls               map[string]int
