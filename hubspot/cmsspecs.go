@@ -123,12 +123,12 @@ func urlRedirectSpec() *CMSSpec {
 // v3 has no description). The natural key is the name in a language (a
 // guess: the docs do not say names are unique), filtered with name__eq.
 // The API has batch calls
-// (https://developers.hubspot.com/docs/api-reference/latest/cms/blogs/tags/batch/delete-tags);
-// the connector writes a tag per call.
+// (https://developers.hubspot.com/docs/api-reference/latest/cms/blogs/tags/batch/delete-tags).
 func blogTagSpec() *CMSSpec {
 	return &CMSSpec{
 		Noun: "blog tag", Short: "tag", Path: cmsPrefix + "/blogs/tags",
 		Fields:       []CMSField{text("name"), text("slug"), text("language"), integer("translatedFromId")},
 		DeletedField: "deletedAt", Key: []string{"name", "language"}, KeyFilter: true, Required: []string{"name"},
+		Batch: true,
 	}
 }
