@@ -58,7 +58,8 @@ const (
 )
 
 // IsCMS reports whether the kind is a CMS resource: JSON objects read from
-// a list that filters and sorts by updatedAt, written one per call.
+// a list that filters and sorts by updatedAt, written one per call or in
+// batches where the resource has batch calls.
 func (k Kind) IsCMS() bool { return k == KindCMSObject }
 
 // Resource describes one HubSpot resource the connector can read or write:
