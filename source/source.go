@@ -183,10 +183,8 @@ func (s *Source) checkAccess(ctx context.Context, res hubspot.Resource, svc serv
 	switch {
 	case res.IsOwners:
 		_, err = svc.owners.List(ctx, hubspot.OwnerListOptions{Limit: 1})
-	case res.Kind == hubspot.KindURLRedirects:
-		_, err = svc.redirects.List(ctx, hubspot.URLRedirectListOptions{Limit: 1})
-	case res.Kind == hubspot.KindBlogTags:
-		_, err = svc.blogTags.List(ctx, hubspot.CMSListOptions{Limit: 1})
+	case res.Kind == hubspot.KindCMSObject:
+		_, err = svc.cmsObjects(*res.CMS).List(ctx, hubspot.CMSListOptions{Limit: 1})
 	default:
 		_, err = svc.objects.List(ctx, res.Name, hubspot.ListOptions{Limit: 1})
 	}
