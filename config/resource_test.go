@@ -55,13 +55,13 @@ func TestLookupResourceEarlierConnectorNames(t *testing.T) {
 		kind  hubspot.Kind // for the ones served
 		ready bool
 	}{
-		{"cms.blogs.authors", "blog_authors", 0, false},
-		{"cms.blogs.posts", "blog_posts", 0, false},
-		{"cms.blogs.tags", "blog_tags", hubspot.KindBlogTags, true},
-		{"cms.pages.landing", "landing_pages", 0, false},
-		{"cms.pages.site", "site_pages", 0, false},
+		{"cms.blogs.authors", "blog_authors", hubspot.KindCMSObject, true},
+		{"cms.blogs.posts", "blog_posts", hubspot.KindCMSObject, true},
+		{"cms.blogs.tags", "blog_tags", hubspot.KindCMSObject, true},
+		{"cms.pages.landing", "landing_pages", hubspot.KindCMSObject, true},
+		{"cms.pages.site", "site_pages", hubspot.KindCMSObject, true},
 		{"cms.hubdb.tables", "hubdb_tables", 0, false},
-		{"cms.urlRedirects", "url_redirects", hubspot.KindURLRedirects, true},
+		{"cms.urlRedirects", "url_redirects", hubspot.KindCMSObject, true},
 		{"crm.feedbackSubmissions", "feedback_submissions", 0, false},
 	}
 	for _, tt := range tests {

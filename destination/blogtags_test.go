@@ -2,8 +2,6 @@ package destination_test
 
 import (
 	"context"
-	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
@@ -54,37 +52,6 @@ func TestBlogTagsCreateUpdateDelete(t *testing.T) {
 			is.Equal(len(srv.LiveBlogTags()), 1)
 		})
 	}
-}
-
-// TestBlogTagsBadRecordIsolated: a tag whose name is taken with other
-// values fails alone; the ones before it are written, and the rest when
-// Conduit delivers them again. A bad field names the tag's fields.
-func TestBlogTagsBadRecordIsolated(t *testing.T) {
-	is := is.New(t)
-	srv := newSim(t)
-	d := openDestination(t, srv, map[string]string{"resource": "blog_tags"})
-	_, err := srv.AddBlogTag(hubspottest.BlogTag{Name: "t2", Language: "en", Slug: "someone-elses"})
-	is.NoErr(err)
-	var recs []opencdc.Record
-	for i := range 5 {
-		recs = append(recs, rec(opencdc.OperationCreate, fmt.Sprintf("p%d", i), nil,
-			opencdc.StructuredData{"name": fmt.Sprintf("t%d", i), "language": "en", "slug": fmt.Sprintf("s%d", i)}))
-	}
-	n, err := d.Write(context.Background(), recs)
-	is.Equal(n, 2)
-	is.True(err != nil)
-	is.True(strings.Contains(err.Error(), "record 2 (position p2"))
-	is.True(strings.Contains(err.Error(), "exists with other values"))
-	n, err = d.Write(context.Background(), recs[3:])
-	is.NoErr(err)
-	is.Equal(n, 2)
-	is.Equal(len(srv.LiveBlogTags()), 5)
-
-	_, err = d.Write(context.Background(), []opencdc.Record{rec(opencdc.OperationCreate, "b0", nil, opencdc.StructuredData{"name": "x", "colour": "red"})})
-	is.True(err != nil)
-	is.True(strings.Contains(err.Error(), "a blog tag has no fields colour; it has name, slug, language, translatedFromId"))
-	_, err = d.Write(context.Background(), []opencdc.Record{rec(opencdc.OperationUpdate, "b1", nil, opencdc.StructuredData{"slug": "y"})})
-	is.True(strings.Contains(err.Error(), "needs the tag's id in its key"))
 }
 
 // TestBlogTagsLostCreateAnswer: a create whose answer is lost, though

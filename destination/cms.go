@@ -11,9 +11,9 @@ import (
 	sdk "github.com/conduitio/conduit-connector-sdk"
 )
 
-// The CMS resources (URL redirects, blog tags) are JSON objects, not
-// property bags, written one per call and in order, which keeps the order
-// of changes to one object. A record's payload is the object's JSON
+// The CMS resources are JSON objects, not property bags, written in order,
+// one per call or in batches of one operation (cmsbatch.go), which keeps
+// the order of changes to one object. A record's payload is the object's JSON
 // fields; its key holds the object's id for updates and deletes. A create
 // whose answer was lost is looked up by the resource's natural key before
 // it is sent again.
@@ -79,6 +79,11 @@ func (c cmsResource[In, Obj]) create(ctx context.Context, payload opencdc.Data) 
 	if err != nil {
 		return "", err
 	}
+	return c.createInput(ctx, in)
+}
+
+// createInput is create of a parsed input.
+func (c cmsResource[In, Obj]) createInput(ctx context.Context, in In) (string, error) {
 	key := c.keyOf(in)
 	if key == "" {
 		return "", fmt.Errorf("a %s needs a %s", c.name, c.keyField)
@@ -149,9 +154,18 @@ func (d *Destination) openCMS(ctx context.Context, res hubspot.Resource, w cmsWr
 // it did not; the records after it are not sent, so Conduit delivers them
 // again.
 func (d *Destination) writeCMS(ctx context.Context, recs []opencdc.Record) (int, error) {
-	for i, r := range recs {
-		if err := d.writeCMSRecord(ctx, r); err != nil {
-			return i, recordError(i, r, err)
+	b, batches := d.cms.(cmsBatcher)
+	batches = batches && b.batches()
+	for i := 0; i < len(recs); {
+		n, err := 1, error(nil)
+		if batches {
+			n, err = d.writeCMSRun(ctx, b, recs[i:])
+		} else if err = d.writeCMSRecord(ctx, recs[i]); err != nil {
+			n = 0
+		}
+		i += n
+		if err != nil {
+			return i, recordError(i, recs[i], err)
 		}
 	}
 	return len(recs), nil

@@ -34,8 +34,8 @@ type Destination struct {
 	resource   hubspot.Resource
 	objects    ObjectWriter
 	properties PropertyLister
-	// cms writes a CMS resource (URL redirects, blog tags), which is no
-	// CRM object: nil for every other resource.
+	// cms writes a CMS resource (URL redirects, blog tags, posts, ...),
+	// which is no CRM object: nil for every other resource.
 	cms    cmsWriter
 	schema map[string]hubspot.Property
 	// uniqueProps are the properties whose values HubSpot keeps unique,
@@ -119,18 +119,15 @@ func (d *Destination) Open(ctx context.Context) error {
 	d.links = newLinker(client.Associations, client.Objects, d.config, d.now)
 	if router != nil {
 		d.router = router
-		return nil
+		return d.checkSignIn(ctx)
 	}
 	return d.openResource(ctx, res, client)
 }
 
 // openResource is Open of one resource, with the client that writes it.
 func (d *Destination) openResource(ctx context.Context, res hubspot.Resource, client *hubspot.Client) error {
-	switch res.Kind {
-	case hubspot.KindURLRedirects:
-		return d.openRedirects(ctx, res, client.URLRedirects)
-	case hubspot.KindBlogTags:
-		return d.openBlogTags(ctx, res, client.BlogTags)
+	if res.Kind == hubspot.KindCMSObject {
+		return d.openCMSObjects(ctx, res, client.CMSObjects(*res.CMS))
 	}
 	return d.open(ctx, res, client.Objects, client.Properties)
 }

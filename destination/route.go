@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"text/template"
 
@@ -130,4 +131,21 @@ func canWrite(res hubspot.Resource) error {
 		return nil
 	}
 	return errors.New("HubSpot does not let anyone write " + res.Name + "; the destination cannot use it")
+}
+
+// checkSignIn makes one small call, so that a routing destination, which
+// opens each resource when its first record comes, learns of a wrong token
+// at Open. Any answer but a refusal of the sign-in will do: a token that
+// may not read owners (403) can still write the resources routed to.
+func (d *Destination) checkSignIn(ctx context.Context) error {
+	_, err := d.client.Owners.List(ctx, hubspot.OwnerListOptions{Limit: 1})
+	switch code := hubspot.StatusCode(err); {
+	case err == nil || code == http.StatusForbidden:
+		return nil
+	case code == http.StatusUnauthorized || hubspot.IsSignInRefused(err):
+		return d.config.ExplainSignIn(err)
+	case code == 0:
+		return fmt.Errorf("reach HubSpot at %s: %w", d.config.BaseURL, err)
+	}
+	return nil // another answer: HubSpot heard the token
 }

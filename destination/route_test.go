@@ -3,9 +3,11 @@ package destination_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
 	"github.com/conduitio/conduit-commons/opencdc"
 	"github.com/matryer/is"
 )
@@ -144,14 +146,20 @@ func TestRouteErrorNamesTheBatchIndex(t *testing.T) {
 	is.True(strings.Contains(err.Error(), "no_such_property"))
 }
 
-// TestRouteSignInExplainedOnce: a refused token reads as at Open, once.
-func TestRouteSignInExplainedOnce(t *testing.T) {
+// TestRouteSignIn: a routing destination learns of a wrong token at Open,
+// and a token refused later (revoked) reads as at Open, once.
+func TestRouteSignIn(t *testing.T) {
 	is := is.New(t)
 	srv := newSim(t)
-	d := openDestination(t, srv, map[string]string{"resource": "", "accessToken": "pat-na1-wrong"})
-	_, err := d.Write(context.Background(), []opencdc.Record{of("contacts", rec(opencdc.OperationCreate, "1", id("c1"), opencdc.StructuredData{"email": "a@example.com"}))})
+	_, err := tryOpenDestination(srv, map[string]string{"resource": "", "accessToken": "pat-na1-wrong"})
+	is.True(err != nil)
+	is.True(strings.Contains(err.Error(), `HubSpot refused the access token (parameter "accessToken")`))
+	is.True(!strings.Contains(err.Error(), "pat-na1-wrong"))
+
+	d := openDestination(t, srv, map[string]string{"resource": ""})
+	srv.InjectFault(hubspottest.Fault{Kind: hubspottest.FaultStatus, Status: http.StatusUnauthorized, Times: 100})
+	_, err = d.Write(context.Background(), []opencdc.Record{of("contacts", rec(opencdc.OperationCreate, "1", id("c1"), opencdc.StructuredData{"email": "a@example.com"}))})
 	is.True(err != nil)
 	t.Log(err)
 	is.Equal(strings.Count(err.Error(), "refused the access token"), 1)
-	is.True(!strings.Contains(err.Error(), "pat-na1-wrong"))
 }

@@ -13,7 +13,7 @@ import (
 )
 
 // TestBlogTagsRoundTrip: every call of the blog tags service against the
-// simulator; FindByName reads one page with the name__eq filter; a create
+// simulator; FindByKey reads one page with the name__eq filter; a create
 // that may have reached HubSpot is not retried.
 func TestBlogTagsRoundTrip(t *testing.T) {
 	is := is.New(t)
@@ -23,25 +23,31 @@ func TestBlogTagsRoundTrip(t *testing.T) {
 	srv := newSim(t, hubspottest.WithClock(clock))
 	ts := simClient(t, srv).BlogTags
 
-	created, err := ts.Create(ctx, hubspot.BlogTagInput{Name: ptr("Announcements"), Language: ptr("en")})
+	created, err := ts.Create(ctx, cmsObj(t, map[string]any{"name": "Announcements", "language": "en"}))
 	is.NoErr(err)
-	is.True(created.ID != "")
-	is.Equal(created.Slug, "announcements")
-	is.True(created.Created.Equal(start))
-	is.True(created.DeletedAt == nil)
+	is.True(created.ID() != "")
+	is.Equal(created.Text("slug"), "announcements")
+	at, _, err := created.Time("created")
+	is.NoErr(err)
+	is.True(at.Equal(start))
+	_, deleted, err := created.Time("deletedAt")
+	is.NoErr(err)
+	is.True(!deleted)
 
-	got, err := ts.Get(ctx, created.ID)
+	got, err := ts.Get(ctx, created.ID())
 	is.NoErr(err)
-	is.Equal(got.Name, created.Name)
+	is.Equal(got.Text("name"), created.Text("name"))
 
 	clock.Advance(time.Minute)
-	updated, err := ts.Update(ctx, created.ID, hubspot.BlogTagInput{Slug: ptr("news")})
+	updated, err := ts.Update(ctx, created.ID(), cmsObj(t, map[string]any{"slug": "news"}))
 	is.NoErr(err)
-	is.Equal(updated.Slug, "news")
-	is.Equal(updated.Name, "Announcements")
-	is.True(updated.Updated.Equal(start.Add(time.Minute)))
+	is.Equal(updated.Text("slug"), "news")
+	is.Equal(updated.Text("name"), "Announcements")
+	at, _, err = updated.Time("updated")
+	is.NoErr(err)
+	is.True(at.Equal(start.Add(time.Minute)))
 
-	_, err = ts.Create(ctx, hubspot.BlogTagInput{Name: ptr("Announcements"), Language: ptr("en")})
+	_, err = ts.Create(ctx, cmsObj(t, map[string]any{"name": "Announcements", "language": "en"}))
 	is.Equal(hubspot.StatusCode(err), http.StatusConflict)
 
 	for i := range 120 {
@@ -59,23 +65,25 @@ func TestBlogTagsRoundTrip(t *testing.T) {
 	is.Equal(page.NextAfter(), "")
 
 	srv.ResetCalls()
-	found, err := ts.FindByName(ctx, "t100", "", time.Time{})
+	found, err := ts.FindByKey(ctx, []string{"t100", ""}, time.Time{})
 	is.NoErr(err)
-	is.Equal(found.Name, "t100")
+	is.Equal(found.Text("name"), "t100")
 	is.Equal(srv.Calls()["GET /cms/v3/blogs/tags"], 1) // filtered by name
-	found, err = ts.FindByName(ctx, "Announcements", "fr", time.Time{})
+	found, err = ts.FindByKey(ctx, []string{"Announcements", "fr"}, time.Time{})
 	is.NoErr(err)
 	is.True(found == nil) // another language
 
 	srv.InjectFault(hubspottest.Fault{Method: "POST", Path: "/cms/v3/blogs/tags", Kind: hubspottest.FaultHTML, Status: 502, Applied: true})
-	_, err = ts.Create(ctx, hubspot.BlogTagInput{Name: ptr("once")})
+	_, err = ts.Create(ctx, cmsObj(t, map[string]any{"name": "once"}))
 	is.Equal(hubspot.StatusCode(err), http.StatusBadGateway)
 	is.Equal(len(srv.LiveBlogTags()), 122) // applied once, not retried
 
-	is.NoErr(ts.Delete(ctx, created.ID))
-	is.True(hubspot.IsNotFound(ts.Delete(ctx, created.ID)))
+	is.NoErr(ts.Delete(ctx, created.ID()))
+	is.True(hubspot.IsNotFound(ts.Delete(ctx, created.ID())))
 	page, err = ts.List(ctx, hubspot.CMSListOptions{Archived: true})
 	is.NoErr(err)
 	is.Equal(len(page.Results), 1)
-	is.True(page.Results[0].DeletedAt != nil)
+	_, deleted, err = page.Results[0].Time("deletedAt")
+	is.NoErr(err)
+	is.True(deleted)
 }

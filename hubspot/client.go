@@ -104,10 +104,9 @@ type Client struct {
 	Owners     *OwnersService
 	// Schemas lists the account's custom object types.
 	Schemas *SchemasService
-	// URLRedirects calls the CMS URL redirects API.
-	URLRedirects *URLRedirectsService
-	// BlogTags calls the CMS blog tags API.
-	BlogTags *BlogTagsService
+	// URLRedirects, BlogTags, BlogPosts, BlogAuthors, LandingPages and
+	// SitePages call the CMS APIs of those resources (cmsobjects.go).
+	URLRedirects, BlogTags, BlogPosts, BlogAuthors, LandingPages, SitePages *CMSObjectsService
 	// Associations calls the v4 associations API.
 	Associations *AssociationsService
 }
@@ -305,9 +304,13 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	c.Properties = &PropertiesService{client: c}
 	c.Owners = &OwnersService{client: c}
 	c.Schemas = &SchemasService{client: c}
-	c.URLRedirects = &URLRedirectsService{client: c}
-	c.BlogTags = &BlogTagsService{client: c}
 	c.Associations = &AssociationsService{client: c}
+	c.URLRedirects = c.CMSObjects(*urlRedirectSpec())
+	c.BlogTags = c.CMSObjects(*blogTagSpec())
+	c.BlogPosts = c.CMSObjects(*blogPostSpec())
+	c.BlogAuthors = c.CMSObjects(*blogAuthorSpec())
+	c.LandingPages = c.CMSObjects(*pageSpec("landing page", "landing-pages"))
+	c.SitePages = c.CMSObjects(*pageSpec("site page", "site-pages"))
 	return c, nil
 }
 

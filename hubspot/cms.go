@@ -7,11 +7,12 @@ import (
 	"time"
 )
 
-// CMSListOptions select a page of a CMS list call (URL redirects, blog
-// tags); the zero times are no filter. The filters are the ones HubSpot
-// documents for both: created or updated after, at or before an instant
+// CMSListOptions select a page of a CMS list call; the zero times are no
+// filter. The filters are the ones HubSpot documents for every CMS list:
+// created or updated after, at or before an instant
 // (https://developers.hubspot.com/docs/api/cms/url-redirects,
-// https://developers.hubspot.com/docs/api/cms/blog-tags).
+// https://developers.hubspot.com/docs/api/cms/blog-tags,
+// https://developers.hubspot.com/docs/api/cms/blog-post).
 type CMSListOptions struct {
 	// Limit is the page size, 1 to 100; 0 means 100.
 	Limit    int

@@ -13,8 +13,6 @@ import (
 	"github.com/matryer/is"
 )
 
-func ptr[T any](v T) *T { return &v }
-
 // TestURLRedirectsRoundTrip: every call of the service against the
 // simulator, through the client's one Do.
 func TestURLRedirectsRoundTrip(t *testing.T) {
@@ -26,29 +24,33 @@ func TestURLRedirectsRoundTrip(t *testing.T) {
 	c := simClient(t, srv)
 	rs := c.URLRedirects
 
-	created, err := rs.Create(ctx, hubspot.URLRedirectInput{RoutePrefix: ptr("/old"), Destination: ptr("/new"),
-		RedirectStyle: ptr(301), IsOnlyAfterNotFound: ptr(false), IsPattern: ptr(true), Precedence: ptr(3)})
+	created, err := rs.Create(ctx, cmsObj(t, map[string]any{"routePrefix": "/old", "destination": "/new",
+		"redirectStyle": 301, "isOnlyAfterNotFound": false, "isPattern": true, "precedence": 3}))
 	is.NoErr(err)
-	is.True(created.ID != "")
-	is.Equal(created.RoutePrefix, "/old")
-	is.True(created.IsPattern)
-	is.Equal(created.Precedence, 3)
-	is.True(created.Created.Equal(start))
+	is.True(created.ID() != "")
+	is.Equal(created.Text("routePrefix"), "/old")
+	is.Equal(string((*created)["isPattern"]), "true")
+	is.Equal(string((*created)["precedence"]), "3")
+	at, _, err := created.Time("created")
+	is.NoErr(err)
+	is.True(at.Equal(start))
 
-	got, err := rs.Get(ctx, created.ID)
+	got, err := rs.Get(ctx, created.ID())
 	is.NoErr(err)
-	is.Equal(*got, *created)
+	is.True(got.Matches(*created) && created.Matches(*got))
 
 	clock.Advance(time.Minute)
-	updated, err := rs.Update(ctx, created.ID, hubspot.URLRedirectInput{Destination: ptr("/newer"), IsPattern: ptr(false)})
+	updated, err := rs.Update(ctx, created.ID(), cmsObj(t, map[string]any{"destination": "/newer", "isPattern": false}))
 	is.NoErr(err)
-	is.Equal(updated.Destination, "/newer")
-	is.True(!updated.IsPattern) // false is sent, not left out
-	is.Equal(updated.RedirectStyle, 301)
-	is.True(updated.Updated.Equal(start.Add(time.Minute)))
+	is.Equal(updated.Text("destination"), "/newer")
+	is.Equal(string((*updated)["isPattern"]), "false") // false is sent, not left out
+	is.Equal(string((*updated)["redirectStyle"]), "301")
+	at, _, err = updated.Time("updated")
+	is.NoErr(err)
+	is.True(at.Equal(start.Add(time.Minute)))
 
 	// A taken routePrefix is a typed 409.
-	_, err = rs.Create(ctx, hubspot.URLRedirectInput{RoutePrefix: ptr("/old"), Destination: ptr("/x"), RedirectStyle: ptr(302)})
+	_, err = rs.Create(ctx, cmsObj(t, map[string]any{"routePrefix": "/old", "destination": "/x", "redirectStyle": 302}))
 	var er *hubspot.ErrorResponse
 	is.True(errors.As(err, &er))
 	is.Equal(er.StatusCode, http.StatusConflict)
@@ -60,43 +62,45 @@ func TestURLRedirectsRoundTrip(t *testing.T) {
 		_, err := srv.AddRedirect(hubspottest.Redirect{RoutePrefix: fmt.Sprintf("/r%03d", i), Destination: "/d", RedirectStyle: 302})
 		is.NoErr(err)
 	}
-	page, err := rs.List(ctx, hubspot.URLRedirectListOptions{})
+	page, err := rs.List(ctx, hubspot.CMSListOptions{})
 	is.NoErr(err)
 	is.Equal(page.Total, 151)
 	is.Equal(len(page.Results), 100)
 	is.True(page.NextAfter() != "")
-	page, err = rs.List(ctx, hubspot.URLRedirectListOptions{After: page.NextAfter()})
+	page, err = rs.List(ctx, hubspot.CMSListOptions{After: page.NextAfter()})
 	is.NoErr(err)
 	is.Equal(len(page.Results), 51)
 	is.Equal(page.NextAfter(), "")
 
-	page, err = rs.List(ctx, hubspot.URLRedirectListOptions{Limit: 5, CreatedAfter: start.Add(time.Minute + 148*time.Second), Sort: []string{"-createdAt"}})
+	page, err = rs.List(ctx, hubspot.CMSListOptions{Limit: 5, CreatedAfter: start.Add(time.Minute + 148*time.Second), Sort: []string{"-createdAt"}})
 	is.NoErr(err)
 	is.Equal(len(page.Results), 2)
-	is.Equal(page.Results[0].RoutePrefix, "/r149")
+	is.Equal(page.Results[0].Text("routePrefix"), "/r149")
 
 	srv.ResetCalls()
-	found, err := rs.FindByRoutePrefix(ctx, "/r140", time.Time{})
+	found, err := rs.FindByKey(ctx, []string{"/r140"}, time.Time{})
 	is.NoErr(err)
-	is.Equal(found.RoutePrefix, "/r140")
+	is.Equal(found.Text("routePrefix"), "/r140")
 	is.Equal(srv.Calls()["GET /cms/v3/url-redirects"], 2) // a scan: no routePrefix filter
 	srv.ResetCalls()
-	found, err = rs.FindByRoutePrefix(ctx, "/r140", found.Created)
+	foundAt, _, err := found.Time("created")
 	is.NoErr(err)
-	is.Equal(found.RoutePrefix, "/r140")
+	found, err = rs.FindByKey(ctx, []string{"/r140"}, foundAt)
+	is.NoErr(err)
+	is.Equal(found.Text("routePrefix"), "/r140")
 	is.Equal(srv.Calls()["GET /cms/v3/url-redirects"], 1) // from its creation on
-	found, err = rs.FindByRoutePrefix(ctx, "/nowhere", time.Time{})
+	found, err = rs.FindByKey(ctx, []string{"/nowhere"}, time.Time{})
 	is.NoErr(err)
 	is.True(found == nil)
 
-	is.NoErr(rs.Delete(ctx, created.ID))
-	_, err = rs.Get(ctx, created.ID)
+	is.NoErr(rs.Delete(ctx, created.ID()))
+	_, err = rs.Get(ctx, created.ID())
 	is.True(hubspot.IsNotFound(err))
-	is.True(hubspot.IsNotFound(rs.Delete(ctx, created.ID)))
-	page, err = rs.List(ctx, hubspot.URLRedirectListOptions{Archived: true})
+	is.True(hubspot.IsNotFound(rs.Delete(ctx, created.ID())))
+	page, err = rs.List(ctx, hubspot.CMSListOptions{Archived: true})
 	is.NoErr(err)
 	is.Equal(len(page.Results), 1)
-	_, err = rs.List(ctx, hubspot.URLRedirectListOptions{Limit: 101})
+	_, err = rs.List(ctx, hubspot.CMSListOptions{Limit: 101})
 	is.True(err != nil)
 }
 
@@ -109,18 +113,18 @@ func TestURLRedirectsRetries(t *testing.T) {
 	rs := simClient(t, srv).URLRedirects
 
 	srv.InjectFault(hubspottest.Fault{Method: "GET", Path: "/cms/v3/url-redirects", Kind: hubspottest.FaultStatus, Status: 503})
-	_, err := rs.List(ctx, hubspot.URLRedirectListOptions{})
+	_, err := rs.List(ctx, hubspot.CMSListOptions{})
 	is.NoErr(err)
 
 	srv.InjectFault(hubspottest.Fault{Method: "POST", Path: "/cms/v3/url-redirects", Kind: hubspottest.FaultHTML, Status: 502, Applied: true})
-	_, err = rs.Create(ctx, hubspot.URLRedirectInput{RoutePrefix: ptr("/a"), Destination: ptr("/b"), RedirectStyle: ptr(301)})
+	_, err = rs.Create(ctx, cmsObj(t, map[string]any{"routePrefix": "/a", "destination": "/b", "redirectStyle": 301}))
 	is.Equal(hubspot.StatusCode(err), http.StatusBadGateway)
 	is.Equal(len(srv.Redirects()), 1) // applied once, not retried
 	is.Equal(srv.Calls()["POST /cms/v3/url-redirects"], 1)
 
 	id := srv.Redirects()[0].ID
 	srv.InjectFault(hubspottest.Fault{Method: "PATCH", Kind: hubspottest.FaultStatus, Status: 500})
-	r, err := rs.Update(ctx, id, hubspot.URLRedirectInput{Destination: ptr("/c")})
+	r, err := rs.Update(ctx, id, cmsObj(t, map[string]any{"destination": "/c"}))
 	is.NoErr(err)
-	is.Equal(r.Destination, "/c")
+	is.Equal(r.Text("destination"), "/c")
 }

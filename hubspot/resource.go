@@ -51,23 +51,16 @@ const (
 	// KindCRMObject is a CRM object type (/crm/v3/objects/{type}, with
 	// properties, search and batch calls) or the owners.
 	KindCRMObject Kind = iota
-	// KindURLRedirects is the CMS URL redirects (/cms/v3/url-redirects):
-	// JSON objects, not property bags, one per call.
-	KindURLRedirects
-	// KindBlogTags is the CMS blog tags (/cms/v3/blogs/tags): JSON objects,
-	// listed, filtered and sorted as the URL redirects are.
-	KindBlogTags
+	// KindCMSObject is a CMS resource served by CMSObjectsService from its
+	// Resource.CMS spec (URL redirects, blog tags, posts and authors,
+	// landing and site pages): JSON objects, not property bags.
+	KindCMSObject
 )
 
 // IsCMS reports whether the kind is a CMS resource: JSON objects read from
-// a list that filters and sorts by updatedAt, written one per call.
-func (k Kind) IsCMS() bool { return k == KindURLRedirects || k == KindBlogTags }
-
-// URLRedirectsResourceName is the short name of the URL redirects resource.
-const URLRedirectsResourceName = "url_redirects"
-
-// BlogTagsResourceName is the short name of the blog tags resource.
-const BlogTagsResourceName = "blog_tags"
+// a list that filters and sorts by updatedAt, written one per call or in
+// batches where the resource has batch calls.
+func (k Kind) IsCMS() bool { return k == KindCMSObject }
 
 // Resource describes one HubSpot resource the connector can read or write:
 // where it lives, which properties carry its timestamps, what it supports.
@@ -106,6 +99,8 @@ type Resource struct {
 	// resource's objects (a redirect's routePrefix), by which a create whose
 	// answer was lost is looked up.
 	NaturalKey string
+	// CMS is the shape and calls of a KindCMSObject resource.
+	CMS *CMSSpec
 }
 
 // DisplayName is the name to show a user: the earlier connector's name and
@@ -137,16 +132,25 @@ func resourceTable() []Resource {
 		object("notes", "0-46", propHSCreateDate, propHSLastModifiedDate, []string{"hs_timestamp"}),
 		object("tasks", "0-27", propHSCreateDate, propHSLastModifiedDate, []string{"hs_timestamp"}),
 		{Name: ownersResourceName, Ops: OpList | OpGet, IsOwners: true},
-		// https://developers.hubspot.com/docs/api/cms/url-redirects: no
-		// batch calls, no search; routePrefix is unique.
-		{Name: URLRedirectsResourceName, LegacyName: "cms.urlRedirects", Kind: KindURLRedirects, NaturalKey: "routePrefix",
-			Ops: OpList | OpGet | OpCreate | OpUpdate | OpArchive | OpListArchived},
-		// https://developers.hubspot.com/docs/api/cms/blog-tags: batch
-		// calls (unused), no search, a tag's name is its natural key (per
-		// language; the docs do not say HubSpot keeps it unique).
-		{Name: BlogTagsResourceName, LegacyName: "cms.blogs.tags", Kind: KindBlogTags, NaturalKey: "name",
-			Ops: OpList | OpGet | OpCreate | OpUpdate | OpArchive | OpListArchived | OpBatch},
+		cmsObject(URLRedirectsResourceName, "cms.urlRedirects", urlRedirectSpec()),
+		cmsObject(BlogTagsResourceName, "cms.blogs.tags", blogTagSpec()),
+		cmsObject(BlogPostsResourceName, "cms.blogs.posts", blogPostSpec()),
+		cmsObject(BlogAuthorsResourceName, "cms.blogs.authors", blogAuthorSpec()),
+		cmsObject(LandingPagesResourceName, "cms.pages.landing", pageSpec("landing page", "landing-pages")),
+		cmsObject(SitePagesResourceName, "cms.pages.site", pageSpec("site page", "site-pages")),
 	}
+}
+
+// cmsObject is a row of a CMSObjectsService resource: list, get, create,
+// update, delete, and the batch calls where the connector uses them; no
+// search (cmsspecs.go).
+func cmsObject(name, legacy string, spec *CMSSpec) Resource {
+	r := Resource{Name: name, LegacyName: legacy, Kind: KindCMSObject, NaturalKey: spec.Key[0], CMS: spec,
+		Ops: OpList | OpGet | OpCreate | OpUpdate | OpArchive | OpListArchived}
+	if spec.Batch {
+		r.Ops |= OpBatch
+	}
+	return r
 }
 
 // plannedResources are the earlier Conduit HubSpot connector's resources
@@ -155,10 +159,6 @@ func resourceTable() []Resource {
 // configuration naming one fails with what it is, not as an unknown name.
 func plannedResources() map[string]string {
 	return map[string]string{
-		"cms.blogs.authors":       "blog_authors",
-		"cms.blogs.posts":         "blog_posts",
-		"cms.pages.landing":       "landing_pages",
-		"cms.pages.site":          "site_pages",
 		"cms.hubdb.tables":        "hubdb_tables",
 		"crm.feedbackSubmissions": "feedback_submissions",
 	}

@@ -118,80 +118,42 @@ func (mr *MockOwnerReaderMockRecorder) List(ctx, opts interface{}) *gomock.Call 
 	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "List", reflect.TypeOf((*MockOwnerReader)(nil).List), ctx, opts)
 }
 
-// MockRedirectReader is a mock of RedirectReader interface.
-type MockRedirectReader struct {
+// MockCMSObjectReader is a mock of CMSObjectReader interface.
+type MockCMSObjectReader struct {
 	ctrl     *gomock.Controller
-	recorder *MockRedirectReaderMockRecorder
+	recorder *MockCMSObjectReaderMockRecorder
 }
 
-// MockRedirectReaderMockRecorder is the mock recorder for MockRedirectReader.
-type MockRedirectReaderMockRecorder struct {
-	mock *MockRedirectReader
+// MockCMSObjectReaderMockRecorder is the mock recorder for MockCMSObjectReader.
+type MockCMSObjectReaderMockRecorder struct {
+	mock *MockCMSObjectReader
 }
 
-// NewMockRedirectReader creates a new mock instance.
-func NewMockRedirectReader(ctrl *gomock.Controller) *MockRedirectReader {
-	mock := &MockRedirectReader{ctrl: ctrl}
-	mock.recorder = &MockRedirectReaderMockRecorder{mock}
+// NewMockCMSObjectReader creates a new mock instance.
+func NewMockCMSObjectReader(ctrl *gomock.Controller) *MockCMSObjectReader {
+	mock := &MockCMSObjectReader{ctrl: ctrl}
+	mock.recorder = &MockCMSObjectReaderMockRecorder{mock}
 	return mock
 }
 
 // EXPECT returns an object that allows the caller to indicate expected use.
-func (m *MockRedirectReader) EXPECT() *MockRedirectReaderMockRecorder {
+func (m *MockCMSObjectReader) EXPECT() *MockCMSObjectReaderMockRecorder {
 	return m.recorder
 }
 
 // List mocks base method.
-func (m *MockRedirectReader) List(ctx context.Context, opts hubspot.URLRedirectListOptions) (*hubspot.URLRedirectPage, error) {
+func (m *MockCMSObjectReader) List(ctx context.Context, opts hubspot.CMSListOptions) (*hubspot.CMSObjectPage, error) {
 	m.ctrl.T.Helper()
 	ret := m.ctrl.Call(m, "List", ctx, opts)
-	ret0, _ := ret[0].(*hubspot.URLRedirectPage)
+	ret0, _ := ret[0].(*hubspot.CMSObjectPage)
 	ret1, _ := ret[1].(error)
 	return ret0, ret1
 }
 
 // List indicates an expected call of List.
-func (mr *MockRedirectReaderMockRecorder) List(ctx, opts interface{}) *gomock.Call {
+func (mr *MockCMSObjectReaderMockRecorder) List(ctx, opts interface{}) *gomock.Call {
 	mr.mock.ctrl.T.Helper()
-	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "List", reflect.TypeOf((*MockRedirectReader)(nil).List), ctx, opts)
-}
-
-// MockBlogTagReader is a mock of BlogTagReader interface.
-type MockBlogTagReader struct {
-	ctrl     *gomock.Controller
-	recorder *MockBlogTagReaderMockRecorder
-}
-
-// MockBlogTagReaderMockRecorder is the mock recorder for MockBlogTagReader.
-type MockBlogTagReaderMockRecorder struct {
-	mock *MockBlogTagReader
-}
-
-// NewMockBlogTagReader creates a new mock instance.
-func NewMockBlogTagReader(ctrl *gomock.Controller) *MockBlogTagReader {
-	mock := &MockBlogTagReader{ctrl: ctrl}
-	mock.recorder = &MockBlogTagReaderMockRecorder{mock}
-	return mock
-}
-
-// EXPECT returns an object that allows the caller to indicate expected use.
-func (m *MockBlogTagReader) EXPECT() *MockBlogTagReaderMockRecorder {
-	return m.recorder
-}
-
-// List mocks base method.
-func (m *MockBlogTagReader) List(ctx context.Context, opts hubspot.CMSListOptions) (*hubspot.BlogTagPage, error) {
-	m.ctrl.T.Helper()
-	ret := m.ctrl.Call(m, "List", ctx, opts)
-	ret0, _ := ret[0].(*hubspot.BlogTagPage)
-	ret1, _ := ret[1].(error)
-	return ret0, ret1
-}
-
-// List indicates an expected call of List.
-func (mr *MockBlogTagReaderMockRecorder) List(ctx, opts interface{}) *gomock.Call {
-	mr.mock.ctrl.T.Helper()
-	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "List", reflect.TypeOf((*MockBlogTagReader)(nil).List), ctx, opts)
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "List", reflect.TypeOf((*MockCMSObjectReader)(nil).List), ctx, opts)
 }
 
 // MockSchemaLister is a mock of SchemaLister interface.

@@ -102,3 +102,40 @@ func TestDailyReserveCountsAPollNotTheSnapshot(t *testing.T) {
 	is.Equal(got, 500)
 	is.Equal(source.NextPoll(src).Sub(e.clock.Now()), time.Second) // the polling period, not stretched
 }
+
+// TestDailyReserveSharedByResources: resources poll on their own
+// schedules and spend the quota together, so each stretches its polling
+// period by what all of them cost: three resources wait about three times
+// as long as one.
+func TestDailyReserveSharedByResources(t *testing.T) {
+	wait := func(settings map[string]string, streams int) time.Duration {
+		is := is.New(t)
+		const daily = 1_000_000
+		e := newEnv(t, hubspottest.WithDailyLimit(daily))
+		for _, typ := range threeTypes {
+			seed(t, e.srv, typ, 2)
+		}
+		// 20,000 requests above the reserve of 10 %, 17 hours before the
+		// reset: a poll of one request waits about 3 s per stream.
+		e.srv.SpendDailyQuota(daily*90/100 - 20_000)
+		settings["pollingPeriod"] = "1s"
+		src, err := tryOpen(e, settings, nil, hubspot.WithClock(e.clock))
+		is.NoErr(err)
+		defer func() { _ = src.Teardown(context.Background()) }()
+		for source.CaughtUpPolls(src) < streams {
+			rctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+			_, err := src.ReadN(rctx, 100)
+			cancel()
+			if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("read: %v", err)
+			}
+		}
+		return source.NextPoll(src).Sub(e.clock.Now())
+	}
+	one := wait(map[string]string{}, 1)
+	three := wait(map[string]string{"resource": "", "resources": strings.Join(threeTypes, ",")}, 3)
+	t.Logf("stretched wait: one resource %s, three %s", one, three)
+	if one <= time.Second || three < 2*one {
+		t.Fatalf("one resource waits %s, three %s: want the polling period stretched, and about three times as much for three", one, three)
+	}
+}

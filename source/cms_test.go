@@ -10,16 +10,12 @@ import (
 )
 
 // TestEarlierConnectorResourcesNotReadYet: the earlier Conduit HubSpot
-// connector's CMS resources (but URL redirects and blog tags) and feedback submissions are recognised, and a
+// connector's CMS resources not served yet (HubDB tables) and feedback submissions are recognised, and a
 // source configured with one fails before it reads, naming the parameter
 // and saying what is missing, not as an unknown name.
 func TestEarlierConnectorResourcesNotReadYet(t *testing.T) {
 	e := newEnv(t)
 	tests := []struct{ resource, want string }{
-		{"cms.blogs.authors", `resource "cms.blogs.authors" (blog_authors) is not supported yet`},
-		{"cms.blogs.posts", `resource "cms.blogs.posts" (blog_posts) is not supported yet`},
-		{"cms.pages.landing", `resource "cms.pages.landing" (landing_pages) is not supported yet`},
-		{"cms.pages.site", `resource "cms.pages.site" (site_pages) is not supported yet`},
 		{"cms.hubdb.tables", `resource "cms.hubdb.tables" (hubdb_tables) is not supported yet`},
 		{"crm.feedbackSubmissions", `resource "crm.feedbackSubmissions" (feedback_submissions) is not supported yet`},
 	}

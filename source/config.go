@@ -62,8 +62,9 @@ type Config struct {
 	// Associations are the object types whose links each record carries in
 	// its payload's associations field, separated by commas
 	// (companies,deals): for each linked object its id and its association
-	// labels. Each page of objects costs one more request per type. CRM
-	// object resources only; empty reads no links.
+	// labels. A type qualified with a resource (deals.companies) is read
+	// for that resource's records only. Each page of objects costs one more
+	// request per type. CRM object resources only; empty reads no links.
 	Associations []string `json:"associations"`
 	// AssociationsRefreshPeriod is how often the source reads every
 	// object's links again, with associations set: HubSpot does not change
@@ -109,7 +110,7 @@ type Config struct {
 func (c *Config) Validate(ctx context.Context) error {
 	checker := config.NewChecker()
 	config.Across(checker, "readable", readable)
-	_, linksErr := c.linkTypes()
+	_, linksErr := c.linkTypes("")
 	return errors.Join(checker.Check(c), c.validateProperties(), linksErr, c.DefaultSourceMiddleware.Validate(ctx))
 }
 
@@ -184,7 +185,7 @@ func (c *Config) readerConfig(res hubspot.Resource, set resourceSet) readerConfi
 	}
 	var links []string
 	if res.Kind == hubspot.KindCRMObject && !res.IsOwners {
-		links, _ = c.linkTypes() // Validate checked them
+		links, _ = c.linkTypes(res.Name) // Validate checked them
 	}
 	return readerConfig{
 		links:          links,
@@ -223,21 +224,48 @@ func propertyNames(list []string) []string {
 	return out
 }
 
-// linkTypes are the resource names of the types associations names: CRM
-// object types, each once.
-func (c *Config) linkTypes() ([]string, error) {
+// linkTypes are the resource names of the types whose links the records
+// of from carry (all of them, with from empty, for Validate): CRM object
+// types, each once. An entry is a type ("companies"), which every
+// resource read links to, or a type qualified with the resource it is of
+// ("deals.companies"), so that one side of a pair names the link.
+func (c *Config) linkTypes(from string) ([]string, error) {
 	var out []string
-	for _, name := range propertyNames(c.Associations) {
-		res, err := config.LookupResource(name)
+	for _, entry := range propertyNames(c.Associations) {
+		of, to, err := linkEntry(entry)
 		if err != nil {
 			return nil, fmt.Errorf("%q: %w", KeyAssociations, err)
 		}
-		if res.Kind != hubspot.KindCRMObject || res.IsOwners {
-			return nil, fmt.Errorf("%q: %s has no associations: name CRM object types, such as contacts or deals", KeyAssociations, res.DisplayName())
+		if from != "" && of != "" && of != from {
+			continue
 		}
-		if !slices.Contains(out, res.Name) {
-			out = append(out, res.Name)
+		if !slices.Contains(out, to) {
+			out = append(out, to)
 		}
 	}
 	return out, nil
+}
+
+// linkEntry reads an entry of associations: a type, or one qualified with
+// the resource whose records carry its links (of, "" for every resource).
+func linkEntry(entry string) (of, to string, err error) {
+	res, err := config.LookupResource(entry)
+	if err != nil {
+		i := strings.LastIndexByte(entry, '.')
+		if i <= 0 {
+			return "", "", err
+		}
+		from, ferr := config.LookupResource(entry[:i])
+		if ferr != nil {
+			return "", "", err
+		}
+		if res, err = config.LookupResource(entry[i+1:]); err != nil {
+			return "", "", err
+		}
+		of = from.Name
+	}
+	if res.Kind != hubspot.KindCRMObject || res.IsOwners {
+		return "", "", fmt.Errorf("%s has no associations: name CRM object types, such as contacts or deals", res.DisplayName())
+	}
+	return of, res.Name, nil
 }

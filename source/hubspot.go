@@ -24,16 +24,11 @@ type OwnerReader interface {
 	List(ctx context.Context, opts hubspot.OwnerListOptions) (*hubspot.OwnerPage, error)
 }
 
-// RedirectReader is what the source needs of hubspot.URLRedirectsService:
+// CMSObjectReader is what the source needs of hubspot.CMSObjectsService
+// (URL redirects, blog tags, posts and authors, landing and site pages):
 // the list, with its updatedAt filters and sort, live or deleted.
-type RedirectReader interface {
-	List(ctx context.Context, opts hubspot.URLRedirectListOptions) (*hubspot.URLRedirectPage, error)
-}
-
-// BlogTagReader is what the source needs of hubspot.BlogTagsService: the
-// list, with its updatedAt filters and sort, live or deleted.
-type BlogTagReader interface {
-	List(ctx context.Context, opts hubspot.CMSListOptions) (*hubspot.BlogTagPage, error)
+type CMSObjectReader interface {
+	List(ctx context.Context, opts hubspot.CMSListOptions) (*hubspot.CMSObjectPage, error)
 }
 
 // SchemaLister is what the source needs of hubspot.SchemasService: the
@@ -43,27 +38,27 @@ type SchemaLister interface {
 }
 
 var (
-	_ SchemaLister   = (*hubspot.SchemasService)(nil)
-	_ BlogTagReader  = (*hubspot.BlogTagsService)(nil)
-	_ ObjectReader   = (*hubspot.ObjectsService)(nil)
-	_ OwnerReader    = (*hubspot.OwnersService)(nil)
-	_ RedirectReader = (*hubspot.URLRedirectsService)(nil)
+	_ SchemaLister    = (*hubspot.SchemasService)(nil)
+	_ CMSObjectReader = (*hubspot.CMSObjectsService)(nil)
+	_ ObjectReader    = (*hubspot.ObjectsService)(nil)
+	_ OwnerReader     = (*hubspot.OwnersService)(nil)
 )
 
 // services are the parts of the HubSpot client the source calls.
 type services struct {
 	objects    ObjectReader
 	owners     OwnerReader
-	redirects  RedirectReader
-	blogTags   BlogTagReader
 	properties PropertyLister
 	schemas    SchemaLister
 	assoc      AssociationReader
+	// cmsObjects returns the reader of a KindCMSObject resource.
+	cmsObjects func(hubspot.CMSSpec) CMSObjectReader
 }
 
 // servicesOf returns the services of a client.
 func servicesOf(c *hubspot.Client) services {
-	return services{objects: c.Objects, owners: c.Owners, redirects: c.URLRedirects, blogTags: c.BlogTags, properties: c.Properties, schemas: c.Schemas, assoc: c.Associations}
+	return services{objects: c.Objects, owners: c.Owners, properties: c.Properties, schemas: c.Schemas, assoc: c.Associations,
+		cmsObjects: func(spec hubspot.CMSSpec) CMSObjectReader { return c.CMSObjects(spec) }}
 }
 
 // hub is how the scans reach HubSpot: the resource, the properties read
@@ -75,8 +70,8 @@ type hub struct {
 	pageSize int
 	objects  ObjectReader
 	owners   OwnerReader
-	redirect RedirectReader
-	blogTags BlogTagReader
+	// cmsObjects reads a KindCMSObject resource.
+	cmsObjects CMSObjectReader
 	// links are the types whose links each object's payload carries
 	// (links.go), read with assoc.
 	links []string
@@ -122,22 +117,13 @@ func (h *hub) listArchived(ctx context.Context, after string, since time.Time) (
 // cmsPage returns a page of the CMS resource's objects and the cursor of
 // the next.
 func (h *hub) cmsPage(ctx context.Context, opts hubspot.CMSListOptions) ([]item, string, error) {
-	if h.resource.Kind == hubspot.KindBlogTags {
-		page, err := h.blogTags.List(ctx, opts)
-		return cmsItems(page, err, opts.Archived, blogTagItem)
-	}
-	page, err := h.redirect.List(ctx, opts)
-	return cmsItems(page, err, opts.Archived, redirectItem)
-}
-
-// cmsItems turns a page of CMS objects into items.
-func cmsItems[T any](page *hubspot.CMSPage[T], err error, archived bool, toItem func(T, bool) (item, error)) ([]item, string, error) {
+	page, err := h.cmsObjects.List(ctx, opts)
 	if err != nil {
 		return nil, "", err
 	}
 	items := make([]item, len(page.Results))
 	for i, o := range page.Results {
-		it, err := toItem(o, archived)
+		it, err := cmsObjectItem(*h.resource.CMS, o, opts.Archived)
 		if err != nil {
 			return nil, "", err
 		}
@@ -149,10 +135,7 @@ func cmsItems[T any](page *hubspot.CMSPage[T], err error, archived bool, toItem 
 // cmsFields are the documented fields of the CMS resource, which type the
 // payload and make its schema.
 func (h *hub) cmsFields() []hubspot.Property {
-	if h.resource.Kind == hubspot.KindBlogTags {
-		return blogTagFields()
-	}
-	return redirectFields()
+	return cmsObjectFields(*h.resource.CMS)
 }
 
 // search returns a page of search results and the cursor of the next.

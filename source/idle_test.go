@@ -192,7 +192,8 @@ func TestIdleURLRedirectsCost(t *testing.T) {
 	}
 
 	dest := "https://example.com/idle"
-	if _, err := client.URLRedirects.Update(context.Background(), ids[1], hubspot.URLRedirectInput{Destination: &dest}); err != nil {
+	in, _ := hubspot.CMSObjectOf(map[string]any{"destination": dest})
+	if _, err := client.URLRedirects.Update(context.Background(), ids[1], in); err != nil {
 		t.Fatal(err)
 	}
 	if n := pollFor(t, clock, r, time.Minute); n != 1 {

@@ -139,3 +139,29 @@ func TestAssociationsConfig(t *testing.T) {
 	is.True(err != nil)
 	is.True(strings.Contains(err.Error(), `"associations": unknown resource "dealz"`))
 }
+
+// TestQualifiedAssociations: a type qualified with a resource is read for
+// that resource's records only, so one side of a pair names the link.
+func TestQualifiedAssociations(t *testing.T) {
+	is := is.New(t)
+	e := newEnv(t)
+	deals := seed(t, e.srv, "deals", 2)
+	contacts := seed(t, e.srv, "contacts", 2)
+	companies := seed(t, e.srv, "companies", 1)
+	is.NoErr(e.srv.Associate("deals", deals[0], "contacts", contacts[0]))
+	is.NoErr(e.srv.Associate("contacts", contacts[1], "companies", companies[0]))
+	settings := map[string]string{"resource": "", "resources": "contacts,deals", "associations": "deals.contacts,crm.contacts.companies"}
+	src := openSource(t, e, settings, nil)
+	per := byCollection(t, e.readQuiet(t, src, 300*time.Millisecond, time.Minute))
+	for _, r := range per["deals"] {
+		assoc := payload(t, r)["associations"].(map[string]any)
+		is.Equal(len(assoc), 1) // contacts only
+	}
+	is.Equal(linksOf(t, per["deals"][0], "contacts"), []string{contacts[0] + "[]"})
+	for _, r := range per["contacts"] {
+		assoc := payload(t, r)["associations"].(map[string]any)
+		_, deals := assoc["deals"]
+		is.True(!deals) // the deals name that pair
+	}
+	is.Equal(linksOf(t, per["contacts"][1], "companies"), []string{companies[0] + "[]"})
+}

@@ -11,7 +11,7 @@ import (
 )
 
 // listScan reads a resource that has no search but whose list filters and
-// sorts by updatedAt (the CMS resources: URL redirects, blog tags), in (updatedAt, id) order: the
+// sorts by updatedAt (the CMS resources: URL redirects, blog tags, posts, ...), in (updatedAt, id) order: the
 // snapshot (the versions up to the initial timestamp) and then the
 // changes, in one pass. Each page is a query of its own, for the versions
 // from the cursor's millisecond on, so that a change made while the scan

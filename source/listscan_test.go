@@ -14,20 +14,24 @@ import (
 // lateRedirects shows the versions of the redirects in late only lag
 // after they were made, as an index that lags some writes would.
 type lateRedirects struct {
-	RedirectReader
+	CMSObjectReader
 	now  func() time.Time
 	late map[string]bool
 	lag  time.Duration
 }
 
-func (l lateRedirects) List(ctx context.Context, opts hubspot.URLRedirectListOptions) (*hubspot.URLRedirectPage, error) {
-	page, err := l.RedirectReader.List(ctx, opts)
+func (l lateRedirects) List(ctx context.Context, opts hubspot.CMSListOptions) (*hubspot.CMSObjectPage, error) {
+	page, err := l.CMSObjectReader.List(ctx, opts)
 	if err != nil || opts.Archived {
 		return page, err
 	}
 	shown := page.Results[:0]
 	for _, r := range page.Results {
-		if !l.late[r.ID] || !l.now().Before(r.Updated.Add(l.lag)) {
+		updated, _, err := r.Time("updated")
+		if err != nil {
+			return nil, err
+		}
+		if !l.late[r.ID()] || !l.now().Before(updated.Add(l.lag)) {
 			shown = append(shown, r)
 		}
 	}
@@ -49,7 +53,9 @@ func TestURLRedirectsLateVersions(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc := servicesOf(client)
-	svc.redirects = lateRedirects{RedirectReader: client.URLRedirects, now: clock.Now, late: late, lag: 10 * time.Second}
+	svc.cmsObjects = func(hubspot.CMSSpec) CMSObjectReader {
+		return lateRedirects{CMSObjectReader: client.URLRedirects, now: clock.Now, late: late, lag: 10 * time.Second}
+	}
 	r, err := newReader(cfg, svc, clock.Now, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -84,7 +90,8 @@ func TestURLRedirectsLateVersions(t *testing.T) {
 			late[id] = i%3 == 0
 		} else {
 			dest := "https://example.com/moved/" + fmt.Sprint(i)
-			if _, err := client.URLRedirects.Update(context.Background(), ids[i%len(ids)], hubspot.URLRedirectInput{Destination: &dest}); err != nil {
+			in, _ := hubspot.CMSObjectOf(map[string]any{"destination": dest})
+			if _, err := client.URLRedirects.Update(context.Background(), ids[i%len(ids)], in); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -84,7 +84,7 @@ func newReaderAt(cfg readerConfig, svc services, now func() time.Time, pos *Posi
 		cfg: cfg,
 		hub: &hub{
 			resource: cfg.resource, pageSize: cfg.pageSize,
-			objects: svc.objects, owners: svc.owners, redirect: svc.redirects, blogTags: svc.blogTags, now: now,
+			objects: svc.objects, owners: svc.owners, now: now,
 			links: cfg.links, assoc: svc.assoc,
 		},
 		history: newHistory(cfg.resource),
@@ -95,6 +95,7 @@ func newReaderAt(cfg readerConfig, svc services, now func() time.Time, pos *Posi
 		r.links = &linkScan{hub: r.hub, history: r.history, every: cfg.linksEvery, next: now().Add(cfg.linksEvery)}
 	}
 	if cfg.resource.Kind.IsCMS() {
+		r.hub.cmsObjects = svc.cmsObjects(*cfg.resource.CMS)
 		r.history.shape = newShape(cfg.resource.Name)
 		if err := r.startList(pos); err != nil {
 			return nil, err

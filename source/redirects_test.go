@@ -16,7 +16,7 @@ import (
 
 // redirectEnv is a simulator with n redirects and a client to change them
 // through HubSpot's API, as another integration would.
-func redirectEnv(t *testing.T, n int, opts ...hubspottest.Option) (env, *hubspot.URLRedirectsService, []string) {
+func redirectEnv(t *testing.T, n int, opts ...hubspottest.Option) (env, *hubspot.CMSObjectsService, []string) {
 	t.Helper()
 	e := newEnv(t, opts...)
 	c := apiClient(t, e)
@@ -55,7 +55,7 @@ func addRedirect(t *testing.T, e env, i int) string {
 // changeRedirects makes n random changes: creates, updates and deletes of
 // live redirects, the clock moving on now and then; next numbers the
 // routes of the creates.
-func changeRedirects(t *testing.T, e env, api *hubspot.URLRedirectsService, rng *rand.Rand, ids *[]string, next *int, n int) {
+func changeRedirects(t *testing.T, e env, api *hubspot.CMSObjectsService, rng *rand.Rand, ids *[]string, next *int, n int) {
 	t.Helper()
 	ctx := context.Background()
 	for range n {
@@ -75,7 +75,8 @@ func changeRedirects(t *testing.T, e env, api *hubspot.URLRedirectsService, rng 
 		default:
 			id := (*ids)[rng.IntN(len(*ids))]
 			dest, style := fmt.Sprintf("https://example.com/moved/%d", rng.IntN(1000)), 302
-			_, err := api.Update(ctx, id, hubspot.URLRedirectInput{Destination: &dest, RedirectStyle: &style})
+			in, _ := hubspot.CMSObjectOf(map[string]any{"destination": dest, "redirectStyle": style})
+			_, err := api.Update(ctx, id, in)
 			if err != nil && !hubspot.IsNotFound(err) {
 				t.Fatal(err)
 			}
@@ -245,7 +246,8 @@ func TestURLRedirectsSameMillisecond(t *testing.T) {
 		id := addRedirect(t, e, 100)
 		second = readCount(t, src, 1)
 		dest := "https://example.com/second"
-		_, err := api.Update(context.Background(), id, hubspot.URLRedirectInput{Destination: &dest})
+		in, _ := hubspot.CMSObjectOf(map[string]any{"destination": dest})
+		_, err := api.Update(context.Background(), id, in)
 		is.NoErr(err)
 	})
 	e.clock.Advance(time.Minute) // past the look-back window

@@ -73,7 +73,7 @@ func (s *shape) update(ctx context.Context, c *catalog) error {
 }
 
 // fix builds and registers the schemas of a resource whose fields are
-// fixed (URL redirects), once.
+// fixed (the CMS resources), once.
 func (s *shape) fix(ctx context.Context, props []hubspot.Property) error {
 	if s.generation == 0 {
 		return nil

@@ -183,10 +183,8 @@ func (s *Source) checkAccess(ctx context.Context, res hubspot.Resource, svc serv
 	switch {
 	case res.IsOwners:
 		_, err = svc.owners.List(ctx, hubspot.OwnerListOptions{Limit: 1})
-	case res.Kind == hubspot.KindURLRedirects:
-		_, err = svc.redirects.List(ctx, hubspot.URLRedirectListOptions{Limit: 1})
-	case res.Kind == hubspot.KindBlogTags:
-		_, err = svc.blogTags.List(ctx, hubspot.CMSListOptions{Limit: 1})
+	case res.Kind == hubspot.KindCMSObject:
+		_, err = svc.cmsObjects(*res.CMS).List(ctx, hubspot.CMSListOptions{Limit: 1})
 	default:
 		_, err = svc.objects.List(ctx, res.Name, hubspot.ListOptions{Limit: 1})
 	}
@@ -281,14 +279,16 @@ func (s *Source) ReadN(ctx context.Context, n int) ([]opencdc.Record, error) {
 // below the reserve the source polls again at the reset: it catches up
 // then, as a poll reads every change since the last one. The reset is the
 // client's assumption (Budget.DailyReset: midnight in accountTimeZone);
-// HubSpot's headers do not say.
+// HubSpot's headers do not say. With several resources each stream polls
+// on its own schedule, so a poll's cost counts once for each of them: they
+// spend the quota together.
 func (s *Source) pollWait(ctx context.Context) time.Duration {
 	period := s.config.PollingPeriod
 	if s.budget == nil {
 		return period
 	}
 	b := s.budget()
-	cost := max(1, b.Sent-s.sentBeforeStep)
+	cost := max(1, b.Sent-s.sentBeforeStep) * int64(len(s.streams))
 	wait := period
 	if untilReset := b.DailyReset.Sub(s.now()); b.Daily > 0 && untilReset > 0 {
 		above := b.DailyRemaining - b.Daily*s.config.DailyReservePercent/100

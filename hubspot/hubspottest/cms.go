@@ -10,10 +10,12 @@ import (
 	"time"
 )
 
-// What the CMS list calls (URL redirects, blog tags) share: the documented
-// created and updated filters, sort, limit and after
+// What the CMS list calls (URL redirects, blog tags, and the document
+// store's posts, authors and pages) share: the documented created and
+// updated filters, sort, limit and after
 // (https://developers.hubspot.com/docs/api/cms/url-redirects,
-// https://developers.hubspot.com/docs/api/cms/blog-tags).
+// https://developers.hubspot.com/docs/api/cms/blog-tags,
+// https://developers.hubspot.com/docs/api/cms/blog-post).
 
 const (
 	cmsDefLimit    = 10
@@ -27,13 +29,6 @@ type cmsObject interface {
 	cmsTimes() (created, updated time.Time)
 	cmsArchived() bool
 }
-
-func (r *Redirect) cmsID() string                    { return r.ID }
-func (r *Redirect) cmsTimes() (time.Time, time.Time) { return r.Created, r.Updated }
-func (r *Redirect) cmsArchived() bool                { return r.Archived }
-func (t *BlogTag) cmsID() string                     { return t.ID }
-func (t *BlogTag) cmsTimes() (time.Time, time.Time)  { return t.Created, t.Updated }
-func (t *BlogTag) cmsArchived() bool                 { return t.Archived }
 
 // cmsFilter is one of the list call's documented date filters.
 type cmsFilter struct {
@@ -166,4 +161,16 @@ func cmsLive[T cmsObject](byID map[string]T, r *http.Request, noun string) (T, *
 		return zero, notFound(fmt.Sprintf("%s %s not found", noun, id))
 	}
 	return o, nil
+}
+
+// allOf keeps what every one of keeps keeps.
+func allOf[T any](keeps []func(T) bool) func(T) bool {
+	return func(o T) bool {
+		for _, k := range keeps {
+			if !k(o) {
+				return false
+			}
+		}
+		return true
+	}
 }

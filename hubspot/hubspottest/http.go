@@ -36,20 +36,18 @@ func (s *Server) routes() http.Handler {
 	handle("GET /crm/v3/owners", false, s.listOwners)
 	handle("GET /crm/v3/owners/{$}", false, s.listOwners)
 	handle("GET /crm/v3/owners/{id}", false, s.getOwner)
-	for _, c := range []struct {
-		path                                 string
-		list, create, get, update, deleteOne func(*http.Request) (int, any, *apiError)
-	}{
-		{redirectsPath, s.listRedirects, s.createRedirect, s.getRedirect, s.updateRedirect, s.deleteRedirect},
-		{blogTagsPath, s.listBlogTags, s.createBlogTag, s.getBlogTag, s.updateBlogTag, s.deleteBlogTag},
-	} {
-		handle("GET "+c.path, false, c.list)
-		handle("POST "+c.path, false, c.create)
-		handle("GET "+c.path+"/{$}", false, c.list)
-		handle("POST "+c.path+"/{$}", false, c.create)
-		handle("GET "+c.path+"/{id}", false, c.get)
-		handle("PATCH "+c.path+"/{id}", false, c.update)
-		handle("DELETE "+c.path+"/{id}", false, c.deleteOne)
+	for _, k := range cmsKinds() {
+		h := docHandlers{s: s, typ: k.typ}
+		for _, p := range []string{k.path, k.path + "/{$}"} {
+			handle("GET "+p, false, h.list)
+			handle("POST "+p, false, h.create)
+		}
+		handle("GET "+k.path+"/{id}", false, h.get)
+		handle("PATCH "+k.path+"/{id}", false, h.update)
+		handle("DELETE "+k.path+"/{id}", false, h.delete)
+		if k.batch {
+			handle("POST "+k.path+"/batch/{op}", false, h.batch)
+		}
 	}
 	mux.Handle("POST /oauth/v1/token", &endpoint{s: s, token: s.exchangeToken})
 	handle("/", false, func(r *http.Request) (int, any, *apiError) {

@@ -52,8 +52,7 @@ type Server struct {
 	assoc               *assocStore
 	assocBumps          bool // a link change moves both ends' last-modified time
 	linkChanges         []LinkChange
-	redirects           redirectStore
-	blogTags            blogTagStore
+	cmsDocs             map[CMSType]*docStore
 	changes             []Change
 	calls               map[string]int
 	faults              []*Fault

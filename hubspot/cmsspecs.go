@@ -1,0 +1,134 @@
+package hubspot
+
+// The documented shapes of the CMS resources served by CMSObjectsService.
+// The fields and their JSON types are those of HubSpot's v3 object models:
+// the blog post
+// (https://developers.hubspot.com/docs/api-reference/legacy/cms/blogs/posts/get-posts,
+// https://developers.hubspot.com/docs/api/cms/blog-post), the landing and
+// site page
+// (https://developers.hubspot.com/docs/api-reference/cms-pages-v3/landing-pages/post-cms-v3-pages-landing-pages-batch-create,
+// https://developers.hubspot.com/docs/api-reference/latest/cms/pages/guide)
+// and the blog author
+// (https://developers.hubspot.com/docs/api-reference/legacy/cms/blogs/authors/batch/create-authors,
+// https://developers.hubspot.com/docs/api-reference/latest/cms/blogs/authors/guide).
+// Nested objects and arrays (widgets, layoutSections, tagIds, ...) are
+// FieldJSON: kept as JSON text.
+
+// The short names of the CMS resources CMSObjectsService serves.
+const (
+	URLRedirectsResourceName = "url_redirects"
+	BlogTagsResourceName     = "blog_tags"
+	BlogPostsResourceName    = "blog_posts"
+	BlogAuthorsResourceName  = "blog_authors"
+	LandingPagesResourceName = "landing_pages"
+	SitePagesResourceName    = "site_pages"
+)
+
+func text(name string) CMSField    { return CMSField{Name: name, Kind: FieldText} }
+func integer(name string) CMSField { return CMSField{Name: name, Kind: FieldInteger} }
+func boolean(name string) CMSField { return CMSField{Name: name, Kind: FieldBool} }
+func nested(name string) CMSField  { return CMSField{Name: name, Kind: FieldJSON} }
+func readOnly(f CMSField) CMSField { f.ReadOnly = true; return f }
+
+// contentFields are the fields blog posts and pages share.
+func contentFields() []CMSField {
+	return []CMSField{
+		text("abStatus"), text("abTestId"), boolean("archivedInDashboard"), nested("attachedStylesheets"),
+		readOnly(text("authorName")), text("campaign"), integer("categoryId"), text("contentGroupId"),
+		readOnly(text("contentTypeCategory")), readOnly(text("createdById")), readOnly(text("currentState")),
+		readOnly(boolean("currentlyPublished")), text("domain"), text("dynamicPageDataSourceId"),
+		integer("dynamicPageDataSourceType"), text("dynamicPageHubDbTableId"), boolean("enableDomainStylesheets"),
+		boolean("enableLayoutStylesheets"), text("featuredImage"), text("featuredImageAltText"), text("folderId"),
+		text("footerHtml"), text("headHtml"), text("htmlTitle"), boolean("includeDefaultCustomCss"), text("language"),
+		nested("layoutSections"), text("linkRelCanonicalUrl"), text("mabExperimentId"), text("metaDescription"),
+		text("name"), integer("pageExpiryDate"), boolean("pageExpiryEnabled"), integer("pageExpiryRedirectId"),
+		text("pageExpiryRedirectUrl"), text("password"), nested("publicAccessRules"), boolean("publicAccessRulesEnabled"),
+		{Name: "publishDate", Kind: FieldTime}, boolean("publishImmediately"), text("slug"), text("state"),
+		nested("themeSettingsValues"), text("translatedFromId"), readOnly(nested("translations")),
+		readOnly(text("updatedById")), readOnly(text("url")), boolean("useFeaturedImage"), nested("widgetContainers"),
+		nested("widgets"),
+	}
+}
+
+// blogPostSpec: /cms/v3/blogs/posts. The list documents slug__eq among its
+// filters (https://developers.hubspot.com/docs/reference/api/cms/blogs/blog-posts,
+// "Filtering"). A post's URL is its blog's (contentGroupId) with its slug,
+// so the natural key is the slug within the blog: a guess, the docs do not
+// say HubSpot refuses a second post of a slug. archivedAt is documented as
+// an int64 (epoch milliseconds).
+func blogPostSpec() *CMSSpec {
+	return &CMSSpec{
+		Noun: "blog post", Short: "post", Path: cmsPrefix + "/blogs/posts",
+		Fields: append(contentFields(),
+			text("blogAuthorId"), boolean("enableGoogleAmpOutputOverride"), text("postBody"), text("postSummary"),
+			text("rssBody"), text("rssSummary"), nested("tagIds")),
+		DeletedField: "archivedAt", Key: []string{"slug", "contentGroupId"}, KeyFilter: true,
+		Required: []string{"name", "contentGroupId"}, Batch: true,
+	}
+}
+
+// pageSpec: /cms/v3/pages/landing-pages and /cms/v3/pages/site-pages, one
+// shape. A page's URL is its domain with its slug, the natural key (a
+// guess, as for posts); the pages guide's filters are taken to be the
+// posts' (slug__eq), also a guess.
+func pageSpec(noun, path string) *CMSSpec {
+	return &CMSSpec{
+		Noun: noun, Short: "page", Path: cmsPrefix + "/pages/" + path,
+		Fields: append(contentFields(),
+			readOnly(boolean("pageRedirected")), text("subcategory"), text("templatePath")),
+		DeletedField: "archivedAt", Key: []string{"slug", "domain"}, KeyFilter: true,
+		Required: []string{"name"}, Batch: true,
+	}
+}
+
+// blogAuthorSpec: /cms/v3/blogs/authors. The natural key is the full name
+// in a language, as a tag's name (a guess: the docs do not say names are
+// unique); the list is not documented to filter by it, so a look-up reads
+// the authors created since the create.
+func blogAuthorSpec() *CMSSpec {
+	return &CMSSpec{
+		Noun: "blog author", Short: "author", Path: cmsPrefix + "/blogs/authors",
+		Fields: []CMSField{
+			text("avatar"), text("bio"), text("displayName"), text("email"), text("facebook"), text("fullName"),
+			text("language"), text("linkedin"), text("name"), text("slug"), integer("translatedFromId"),
+			text("twitter"), text("website"),
+		},
+		DeletedField: "deletedAt", Key: []string{"fullName", "language"},
+		Required: []string{"fullName"}, Batch: true,
+	}
+}
+
+// urlRedirectSpec: /cms/v3/url-redirects
+// (https://developers.hubspot.com/docs/api/cms/url-redirects, the object's
+// fields in
+// https://developers.hubspot.com/docs/api-reference/legacy/cms/url-redirects/update-url-redirect):
+// no batch calls, no search, no deletion time (a delete's time is the
+// updated one); HubSpot keeps routePrefix unique. The list has no filter
+// on it, so a look-up reads the redirects created since the create.
+func urlRedirectSpec() *CMSSpec {
+	return &CMSSpec{
+		Noun: "URL redirect", Short: "redirect", Path: cmsPrefix + "/url-redirects",
+		Fields: []CMSField{
+			text("routePrefix"), text("destination"), integer("redirectStyle"), integer("precedence"),
+			boolean("isOnlyAfterNotFound"), boolean("isMatchFullUrl"), boolean("isMatchQueryString"),
+			boolean("isPattern"), boolean("isTrailingSlashOptional"), boolean("isProtocolAgnostic"),
+		},
+		Key: []string{"routePrefix"}, Required: []string{"routePrefix", "destination", "redirectStyle"},
+	}
+}
+
+// blogTagSpec: /cms/v3/blogs/tags
+// (https://developers.hubspot.com/docs/api/cms/blog-tags, the fields in
+// https://developers.hubspot.com/docs/api-reference/2026-03/cms/blogs/tags/batch/create-tags;
+// v3 has no description). The natural key is the name in a language (a
+// guess: the docs do not say names are unique), filtered with name__eq.
+// The API has batch calls
+// (https://developers.hubspot.com/docs/api-reference/latest/cms/blogs/tags/batch/delete-tags).
+func blogTagSpec() *CMSSpec {
+	return &CMSSpec{
+		Noun: "blog tag", Short: "tag", Path: cmsPrefix + "/blogs/tags",
+		Fields:       []CMSField{text("name"), text("slug"), text("language"), integer("translatedFromId")},
+		DeletedField: "deletedAt", Key: []string{"name", "language"}, KeyFilter: true, Required: []string{"name"},
+		Batch: true,
+	}
+}
