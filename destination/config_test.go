@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/config"
 	"github.com/conduit-connectors/conduit-connector-hubspot/internal/configtest"
@@ -14,7 +15,8 @@ import (
 // is no resource gets the resource rule's error alone.
 func TestValidate(t *testing.T) {
 	valid := func() Config {
-		return Config{Config: config.Config{AccessToken: "pat-na1-x", Resource: "contacts", MaxRetries: 4, BaseURL: "https://api.hubapi.com", RateLimitPercent: 100}, ReadOnlyProperties: ReadOnlyFail}
+		return Config{Config: config.Config{AccessToken: "pat-na1-x", Resource: "contacts", MaxRetries: 4, BaseURL: "https://api.hubapi.com", RateLimitPercent: 100}, ReadOnlyProperties: ReadOnlyFail,
+			AssociationsMode: AssociationsAdd, AssociationsWait: 5 * time.Minute}
 	}
 	configtest.Run(t, valid, []configtest.Case[Config]{
 		{Name: "contacts", Change: func(c *Config) { c.Resource = "contacts" }, Want: ""},
@@ -23,6 +25,7 @@ func TestValidate(t *testing.T) {
 		{Name: "crm.owners", Change: func(c *Config) { c.Resource = "crm.owners" }, Want: `"resource": HubSpot does not let anyone write owners; the destination cannot use it`},
 		{Name: "cms.urlRedirects", Change: func(c *Config) { c.Resource = "cms.urlRedirects" }, Want: ""},
 		{Name: "cms.hubdb.tables", Change: func(c *Config) { c.Resource = "cms.hubdb.tables" }, Want: `"resource": resource "cms.hubdb.tables" (hubdb_tables) is not supported yet`},
+		{Name: "associationsWait 0", Change: func(c *Config) { c.AssociationsWait = 0 }, Want: `"associationsWait": 0s is not positive`},
 		{Name: "widgets", Change: func(c *Config) { c.Resource = "widgets" }, Want: `"resource": unknown resource "widgets": want one of contacts, companies, deals, tickets, products, line_items, quotes, calls, emails, meetings, notes, tasks, owners, url_redirects, blog_tags, blog_posts, blog_authors, landing_pages, site_pages, a standard object type id like 0-1, or a custom object's type id like 2-12345 or fully qualified name like p1234567_cars`},
 	}) // The unknown name breaks one rule, the resource rule, not also the
 	// destination's.
