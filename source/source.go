@@ -331,6 +331,9 @@ func (s *Source) Teardown(context.Context) error {
 	if s.stop != nil {
 		s.stop()
 	}
+	if s.reader != nil {
+		s.reader.close()
+	}
 	if s.client != nil {
 		s.client.Close()
 	}
