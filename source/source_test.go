@@ -129,6 +129,11 @@ func TestOwners(t *testing.T) {
 	is.Equal(got, map[string]opencdc.Operation{a: opencdc.OperationUpdate, c: opencdc.OperationCreate})
 }
 
+// TestChangesDuringSnapshot: creates, and updates and deletes at both ends
+// of the id range and in the middle, which neither end of the snapshot has
+// reached yet, while the snapshot runs: the records hold the final state,
+// and an object archived before the snapshot reached it is not
+// snapshotted.
 func TestChangesDuringSnapshot(t *testing.T) {
 	is := is.New(t)
 	e := newEnv(t)
@@ -324,18 +329,7 @@ func restartAtRandomAckedPositions(t *testing.T, c chaos.Case) {
 	for range c.Runs {
 		e.tick()
 		// Some changes, some reading.
-		for range rng.IntN(30) {
-			switch id := ids[rng.IntN(len(ids))]; rng.IntN(8) {
-			case 0:
-				_ = srv.Archive("contacts", id)
-			case 1:
-				id, err := srv.Create("contacts", map[string]string{"email": fmt.Sprintf("x%d@example.com", rng.Int())})
-				is.NoErr(err)
-				ids = append(ids, id)
-			default:
-				_ = srv.Update("contacts", id, map[string]string{"lastname": fmt.Sprintf("L%d", rng.IntN(1000))})
-			}
-		}
+		changeContacts(t, srv, rng, &ids, 30, 8)
 		var got []opencdc.Record
 		got, src = readAndRestart(t, e, src, settings, rng, 5, 60)
 		if start.IsZero() && len(got) > 0 {
@@ -421,6 +415,9 @@ func TestParsePosition(t *testing.T) {
 		{raw: `{"mode":"snapshot","itemId":"501","initialTimestamp":"2024-01-02T03:04:05Z"}`, mode: source.ModeSnapshot, itemID: "501"},
 		{raw: `{"mode":"cdc","timestamp":"2024-01-02T03:04:05.123Z"}`, mode: source.ModeCDC},
 		{raw: `{"mode":"cdc","itemId":"7","initialTimestamp":"2024-01-02T03:04:05Z","timestamp":"2024-01-02T03:04:05Z","deletes":{"until":"2024-01-02T03:04:05Z"}}`, mode: source.ModeCDC, itemID: "7"},
+		{raw: `{"mode":"snapshot","itemId":"40","below":"900","initialTimestamp":"2024-01-02T03:04:05Z"}`, mode: source.ModeSnapshot, itemID: "40"},
+		{raw: `{"mode":"cdc","itemId":"7","below":"900","initialTimestamp":"2024-01-02T03:04:05Z"}`, mode: source.ModeCDC, itemID: "7"},
+		{raw: `{"mode":"snapshot","below":"top","initialTimestamp":"2024-01-02T03:04:05Z"}`, wantErr: "below"},
 		{raw: `not json`, wantErr: "not valid JSON"},
 		{raw: `{"mode":"stream"}`, wantErr: `mode "stream"`},
 		{raw: `{"mode":"snapshot"}`, wantErr: "initialTimestamp"},
