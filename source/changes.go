@@ -77,9 +77,10 @@ func (c *changeScan) step(ctx context.Context) ([]opencdc.Record, bool, error) {
 		c.cursor, c.sameTS, lookingBack = c.ahead, true, false
 	}
 	req := c.restrict(c.request())
-	if lookingBack || c.whole {
-		// Most of what a look-back reads was emitted already: large
-		// pages make it cheap.
+	if lookingBack || c.whole || c.restricted() {
+		// Most of what a look-back reads was emitted already (and of
+		// the stretch before the start, by the snapshot): large pages
+		// make it cheap.
 		req.Limit = hubspot.MaxSearchLimit
 	}
 	now, from := c.hub.now(), c.cursor.ts
@@ -207,7 +208,7 @@ func (c *changeScan) request() hubspot.SearchRequest {
 // becomes one for the changes after the initial timestamp and one for
 // those up to it at or above below.
 func (c *changeScan) restrict(req hubspot.SearchRequest) hubspot.SearchRequest {
-	if c.below == 0 || !c.cursor.ts.Before(c.init) {
+	if !c.restricted() {
 		return req
 	}
 	modified := c.hub.resource.ModifiedProperty
@@ -224,6 +225,10 @@ func (c *changeScan) restrict(req hubspot.SearchRequest) hubspot.SearchRequest {
 	req.FilterGroups = groups
 	return req
 }
+
+// restricted says whether the next search reads from before the initial
+// timestamp after a snapshot that search read too.
+func (c *changeScan) restricted() bool { return c.below > 0 && c.cursor.ts.Before(c.init) }
 
 // passed notes that a search at the source's time now read the changes
 // after from up to to (nil: all), for the look-backs.
