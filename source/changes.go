@@ -206,7 +206,11 @@ func (c *changeScan) request() hubspot.SearchRequest {
 // restrict limits what a search reads from before the initial timestamp
 // to the objects the snapshot's search read (see below): each filter group
 // becomes one for the changes after the initial timestamp and one for
-// those up to it at or above below.
+// those up to it at or above below. An object created just before the
+// start that search did not show yet has an id at or above below too, as
+// HubSpot hands out ids in increasing order (a guess: the docs do not
+// promise it, but every account's ids grow with creation time); one the
+// list's end read was read live.
 func (c *changeScan) restrict(req hubspot.SearchRequest) hubspot.SearchRequest {
 	if !c.restricted() {
 		return req
