@@ -6,20 +6,19 @@ package e2e
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
 	"github.com/conduit-connectors/conduit-connector-hubspot/internal/conduittest"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/syncbuf"
 	"github.com/conduitio/conduit-commons/opencdc"
 )
 
@@ -47,25 +46,8 @@ func TestMain(m *testing.M) {
 // conduit is a running Conduit.
 type conduit struct {
 	cmd  *exec.Cmd
-	out  *lockedBuffer
+	out  *syncbuf.Buffer
 	done chan error
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // startConduit runs Conduit with one example pipeline, its database in dir
@@ -93,7 +75,7 @@ func startConduit(t *testing.T, dir, pipeline string, env map[string]string, fla
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
-	c := &conduit{cmd: cmd, out: &lockedBuffer{}, done: make(chan error, 1)}
+	c := &conduit{cmd: cmd, out: &syncbuf.Buffer{}, done: make(chan error, 1)}
 	cmd.Stdout, cmd.Stderr = c.out, c.out
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start Conduit: %v", err)

@@ -1,7 +1,6 @@
 package source_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"strings"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/syncbuf"
 	"github.com/conduit-connectors/conduit-connector-hubspot/source"
 	"github.com/conduitio/conduit-commons/opencdc"
 	"github.com/matryer/is"
@@ -31,7 +31,7 @@ func TestDailyReserve(t *testing.T) {
 	// source starts below its reserve of half.
 	e.srv.SpendDailyQuota(daily * 60 / 100)
 
-	var logs bytes.Buffer
+	var logs syncbuf.Buffer
 	ctx := zerolog.New(&logs).Level(zerolog.InfoLevel).WithContext(context.Background())
 	src, err := tryOpen(e, map[string]string{"dailyReservePercent": "50", "pollingPeriod": "1s"}, nil, hubspot.WithClock(e.clock))
 	is.NoErr(err)

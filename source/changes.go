@@ -29,6 +29,13 @@ type changeScan struct {
 	history  *history
 	lookback time.Duration
 	start    keyset // where CDC started: no look-back reaches before it
+	// below is set after a snapshot that search read from the top down
+	// to it: CDC then starts a look-back window before the initial
+	// timestamp (init), for what search may have shown stale, and reads
+	// that stretch for the objects search read alone, those at or above
+	// below: the list read the others live. 0: no such snapshot.
+	below uint64
+	init  time.Time
 
 	cursor   keyset // the scan has emitted everything up to here
 	sameTS   bool   // the next search reads the rest of cursor.ts's changes
@@ -69,10 +76,11 @@ func (c *changeScan) step(ctx context.Context) ([]opencdc.Record, bool, error) {
 		// The look-back is done: go on where the scan was.
 		c.cursor, c.sameTS, lookingBack = c.ahead, true, false
 	}
-	req := c.request()
-	if lookingBack || c.whole {
-		// Most of what a look-back reads was emitted already: large
-		// pages make it cheap.
+	req := c.restrict(c.request())
+	if lookingBack || c.whole || c.restricted() {
+		// Most of what a look-back reads was emitted already (and of
+		// the stretch before the start, by the snapshot): large pages
+		// make it cheap.
 		req.Limit = hubspot.MaxSearchLimit
 	}
 	now, from := c.hub.now(), c.cursor.ts
@@ -194,6 +202,37 @@ func (c *changeScan) request() hubspot.SearchRequest {
 	}
 	return req
 }
+
+// restrict limits what a search reads from before the initial timestamp
+// to the objects the snapshot's search read (see below): each filter group
+// becomes one for the changes after the initial timestamp and one for
+// those up to it at or above below. An object created just before the
+// start that search did not show yet has an id at or above below too, as
+// HubSpot hands out ids in increasing order (a guess: the docs do not
+// promise it, but every account's ids grow with creation time); one the
+// list's end read was read live.
+func (c *changeScan) restrict(req hubspot.SearchRequest) hubspot.SearchRequest {
+	if !c.restricted() {
+		return req
+	}
+	modified := c.hub.resource.ModifiedProperty
+	ms := strconv.FormatInt(c.init.UnixMilli(), 10)
+	groups := make([]hubspot.FilterGroup, 0, 2*len(req.FilterGroups))
+	for _, g := range req.FilterGroups {
+		after := slices.Concat(g.Filters, []hubspot.Filter{{PropertyName: modified, Operator: hubspot.OperatorGT, Value: ms}})
+		before := slices.Concat(g.Filters, []hubspot.Filter{
+			{PropertyName: modified, Operator: hubspot.OperatorLTE, Value: ms},
+			{PropertyName: hubspot.ObjectIDProperty, Operator: hubspot.OperatorGTE, Value: strconv.FormatUint(c.below, 10)},
+		})
+		groups = append(groups, hubspot.FilterGroup{Filters: after}, hubspot.FilterGroup{Filters: before})
+	}
+	req.FilterGroups = groups
+	return req
+}
+
+// restricted says whether the next search reads from before the initial
+// timestamp after a snapshot that search read too.
+func (c *changeScan) restricted() bool { return c.below > 0 && c.cursor.ts.Before(c.init) }
 
 // passed notes that a search at the source's time now read the changes
 // after from up to to (nil: all), for the look-backs.

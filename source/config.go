@@ -76,6 +76,13 @@ type Config struct {
 	// Snapshot makes the source read every existing object before it
 	// streams changes.
 	Snapshot bool `json:"snapshot" default:"true"`
+	// SnapshotSearch makes the snapshot of a CRM object type read from
+	// both ends of the id range at once: the list from the lowest id up,
+	// and search from the highest down, on search's own rate limit (4
+	// searches a second, 200 objects each), until the two meet. Turn it
+	// off when other pipelines or integrations use the same token's search
+	// limit, which HubSpot counts per token, not per pipeline.
+	SnapshotSearch bool `json:"snapshotSearch" default:"true"`
 	// LookbackWindow is how far back each poll for changes reads again, to
 	// catch changes that reached HubSpot's search index late.
 	LookbackWindow time.Duration `json:"lookbackWindow" default:"30s" check:"gte=0s"`
@@ -196,6 +203,7 @@ func (c *Config) readerConfig(res hubspot.Resource, set resourceSet) readerConfi
 		pageSize:       c.BufferSize,
 		lookback:       c.LookbackWindow,
 		snapshot:       c.Snapshot,
+		snapshotSearch: c.SnapshotSearch && !res.IsOwners && res.Ops.Has(hubspot.OpSearch),
 		deletes:        c.Deletes && res.Ops.Has(hubspot.OpListArchived),
 		deletesEvery:   deletesEvery,
 		deletesPerPage: deletesPerPage(hubspot.DefaultRateLimit(), c.DeletesRateShare),

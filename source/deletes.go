@@ -118,7 +118,7 @@ func (d *deleteScan) step(ctx context.Context) ([]opencdc.Record, error) {
 		}
 		at := it.archivedAt.UTC()
 		k := keyset{ts: at, id: it.key.id}
-		if !at.After(until) || at.After(pass.bound) || (pass.emitted != nil && !pass.emitted.less(k)) {
+		if !at.After(until) || at.After(pass.bound) || (pass.emitted != nil && !pass.emitted.less(k)) || h.neverHad(it) {
 			continue
 		}
 		pass.found = append(pass.found, it)

@@ -395,3 +395,24 @@ func readAndRestart(t *testing.T, e env, src *source.Source, settings map[string
 	}
 	return read[:k], openSource(t, e, settings, read[k-1].Position)
 }
+
+// changeContacts makes up to most random changes to the contacts ids: of
+// every kinds changes, one archives, one creates (its id joins ids), the
+// rest update.
+func changeContacts(t *testing.T, srv *hubspottest.Server, rng *rand.Rand, ids *[]string, most, kinds int) {
+	t.Helper()
+	for range rng.IntN(most) {
+		switch id := (*ids)[rng.IntN(len(*ids))]; rng.IntN(kinds) {
+		case 0:
+			_ = srv.Archive("contacts", id)
+		case 1:
+			id, err := srv.Create("contacts", map[string]string{"email": fmt.Sprintf("x%d@example.com", rng.Int())})
+			if err != nil {
+				t.Fatalf("create: %v", err)
+			}
+			*ids = append(*ids, id)
+		default:
+			_ = srv.Update("contacts", id, map[string]string{"lastname": fmt.Sprintf("L%d", rng.IntN(1000))})
+		}
+	}
+}

@@ -90,13 +90,15 @@ func (h *hub) properties() []string {
 	return h.catalog.names
 }
 
-// list returns a page of the resource's live objects (or owners) in id
-// order, and the cursor of the next page ("" after the last).
-func (h *hub) list(ctx context.Context, after string) ([]item, string, error) {
+// listPage is a page of the list, live objects (or owners) in id order,
+// with the properties props. It reads nothing of the hub that changes, so
+// a fetch may run it on its own goroutine; taken notes what it holds.
+func (h *hub) listPage(ctx context.Context, after string, props []string) (page, error) {
 	if h.resource.IsOwners {
-		return h.ownersPage(ctx, after)
+		items, next, err := h.ownersPage(ctx, after)
+		return page{items: items, next: next}, err
 	}
-	return h.objectsPage(ctx, after, false)
+	return h.objectsPage(ctx, after, props, false)
 }
 
 // listArchived returns a page of the resource's archived objects, of
@@ -111,7 +113,7 @@ func (h *hub) listArchived(ctx context.Context, after string, since time.Time) (
 			UpdatedAfter: since, Sort: []string{"updatedAt", "id"},
 		})
 	}
-	return h.objectsPage(ctx, after, true)
+	return h.taken(h.objectsPage(ctx, after, h.properties(), true))
 }
 
 // cmsPage returns a page of the CMS resource's objects and the cursor of
@@ -140,39 +142,61 @@ func (h *hub) cmsFields() []hubspot.Property {
 
 // search returns a page of search results and the cursor of the next.
 func (h *hub) search(ctx context.Context, req hubspot.SearchRequest) ([]item, string, error) {
-	page, err := h.objects.Search(ctx, h.resource.Name, req)
-	if err != nil {
-		return nil, "", err
-	}
-	items, err := h.objectItems(page.Results)
+	items, next, err := h.taken(h.searchPage(ctx, req))
 	if err == nil {
+		// The look-back reads again what was emitted: no links for those.
 		err = h.linkedUnless(ctx, items, h.emitted)
 	}
-	return items, page.NextAfter(), err
+	return items, next, err
 }
 
-func (h *hub) objectsPage(ctx context.Context, after string, archived bool) ([]item, string, error) {
+// searchPage is search's answer. It reads nothing of the hub that changes,
+// so a fetch may run it on its own goroutine; taken notes what it holds.
+func (h *hub) searchPage(ctx context.Context, req hubspot.SearchRequest) (page, error) {
+	p, err := h.objects.Search(ctx, h.resource.Name, req)
+	if err != nil {
+		return page{}, err
+	}
+	items, err := h.objectItems(p.Results)
+	return page{items: items, next: p.NextAfter()}, err
+}
+
+// objectsPage is a list page of objects with the properties props, like
+// searchPage safe on a fetch's goroutine.
+func (h *hub) objectsPage(ctx context.Context, after string, props []string, archived bool) (page, error) {
 	limit := h.pageSize
 	if archived {
 		limit = hubspot.MaxListLimit // deletes are read whole: use the largest page
 	}
-	page, err := h.objects.List(ctx, h.resource.Name, hubspot.ListOptions{
-		Limit: limit, After: after, Properties: h.properties(), Archived: archived,
+	p, err := h.objects.List(ctx, h.resource.Name, hubspot.ListOptions{
+		Limit: limit, After: after, Properties: props, Archived: archived,
 	})
 	if err != nil {
-		return nil, "", err
+		return page{}, err
 	}
-	items, err := h.objectItems(page.Results)
+	items, err := h.objectItems(p.Results)
 	if err == nil && !archived {
 		err = h.linked(ctx, items)
 	}
-	return items, page.NextAfter(), err
+	return page{items: items, next: p.NextAfter()}, err
 }
 
+// taken returns a page that was read as its items and next cursor, after
+// the catalog noted the properties it holds (on Read's goroutine).
+func (h *hub) taken(p page, err error) ([]item, string, error) {
+	if err != nil {
+		return nil, "", err
+	}
+	for _, it := range p.items {
+		h.catalog.note(it.props)
+	}
+	return p.items, p.next, nil
+}
+
+// objectItems turns objects into items.
 func (h *hub) objectItems(objs []hubspot.Object) ([]item, error) {
 	items := make([]item, len(objs))
 	for i, o := range objs {
-		h.catalog.note(o.Properties)
 		it, err := objectItem(h.resource, o)
 		if err != nil {
 			return nil, err

@@ -2,8 +2,6 @@ package source
 
 import (
 	"fmt"
-	"hash/fnv"
-	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -174,21 +172,43 @@ func newRecord(op opencdc.Operation, pos Position, collection string, it item, s
 }
 
 // sum is a digest of the item's property values: two versions that share a
-// last-modified millisecond still differ in it.
+// last-modified millisecond still differ in it. Each property is hashed on
+// its own (its name and its value apart, so that no two properties hash
+// the same bytes, and null apart from "") and the hashes are added up, so
+// that the digest does not depend on the map's order without sorting
+// hundreds of names per object.
 func (it item) sum() uint64 {
-	h := fnv.New64a()
-	var buf []byte
-	for _, name := range slices.Sorted(maps.Keys(it.props)) {
-		v, ok := it.props.Get(name)
-		// Lengths first, so that no two property lists write the same bytes.
-		buf = strconv.AppendInt(buf[:0], int64(len(name)), 10)
-		buf = append(append(append(buf, ':'), name...), '=')
-		buf = strconv.AppendBool(buf, ok)
-		buf = append(strconv.AppendInt(append(buf, ':'), int64(len(v)), 10), ':')
-		buf = append(append(buf, v...), ';')
-		_, _ = h.Write(buf)
+	var total uint64
+	for name, v := range it.props {
+		h := fnv64a(name)
+		if v != nil {
+			h ^= mix(fnv64a(*v) + uint64(len(*v)) + 1)
+		}
+		total += mix(h)
 	}
-	return h.Sum64()
+	return total
+}
+
+// fnv64a is the 64-bit FNV-1a hash of s (hash/fnv's, without its
+// allocation and copy).
+func fnv64a(s string) uint64 {
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= prime
+	}
+	return h
+}
+
+// mix spreads a hash's bits (splitmix64's finalizer), so that a sum of
+// hashes does not cancel out along FNV's patterns.
+func mix(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	return x ^ x>>31
 }
 
 // version is what the source emitted of one object last: its last-modified

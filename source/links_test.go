@@ -32,6 +32,18 @@ func linksOf(t *testing.T, r opencdc.Record, to string) []string {
 	return out
 }
 
+// recordOf returns the first record of the object id.
+func recordOf(t *testing.T, recs []opencdc.Record, id string) opencdc.Record {
+	t.Helper()
+	for _, r := range recs {
+		if recordID(t, r) == id {
+			return r
+		}
+	}
+	t.Fatalf("no record of %s", id)
+	return opencdc.Record{}
+}
+
 // wantLinks is what linksOf should return for a deal, from the
 // simulator's ground truth.
 func wantLinks(t *testing.T, srv *hubspottest.Server, id, to string) []string {
@@ -87,7 +99,7 @@ func TestAssociations(t *testing.T) {
 					is.Equal(linksOf(t, r, to), wantLinks(t, e.srv, id, to))
 				}
 			}
-			is.Equal(linksOf(t, recs[0], "companies"), []string{companies[0] + "[Primary]"})
+			is.Equal(linksOf(t, recordOf(t, recs, deals[0]), "companies"), []string{companies[0] + "[Primary]"})
 			// Two pages of deals: one batch read per linked type each.
 			is.Equal(e.srv.Calls()["POST /crm/v4/associations/deals/contacts/batch/read"], 2)
 			is.Equal(e.srv.Calls()["POST /crm/v4/associations/deals/companies/batch/read"], 2)
@@ -157,11 +169,11 @@ func TestQualifiedAssociations(t *testing.T) {
 		assoc := payload(t, r)["associations"].(map[string]any)
 		is.Equal(len(assoc), 1) // contacts only
 	}
-	is.Equal(linksOf(t, per["deals"][0], "contacts"), []string{contacts[0] + "[]"})
+	is.Equal(linksOf(t, recordOf(t, per["deals"], deals[0]), "contacts"), []string{contacts[0] + "[]"})
 	for _, r := range per["contacts"] {
 		assoc := payload(t, r)["associations"].(map[string]any)
 		_, deals := assoc["deals"]
 		is.True(!deals) // the deals name that pair
 	}
-	is.Equal(linksOf(t, per["contacts"][1], "companies"), []string{companies[0] + "[]"})
+	is.Equal(linksOf(t, recordOf(t, per["contacts"], contacts[1]), "companies"), []string{companies[0] + "[]"})
 }

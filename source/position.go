@@ -43,6 +43,13 @@ type Position struct {
 	// Frontier is the latest last-modified time emitted so far. A look-back
 	// moves Timestamp behind it; a restart looks back a window from it.
 	Frontier *time.Time `json:"frontier,omitempty"`
+	// Below is, in a snapshot read from both ends of the id range, how far
+	// down the search from the top has come: it emitted every object
+	// created up to the initial timestamp with an id at or above Below, as
+	// the list emitted those up to ItemID. It stays in CDC positions, where
+	// it says that CDC starts a look-back window before the initial
+	// timestamp (search may have shown the snapshot stale versions).
+	Below string `json:"below,omitempty"`
 	// Deletes is how far the scan of archived objects has come.
 	Deletes *DeletesPosition `json:"deletes,omitempty"`
 }
@@ -130,6 +137,11 @@ func (p Position) validate() error {
 		}
 	default:
 		return fmt.Errorf("mode %q: want %q or %q", p.Mode, ModeSnapshot, ModeCDC)
+	}
+	if p.Below != "" {
+		if _, err := parseID(p.Below); err != nil {
+			return fmt.Errorf("below: %w", err)
+		}
 	}
 	if d := p.Deletes; d != nil && d.Bound == nil && (d.ArchivedAt != nil || d.ItemID != "") {
 		return errors.New("deletes: a scan keyset needs its bound")

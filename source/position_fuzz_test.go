@@ -13,6 +13,8 @@ func FuzzParsePosition(f *testing.F) {
 		`{"mode":"snapshot","itemId":500,"initialTimestamp":"2024-01-02T03:04:05Z"}`,
 		`{"mode":"cdc","itemId":"7","initialTimestamp":"2024-01-02T03:04:05Z","timestamp":"2024-01-02T03:04:05.123Z","frontier":"2024-01-02T03:04:06Z","deletes":{"until":"2024-01-02T03:04:05Z","bound":"2024-01-02T03:04:09Z","archivedAt":"2024-01-02T03:04:07Z","itemId":"3"}}`,
 		`{"mode":"cdc","timestamp":"2024-01-02T03:04:05Z"}`,
+		`{"mode":"snapshot","itemId":"40","below":"900","initialTimestamp":"2024-01-02T03:04:05Z"}`,
+		`{"mode":"snapshot","below":"x","initialTimestamp":"2024-01-02T03:04:05Z"}`,
 		`{"mode":"snapshot","itemId":-1}`,
 		`[]`, `null`, `{"mode":`,
 	} {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
@@ -23,7 +24,10 @@ type readerConfig struct {
 	// snapshot says whether a snapshot covers the objects as they were at
 	// the initial timestamp.
 	snapshot bool
-	deletes  bool
+	// snapshotSearch says whether the snapshot reads from the top of the
+	// id range by search too.
+	snapshotSearch bool
+	deletes        bool
 	// deletesEvery is the least time between the starts of two scans of
 	// the archived objects, and deletesPerPage the time each page after a
 	// scan's first takes of the scan's share of the rate budget.
@@ -62,6 +66,8 @@ type reader struct {
 	list     *listScan // CMS resources: snapshot and changes in one scan
 	deletes  *deleteScan
 	links    *linkScan // with associations: every object's links again
+	// fetches are the snapshot's reads ahead of Read.
+	fetches *fetches
 	// changesNext gives the change scan the next step: the last one went
 	// to the deletes scan (a page of a pass, or a caught-up poll's turn).
 	changesNext bool
@@ -88,6 +94,7 @@ func newReaderAt(cfg readerConfig, svc services, now func() time.Time, pos *Posi
 			links: cfg.links, assoc: svc.assoc,
 		},
 		history: newHistory(cfg.resource),
+		fetches: &fetches{},
 	}
 	r.history.links = cfg.links
 	r.hub.emitted = r.history.emitted
@@ -110,40 +117,67 @@ func newReaderAt(cfg readerConfig, svc services, now func() time.Time, pos *Posi
 	if pos == nil {
 		init := now().UTC().Truncate(time.Millisecond)
 		r.history.pos = Position{Mode: ModeSnapshot, InitialTimestamp: &init}
-		if cfg.snapshot {
-			r.snapshot = &snapshotScan{hub: r.hub, history: r.history}
-		} else {
+		if !cfg.snapshot {
 			r.startCDC()
+			return r, nil
 		}
-		return r, nil
-	}
-	r.history.pos = *pos
-	if pos.InitialTimestamp != nil {
-		r.history.pos.InitialTimestamp = timePtr(pos.InitialTimestamp.UTC())
-	}
-	if pos.Mode == ModeSnapshot {
-		after, err := snapshotResumeAfter(pos.ItemID)
-		if err != nil {
-			return nil, err
+	} else {
+		r.history.pos = *pos
+		if pos.InitialTimestamp != nil {
+			r.history.pos.InitialTimestamp = timePtr(pos.InitialTimestamp.UTC())
 		}
-		r.snapshot = &snapshotScan{hub: r.hub, history: r.history, after: after}
-		return r, nil
+		if pos.Mode != ModeSnapshot {
+			return r, r.resumeCDC()
+		}
 	}
-	if err := r.resumeCDC(); err != nil {
+	snap, err := newSnapshotScan(r.hub, r.history, r.fetches, cfg.snapshotSearch, r.stale())
+	if err != nil {
 		return nil, err
 	}
+	r.snapshot = snap
 	return r, nil
 }
+
+// stale is how long before the initial timestamp a change may be that the
+// search index did not show yet: the look-back window and the clock skew.
+func (r *reader) stale() time.Duration { return r.cfg.lookback + indexClockSkew }
+
+// cdcStart is where CDC starts: after the initial timestamp, or, after a
+// snapshot that search read from the top, a look-back window and the clock
+// skew before it. Search may have shown that part stale (a version from
+// before a change that had not reached the index) or not at all (an object
+// created just before the start); CDC reads it again, skipping what the
+// snapshot emitted in this run, as updates (seenFloor stays at the start).
+func (r *reader) cdcStart() keyset {
+	init := *r.history.pos.InitialTimestamp
+	if r.history.pos.Below != "" {
+		return keyset{ts: init.Add(-r.stale()), id: math.MaxUint64}
+	}
+	return r.cfg.startKey(init)
+}
+
+// firstDeletes is where the deletes start: at CDC's start, so that an
+// object that search showed the snapshot after it was archived is deleted.
+func (r *reader) firstDeletes() *DeletesPosition {
+	from := *r.history.pos.InitialTimestamp
+	if start := r.cdcStart(); start.ts.Before(from) {
+		from = start.ts
+	}
+	return firstDeletes(from)
+}
+
+// close ends the reads the snapshot has in flight, for good.
+func (r *reader) close() { r.fetches.close() }
 
 // startCDC moves the reader to CDC at the initial timestamp.
 func (r *reader) startCDC() {
 	h := r.history
 	init := *h.pos.InitialTimestamp
 	h.pos.Mode = ModeCDC
-	start := r.cfg.startKey(init)
-	h.seenFloor = start
+	h.seenFloor = r.cfg.startKey(init)
+	start := r.cdcStart()
 	if h.pos.Deletes == nil {
-		h.pos.Deletes = firstDeletes(init)
+		h.pos.Deletes = r.firstDeletes()
 	}
 	r.startScans(start, start.id != math.MaxUint64, nil, nil)
 }
@@ -164,6 +198,9 @@ func (r *reader) resumeCDC() error {
 		id = n
 	}
 	cursor := keyset{ts: ts.UTC(), id: id}
+	if h.pos.Timestamp == nil && h.pos.Below != "" && h.pos.InitialTimestamp != nil {
+		cursor = r.cdcStart() // no change emitted yet: where CDC starts
+	}
 	h.seenFloor = cursor
 	if h.pos.InitialTimestamp == nil {
 		// A position of the earlier connector without a start: changes
@@ -177,7 +214,7 @@ func (r *reader) resumeCDC() error {
 	// covers what reached the index late around it.
 	early := &span{from: h.pos.Frontier.Add(-r.cfg.lookback - indexClockSkew), to: *h.pos.Frontier}
 	if h.pos.Deletes == nil {
-		h.pos.Deletes = firstDeletes(*h.pos.InitialTimestamp)
+		h.pos.Deletes = r.firstDeletes()
 	}
 	pass, err := resumeDeletePass(h.pos.Deletes)
 	if err != nil {
@@ -258,8 +295,12 @@ func (r *reader) startScans(cursor keyset, sameTS bool, early *span, pass *delet
 	} else {
 		r.changes = &changeScan{
 			hub: r.hub, history: r.history, lookback: r.cfg.lookback,
-			start:  r.cfg.startKey(*r.history.pos.InitialTimestamp),
+			start:  r.cdcStart(),
 			cursor: cursor, sameTS: sameTS, ahead: cursor, early: early,
+			init: *r.history.pos.InitialTimestamp,
+		}
+		if b := r.history.pos.Below; b != "" {
+			r.changes.below, _ = strconv.ParseUint(b, 10, 64) // checked by ParsePosition or made here
 		}
 	}
 	r.startDeletes(pass)
@@ -296,6 +337,7 @@ func (r *reader) step(ctx context.Context) ([]opencdc.Record, bool, error) {
 			return nil, false, err
 		}
 		if done {
+			r.fetches.close() // the other end's read is not needed
 			r.snapshot = nil
 			r.startCDC()
 		}

@@ -376,6 +376,9 @@ func (s *Source) Teardown(context.Context) error {
 	if s.stop != nil {
 		s.stop()
 	}
+	for _, st := range s.streams {
+		st.reader.close() // ends the snapshot's reads ahead
+	}
 	if s.client != nil {
 		s.client.Close()
 	}

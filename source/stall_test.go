@@ -58,12 +58,20 @@ func TestNoSilentStall(t *testing.T) {
 				}
 				is.True(err != nil)
 				calls := e.srv.TotalCalls()
+				// The snapshot reads from both ends at once (the list and
+				// the search from the top), each with the first try and
+				// maxRetries retries; the other end may not have used all
+				// of them yet when one fails.
+				ends := 2
+				if phase == "cdc" {
+					ends = 1
+				}
 				if tt.fault.Kind == hubspottest.FaultReset {
 					// Go's transport itself sends a GET again once when a
 					// kept-alive connection was reset.
-					is.True(calls >= maxRetries+1 && calls <= 2*(maxRetries+1))
+					is.True(calls >= maxRetries+1 && calls <= 2*ends*(maxRetries+1))
 				} else {
-					is.Equal(calls, maxRetries+1)
+					is.True(calls >= maxRetries+1 && calls <= ends*(maxRetries+1))
 				}
 				if tt.status != 0 {
 					is.True(containsStatus(err, tt.status))

@@ -76,11 +76,11 @@ func wideCPU(ctx context.Context, t *table, sz sizes) error {
 		return err
 	}
 	defer func() { _ = s.Teardown(ctx) }()
-	ns, allocs, err := perRecord(n, func() error { return readN(ctx, s, n, 5*time.Minute) })
+	c, err := perRecord(n, func() error { return readN(ctx, s, n, 5*time.Minute) })
 	if err != nil {
 		return err
 	}
-	t.add("source CPU per record, every property typed, limits off (simulator included)", fmt.Sprintf("%.0f ns, %.0f allocs", ns, allocs), "-", "-")
+	t.add("source CPU per record, every property typed, limits off (simulator included)", c.String(), "-", "-")
 	return nil
 }
 

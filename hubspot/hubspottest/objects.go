@@ -58,8 +58,9 @@ func (s *Server) list(r *http.Request) (int, any, *apiError) {
 	}
 	recs, next := ts.page(after, limit, archived)
 	out := pageJSON[objectJSON]{Results: make([]objectJSON, 0, len(recs))}
+	fields := fieldsOf(ts.t, asked)
 	for _, rec := range recs {
-		out.Results = append(out.Results, s.withInline(r, ts, rec, renderRecord(ts.t, rec, asked), linked))
+		out.Results = append(out.Results, s.withInline(r, ts, rec, renderRecord(rec, fields), linked))
 	}
 	if next != "" {
 		out.Paging = nextPage(r, next)
@@ -89,7 +90,7 @@ func (s *Server) get(r *http.Request) (int, any, *apiError) {
 	if e != nil {
 		return 0, nil, e
 	}
-	return http.StatusOK, s.withInline(r, ts, rec, renderRecord(ts.t, rec, queryList(r, "properties")), linked), nil
+	return http.StatusOK, s.withInline(r, ts, rec, renderRecord(rec, fieldsOf(ts.t, queryList(r, "properties"))), linked), nil
 }
 
 // propertyValues is a properties object of a request body. HubSpot takes
@@ -169,7 +170,7 @@ func (s *Server) create(r *http.Request) (int, any, *apiError) {
 	if e != nil {
 		return 0, nil, e
 	}
-	return http.StatusCreated, renderRecord(ts.t, rec, writtenNames(ts.t, props)), nil
+	return http.StatusCreated, renderRecord(rec, fieldsOf(ts.t, writtenNames(ts.t, props))), nil
 }
 
 // update serves PATCH /crm/v3/objects/{type}/{id}.
@@ -182,7 +183,7 @@ func (s *Server) update(r *http.Request) (int, any, *apiError) {
 	if e != nil {
 		return 0, nil, e
 	}
-	return http.StatusOK, renderRecord(ts.t, rec, writtenNames(ts.t, props)), nil
+	return http.StatusOK, renderRecord(rec, fieldsOf(ts.t, writtenNames(ts.t, props))), nil
 }
 
 type mergeBody struct {
@@ -210,7 +211,7 @@ func (s *Server) merge(r *http.Request) (int, any, *apiError) {
 	if e != nil {
 		return 0, nil, e
 	}
-	return http.StatusOK, renderRecord(ts.t, rec, nil), nil
+	return http.StatusOK, renderRecord(rec, fieldsOf(ts.t, nil)), nil
 }
 
 // archive serves DELETE /crm/v3/objects/{type}/{id}.
@@ -272,6 +273,7 @@ func (s *Server) batch(r *http.Request) (int, any, *apiError) {
 			return 0, nil, e
 		}
 		var missing []string
+		fields := fieldsOf(ts.t, req.Properties)
 		for _, in := range req.Inputs {
 			rec, e := ts.lookup(req.IDProperty, in.ID)
 			if e != nil {
@@ -281,7 +283,7 @@ func (s *Server) batch(r *http.Request) (int, any, *apiError) {
 				missing = append(missing, in.ID)
 				continue
 			}
-			res.Results = append(res.Results, renderRecord(ts.t, rec, req.Properties))
+			res.Results = append(res.Results, renderRecord(rec, fields))
 		}
 		if len(missing) > 0 {
 			fail(notFound(fmt.Sprintf("Could not get some %s objects, they may be deleted or not exist. Check that ids are valid.", ts.t.name)), ctxMap("ids", missing...))
@@ -340,7 +342,7 @@ func (s *Server) batchWrite(ts *typeStore, op string, in batchInput) (objectJSON
 	if e != nil {
 		return objectJSON{}, e
 	}
-	out := renderRecord(ts.t, rec, writtenNames(ts.t, props))
+	out := renderRecord(rec, fieldsOf(ts.t, writtenNames(ts.t, props)))
 	if !s.rollout.noTraceIDs {
 		out.ObjectWriteTraceID = in.ObjectWriteTraceID
 	}
@@ -463,6 +465,7 @@ func (s *Server) lazyPage(r *http.Request, t *objectType, lazy lazyObjects, afte
 	n := lazy.n
 	created := s.startedAt.Add(-time.Hour)
 	out := pageJSON[objectJSON]{Results: make([]objectJSON, 0, limit)}
+	fields := fieldsOf(t, asked)
 	id := max(after, 1)
 	for ; id <= int64(n) && len(out.Results) < limit; id++ {
 		props := map[string]string{}
@@ -477,7 +480,7 @@ func (s *Server) lazyPage(r *http.Request, t *objectType, lazy lazyObjects, afte
 		props[t.created] = formatTime(created)
 		props[t.modified] = formatTime(created)
 		props["hs_object_id"] = idString(id)
-		out.Results = append(out.Results, render(t, props, id, created, created, nil, asked))
+		out.Results = append(out.Results, render(props, id, created, created, nil, fields))
 	}
 	if id <= int64(n) {
 		out.Paging = nextPage(r, idString(id))

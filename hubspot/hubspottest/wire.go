@@ -84,14 +84,14 @@ func ctxMap(key string, values ...string) map[string][]string {
 
 // objectJSON is an object on the wire.
 type objectJSON struct {
-	ID                 string             `json:"id"`
-	Properties         map[string]*string `json:"properties"`
-	CreatedAt          string             `json:"createdAt"`
-	UpdatedAt          string             `json:"updatedAt"`
-	Archived           bool               `json:"archived"`
-	ArchivedAt         string             `json:"archivedAt,omitempty"`
-	New                *bool              `json:"new,omitempty"`
-	ObjectWriteTraceID string             `json:"objectWriteTraceId,omitempty"`
+	ID                 string    `json:"id"`
+	Properties         propsJSON `json:"properties"`
+	CreatedAt          string    `json:"createdAt"`
+	UpdatedAt          string    `json:"updatedAt"`
+	Archived           bool      `json:"archived"`
+	ArchivedAt         string    `json:"archivedAt,omitempty"`
+	New                *bool     `json:"new,omitempty"`
+	ObjectWriteTraceID string    `json:"objectWriteTraceId,omitempty"`
 	// Associations are the links the v3 associations= parameter asked for
 	// (associations_inline.go).
 	Associations map[string]inlineJSON `json:"associations,omitempty"`
@@ -127,31 +127,36 @@ type batchResultJSON[R, E any] struct {
 	Links       map[string]string `json:"links,omitempty"`
 }
 
-// render shows an object with the properties a request asked for: the
-// type's defaults when it named none. Properties that exist but have no
-// value are null; names the type does not have are left out, as HubSpot
-// does.
-func render(t *objectType, props map[string]string, id int64, createdAt, updatedAt time.Time, archivedAt *time.Time, asked []string) objectJSON {
-	names := asked
-	if len(names) == 0 {
-		names = t.defaults
-	} else {
-		// HubSpot always adds these three.
-		names = append([]string{t.created, t.modified, "hs_object_id"}, names...)
+// fieldsOf are the properties a request that asked for asked gets, each
+// once, in order: the type's defaults when it named none; else the
+// created, modified and id properties, which HubSpot always adds, and the
+// names asked for. Names the type does not have are left out, as HubSpot
+// does. A page computes them once for all its objects.
+func fieldsOf(t *objectType, asked []string) []string {
+	if len(asked) == 0 {
+		return t.defaults
 	}
+	names := append([]string{t.created, t.modified, "hs_object_id"}, asked...)
+	seen := make(map[string]bool, len(names))
+	out := make([]string, 0, len(names))
+	for _, n := range names {
+		if _, ok := t.byName[n]; ok && !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// render shows an object with the properties fields (fieldsOf): those
+// that exist but have no value are null.
+func render(props map[string]string, id int64, createdAt, updatedAt time.Time, archivedAt *time.Time, fields []string) objectJSON {
 	out := objectJSON{
-		ID: idString(id), Properties: make(map[string]*string, len(names)),
+		ID: idString(id), Properties: propsJSON{names: fields, values: make([]string, len(fields)), set: make([]bool, len(fields))},
 		CreatedAt: formatTime(createdAt), UpdatedAt: formatTime(updatedAt),
 	}
-	for _, n := range names {
-		if _, ok := t.byName[n]; !ok {
-			continue
-		}
-		if v, ok := props[n]; ok {
-			out.Properties[n] = &v
-		} else {
-			out.Properties[n] = nil
-		}
+	for i, n := range fields {
+		out.Properties.values[i], out.Properties.set[i] = props[n]
 	}
 	if archivedAt != nil {
 		out.Archived = true
@@ -160,12 +165,12 @@ func render(t *objectType, props map[string]string, id int64, createdAt, updated
 	return out
 }
 
-func renderRecord(t *objectType, r *record, asked []string) objectJSON {
+func renderRecord(r *record, fields []string) objectJSON {
 	var archivedAt *time.Time
 	if r.archived {
 		archivedAt = &r.archivedAt
 	}
-	return render(t, r.props, r.id, r.createdAt, r.updatedAt, archivedAt, asked)
+	return render(r.props, r.id, r.createdAt, r.updatedAt, archivedAt, fields)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -1,0 +1,54 @@
+package hubspottest
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/matryer/is"
+)
+
+// TestPropsJSONAsEncodingJSON: the properties written by hand read back as
+// encoding/json reads what it writes itself.
+func TestPropsJSONAsEncodingJSON(t *testing.T) {
+	tests := []struct {
+		name  string
+		props propsJSON
+	}{
+		{"empty", propsJSON{}},
+		{"plain and null", propsJSON{names: []string{"email", "phone"}, values: []string{"a@b.c", ""}, set: []bool{true, false}}},
+		{"empty string", propsJSON{names: []string{"city"}, values: []string{""}, set: []bool{true}}},
+		{"escapes", propsJSON{names: []string{`q"uote`, "ctl"}, values: []string{"back\\slash \"x\" \n\r\t\x01\x1f", "<&>"}, set: []bool{true, true}}},
+		{"utf-8 and not", propsJSON{names: []string{"é"}, values: []string{"café \U0001F600 bad\xff\xfeend"}, set: []bool{true}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			is := is.New(t)
+			want := map[string]*string{}
+			for i, n := range tt.props.names {
+				if tt.props.set[i] {
+					v := tt.props.values[i]
+					want[n] = &v
+				} else {
+					want[n] = nil
+				}
+			}
+			std, err := json.Marshal(want)
+			is.NoErr(err)
+			var fromStd map[string]*string
+			is.NoErr(json.Unmarshal(std, &fromStd))
+			ours, err := json.Marshal(tt.props)
+			is.NoErr(err)
+			var fromOurs map[string]*string
+			is.NoErr(json.Unmarshal(ours, &fromOurs))
+			is.Equal(len(fromOurs), len(fromStd))
+			for n, v := range fromStd {
+				got, ok := fromOurs[n]
+				is.True(ok)
+				is.Equal(got == nil, v == nil)
+				if v != nil {
+					is.Equal(*got, *v)
+				}
+			}
+		})
+	}
+}
