@@ -10,6 +10,7 @@ import (
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
 	"github.com/conduit-connectors/conduit-connector-hubspot/internal/record"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/syncbuf"
 	"github.com/conduitio/conduit-commons/opencdc"
 	"github.com/conduitio/conduit-connector-sdk/schema"
 	"github.com/matryer/is"
@@ -177,7 +178,7 @@ func TestUnparsableValues(t *testing.T) {
 	e := newEnv(t, hubspottest.WithFullPropertyCatalog(), hubspottest.WithUnparsableValues(20))
 	_, err := e.srv.Seed("contacts", 30, nil)
 	is.NoErr(err)
-	var logs strings.Builder
+	var logs syncbuf.Buffer
 	src := openSource(t, e, nil, nil)
 	ctx := zerolog.New(&logs).WithContext(context.Background())
 	var recs []opencdc.Record
@@ -265,7 +266,7 @@ func TestWithoutTheSchemasScope(t *testing.T) {
 	_, err := e.srv.Seed("contacts", 2, nil)
 	is.NoErr(err)
 	e.srv.InjectFault(hubspottest.Fault{Method: http.MethodGet, Path: "/crm/v3/properties/contacts", Times: 1, Kind: hubspottest.FaultStatus, Status: http.StatusForbidden})
-	var logs strings.Builder
+	var logs syncbuf.Buffer
 	ctx := zerolog.New(&logs).WithContext(context.Background())
 	src, err := tryOpen(e, nil, nil)
 	is.NoErr(err)
