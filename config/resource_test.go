@@ -62,7 +62,7 @@ func TestLookupResourceEarlierConnectorNames(t *testing.T) {
 		{"cms.pages.site", "site_pages", hubspot.KindCMSObject, true},
 		{"cms.hubdb.tables", "hubdb_tables", 0, false},
 		{"cms.urlRedirects", "url_redirects", hubspot.KindCMSObject, true},
-		{"crm.feedbackSubmissions", "feedback_submissions", 0, false},
+		{"crm.feedbackSubmissions", "feedback_submissions", hubspot.KindCRMObject, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

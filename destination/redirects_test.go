@@ -285,7 +285,7 @@ func TestRedirectsOpenChecksTheToken(t *testing.T) {
 // resources not served yet are recognised, and fail Configure saying so.
 func TestEarlierConnectorResourcesNotWrittenYet(t *testing.T) {
 	srv := newSim(t)
-	for _, name := range []string{"cms.hubdb.tables", "crm.feedbackSubmissions"} {
+	for _, name := range []string{"cms.hubdb.tables"} {
 		t.Run(name, func(t *testing.T) {
 			is := is.New(t)
 			d, err := tryOpenDestination(srv, map[string]string{"resource": name})

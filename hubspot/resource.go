@@ -62,6 +62,10 @@ const (
 // batches where the resource has batch calls.
 func (k Kind) IsCMS() bool { return k == KindCMSObject }
 
+// FeedbackSubmissionsResourceName is the name of the feedback submissions,
+// a CRM object HubSpot's API only reads.
+const FeedbackSubmissionsResourceName = "feedback_submissions"
+
 // Resource describes one HubSpot resource the connector can read or write:
 // where it lives, which properties carry its timestamps, what it supports.
 type Resource struct {
@@ -93,7 +97,8 @@ type Resource struct {
 	// Kind is the resource's API family.
 	Kind Kind
 	// LegacyName is the earlier Conduit HubSpot connector's name of a
-	// resource that is not a CRM object ("cms.urlRedirects"), also accepted.
+	// resource whose name is not its own ("cms.urlRedirects",
+	// "crm.feedbackSubmissions"), also accepted.
 	LegacyName string
 	// NaturalKey is the field HubSpot keeps unique among a non-CRM
 	// resource's objects (a redirect's routePrefix), by which a create whose
@@ -131,6 +136,12 @@ func resourceTable() []Resource {
 		object("meetings", "0-47", propHSCreateDate, propHSLastModifiedDate, []string{"hs_timestamp"}),
 		object("notes", "0-46", propHSCreateDate, propHSLastModifiedDate, []string{"hs_timestamp"}),
 		object("tasks", "0-27", propHSCreateDate, propHSLastModifiedDate, []string{"hs_timestamp"}),
+		// https://developers.hubspot.com/docs/api/crm/feedback-submissions:
+		// "This API is read-only" (list, read, search and batch read, no
+		// writes); the default properties are hs_createdate,
+		// hs_lastmodifieddate and hs_object_id. 0-19 is the type id
+		// HubSpot's object type id table gives feedback submissions.
+		readOnlyObject(object(FeedbackSubmissionsResourceName, "0-19", propHSCreateDate, propHSLastModifiedDate, nil), "crm.feedbackSubmissions"),
 		{Name: ownersResourceName, Ops: OpList | OpGet, IsOwners: true},
 		cmsObject(URLRedirectsResourceName, "cms.urlRedirects", urlRedirectSpec()),
 		cmsObject(BlogTagsResourceName, "cms.blogs.tags", blogTagSpec()),
@@ -159,8 +170,7 @@ func cmsObject(name, legacy string, spec *CMSSpec) Resource {
 // configuration naming one fails with what it is, not as an unknown name.
 func plannedResources() map[string]string {
 	return map[string]string{
-		"cms.hubdb.tables":        "hubdb_tables",
-		"crm.feedbackSubmissions": "feedback_submissions",
+		"cms.hubdb.tables": "hubdb_tables",
 	}
 }
 
@@ -197,6 +207,21 @@ func object(name, typeID, created, modified string, defaults []string) Resource 
 		DefaultProperties: defaults,
 		Ops:               crudOps,
 	}
+}
+
+// readOnlyObject marks a CRM object type whose API only reads: it lists,
+// reads, searches and batch-reads, and writes nothing; legacy is the
+// earlier connector's name of it.
+func readOnlyObject(r Resource, legacy string) Resource {
+	r.Ops = OpList | OpGet | OpSearch | OpListArchived | OpBatch
+	r.LegacyName = legacy
+	return r
+}
+
+// ReadOnly reports whether HubSpot's API writes none of the resource's
+// objects.
+func (r Resource) ReadOnly() bool {
+	return !r.Ops.Has(OpCreate) && !r.Ops.Has(OpUpdate) && !r.Ops.Has(OpArchive)
 }
 
 func withUnique(r Resource, props ...string) Resource {

@@ -10,14 +10,13 @@ import (
 )
 
 // TestEarlierConnectorResourcesNotReadYet: the earlier Conduit HubSpot
-// connector's CMS resources not served yet (HubDB tables) and feedback submissions are recognised, and a
+// connector's CMS resources not served yet are recognised, and a
 // source configured with one fails before it reads, naming the parameter
 // and saying what is missing, not as an unknown name.
 func TestEarlierConnectorResourcesNotReadYet(t *testing.T) {
 	e := newEnv(t)
 	tests := []struct{ resource, want string }{
 		{"cms.hubdb.tables", `resource "cms.hubdb.tables" (hubdb_tables) is not supported yet`},
-		{"crm.feedbackSubmissions", `resource "crm.feedbackSubmissions" (feedback_submissions) is not supported yet`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.resource, func(t *testing.T) {
