@@ -149,6 +149,7 @@ func resourceTable() []Resource {
 		cmsObject(BlogAuthorsResourceName, "cms.blogs.authors", blogAuthorSpec()),
 		cmsObject(LandingPagesResourceName, "cms.pages.landing", pageSpec("landing page", "landing-pages")),
 		cmsObject(SitePagesResourceName, "cms.pages.site", pageSpec("site page", "site-pages")),
+		cmsObject(HubDBTablesResourceName, "cms.hubdb.tables", hubdbTableSpec()),
 	}
 }
 
@@ -162,31 +163,6 @@ func cmsObject(name, legacy string, spec *CMSSpec) Resource {
 		r.Ops |= OpBatch
 	}
 	return r
-}
-
-// plannedResources are the earlier Conduit HubSpot connector's resources
-// this connector does not serve yet (issue 16), by that connector's name,
-// with the short names they will have. They are recognised, so that a
-// configuration naming one fails with what it is, not as an unknown name.
-func plannedResources() map[string]string {
-	return map[string]string{
-		"cms.hubdb.tables": "hubdb_tables",
-	}
-}
-
-// NotSupportedError is a resource the connector recognises but does not
-// serve yet.
-type NotSupportedError struct {
-	// Name is the name as the user wrote it.
-	Name string
-	// Resource is the resource's short name.
-	Resource string
-}
-
-func (e *NotSupportedError) Error() string {
-	return fmt.Sprintf("resource %q (%s) is not supported yet: the earlier Conduit HubSpot connector's CMS resources "+
-		"and feedback submissions are being added one by one; supported now are %s",
-		e.Name, e.Resource, strings.Join(ResourceNames(), ", "))
 }
 
 // customObjectName matches the names HubSpot's paths take for a custom
@@ -265,17 +241,11 @@ func Resources() []Resource { return resourceTable() }
 // ("p1234567_cars"). A standard type id gives the standard resource, with its
 // own created and modified properties. A resource that is no CRM object is
 // found by its short or its LegacyName ("url_redirects", "cms.urlRedirects").
-// One of the earlier connector's resources not served yet is a
-// *NotSupportedError; an unknown name is an *UnknownResourceError.
+// An unknown name is an *UnknownResourceError.
 func LookupResource(name string) (Resource, error) {
 	for _, r := range resourceTable() {
 		if r.Name == name || (r.TypeID != "" && r.TypeID == name) || (r.LegacyName != "" && r.LegacyName == name) {
 			return r, nil
-		}
-	}
-	for legacy, short := range plannedResources() {
-		if name == legacy || name == short {
-			return Resource{}, &NotSupportedError{Name: name, Resource: short}
 		}
 	}
 	if customObjectName.MatchString(name) {
