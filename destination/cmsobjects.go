@@ -15,7 +15,7 @@ import (
 )
 
 // The CMS resources of hubspot.CMSObjectsService (URL redirects, blog
-// tags, posts and authors, landing and site pages): a record's payload is the object's JSON fields,
+// tags, posts and authors, landing and site pages, HubDB tables): a record's payload is the object's JSON fields,
 // by the resource's spec; a nested field (widgets, tagIds, ...) may be a
 // JSON value or its JSON text, as the source emits it. HubSpot has batch
 // calls for them (https://developers.hubspot.com/docs/api-reference/latest/cms/blogs/posts/batch/delete-posts):
