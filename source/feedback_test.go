@@ -34,23 +34,17 @@ func addFeedback(t *testing.T, e env, i int) string {
 // responses in the account, the clock moving on now and then.
 func changeFeedback(t *testing.T, e env, rng *rand.Rand, ids *[]string, n int) {
 	t.Helper()
-	for range n {
-		if rng.IntN(3) == 0 {
-			e.clock.Advance(time.Duration(rng.IntN(3)) * time.Millisecond)
+	churn(e, rng, n, func() bool { return len(*ids) == 0 }, func() {
+		*ids = append(*ids, addFeedback(t, e, len(*ids)))
+	}, func() {
+		if err := e.srv.Archive(feedbackType, (*ids)[rng.IntN(len(*ids))]); err != nil {
+			t.Fatal(err)
 		}
-		switch op := rng.IntN(6); {
-		case op == 0 || len(*ids) == 0:
-			*ids = append(*ids, addFeedback(t, e, len(*ids)))
-		case op == 1:
-			if err := e.srv.Archive(feedbackType, (*ids)[rng.IntN(len(*ids))]); err != nil {
-				t.Fatal(err)
-			}
-		default:
-			sentiment := []string{"POSITIVE", "NEUTRAL", "NEGATIVE"}[rng.IntN(3)]
-			// An archived id is refused: the change does not happen.
-			_ = e.srv.Update(feedbackType, (*ids)[rng.IntN(len(*ids))], map[string]string{"hs_sentiment": sentiment})
-		}
-	}
+	}, func() {
+		sentiment := []string{"POSITIVE", "NEUTRAL", "NEGATIVE"}[rng.IntN(3)]
+		// An archived id is refused: the change does not happen.
+		_ = e.srv.Update(feedbackType, (*ids)[rng.IntN(len(*ids))], map[string]string{"hs_sentiment": sentiment})
+	})
 }
 
 // TestFeedbackSubmissionsSnapshotThenCDC: under either name, a snapshot of
@@ -77,21 +71,11 @@ func TestFeedbackSubmissionsSnapshotThenCDC(t *testing.T) {
 			encodes(t, recs)
 
 			rng := rand.New(rand.NewPCG(19, 3))
-			for range 5 {
-				e.tick()
-				changeFeedback(t, e, rng, &ids, 10)
-				recs = append(recs, e.readQuiet(t, src, 100*time.Millisecond, time.Minute)...)
-			}
-			e.settle()
-			recs = append(recs, e.readQuiet(t, src, 100*time.Millisecond, time.Minute)...)
+			recs = append(recs, readChanges(t, e, src, func() { changeFeedback(t, e, rng, &ids, 10) })...)
 			rp := newReplica()
 			rp.apply(t, recs)
 			rp.check(t, e.srv, feedbackType, start, feedbackProps)
-			for id, n := range rp.deletes {
-				if n != 1 {
-					t.Errorf("response %s: %d deletes", id, n)
-				}
-			}
+			rp.deletedOnce(t, "response")
 		})
 	}
 }
