@@ -3,6 +3,7 @@ package destination
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/config"
 	sdk "github.com/conduitio/conduit-connector-sdk"
@@ -13,6 +14,18 @@ const (
 	KeyIDProperty         = "idProperty"
 	KeyReadOnlyProperties = "readOnlyProperties"
 	KeyHubDBPublish       = "hubdbPublish"
+	KeyAssociationsMode   = "associationsMode"
+	KeyAssociationsWait   = "associationsWait"
+)
+
+// AssociationsMode is what the destination does with the links of an
+// object that its record's associations field no longer names.
+type AssociationsMode string
+
+// The values of associationsMode.
+const (
+	AssociationsAdd     AssociationsMode = "add"
+	AssociationsReplace AssociationsMode = "replace"
 )
 
 // ReadOnlyMode is what the destination does with a record that sets a
@@ -45,6 +58,18 @@ type Config struct {
 	// tables' drafts, for someone to review and publish in HubSpot. A
 	// delete archives a table's draft and published version alike.
 	HubDBPublish bool `json:"hubdbPublish" default:"true"`
+	// AssociationsMode says what a record's associations field (the objects
+	// it links to, by type) does to the object's links: add creates the
+	// links it names and keeps the others; replace also removes, for each
+	// type it names, the links to objects of that type it does not name,
+	// so that a mirror's links stay exact. Types it does not name are left
+	// alone.
+	AssociationsMode AssociationsMode `json:"associationsMode" default:"add" validate:"inclusion=add|replace"`
+	// AssociationsWait is how long a link to an object that does not exist
+	// yet (one written later in the pipeline) is kept and tried again at
+	// each later write; after it, a write fails with an error naming both
+	// ends. Pending links are kept in memory only.
+	AssociationsWait time.Duration `json:"associationsWait" default:"5m" check:"gt=0s"`
 }
 
 // Validate checks the shared settings, the middleware settings and that the

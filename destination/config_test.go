@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/config"
 	"github.com/conduit-connectors/conduit-connector-hubspot/internal/configtest"
@@ -14,7 +15,8 @@ import (
 // is no resource gets the resource rule's error alone.
 func TestValidate(t *testing.T) {
 	valid := func() Config {
-		return Config{Config: config.Config{AccessToken: "pat-na1-x", Resource: "contacts", MaxRetries: 4, BaseURL: "https://api.hubapi.com", RateLimitPercent: 100}, ReadOnlyProperties: ReadOnlyFail}
+		return Config{Config: config.Config{AccessToken: "pat-na1-x", Resource: "contacts", MaxRetries: 4, BaseURL: "https://api.hubapi.com", RateLimitPercent: 100}, ReadOnlyProperties: ReadOnlyFail,
+			AssociationsMode: AssociationsAdd, AssociationsWait: 5 * time.Minute}
 	}
 	configtest.Run(t, valid, []configtest.Case[Config]{
 		{Name: "contacts", Change: func(c *Config) { c.Resource = "contacts" }, Want: ""},
@@ -25,6 +27,7 @@ func TestValidate(t *testing.T) {
 		{Name: "cms.hubdb.tables", Change: func(c *Config) { c.Resource = "cms.hubdb.tables" }, Want: ""},
 		{Name: "widgets", Change: func(c *Config) { c.Resource = "widgets" }, Want: `"resource": unknown resource "widgets": want one of contacts, companies, deals, tickets, products, line_items, quotes, calls, emails, meetings, notes, tasks, feedback_submissions, owners, url_redirects, blog_tags, blog_posts, blog_authors, landing_pages, site_pages, hubdb_tables, a standard object type id like 0-1, or a custom object's type id like 2-12345 or fully qualified name like p1234567_cars`},
 		{Name: "crm.feedbackSubmissions", Change: func(c *Config) { c.Resource = "crm.feedbackSubmissions" }, Want: `"resource": crm.feedbackSubmissions (feedback_submissions) is read-only: HubSpot's API creates, updates and deletes none of them, so the destination cannot write it (the source reads it)`},
+		{Name: "associationsWait 0", Change: func(c *Config) { c.AssociationsWait = 0 }, Want: `"associationsWait": 0s is not positive`},
 	}) // The unknown name breaks one rule, the resource rule, not also the
 	// destination's.
 	c := valid()

@@ -44,7 +44,7 @@ func recordData(d opencdc.Data) (map[string]any, error) {
 
 // propertiesOf returns the properties a payload sets: those under
 // "properties" when it is HubSpot-shaped, else its fields, less the
-// source's own.
+// source's own and the links (associations).
 func propertiesOf(data map[string]any) map[string]any {
 	if nested, ok := data[record.FieldProperties].(map[string]any); ok {
 		return nested
@@ -53,7 +53,9 @@ func propertiesOf(data map[string]any) map[string]any {
 		return nested
 	}
 	props := maps.Clone(data)
-	maps.DeleteFunc(props, func(name string, _ any) bool { return record.IsObjectField(name) })
+	maps.DeleteFunc(props, func(name string, _ any) bool {
+		return record.IsObjectField(name) || name == record.FieldAssociations
+	})
 	return props
 }
 

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/config"
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
@@ -23,6 +24,7 @@ type Destination struct {
 
 	config     Config
 	clientOpts []hubspot.Option
+	now        func() time.Time
 
 	client *hubspot.Client
 	// router is set when resource names no one resource: it holds the
@@ -50,6 +52,16 @@ type Destination struct {
 	// in which an earlier record failed: Write counted them as not written,
 	// so Conduit delivers them again, and they must not be written twice.
 	accepted map[string]bool
+
+	// links makes the links records name; routing, every resource's
+	// Destination shares the router's.
+	links *linker
+	// objectIDs are the HubSpot ids of the objects this Write's records
+	// wrote, by record index, for their links.
+	objectIDs map[int]string
+	// linkOnly holds the records whose objects HubSpot wrote and whose
+	// links it did not: their next delivery makes only the links.
+	linkOnly map[string]linkJob
 }
 
 // Option changes how a Destination is built; tests use them.
@@ -61,9 +73,15 @@ func WithClientOptions(opts ...hubspot.Option) Option {
 	return func(d *Destination) { d.clientOpts = append(d.clientOpts, opts...) }
 }
 
+// WithClock replaces the wall clock by which links wait for their linked
+// objects (associationsWait). Only its Now is read.
+func WithClock(clock hubspot.Clock) Option {
+	return func(d *Destination) { d.now = clock.Now }
+}
+
 // NewDestination returns a destination without the SDK's middleware.
 func NewDestination(opts ...Option) *Destination {
-	d := &Destination{}
+	d := &Destination{now: time.Now}
 	for _, opt := range opts {
 		opt(d)
 	}
@@ -103,6 +121,7 @@ func (d *Destination) Open(ctx context.Context) error {
 		return err
 	}
 	d.client = client // Teardown closes it, also after a failed Open
+	d.links = newLinker(client.Associations, client.Objects, d.config, d.now)
 	if router != nil {
 		d.router = router
 		return d.checkSignIn(ctx)
@@ -122,7 +141,8 @@ func (d *Destination) openResource(ctx context.Context, res hubspot.Resource, cl
 // that they run the same checks as Open.
 func (d *Destination) open(ctx context.Context, res hubspot.Resource, objects ObjectWriter, properties PropertyLister) error {
 	d.resource, d.objects, d.properties = res, objects, properties
-	d.createdIDs, d.accepted = map[string]string{}, map[string]bool{}
+	d.createdIDs, d.accepted, d.linkOnly = map[string]string{}, map[string]bool{}, map[string]linkJob{}
+	d.links.register(res.Name, d.createdIDs)
 	if err := d.readSchema(ctx); err != nil {
 		if hubspot.StatusCode(err) == http.StatusForbidden {
 			return fmt.Errorf("the access token lacks the scope to write %s (parameter %q): %w", res.Name, d.config.SignInParam(), err)
@@ -154,8 +174,10 @@ func (d *Destination) readSchema(ctx context.Context) error {
 	return nil
 }
 
-// Teardown releases the HTTP connections; it works without Open too.
-func (d *Destination) Teardown(context.Context) error {
+// Teardown releases the HTTP connections, and warns of links still
+// waiting; it works without Open too.
+func (d *Destination) Teardown(ctx context.Context) error {
+	d.links.close(ctx)
 	if d.client != nil {
 		d.client.Close()
 	}
@@ -191,25 +213,35 @@ type op struct {
 	// HubSpot keeps unique: the idProperty, else one the record sets
 	// (email for contacts); empty when there is none.
 	uniqueProp, uniqueValue string
+	// links are the links the record's associations field names, made
+	// once the object is written; nil without the field.
+	links linkSet
 }
 
 // records are the indices of the records the op writes.
 func (o op) records() []int { return append([]int{o.index}, o.merged...) }
 
 // Write writes the records; see write. An error of signing in, a refresh
-// token revoked while the pipeline runs, names its parameter.
+// token revoked while the pipeline runs, names its parameter. Links that
+// wait for their linked objects are tried again once this Write's objects
+// exist; links that waited longer than associationsWait fail it first,
+// before it writes anything.
 func (d *Destination) Write(ctx context.Context, recs []opencdc.Record) (int, error) {
-	n, err := d.writeAll(ctx, recs)
+	if err := d.links.expired(ctx); err != nil {
+		return 0, err
+	}
+	write := d.writeRun
+	if d.router != nil {
+		write = d.route
+	}
+	n, err := write(ctx, recs)
+	d.links.retry(ctx, false)
 	return n, d.config.ExplainSignIn(err)
 }
 
-// writeAll is Write without the explanation of a sign-in error, which a
-// routing destination adds once for the runs it writes.
-func (d *Destination) writeAll(ctx context.Context, recs []opencdc.Record) (int, error) {
-	switch {
-	case d.router != nil:
-		return d.route(ctx, recs)
-	case d.cms != nil:
+// writeRun writes records of this Destination's one resource.
+func (d *Destination) writeRun(ctx context.Context, recs []opencdc.Record) (int, error) {
+	if d.cms != nil {
 		return d.writeCMS(ctx, recs)
 	}
 	return d.write(ctx, recs)
@@ -221,6 +253,7 @@ func (d *Destination) writeAll(ctx context.Context, recs []opencdc.Record) (int,
 func (d *Destination) write(ctx context.Context, recs []opencdc.Record) (int, error) {
 	written := 0
 	var pending []op
+	d.objectIDs = map[int]string{}
 	flush := func() error {
 		if len(pending) == 0 {
 			return nil
@@ -239,6 +272,17 @@ func (d *Destination) write(ctx context.Context, recs []opencdc.Record) (int, er
 			written++
 			continue
 		}
+		if job, ok := d.linkOnly[string(r.Position)]; ok {
+			if err := flush(); err != nil {
+				return written, err
+			}
+			if err := d.links.apply(ctx, d.resource.Name, []linkJob{job}, d.links.replace)[0]; err != nil {
+				return written, recordError(i, r, fmt.Errorf("the object was written, but not its links: %w", err))
+			}
+			delete(d.linkOnly, string(r.Position))
+			written++
+			continue
+		}
 		o, err := d.toOp(ctx, i, r)
 		if err != nil {
 			if ferr := flush(); ferr != nil {
@@ -247,7 +291,7 @@ func (d *Destination) write(ctx context.Context, recs []opencdc.Record) (int, er
 			return written, recordError(i, r, err)
 		}
 		if j := d.sameUpsert(pending, o); j >= 0 {
-			pending[j] = pending[j].fold(o) // one object, one input
+			pending[j] = pending[j].fold(o, d.config.AssociationsMode == AssociationsReplace) // one object, one input
 			continue
 		}
 		if len(pending) > 0 && (pending[0].kind != o.kind || len(pending) == hubspot.MaxBatchInputs || d.touches(pending, o)) {
@@ -305,11 +349,12 @@ func (d *Destination) sameUpsert(pending []op, o op) int {
 
 // fold returns the upsert o with a later upsert of the same object folded
 // in: its values win, as they would if sent after.
-func (o op) fold(later op) op {
+func (o op) fold(later op, replace bool) op {
 	props := maps.Clone(o.props)
 	maps.Copy(props, later.props)
 	o.props = props
 	o.merged = append(slices.Clone(o.merged), later.records()...)
+	o.links = o.links.merge(later.links, replace)
 	return o
 }
 
@@ -352,6 +397,9 @@ func (d *Destination) toOp(ctx context.Context, i int, r opencdc.Record) (op, er
 	case opencdc.OperationCreate, opencdc.OperationSnapshot, opencdc.OperationUpdate:
 		data, err := recordData(r.Payload.After)
 		if err != nil {
+			return op{}, err
+		}
+		if o.links, err = d.readLinks(ctx, data); err != nil {
 			return op{}, err
 		}
 		if o.props, err = d.convert(ctx, propertiesOf(data)); err != nil {

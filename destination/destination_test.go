@@ -19,7 +19,7 @@ import (
 	"github.com/matryer/is"
 )
 
-func newSim(t *testing.T, opts ...hubspottest.Option) *hubspottest.Server {
+func newSim(t testing.TB, opts ...hubspottest.Option) *hubspottest.Server {
 	t.Helper()
 	srv, err := hubspottest.NewServer(append([]hubspottest.Option{hubspottest.WithoutRateLimits(), hubspottest.WithRandomSeed(1)}, opts...)...)
 	if err != nil {
@@ -31,9 +31,9 @@ func newSim(t *testing.T, opts ...hubspottest.Option) *hubspottest.Server {
 
 // openDestination configures a destination the way Conduit does, through
 // the connector's specification, and opens it.
-func openDestination(t *testing.T, srv *hubspottest.Server, settings map[string]string) *destination.Destination {
+func openDestination(t testing.TB, srv *hubspottest.Server, settings map[string]string, opts ...destination.Option) *destination.Destination {
 	t.Helper()
-	d, err := tryOpenDestination(srv, settings)
+	d, err := tryOpenDestination(srv, settings, opts...)
 	if d != nil {
 		t.Cleanup(func() { _ = d.Teardown(context.Background()) })
 	}
@@ -45,10 +45,11 @@ func openDestination(t *testing.T, srv *hubspottest.Server, settings map[string]
 
 // tryOpenDestination is openDestination that returns Open's error; the
 // destination it returns, after Configure, needs a Teardown.
-func tryOpenDestination(srv *hubspottest.Server, settings map[string]string) (*destination.Destination, error) {
+func tryOpenDestination(srv *hubspottest.Server, settings map[string]string, opts ...destination.Option) (*destination.Destination, error) {
 	cfg := config.Config{"accessToken": srv.Token, "baseURL": srv.URL, "resource": "contacts"}
 	maps.Copy(cfg, settings)
-	d := destination.NewDestination(destination.WithClientOptions(hubspot.WithoutRateLimit(), hubspot.WithBackoff(time.Millisecond, 10*time.Millisecond)))
+	opts = append([]destination.Option{destination.WithClientOptions(hubspot.WithoutRateLimit(), hubspot.WithBackoff(time.Millisecond, 10*time.Millisecond))}, opts...)
+	d := destination.NewDestination(opts...)
 	ctx := context.Background()
 	if err := sdk.Util.ParseConfig(ctx, cfg, d.Config(), connector.Connector.NewSpecification().DestinationParams); err != nil {
 		return nil, fmt.Errorf("configure: %w", err)

@@ -23,7 +23,19 @@ type PropertyLister interface {
 	List(ctx context.Context, objectType string) ([]hubspot.Property, error)
 }
 
+// LinkWriter is what the destination needs of hubspot.AssociationsService:
+// the links records name are made, read (replace mode) and removed.
+type LinkWriter interface {
+	BatchRead(ctx context.Context, fromType, toType string, ids []string) (*hubspot.AssociationsRead, error)
+	AssociateDefault(ctx context.Context, fromType, toType string, pairs []hubspot.AssociationPair) (*hubspot.AssociationsWrite, error)
+	Create(ctx context.Context, fromType, toType string, inputs []hubspot.AssociationInput) (*hubspot.AssociationsWrite, error)
+	Archive(ctx context.Context, fromType, toType string, pairs []hubspot.AssociationPair) (*hubspot.AssociationsWrite, error)
+	ArchiveLabels(ctx context.Context, fromType, toType string, inputs []hubspot.AssociationInput) (*hubspot.AssociationsWrite, error)
+	Labels(ctx context.Context, fromType, toType string) ([]hubspot.AssociationType, error)
+}
+
 var (
 	_ ObjectWriter   = (*hubspot.ObjectsService)(nil)
 	_ PropertyLister = (*hubspot.PropertiesService)(nil)
+	_ LinkWriter     = (*hubspot.AssociationsService)(nil)
 )

@@ -85,7 +85,7 @@ func (d *Destination) route(ctx context.Context, recs []opencdc.Record) (int, er
 			}
 			end++
 		}
-		n, err := w.writeAll(ctx, recs[start:end])
+		n, err := w.writeRun(ctx, recs[start:end])
 		written += n
 		var rerr *RecordError
 		if errors.As(err, &rerr) {
@@ -116,7 +116,7 @@ func (d *Destination) routeTo(ctx context.Context, name string) (*Destination, e
 		d.router.writers[name] = w // another name of it ("0-3", "crm.deals")
 		return w, nil
 	}
-	w := &Destination{config: d.config}
+	w := &Destination{config: d.config, now: d.now, links: d.links}
 	w.config.Resource = res.Name
 	if err := w.openResource(ctx, res, d.client); err != nil {
 		return nil, fmt.Errorf("open %s: %w", res.DisplayName(), err)

@@ -78,6 +78,7 @@ func pick(batch []op, at []int) []op {
 // nothing.
 func (d *Destination) flush(ctx context.Context, recs []opencdc.Record, batch []op) (int, error) {
 	res := d.send(ctx, batch, 1)
+	d.link(ctx, recs, batch, res)
 	// The batch covers records start..end-1, in order; a folded upsert
 	// stands for several of them.
 	start, end := batch[0].index, batch[0].index
@@ -107,6 +108,8 @@ func (d *Destination) flush(ctx context.Context, recs []opencdc.Record, batch []
 	kind := batch[j].kind
 	var err error
 	switch {
+	case errors.As(res.failure[j], new(*linkErr)):
+		err = fmt.Errorf("the %s was written, but not its links: %w", kind, errors.Unwrap(res.failure[j]))
 	case res.failure[j] != nil:
 		err = fmt.Errorf("HubSpot rejected the %s: %w", kind, res.failure[j])
 	case res.stopped[j] != nil:
@@ -361,9 +364,10 @@ func (d *Destination) holds(o op, obj hubspot.Object) bool {
 	return true
 }
 
-// remember notes the id of an object a create made, so that later records
-// with the same key reach it.
+// remember notes the id of an object a create or upsert wrote, for its
+// links, and of a create, so that later records with the same key reach it.
 func (d *Destination) remember(o op, id string) {
+	d.objectIDs[o.index] = id
 	if o.kind == opCreate && o.recKey != "" {
 		d.createdIDs[o.recKey] = id
 	}
@@ -600,9 +604,90 @@ func (d *Destination) archive(ctx context.Context, batch []op) (outcome, error) 
 	if err := d.objects.BatchArchive(ctx, d.resource.Name, ids); err != nil {
 		return outcome{}, err
 	}
+	d.links.forget(d.resource.Name, ids)
 	out := newOutcome(len(batch))
 	for j := range out.ok {
 		out.ok[j] = true
 	}
 	return out, nil
+}
+
+// link makes the links of the batch's objects that HubSpot wrote, which
+// exist now. A record whose links HubSpot did not confirm fails, and
+// linkOnly remembers it, so that its next delivery makes only the links.
+func (d *Destination) link(ctx context.Context, recs []opencdc.Record, batch []op, res outcome) {
+	if d.links == nil || batch[0].kind == opDelete {
+		return
+	}
+	var jobs []linkJob
+	var at []int
+	for j, o := range batch {
+		if !res.ok[j] {
+			continue
+		}
+		d.links.written(d.resource.Name)
+		if o.kind == opUpsert {
+			d.links.learn(d.resource.Name, o.key, d.objectIDs[o.index])
+		}
+		if o.links == nil {
+			continue
+		}
+		id := d.objectIDs[o.index]
+		if o.kind == opUpdate {
+			id = o.key
+		}
+		jobs = append(jobs, linkJob{fromID: id, links: o.links, position: string(recs[o.index].Position)})
+		at = append(at, j)
+	}
+	if len(jobs) == 0 {
+		return
+	}
+	errs := d.findWritten(ctx, batch, at, jobs)
+	var found []linkJob
+	var foundAt []int
+	for k := range jobs {
+		if errs[k] == nil {
+			found, foundAt = append(found, jobs[k]), append(foundAt, k)
+		}
+	}
+	for k, err := range d.links.apply(ctx, d.resource.Name, found, d.links.replace) {
+		errs[foundAt[k]] = err
+	}
+	for k, err := range errs {
+		j := at[k]
+		res.ok[j] = false
+		res.failure[j] = &linkErr{err}
+		for _, i := range batch[j].records() {
+			d.linkOnly[string(recs[i].Position)] = jobs[k]
+		}
+	}
+}
+
+// findWritten reads the ids of written objects whose answer named none
+// (an answer without trace ids), by their unique value, and sets them in
+// the jobs. It returns the error of each job whose id stays unknown.
+func (d *Destination) findWritten(ctx context.Context, batch []op, at []int, jobs []linkJob) map[int]error {
+	errs := map[int]error{}
+	for k := range jobs {
+		if jobs[k].fromID != "" {
+			continue
+		}
+		o := batch[at[k]]
+		prop, v, ok := o.naturalKey()
+		if !ok {
+			errs[k] = errors.New("HubSpot did not say which object it wrote, and the record has no unique value to find it by")
+			continue
+		}
+		res, err := d.objects.BatchRead(ctx, d.resource.Name, hubspot.BatchReadRequest{IDs: []string{v}, IDProperty: prop, Properties: []string{prop}})
+		if err != nil {
+			errs[k] = fmt.Errorf("find the object written by its %s: %w", prop, err)
+			continue
+		}
+		if len(res.Results) == 0 {
+			errs[k] = fmt.Errorf("no %s with %s %q, which HubSpot said it wrote", d.resource.Name, prop, v)
+			continue
+		}
+		jobs[k].fromID = res.Results[0].ID
+	}
+	return errs
 }

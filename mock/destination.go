@@ -146,3 +146,116 @@ func (mr *MockPropertyListerMockRecorder) List(ctx, objectType interface{}) *gom
 	mr.mock.ctrl.T.Helper()
 	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "List", reflect.TypeOf((*MockPropertyLister)(nil).List), ctx, objectType)
 }
+
+// MockLinkWriter is a mock of LinkWriter interface.
+type MockLinkWriter struct {
+	ctrl     *gomock.Controller
+	recorder *MockLinkWriterMockRecorder
+}
+
+// MockLinkWriterMockRecorder is the mock recorder for MockLinkWriter.
+type MockLinkWriterMockRecorder struct {
+	mock *MockLinkWriter
+}
+
+// NewMockLinkWriter creates a new mock instance.
+func NewMockLinkWriter(ctrl *gomock.Controller) *MockLinkWriter {
+	mock := &MockLinkWriter{ctrl: ctrl}
+	mock.recorder = &MockLinkWriterMockRecorder{mock}
+	return mock
+}
+
+// EXPECT returns an object that allows the caller to indicate expected use.
+func (m *MockLinkWriter) EXPECT() *MockLinkWriterMockRecorder {
+	return m.recorder
+}
+
+// Archive mocks base method.
+func (m *MockLinkWriter) Archive(ctx context.Context, fromType, toType string, pairs []hubspot.AssociationPair) (*hubspot.AssociationsWrite, error) {
+	m.ctrl.T.Helper()
+	ret := m.ctrl.Call(m, "Archive", ctx, fromType, toType, pairs)
+	ret0, _ := ret[0].(*hubspot.AssociationsWrite)
+	ret1, _ := ret[1].(error)
+	return ret0, ret1
+}
+
+// Archive indicates an expected call of Archive.
+func (mr *MockLinkWriterMockRecorder) Archive(ctx, fromType, toType, pairs interface{}) *gomock.Call {
+	mr.mock.ctrl.T.Helper()
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "Archive", reflect.TypeOf((*MockLinkWriter)(nil).Archive), ctx, fromType, toType, pairs)
+}
+
+// ArchiveLabels mocks base method.
+func (m *MockLinkWriter) ArchiveLabels(ctx context.Context, fromType, toType string, inputs []hubspot.AssociationInput) (*hubspot.AssociationsWrite, error) {
+	m.ctrl.T.Helper()
+	ret := m.ctrl.Call(m, "ArchiveLabels", ctx, fromType, toType, inputs)
+	ret0, _ := ret[0].(*hubspot.AssociationsWrite)
+	ret1, _ := ret[1].(error)
+	return ret0, ret1
+}
+
+// ArchiveLabels indicates an expected call of ArchiveLabels.
+func (mr *MockLinkWriterMockRecorder) ArchiveLabels(ctx, fromType, toType, inputs interface{}) *gomock.Call {
+	mr.mock.ctrl.T.Helper()
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "ArchiveLabels", reflect.TypeOf((*MockLinkWriter)(nil).ArchiveLabels), ctx, fromType, toType, inputs)
+}
+
+// AssociateDefault mocks base method.
+func (m *MockLinkWriter) AssociateDefault(ctx context.Context, fromType, toType string, pairs []hubspot.AssociationPair) (*hubspot.AssociationsWrite, error) {
+	m.ctrl.T.Helper()
+	ret := m.ctrl.Call(m, "AssociateDefault", ctx, fromType, toType, pairs)
+	ret0, _ := ret[0].(*hubspot.AssociationsWrite)
+	ret1, _ := ret[1].(error)
+	return ret0, ret1
+}
+
+// AssociateDefault indicates an expected call of AssociateDefault.
+func (mr *MockLinkWriterMockRecorder) AssociateDefault(ctx, fromType, toType, pairs interface{}) *gomock.Call {
+	mr.mock.ctrl.T.Helper()
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "AssociateDefault", reflect.TypeOf((*MockLinkWriter)(nil).AssociateDefault), ctx, fromType, toType, pairs)
+}
+
+// BatchRead mocks base method.
+func (m *MockLinkWriter) BatchRead(ctx context.Context, fromType, toType string, ids []string) (*hubspot.AssociationsRead, error) {
+	m.ctrl.T.Helper()
+	ret := m.ctrl.Call(m, "BatchRead", ctx, fromType, toType, ids)
+	ret0, _ := ret[0].(*hubspot.AssociationsRead)
+	ret1, _ := ret[1].(error)
+	return ret0, ret1
+}
+
+// BatchRead indicates an expected call of BatchRead.
+func (mr *MockLinkWriterMockRecorder) BatchRead(ctx, fromType, toType, ids interface{}) *gomock.Call {
+	mr.mock.ctrl.T.Helper()
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "BatchRead", reflect.TypeOf((*MockLinkWriter)(nil).BatchRead), ctx, fromType, toType, ids)
+}
+
+// Create mocks base method.
+func (m *MockLinkWriter) Create(ctx context.Context, fromType, toType string, inputs []hubspot.AssociationInput) (*hubspot.AssociationsWrite, error) {
+	m.ctrl.T.Helper()
+	ret := m.ctrl.Call(m, "Create", ctx, fromType, toType, inputs)
+	ret0, _ := ret[0].(*hubspot.AssociationsWrite)
+	ret1, _ := ret[1].(error)
+	return ret0, ret1
+}
+
+// Create indicates an expected call of Create.
+func (mr *MockLinkWriterMockRecorder) Create(ctx, fromType, toType, inputs interface{}) *gomock.Call {
+	mr.mock.ctrl.T.Helper()
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "Create", reflect.TypeOf((*MockLinkWriter)(nil).Create), ctx, fromType, toType, inputs)
+}
+
+// Labels mocks base method.
+func (m *MockLinkWriter) Labels(ctx context.Context, fromType, toType string) ([]hubspot.AssociationType, error) {
+	m.ctrl.T.Helper()
+	ret := m.ctrl.Call(m, "Labels", ctx, fromType, toType)
+	ret0, _ := ret[0].([]hubspot.AssociationType)
+	ret1, _ := ret[1].(error)
+	return ret0, ret1
+}
+
+// Labels indicates an expected call of Labels.
+func (mr *MockLinkWriterMockRecorder) Labels(ctx, fromType, toType interface{}) *gomock.Call {
+	mr.mock.ctrl.T.Helper()
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "Labels", reflect.TypeOf((*MockLinkWriter)(nil).Labels), ctx, fromType, toType)
+}
