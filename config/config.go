@@ -55,13 +55,14 @@ type Config struct {
 	RefreshToken string `json:"refreshToken"`
 	// Resource is the HubSpot resource to read or write: contacts, companies,
 	// deals, tickets, products, line_items, quotes, calls, emails, meetings,
-	// notes, tasks, owners (source only), url_redirects, blog_tags,
-	// blog_posts, blog_authors, landing_pages, site_pages, or a custom
-	// object by its type id (2-12345) or fully qualified name
-	// (p1234567_cars). Standard object type ids (0-1 for contacts) and the
-	// names of the earlier Conduit HubSpot connector (crm.contacts,
-	// crm.lineItems, cms.urlRedirects, cms.blogs.tags, cms.blogs.posts,
-	// cms.pages.landing, ...) are accepted too.
+	// notes, tasks, owners and feedback_submissions (source only),
+	// url_redirects, blog_tags, blog_posts, blog_authors, landing_pages,
+	// site_pages, hubdb_tables, or a custom object by its type id (2-12345)
+	// or fully qualified name (p1234567_cars). Standard object type ids
+	// (0-1 for contacts) and the names of the earlier Conduit HubSpot
+	// connector (crm.contacts, crm.lineItems, crm.feedbackSubmissions,
+	// cms.urlRedirects, cms.blogs.tags, cms.blogs.posts, cms.pages.landing,
+	// cms.hubdb.tables, ...) are accepted too.
 	// The source reads several resources with resources instead. The
 	// destination takes a Go template over the record too, and, when
 	// resource is empty, writes each record to the resource its

@@ -24,8 +24,7 @@ func legacyAliases() map[string]string {
 // id or custom object name (hubspot.LookupResource), or the earlier Conduit
 // connector's spelling ("crm.contacts", "crm.lineItems", "cms.urlRedirects").
 // An unknown name gets a "did you mean" for the names one edit away, or equal
-// but for case; one of that connector's resources not served yet is a
-// *hubspot.NotSupportedError.
+// but for case.
 func LookupResource(name string) (hubspot.Resource, error) {
 	trimmed := strings.TrimSpace(name)
 	bare := strings.TrimPrefix(trimmed, legacyPrefix)
@@ -33,10 +32,6 @@ func LookupResource(name string) (hubspot.Resource, error) {
 		bare = canonical
 	}
 	r, err := hubspot.LookupResource(bare)
-	var unsupported *hubspot.NotSupportedError
-	if errors.As(err, &unsupported) {
-		unsupported.Name = name
-	}
 	var unknown *hubspot.UnknownResourceError
 	if errors.As(err, &unknown) {
 		unknown.Name = name

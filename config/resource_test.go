@@ -45,43 +45,30 @@ func TestLookupResourceLegacyNames(t *testing.T) {
 }
 
 // TestLookupResourceEarlierConnectorNames: every resource of the earlier
-// Conduit HubSpot connector is recognised under its name; the ones not served
-// yet fail with an error that says so and names the resource, not as an
-// unknown name.
+// Conduit HubSpot connector is served under its name and its short one.
 func TestLookupResourceEarlierConnectorNames(t *testing.T) {
 	tests := []struct {
 		name  string
 		short string
-		kind  hubspot.Kind // for the ones served
-		ready bool
+		kind  hubspot.Kind
 	}{
-		{"cms.blogs.authors", "blog_authors", hubspot.KindCMSObject, true},
-		{"cms.blogs.posts", "blog_posts", hubspot.KindCMSObject, true},
-		{"cms.blogs.tags", "blog_tags", hubspot.KindCMSObject, true},
-		{"cms.pages.landing", "landing_pages", hubspot.KindCMSObject, true},
-		{"cms.pages.site", "site_pages", hubspot.KindCMSObject, true},
-		{"cms.hubdb.tables", "hubdb_tables", 0, false},
-		{"cms.urlRedirects", "url_redirects", hubspot.KindCMSObject, true},
-		{"crm.feedbackSubmissions", "feedback_submissions", 0, false},
+		{"cms.blogs.authors", "blog_authors", hubspot.KindCMSObject},
+		{"cms.blogs.posts", "blog_posts", hubspot.KindCMSObject},
+		{"cms.blogs.tags", "blog_tags", hubspot.KindCMSObject},
+		{"cms.pages.landing", "landing_pages", hubspot.KindCMSObject},
+		{"cms.pages.site", "site_pages", hubspot.KindCMSObject},
+		{"cms.hubdb.tables", "hubdb_tables", hubspot.KindCMSObject},
+		{"cms.urlRedirects", "url_redirects", hubspot.KindCMSObject},
+		{"crm.feedbackSubmissions", "feedback_submissions", hubspot.KindCRMObject},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			is := is.New(t)
 			for _, name := range []string{tt.name, tt.short} {
 				r, err := config.LookupResource(name)
-				if tt.ready {
-					is.NoErr(err)
-					is.Equal(r.Name, tt.short)
-					is.Equal(r.Kind, tt.kind)
-					continue
-				}
-				var unsupported *hubspot.NotSupportedError
-				is.True(errors.As(err, &unsupported))
-				is.Equal(unsupported.Name, name)
-				is.Equal(unsupported.Resource, tt.short)
-				is.True(strings.Contains(err.Error(), `resource "`+name+`"`))
-				is.True(strings.Contains(err.Error(), "not supported yet"))
-				is.True(!strings.Contains(err.Error(), "unknown resource"))
+				is.NoErr(err)
+				is.Equal(r.Name, tt.short)
+				is.Equal(r.Kind, tt.kind)
 			}
 		})
 	}

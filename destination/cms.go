@@ -22,7 +22,9 @@ import (
 type cmsWriter interface {
 	create(ctx context.Context, payload opencdc.Data) (id string, err error)
 	update(ctx context.Context, id string, payload opencdc.Data) error
-	delete(ctx context.Context, id string) error
+	// delete deletes the object of id; payload is the record's before
+	// image, which may name it otherwise (target).
+	delete(ctx context.Context, id string, payload opencdc.Data) error
 	noun() string // short: "redirect"
 }
 
@@ -45,20 +47,58 @@ type cmsResource[In, Obj any] struct {
 	// find returns the live object of in's natural key created at or after
 	// since (any time when zero), or nil.
 	find func(ctx context.Context, in In, since time.Time) (*Obj, error)
+	// target, when set, is the key an update or delete addresses the
+	// object by when in has one, in place of the record key's id: HubDB's
+	// paths take a table's name, unique and fixed, which holds across
+	// accounts and restarts as another account's ids do not.
+	target func(in In) string
+	// written, when set, follows each create or update that landed, with
+	// the object's id: HubDB's publish. It must be harmless to repeat, as
+	// a record that fails after its write is delivered again.
+	written func(ctx context.Context, id string) error
 }
 
 func (c cmsResource[In, Obj]) noun() string { return c.short }
+
+// done runs written, if any, after the write of the object id.
+func (c cmsResource[In, Obj]) done(ctx context.Context, id string) error {
+	if c.written == nil {
+		return nil
+	}
+	return c.written(ctx, id)
+}
 
 func (c cmsResource[In, Obj]) update(ctx context.Context, id string, payload opencdc.Data) error {
 	in, err := c.input(payload)
 	if err != nil {
 		return err
 	}
-	_, err = c.updateCall(ctx, id, in)
-	return err
+	updated, err := c.updateCall(ctx, c.targetOf(in, id), in)
+	if err != nil {
+		return err
+	}
+	return c.done(ctx, c.id(*updated))
 }
 
-func (c cmsResource[In, Obj]) delete(ctx context.Context, id string) error {
+// targetOf is what an update or delete of in addresses: its target, or
+// id.
+func (c cmsResource[In, Obj]) targetOf(in In, id string) string {
+	if c.target != nil {
+		if t := c.target(in); t != "" {
+			return t
+		}
+	}
+	return id
+}
+
+func (c cmsResource[In, Obj]) delete(ctx context.Context, id string, payload opencdc.Data) error {
+	if c.target != nil && payload != nil {
+		// A before image that does not read as the object's fields
+		// leaves the key's id: a delete needs nothing else.
+		if in, err := c.input(payload); err == nil {
+			id = c.targetOf(in, id)
+		}
+	}
 	err := c.deleteCall(ctx, id)
 	if hubspot.IsNotFound(err) {
 		// Deleted already: a delete delivered again, or one whose answer
@@ -79,7 +119,11 @@ func (c cmsResource[In, Obj]) create(ctx context.Context, payload opencdc.Data) 
 	if err != nil {
 		return "", err
 	}
-	return c.createInput(ctx, in)
+	id, err := c.createInput(ctx, in)
+	if err != nil {
+		return "", err
+	}
+	return id, c.done(ctx, id)
 }
 
 // createInput is create of a parsed input.
@@ -136,13 +180,13 @@ func (c cmsResource[In, Obj]) existing(ctx context.Context, in In, since time.Ti
 }
 
 // openCMS is Open for a CMS resource: one small list call checks the
-// token and its scope (content).
+// token and its scope.
 func (d *Destination) openCMS(ctx context.Context, res hubspot.Resource, w cmsWriter, list func(context.Context, hubspot.CMSListOptions) error) error {
 	d.resource, d.cms = res, w
 	d.createdIDs = map[string]string{}
 	if err := list(ctx, hubspot.CMSListOptions{Limit: 1}); err != nil {
 		if hubspot.StatusCode(err) == http.StatusForbidden {
-			return fmt.Errorf("the access token lacks the scope to write %s (HubSpot's content scope; parameter %q): %w", res.DisplayName(), d.config.SignInParam(), err)
+			return fmt.Errorf("the access token lacks the scope to write %s (HubSpot's %s scope; parameter %q): %w", res.DisplayName(), res.CMS.WriteScope(), d.config.SignInParam(), err)
 		}
 		return d.config.ExplainSignIn(err)
 	}
@@ -195,7 +239,7 @@ func (d *Destination) writeCMSRecord(ctx context.Context, r opencdc.Record) erro
 			return fmt.Errorf("a record of operation %s needs the %s's id in its key", r.Operation, d.cms.noun())
 		}
 		if r.Operation == opencdc.OperationDelete {
-			return d.cms.delete(ctx, id)
+			return d.cms.delete(ctx, id, r.Payload.Before)
 		}
 		return d.cms.update(ctx, id, r.Payload.After)
 	default:

@@ -15,7 +15,7 @@ import (
 )
 
 // The CMS resources of hubspot.CMSObjectsService (URL redirects, blog
-// tags, posts and authors, landing and site pages): a record's payload is the object's JSON fields,
+// tags, posts and authors, landing and site pages, HubDB tables): a record's payload is the object's JSON fields,
 // by the resource's spec; a nested field (widgets, tagIds, ...) may be a
 // JSON value or its JSON text, as the source emits it. HubSpot has batch
 // calls for them (https://developers.hubspot.com/docs/api-reference/latest/cms/blogs/posts/batch/delete-posts):
@@ -35,6 +35,8 @@ type CMSObjectWriter interface {
 	BatchUpdate(ctx context.Context, ins []hubspot.CMSObject) ([]hubspot.CMSObject, error)
 	BatchArchive(ctx context.Context, ids []string) error
 	FindByKey(ctx context.Context, key []string, since time.Time) (*hubspot.CMSObject, error)
+	ListDrafts(ctx context.Context, opts hubspot.CMSListOptions) (*hubspot.CMSObjectPage, error)
+	Publish(ctx context.Context, id string) (*hubspot.CMSObject, error)
 }
 
 var _ CMSObjectWriter = (*hubspot.CMSObjectsService)(nil)
@@ -47,9 +49,16 @@ type cmsObjectWriter struct {
 	spec hubspot.CMSSpec
 }
 
-func newCMSObjectWriter(w CMSObjectWriter) cmsObjectWriter {
+// newCMSObjectWriter returns the writer of w's resource. Of a Drafts
+// resource (HubDB tables), with publish each create and update is
+// followed by a publish of the draft, so that HubSpot serves what the
+// record says; without it the changes stay in the draft. Of a ByKey
+// resource, an update or delete whose payload holds the key addresses the
+// object by it, so that the records of another account (whose ids mean
+// nothing here) reach their objects, also after a restart.
+func newCMSObjectWriter(w CMSObjectWriter, publish bool) cmsObjectWriter {
 	spec := w.Spec()
-	return cmsObjectWriter{w: w, spec: spec, cmsResource: cmsResource[hubspot.CMSObject, hubspot.CMSObject]{
+	c := cmsObjectWriter{w: w, spec: spec, cmsResource: cmsResource[hubspot.CMSObject, hubspot.CMSObject]{
 		name: spec.Noun, short: spec.Short, keyField: spec.Key[0],
 		keyOf:      func(in hubspot.CMSObject) string { return in.Text(spec.Key[0]) },
 		input:      func(p opencdc.Data) (hubspot.CMSObject, error) { return cmsObjectInput(spec, p) },
@@ -60,12 +69,27 @@ func newCMSObjectWriter(w CMSObjectWriter) cmsObjectWriter {
 			return w.FindByKey(ctx, spec.KeyOf(in), since)
 		},
 	}}
+	if spec.ByKey {
+		c.target = func(in hubspot.CMSObject) string { return in.Text(spec.Key[0]) }
+	}
+	if spec.Drafts && publish {
+		c.written = func(ctx context.Context, id string) error {
+			_, err := w.Publish(ctx, id)
+			return err
+		}
+	}
+	return c
 }
 
-// openCMSObjects is Open for a CMSObjectsService resource.
+// openCMSObjects is Open for a CMSObjectsService resource; of a Drafts
+// resource the check lists the drafts, which every object has.
 func (d *Destination) openCMSObjects(ctx context.Context, res hubspot.Resource, w CMSObjectWriter) error {
-	return d.openCMS(ctx, res, newCMSObjectWriter(w), func(ctx context.Context, o hubspot.CMSListOptions) error {
-		_, err := w.List(ctx, o)
+	list := w.List
+	if res.CMS.Drafts {
+		list = w.ListDrafts
+	}
+	return d.openCMS(ctx, res, newCMSObjectWriter(w, d.config.HubDBPublish), func(ctx context.Context, o hubspot.CMSListOptions) error {
+		_, err := list(ctx, o)
 		return err
 	})
 }
@@ -87,8 +111,10 @@ func (c cmsObjectWriter) inputs(payloads []opencdc.Data, withKey bool) ([]hubspo
 	return ins, nil
 }
 
-// batches says whether the resource's batch calls are used.
-func (c cmsObjectWriter) batches() bool { return c.spec.Batch }
+// batches says whether the resource's batch calls are used: written
+// (publish) follows the single calls, so a resource with both writes
+// singly.
+func (c cmsObjectWriter) batches() bool { return c.spec.Batch && c.written == nil }
 
 func (c cmsObjectWriter) createBatch(ctx context.Context, payloads []opencdc.Data) ([]string, int, error) {
 	ins, perr := c.inputs(payloads, true)
@@ -187,7 +213,7 @@ func (c cmsObjectWriter) updateBatch(ctx context.Context, ids []string, payloads
 
 func (c cmsObjectWriter) deleteBatch(ctx context.Context, ids []string) (int, error) {
 	return c.each(len(ids), func() error { return c.w.BatchArchive(ctx, ids) },
-		func(i int) error { return c.delete(ctx, ids[i]) })
+		func(i int) error { return c.delete(ctx, ids[i], nil) })
 }
 
 // each makes the batch call of n records, and when HubSpot refused it or
@@ -238,6 +264,9 @@ func cmsObjectInput(spec hubspot.CMSSpec, payload opencdc.Data) (hubspot.CMSObje
 			continue
 		}
 		raw, err := cmsJSON(f.Kind, v)
+		if err == nil && f.Keep != nil {
+			raw, err = keepFields(raw, f.Keep)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("field %q: %w (the value: %s)", name, err, quoteValue(v))
 		}

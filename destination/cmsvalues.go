@@ -68,3 +68,26 @@ func boolValue(v any) (bool, error) {
 		return false, fmt.Errorf("a %T cannot be a bool", v)
 	}
 }
+
+// keepFields keeps of each object of a JSON list the fields keep names (a
+// HubDB column's name, label, type, ...: not its id, another account's).
+func keepFields(raw json.RawMessage, keep []string) (json.RawMessage, error) {
+	var objs []map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &objs); err != nil {
+		return nil, fmt.Errorf("want a list of objects")
+	}
+	out := make([]map[string]json.RawMessage, len(objs))
+	for i, o := range objs {
+		out[i] = map[string]json.RawMessage{}
+		for _, f := range keep {
+			if v, ok := o[f]; ok && string(v) != "null" {
+				out[i][f] = v
+			}
+		}
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		return nil, fmt.Errorf("encode: %w", err)
+	}
+	return b, nil
+}

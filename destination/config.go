@@ -13,6 +13,7 @@ import (
 const (
 	KeyIDProperty         = "idProperty"
 	KeyReadOnlyProperties = "readOnlyProperties"
+	KeyHubDBPublish       = "hubdbPublish"
 	KeyAssociationsMode   = "associationsMode"
 	KeyAssociationsWait   = "associationsWait"
 )
@@ -51,6 +52,12 @@ type Config struct {
 	// error; skip leaves them out, so that records read from one HubSpot
 	// account can be written to another.
 	ReadOnlyProperties ReadOnlyMode `json:"readOnlyProperties" default:"fail" validate:"inclusion=fail|skip"`
+	// HubDBPublish, for the resource hubdb_tables, publishes each table the
+	// destination creates or updates, so that HubSpot's pages and public
+	// API serve what the records say; false leaves the changes in the
+	// tables' drafts, for someone to review and publish in HubSpot. A
+	// delete archives a table's draft and published version alike.
+	HubDBPublish bool `json:"hubdbPublish" default:"true"`
 	// AssociationsMode says what a record's associations field (the objects
 	// it links to, by type) does to the object's links: add creates the
 	// links it names and keeps the others; replace also removes, for each

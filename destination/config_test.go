@@ -21,12 +21,13 @@ func TestValidate(t *testing.T) {
 	configtest.Run(t, valid, []configtest.Case[Config]{
 		{Name: "contacts", Change: func(c *Config) { c.Resource = "contacts" }, Want: ""},
 		{Name: "2-12345", Change: func(c *Config) { c.Resource = "2-12345" }, Want: ""},
-		{Name: "owners", Change: func(c *Config) { c.Resource = "owners" }, Want: `"resource": HubSpot does not let anyone write owners; the destination cannot use it`},
-		{Name: "crm.owners", Change: func(c *Config) { c.Resource = "crm.owners" }, Want: `"resource": HubSpot does not let anyone write owners; the destination cannot use it`},
+		{Name: "owners", Change: func(c *Config) { c.Resource = "owners" }, Want: `"resource": owners is read-only: HubSpot's API creates, updates and deletes none of them, so the destination cannot write it (the source reads it)`},
+		{Name: "crm.owners", Change: func(c *Config) { c.Resource = "crm.owners" }, Want: `"resource": owners is read-only: HubSpot's API creates, updates and deletes none of them, so the destination cannot write it (the source reads it)`},
 		{Name: "cms.urlRedirects", Change: func(c *Config) { c.Resource = "cms.urlRedirects" }, Want: ""},
-		{Name: "cms.hubdb.tables", Change: func(c *Config) { c.Resource = "cms.hubdb.tables" }, Want: `"resource": resource "cms.hubdb.tables" (hubdb_tables) is not supported yet`},
+		{Name: "cms.hubdb.tables", Change: func(c *Config) { c.Resource = "cms.hubdb.tables" }, Want: ""},
+		{Name: "widgets", Change: func(c *Config) { c.Resource = "widgets" }, Want: `"resource": unknown resource "widgets": want one of contacts, companies, deals, tickets, products, line_items, quotes, calls, emails, meetings, notes, tasks, feedback_submissions, owners, url_redirects, blog_tags, blog_posts, blog_authors, landing_pages, site_pages, hubdb_tables, a standard object type id like 0-1, or a custom object's type id like 2-12345 or fully qualified name like p1234567_cars`},
+		{Name: "crm.feedbackSubmissions", Change: func(c *Config) { c.Resource = "crm.feedbackSubmissions" }, Want: `"resource": crm.feedbackSubmissions (feedback_submissions) is read-only: HubSpot's API creates, updates and deletes none of them, so the destination cannot write it (the source reads it)`},
 		{Name: "associationsWait 0", Change: func(c *Config) { c.AssociationsWait = 0 }, Want: `"associationsWait": 0s is not positive`},
-		{Name: "widgets", Change: func(c *Config) { c.Resource = "widgets" }, Want: `"resource": unknown resource "widgets": want one of contacts, companies, deals, tickets, products, line_items, quotes, calls, emails, meetings, notes, tasks, owners, url_redirects, blog_tags, blog_posts, blog_authors, landing_pages, site_pages, a standard object type id like 0-1, or a custom object's type id like 2-12345 or fully qualified name like p1234567_cars`},
 	}) // The unknown name breaks one rule, the resource rule, not also the
 	// destination's.
 	c := valid()

@@ -110,6 +110,11 @@ func (d *Destination) Open(ctx context.Context) error {
 		if res, err = d.config.HubSpotResource(); err != nil {
 			return err
 		}
+		if err := canWrite(res); err != nil {
+			// Configure refuses it too; Open is called without it in
+			// tests and by hosts that skip it.
+			return fmt.Errorf("%q: %w", config.KeyResource, err)
+		}
 	}
 	client, err := d.config.NewClient(d.clientOpts...)
 	if err != nil {

@@ -281,23 +281,6 @@ func TestRedirectsOpenChecksTheToken(t *testing.T) {
 	is.True(!strings.Contains(err.Error(), "pat-na1-wrong"))
 }
 
-// TestEarlierConnectorResourcesNotWrittenYet: the earlier connector's CMS
-// resources not served yet are recognised, and fail Configure saying so.
-func TestEarlierConnectorResourcesNotWrittenYet(t *testing.T) {
-	srv := newSim(t)
-	for _, name := range []string{"cms.hubdb.tables", "crm.feedbackSubmissions"} {
-		t.Run(name, func(t *testing.T) {
-			is := is.New(t)
-			d, err := tryOpenDestination(srv, map[string]string{"resource": name})
-			is.True(d == nil) // refused at Configure
-			is.True(err != nil)
-			is.True(strings.Contains(err.Error(), `resource "`+name+`"`))
-			is.True(strings.Contains(err.Error(), "not supported yet"))
-			is.True(!strings.Contains(err.Error(), "unknown resource"))
-		})
-	}
-}
-
 // TestRedirectsManyLostCreateAnswers: across 300 creates with one in ten
 // answers lost, applied or not, every redirect exists exactly once and no
 // create was applied twice.

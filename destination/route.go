@@ -127,10 +127,13 @@ func (d *Destination) routeTo(ctx context.Context, name string) (*Destination, e
 
 // canWrite says why the destination cannot write a resource, or nil.
 func canWrite(res hubspot.Resource) error {
-	if res.Ops.Has(hubspot.OpCreate | hubspot.OpUpdate | hubspot.OpArchive) {
-		return nil
+	switch {
+	case res.ReadOnly():
+		return fmt.Errorf("%s is read-only: HubSpot's API creates, updates and deletes none of them, so the destination cannot write it (the source reads it)", res.DisplayName())
+	case !res.Ops.Has(hubspot.OpCreate | hubspot.OpUpdate | hubspot.OpArchive):
+		return fmt.Errorf("HubSpot does not let anyone write %s; the destination cannot use it", res.DisplayName())
 	}
-	return errors.New("HubSpot does not let anyone write " + res.Name + "; the destination cannot use it")
+	return nil
 }
 
 // checkSignIn makes one small call, so that a routing destination, which

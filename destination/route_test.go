@@ -93,7 +93,7 @@ func TestRouteErrors(t *testing.T) {
 	}{
 		{"no collection", "", rec(opencdc.OperationCreate, "2", id("x"), opencdc.StructuredData{}), `record 1 (position 2, key {"id":"x"}): the record has no opencdc.collection`},
 		{"unknown collection", "", of("orders", rec(opencdc.OperationCreate, "2", id("x"), opencdc.StructuredData{})), `unknown resource "orders"`},
-		{"read-only", "", of("owners", rec(opencdc.OperationCreate, "2", id("x"), opencdc.StructuredData{})), `HubSpot does not let anyone write owners`},
+		{"read-only", "", of("owners", rec(opencdc.OperationCreate, "2", id("x"), opencdc.StructuredData{})), `owners is read-only: HubSpot's API creates, updates and deletes none of them`},
 		{"template of nothing", `{{ index .Metadata "kind" }}`, rec(opencdc.OperationCreate, "2", id("x"), opencdc.StructuredData{}), `the "resource" template made no resource of the record`},
 	}
 	for _, tc := range tests {
@@ -123,7 +123,7 @@ func TestRouteConfig(t *testing.T) {
 	is.True(strings.Contains(err.Error(), `"resource": is not a valid Go template`))
 	_, err = tryOpenDestination(srv, map[string]string{"resource": "owners"})
 	is.True(err != nil)
-	is.True(strings.Contains(err.Error(), fmt.Sprintf("%q: HubSpot does not let anyone write owners", "resource")))
+	is.True(strings.Contains(err.Error(), fmt.Sprintf("%q: owners is read-only", "resource")))
 }
 
 // TestRouteErrorNamesTheBatchIndex: a record refused in a later run is

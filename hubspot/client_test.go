@@ -775,7 +775,7 @@ func TestResources(t *testing.T) {
 			is.Equal(r.Ops.Has(hubspot.OpSearch|hubspot.OpCreate), !tt.owners)
 		})
 	}
-	for _, bad := range []string{"", "contact", "cms.hubdb.tables", "2-", "2-abc", "crm.",
+	for _, bad := range []string{"", "contact", "cms.hubdb.rows", "2-", "2-abc", "crm.",
 		"0-", "0-4", "0-999", "p_", "p1234567_", "p_1cars", "q1234567_cars", "p12x_cars", "p1234567_cars-x"} {
 		_, err := hubspot.LookupResource(bad)
 		if err == nil || !strings.Contains(err.Error(), "contacts") {

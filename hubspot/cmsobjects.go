@@ -2,6 +2,7 @@ package hubspot
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -45,6 +47,11 @@ type CMSField struct {
 	// ReadOnly marks a field HubSpot generates (url, currentState): read,
 	// never written.
 	ReadOnly bool
+	// Keep, for a FieldJSON list of objects (a HubDB table's columns), are
+	// the fields of each object a write sends: the others (a column's id,
+	// its times) are HubSpot's own, and another account's mean nothing in
+	// this one. nil: the value is sent as it is.
+	Keep []string
 }
 
 // CMSSpec describes a CMS resource served by CMSObjectsService.
@@ -70,7 +77,35 @@ type CMSSpec struct {
 	Required []string
 	// Batch says that the connector uses the resource's batch calls.
 	Batch bool
+	// Created and Updated name the creation and update times' fields:
+	// "created" and "updated" when empty (HubDB's are createdAt and
+	// updatedAt).
+	Created, Updated string
+	// Sorts are the fields the list sorts by, nil: any; List drops the
+	// others from a request (HubDB's list does not sort by id).
+	Sorts []string
+	// Drafts says that an object has a draft and a published version (a
+	// HubDB table): a create makes a draft, Update changes the draft
+	// (PATCH {id}/draft), Publish copies it to the published version
+	// (POST {id}/draft/publish); List reads the published versions and
+	// ListDrafts the drafts ({path}/draft).
+	Drafts bool
+	// ByKey says that the paths take the object's Key (one field, unique
+	// and fixed: a HubDB table's name) in place of its id: FindByKey reads
+	// it in one request, and the destination addresses updates and
+	// deletes by the key a payload holds, which holds across accounts.
+	ByKey bool
+	// Scope is the scope HubSpot wants for writes: "content" when empty.
+	Scope string
 }
+
+// TimeFields are the names of the creation and update times' fields.
+func (s CMSSpec) TimeFields() (created, updated string) {
+	return cmp.Or(s.Created, "created"), cmp.Or(s.Updated, "updated")
+}
+
+// WriteScope is the scope HubSpot wants for writes.
+func (s CMSSpec) WriteScope() string { return cmp.Or(s.Scope, "content") }
 
 // Field returns the documented field of a name.
 func (s CMSSpec) Field(name string) (CMSField, bool) {
@@ -145,28 +180,52 @@ func (o CMSObject) Time(name string) (t time.Time, ok bool, err error) {
 }
 
 // Matches reports whether other holds every value of o, compared as JSON
-// values.
+// values; a nested object holds another when it holds each of its fields
+// (HubSpot adds its own: a HubDB column's id), a list when it holds each
+// element in turn.
 func (o CMSObject) Matches(other CMSObject) bool {
 	for name, want := range o {
-		if !jsonEqual(want, other[name]) {
+		var x, y any
+		if json.Unmarshal(want, &x) != nil {
+			return false
+		}
+		if raw := other[name]; len(raw) > 0 && json.Unmarshal(raw, &y) != nil {
+			return false
+		}
+		if !jsonHolds(y, x) {
 			return false
 		}
 	}
 	return true
 }
 
-func jsonEqual(a, b json.RawMessage) bool {
-	var x, y any
-	if json.Unmarshal(a, &x) != nil {
-		return false
+// jsonHolds reports whether the decoded JSON value got holds want.
+func jsonHolds(got, want any) bool {
+	switch w := want.(type) {
+	case map[string]any:
+		g, ok := got.(map[string]any)
+		if !ok {
+			return false
+		}
+		for k, v := range w {
+			if !jsonHolds(g[k], v) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		g, ok := got.([]any)
+		if !ok || len(g) != len(w) {
+			return false
+		}
+		for i := range w {
+			if !jsonHolds(g[i], w[i]) {
+				return false
+			}
+		}
+		return true
 	}
-	if len(b) == 0 {
-		return x == nil
-	}
-	if json.Unmarshal(b, &y) != nil {
-		return false
-	}
-	return fmt.Sprint(x) == fmt.Sprint(y)
+	return fmt.Sprint(got) == fmt.Sprint(want)
 }
 
 // CMSObjectsService calls one CMS resource's API: list with the created and
@@ -192,22 +251,62 @@ type CMSObjectPage = CMSPage[CMSObject]
 
 func (s *CMSObjectsService) path(id string) string { return s.spec.Path + "/" + url.PathEscape(id) }
 
-// List returns one page of objects.
+// List returns one page of objects (of a Drafts resource, the published
+// versions).
 func (s *CMSObjectsService) List(ctx context.Context, opts CMSListOptions) (*CMSObjectPage, error) {
-	page, err := cmsList[CMSObject](ctx, s.client, s.spec.Path, opts)
+	return s.list(ctx, s.spec.Path, "", opts)
+}
+
+// ListDrafts returns one page of a Drafts resource's drafts.
+func (s *CMSObjectsService) ListDrafts(ctx context.Context, opts CMSListOptions) (*CMSObjectPage, error) {
+	return s.list(ctx, s.spec.Path+"/draft", " drafts", opts)
+}
+
+func (s *CMSObjectsService) list(ctx context.Context, path, what string, opts CMSListOptions) (*CMSObjectPage, error) {
+	if s.spec.Sorts != nil {
+		opts.Sort = slices.DeleteFunc(slices.Clone(opts.Sort), func(k string) bool {
+			return !slices.Contains(s.spec.Sorts, strings.TrimPrefix(k, "-"))
+		})
+	}
+	page, err := cmsList[CMSObject](ctx, s.client, path, opts)
 	if err != nil {
-		return nil, fmt.Errorf("list %ss: %w", s.spec.Noun, err)
+		return nil, fmt.Errorf("list %ss%s: %w", s.spec.Noun, what, err)
 	}
 	return page, nil
 }
 
-// Get returns one object by id; a missing one is a 404 (IsNotFound).
+// Get returns one object by id (or key, ByKey; of a Drafts resource, the
+// published version); a missing one is a 404 (IsNotFound).
 func (s *CMSObjectsService) Get(ctx context.Context, id string) (*CMSObject, error) {
 	o, err := cmsGet[CMSObject](ctx, s.client, s.path(id))
 	if err != nil {
 		return nil, fmt.Errorf("get %s %s: %w", s.spec.Noun, id, err)
 	}
 	return o, nil
+}
+
+// GetDraft returns a Drafts resource's draft by id (or key); a missing
+// one is a 404 (IsNotFound).
+func (s *CMSObjectsService) GetDraft(ctx context.Context, id string) (*CMSObject, error) {
+	o, err := cmsGet[CMSObject](ctx, s.client, s.path(id)+"/draft")
+	if err != nil {
+		return nil, fmt.Errorf("get the draft of %s %s: %w", s.spec.Noun, id, err)
+	}
+	return o, nil
+}
+
+// Publish copies a Drafts resource's draft to its published version;
+// publishing again is harmless, so it is retried as any request.
+func (s *CMSObjectsService) Publish(ctx context.Context, id string) (*CMSObject, error) {
+	req, err := NewRequest(http.MethodPost, s.path(id)+"/draft/publish", nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	var out CMSObject
+	if err := s.client.Do(ctx, req, &out); err != nil {
+		return nil, fmt.Errorf("publish %s %s: %w", s.spec.Noun, id, err)
+	}
+	return &out, nil
 }
 
 // Create creates an object, never retried once it may have reached
@@ -220,9 +319,14 @@ func (s *CMSObjectsService) Create(ctx context.Context, in CMSObject) (*CMSObjec
 	return o, nil
 }
 
-// Update changes the fields in sets (PATCH), leaving the others.
+// Update changes the fields in sets (PATCH), leaving the others; of a
+// Drafts resource, in the draft.
 func (s *CMSObjectsService) Update(ctx context.Context, id string, in CMSObject) (*CMSObject, error) {
-	o, err := cmsUpdate[CMSObject](ctx, s.client, s.path(id), in)
+	path := s.path(id)
+	if s.spec.Drafts {
+		path += "/draft" // the draft changes; Publish makes it live
+	}
+	o, err := cmsUpdate[CMSObject](ctx, s.client, path, in)
 	if err != nil {
 		return nil, fmt.Errorf("update %s %s: %w", s.spec.Noun, id, err)
 	}
@@ -303,6 +407,9 @@ func (s CMSSpec) KeyOf(o CMSObject) []string {
 // FindByKey returns the live object whose Key fields hold key, created at
 // or after since (any time when zero), or nil.
 func (s *CMSObjectsService) FindByKey(ctx context.Context, key []string, since time.Time) (*CMSObject, error) {
+	if s.spec.ByKey && len(key) == 1 {
+		return s.getByKey(ctx, key[0])
+	}
 	var opts CMSListOptions
 	if s.spec.KeyFilter && len(key) > 0 {
 		opts.Filters = url.Values{s.spec.Key[0] + "__eq": {key[0]}}
@@ -312,4 +419,21 @@ func (s *CMSObjectsService) FindByKey(ctx context.Context, key []string, since t
 		return nil, fmt.Errorf("find the %s of %v: %w", s.spec.Noun, key, err)
 	}
 	return found, nil
+}
+
+// getByKey is FindByKey of a ByKey resource: one read of the path of the
+// key (the draft of a Drafts resource, which every live object has).
+func (s *CMSObjectsService) getByKey(ctx context.Context, key string) (*CMSObject, error) {
+	get := s.Get
+	if s.spec.Drafts {
+		get = s.GetDraft
+	}
+	o, err := get(ctx, key)
+	if IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find the %s %q: %w", s.spec.Noun, key, err)
+	}
+	return o, nil
 }

@@ -22,6 +22,7 @@ const (
 	BlogAuthorsResourceName  = "blog_authors"
 	LandingPagesResourceName = "landing_pages"
 	SitePagesResourceName    = "site_pages"
+	HubDBTablesResourceName  = "hubdb_tables"
 )
 
 func text(name string) CMSField    { return CMSField{Name: name, Kind: FieldText} }
@@ -130,5 +131,42 @@ func blogTagSpec() *CMSSpec {
 		Fields:       []CMSField{text("name"), text("slug"), text("language"), integer("translatedFromId")},
 		DeletedField: "deletedAt", Key: []string{"name", "language"}, KeyFilter: true, Required: []string{"name"},
 		Batch: true,
+	}
+}
+
+// hubdbTableSpec: /cms/v3/hubdb/tables, HubSpot's HubDB API v3
+// (https://developers.hubspot.com/docs/api/cms/hubdb, the fields of
+// HubDbTableV3 in
+// https://developers.hubspot.com/docs/api-reference/cms-hubdb-v3/tables/get-cms-v3-hubdb-tables).
+// A table has a draft and a published version: a create makes a draft
+// ("Creates a new draft HubDB table"), an update changes the draft (PATCH
+// /tables/{tableIdOrName}/draft), publishing copies the draft live (POST
+// /tables/{tableIdOrName}/draft/publish,
+// https://developers.hubspot.com/docs/api-reference/latest/cms/hubdb/tables/publish-table-draft);
+// GET /tables lists the published versions, GET /tables/draft the
+// drafts. Paths take a table's id or its name, which HubSpot keeps unique
+// in an account and which cannot change once the table exists
+// (https://knowledge.hubspot.com/website-and-landing-pages/create-and-hubdb-tables).
+// The list sorts by name, createdAt, updatedAt, createdBy or updatedBy,
+// not by id. Columns sent replace the table's ("If you do not include an
+// already existing column in the request, it will be deleted"); a write
+// sends of each column the fields of the spec's ColumnRequest but its id.
+// No batch calls for tables; rows are not read or written.
+func hubdbTableSpec() *CMSSpec {
+	return &CMSSpec{
+		Noun: "HubDB table", Short: "table", Path: cmsPrefix + "/hubdb/tables",
+		Fields: []CMSField{
+			text("name"), text("label"),
+			{Name: "columns", Kind: FieldJSON, Keep: []string{"name", "label", "type", "options", "description",
+				"foreignTableId", "foreignColumnId", "width"}},
+			boolean("useForPages"), boolean("allowPublicApiAccess"), boolean("allowChildTables"),
+			boolean("enableChildTablePages"), readOnly(boolean("published")),
+			readOnly(CMSField{Name: "publishedAt", Kind: FieldTime}), readOnly(integer("rowCount")),
+			readOnly(integer("columnCount")),
+		},
+		Created: "createdAt", Updated: "updatedAt", DeletedField: "deletedAt",
+		Key: []string{"name"}, Required: []string{"name", "label"},
+		Sorts:  []string{"name", "createdAt", "updatedAt", "createdBy", "updatedBy"},
+		Drafts: true, ByKey: true, Scope: "hubdb",
 	}
 }

@@ -62,6 +62,10 @@ const (
 // batches where the resource has batch calls.
 func (k Kind) IsCMS() bool { return k == KindCMSObject }
 
+// FeedbackSubmissionsResourceName is the name of the feedback submissions,
+// a CRM object HubSpot's API only reads.
+const FeedbackSubmissionsResourceName = "feedback_submissions"
+
 // Resource describes one HubSpot resource the connector can read or write:
 // where it lives, which properties carry its timestamps, what it supports.
 type Resource struct {
@@ -93,7 +97,8 @@ type Resource struct {
 	// Kind is the resource's API family.
 	Kind Kind
 	// LegacyName is the earlier Conduit HubSpot connector's name of a
-	// resource that is not a CRM object ("cms.urlRedirects"), also accepted.
+	// resource whose name is not its own ("cms.urlRedirects",
+	// "crm.feedbackSubmissions"), also accepted.
 	LegacyName string
 	// NaturalKey is the field HubSpot keeps unique among a non-CRM
 	// resource's objects (a redirect's routePrefix), by which a create whose
@@ -131,6 +136,12 @@ func resourceTable() []Resource {
 		object("meetings", "0-47", propHSCreateDate, propHSLastModifiedDate, []string{"hs_timestamp"}),
 		object("notes", "0-46", propHSCreateDate, propHSLastModifiedDate, []string{"hs_timestamp"}),
 		object("tasks", "0-27", propHSCreateDate, propHSLastModifiedDate, []string{"hs_timestamp"}),
+		// https://developers.hubspot.com/docs/api/crm/feedback-submissions:
+		// "This API is read-only" (list, read, search and batch read, no
+		// writes); the default properties are hs_createdate,
+		// hs_lastmodifieddate and hs_object_id. 0-19 is the type id
+		// HubSpot's object type id table gives feedback submissions.
+		readOnlyObject(object(FeedbackSubmissionsResourceName, "0-19", propHSCreateDate, propHSLastModifiedDate, nil), "crm.feedbackSubmissions"),
 		{Name: ownersResourceName, Ops: OpList | OpGet, IsOwners: true},
 		cmsObject(URLRedirectsResourceName, "cms.urlRedirects", urlRedirectSpec()),
 		cmsObject(BlogTagsResourceName, "cms.blogs.tags", blogTagSpec()),
@@ -138,6 +149,7 @@ func resourceTable() []Resource {
 		cmsObject(BlogAuthorsResourceName, "cms.blogs.authors", blogAuthorSpec()),
 		cmsObject(LandingPagesResourceName, "cms.pages.landing", pageSpec("landing page", "landing-pages")),
 		cmsObject(SitePagesResourceName, "cms.pages.site", pageSpec("site page", "site-pages")),
+		cmsObject(HubDBTablesResourceName, "cms.hubdb.tables", hubdbTableSpec()),
 	}
 }
 
@@ -151,32 +163,6 @@ func cmsObject(name, legacy string, spec *CMSSpec) Resource {
 		r.Ops |= OpBatch
 	}
 	return r
-}
-
-// plannedResources are the earlier Conduit HubSpot connector's resources
-// this connector does not serve yet (issue 16), by that connector's name,
-// with the short names they will have. They are recognised, so that a
-// configuration naming one fails with what it is, not as an unknown name.
-func plannedResources() map[string]string {
-	return map[string]string{
-		"cms.hubdb.tables":        "hubdb_tables",
-		"crm.feedbackSubmissions": "feedback_submissions",
-	}
-}
-
-// NotSupportedError is a resource the connector recognises but does not
-// serve yet.
-type NotSupportedError struct {
-	// Name is the name as the user wrote it.
-	Name string
-	// Resource is the resource's short name.
-	Resource string
-}
-
-func (e *NotSupportedError) Error() string {
-	return fmt.Sprintf("resource %q (%s) is not supported yet: the earlier Conduit HubSpot connector's CMS resources "+
-		"and feedback submissions are being added one by one; supported now are %s",
-		e.Name, e.Resource, strings.Join(ResourceNames(), ", "))
 }
 
 // customObjectName matches the names HubSpot's paths take for a custom
@@ -197,6 +183,21 @@ func object(name, typeID, created, modified string, defaults []string) Resource 
 		DefaultProperties: defaults,
 		Ops:               crudOps,
 	}
+}
+
+// readOnlyObject marks a CRM object type whose API only reads: it lists,
+// reads, searches and batch-reads, and writes nothing; legacy is the
+// earlier connector's name of it.
+func readOnlyObject(r Resource, legacy string) Resource {
+	r.Ops = OpList | OpGet | OpSearch | OpListArchived | OpBatch
+	r.LegacyName = legacy
+	return r
+}
+
+// ReadOnly reports whether HubSpot's API writes none of the resource's
+// objects.
+func (r Resource) ReadOnly() bool {
+	return !r.Ops.Has(OpCreate) && !r.Ops.Has(OpUpdate) && !r.Ops.Has(OpArchive)
 }
 
 func withUnique(r Resource, props ...string) Resource {
@@ -240,17 +241,11 @@ func Resources() []Resource { return resourceTable() }
 // ("p1234567_cars"). A standard type id gives the standard resource, with its
 // own created and modified properties. A resource that is no CRM object is
 // found by its short or its LegacyName ("url_redirects", "cms.urlRedirects").
-// One of the earlier connector's resources not served yet is a
-// *NotSupportedError; an unknown name is an *UnknownResourceError.
+// An unknown name is an *UnknownResourceError.
 func LookupResource(name string) (Resource, error) {
 	for _, r := range resourceTable() {
 		if r.Name == name || (r.TypeID != "" && r.TypeID == name) || (r.LegacyName != "" && r.LegacyName == name) {
 			return r, nil
-		}
-	}
-	for legacy, short := range plannedResources() {
-		if name == legacy || name == short {
-			return Resource{}, &NotSupportedError{Name: name, Resource: short}
 		}
 	}
 	if customObjectName.MatchString(name) {

@@ -10,7 +10,7 @@ import (
 )
 
 // The CMS resources of hubspot.CMSObjectsService (URL redirects, blog
-// tags, posts and authors, landing and site pages): the payload is the object's documented JSON
+// tags, posts and authors, landing and site pages, HubDB tables): the payload is the object's documented JSON
 // fields, typed by their JSON types; nested objects and arrays (widgets,
 // layoutSections, tagIds, ...) are strings holding their JSON text.
 
@@ -71,11 +71,12 @@ func cmsObjectItem(spec hubspot.CMSSpec, o hubspot.CMSObject, archived bool) (it
 		}
 		props[f.Name] = v
 	}
-	created, _, err := o.Time("created")
+	createdField, updatedField := spec.TimeFields()
+	created, _, err := o.Time(createdField)
 	if err != nil {
 		return item{}, fmt.Errorf("%s %s: %w", spec.Noun, o.ID(), err)
 	}
-	updated, ok, err := o.Time("updated")
+	updated, ok, err := o.Time(updatedField)
 	if err != nil || !ok {
 		return item{}, fmt.Errorf("%s %s: no updated time: %w", spec.Noun, o.ID(), err)
 	}

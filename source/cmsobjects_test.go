@@ -68,25 +68,19 @@ func (c cmsCase) add(t *testing.T, e env, i int) string {
 func (c cmsCase) change(t *testing.T, e env, api *hubspot.CMSObjectsService, rng *rand.Rand, ids *[]string, next *int, n int) {
 	t.Helper()
 	ctx := context.Background()
-	for range n {
-		if rng.IntN(3) == 0 {
-			e.clock.Advance(time.Duration(rng.IntN(3)) * time.Millisecond)
+	churn(e, rng, n, func() bool { return len(e.srv.LiveCMSDocs(c.typ)) == 0 }, func() {
+		*ids = append(*ids, c.add(t, e, *next))
+		*next++
+	}, func() {
+		if err := api.Delete(ctx, (*ids)[rng.IntN(len(*ids))]); err != nil && !hubspot.IsNotFound(err) {
+			t.Fatal(err)
 		}
-		switch op := rng.IntN(6); {
-		case op == 0 || len(e.srv.LiveCMSDocs(c.typ)) == 0:
-			*ids = append(*ids, c.add(t, e, *next))
-			*next++
-		case op == 1:
-			if err := api.Delete(ctx, (*ids)[rng.IntN(len(*ids))]); err != nil && !hubspot.IsNotFound(err) {
-				t.Fatal(err)
-			}
-		default:
-			v, _ := json.Marshal(fmt.Sprintf("text %d", rng.IntN(100000)))
-			if _, err := api.Update(ctx, (*ids)[rng.IntN(len(*ids))], hubspot.CMSObject{c.changed: v}); err != nil && !hubspot.IsNotFound(err) {
-				t.Fatal(err)
-			}
+	}, func() {
+		v, _ := json.Marshal(fmt.Sprintf("text %d", rng.IntN(100000)))
+		if _, err := api.Update(ctx, (*ids)[rng.IntN(len(*ids))], hubspot.CMSObject{c.changed: v}); err != nil && !hubspot.IsNotFound(err) {
+			t.Fatal(err)
 		}
-	}
+	})
 }
 
 // want is the payload fields a live object's record must hold: its times,
@@ -168,22 +162,12 @@ func TestCMSObjectsSnapshotThenCDC(t *testing.T) {
 
 				rng := rand.New(rand.NewPCG(17, 1))
 				next := len(ids)
-				for range 5 {
-					e.tick()
-					c.change(t, e, api, rng, &ids, &next, 10)
-					recs = append(recs, e.readQuiet(t, src, 100*time.Millisecond, time.Minute)...)
-				}
-				e.settle()
-				recs = append(recs, e.readQuiet(t, src, 100*time.Millisecond, time.Minute)...)
+				recs = append(recs, readChanges(t, e, src, func() { c.change(t, e, api, rng, &ids, &next, 10) })...)
 				encodes(t, recs)
 				rp := newReplica()
 				rp.apply(t, recs)
 				c.check(t, rp, e.srv, start, true)
-				for id, n := range rp.deletes {
-					if n != 1 {
-						t.Errorf("%s: %d deletes", id, n)
-					}
-				}
+				rp.deletedOnce(t, c.name)
 			})
 		}
 	}

@@ -30,6 +30,7 @@ const (
 	KeyDeletesPollingPeriod = "deletesPollingPeriod"
 	KeyDeletesRateShare     = "deletesRateShare"
 	KeyDailyReservePercent  = "dailyReservePercent"
+	KeyHubDBDrafts          = "hubdbDrafts"
 )
 
 // Config is the source's configuration.
@@ -110,6 +111,12 @@ type Config struct {
 	// the reserve until the quota resets (midnight in accountTimeZone), and
 	// logs a warning saying so.
 	DailyReservePercent int `json:"dailyReservePercent" default:"10" check:"min=0,max=99"`
+	// HubDBDrafts, for the resource hubdb_tables, reads the tables' drafts,
+	// edits not yet published and tables never published included,
+	// instead of the published versions, which HubSpot's pages and public
+	// API serve (the default). Changing it needs a new start: a position
+	// holds the times of one list.
+	HubDBDrafts bool `json:"hubdbDrafts" default:"false"`
 }
 
 // Validate checks the shared settings, the middleware settings and the
@@ -204,6 +211,7 @@ func (c *Config) readerConfig(res hubspot.Resource, set resourceSet) readerConfi
 		lookback:       c.LookbackWindow,
 		snapshot:       c.Snapshot,
 		snapshotSearch: c.SnapshotSearch && !res.IsOwners && res.Ops.Has(hubspot.OpSearch),
+		drafts:         c.HubDBDrafts,
 		deletes:        c.Deletes && res.Ops.Has(hubspot.OpListArchived),
 		deletesEvery:   deletesEvery,
 		deletesPerPage: deletesPerPage(hubspot.DefaultRateLimit(), c.DeletesRateShare),

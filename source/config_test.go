@@ -34,7 +34,7 @@ func TestValidate(t *testing.T) {
 			c.Properties, c.ExtraProperties = []string{"email"}, []string{"phone"}
 		}, Want: `"properties" and "extraProperties" are both set`},
 		{Name: "url redirects", Change: func(c *source.Config) { c.Resource = "cms.urlRedirects" }, Want: ""},
-		{Name: "hubdb tables", Change: func(c *source.Config) { c.Resource = "cms.hubdb.tables" }, Want: `"resource": resource "cms.hubdb.tables" (hubdb_tables) is not supported yet`},
+		{Name: "hubdb tables", Change: func(c *source.Config) { c.Resource = "cms.hubdb.tables" }, Want: ""},
 		{Name: "a shared rule", Change: func(c *source.Config) { c.MaxRetries = 11 }, Want: `"maxRetries": 11 is more than 10`},
 	})
 }

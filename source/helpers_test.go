@@ -416,3 +416,48 @@ func changeContacts(t *testing.T, srv *hubspottest.Server, rng *rand.Rand, ids *
 		}
 	}
 }
+
+// churn makes n random changes: a create one time in six (or whenever
+// none is live), a delete one in six, an update the rest, the clock
+// moving on by 0 to 2 ms one time in three, so that changes share
+// milliseconds.
+func churn(e env, rng *rand.Rand, n int, none func() bool, create, remove, update func()) {
+	for range n {
+		if rng.IntN(3) == 0 {
+			e.clock.Advance(time.Duration(rng.IntN(3)) * time.Millisecond)
+		}
+		switch op := rng.IntN(6); {
+		case op == 0 || none():
+			create()
+		case op == 1:
+			remove()
+		default:
+			update()
+		}
+	}
+}
+
+// readChanges reads src while change makes changes, five rounds of them a
+// second apart, then what comes once the look-back is over.
+func readChanges(t *testing.T, e env, src *source.Source, change func()) []opencdc.Record {
+	t.Helper()
+	var recs []opencdc.Record
+	for range 5 {
+		e.tick()
+		change()
+		recs = append(recs, e.readQuiet(t, src, 100*time.Millisecond, time.Minute)...)
+	}
+	e.settle()
+	return append(recs, e.readQuiet(t, src, 100*time.Millisecond, time.Minute)...)
+}
+
+// deletedOnce fails the test for each object the replica saw deleted more
+// than once.
+func (rp *replica) deletedOnce(t *testing.T, noun string) {
+	t.Helper()
+	for id, n := range rp.deletes {
+		if n != 1 {
+			t.Errorf("%s %s: %d deletes", noun, id, n)
+		}
+	}
+}

@@ -51,14 +51,29 @@ type services struct {
 	properties PropertyLister
 	schemas    SchemaLister
 	assoc      AssociationReader
-	// cmsObjects returns the reader of a KindCMSObject resource.
-	cmsObjects func(hubspot.CMSSpec) CMSObjectReader
+	// cmsObjects returns the reader of a KindCMSObject resource: with
+	// drafts, of a Drafts resource's drafts (hubdbDrafts).
+	cmsObjects func(spec hubspot.CMSSpec, drafts bool) CMSObjectReader
 }
 
 // servicesOf returns the services of a client.
 func servicesOf(c *hubspot.Client) services {
 	return services{objects: c.Objects, owners: c.Owners, properties: c.Properties, schemas: c.Schemas, assoc: c.Associations,
-		cmsObjects: func(spec hubspot.CMSSpec) CMSObjectReader { return c.CMSObjects(spec) }}
+		cmsObjects: func(spec hubspot.CMSSpec, drafts bool) CMSObjectReader {
+			svc := c.CMSObjects(spec)
+			if drafts && spec.Drafts {
+				return draftReader{svc}
+			}
+			return svc
+		}}
+}
+
+// draftReader lists a Drafts resource's drafts (a HubDB table's, where
+// each edit shows as it is made) in place of its published versions.
+type draftReader struct{ svc *hubspot.CMSObjectsService }
+
+func (d draftReader) List(ctx context.Context, opts hubspot.CMSListOptions) (*hubspot.CMSObjectPage, error) {
+	return d.svc.ListDrafts(ctx, opts)
 }
 
 // hub is how the scans reach HubSpot: the resource, the properties read

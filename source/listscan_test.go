@@ -53,7 +53,7 @@ func TestURLRedirectsLateVersions(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc := servicesOf(client)
-	svc.cmsObjects = func(hubspot.CMSSpec) CMSObjectReader {
+	svc.cmsObjects = func(hubspot.CMSSpec, bool) CMSObjectReader {
 		return lateRedirects{CMSObjectReader: client.URLRedirects, now: clock.Now, late: late, lag: 10 * time.Second}
 	}
 	r, err := newReader(cfg, svc, clock.Now, nil)

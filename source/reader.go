@@ -28,6 +28,9 @@ type readerConfig struct {
 	// id range by search too.
 	snapshotSearch bool
 	deletes        bool
+	// drafts reads a Drafts resource's drafts, not its published
+	// versions (hubdbDrafts).
+	drafts bool
 	// deletesEvery is the least time between the starts of two scans of
 	// the archived objects, and deletesPerPage the time each page after a
 	// scan's first takes of the scan's share of the rate budget.
@@ -102,7 +105,7 @@ func newReaderAt(cfg readerConfig, svc services, now func() time.Time, pos *Posi
 		r.links = &linkScan{hub: r.hub, history: r.history, every: cfg.linksEvery, next: now().Add(cfg.linksEvery)}
 	}
 	if cfg.resource.Kind.IsCMS() {
-		r.hub.cmsObjects = svc.cmsObjects(*cfg.resource.CMS)
+		r.hub.cmsObjects = svc.cmsObjects(*cfg.resource.CMS, cfg.drafts)
 		r.history.shape = newShape(cfg.resource.Name)
 		if err := r.startList(pos); err != nil {
 			return nil, err

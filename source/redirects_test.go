@@ -58,30 +58,23 @@ func addRedirect(t *testing.T, e env, i int) string {
 func changeRedirects(t *testing.T, e env, api *hubspot.CMSObjectsService, rng *rand.Rand, ids *[]string, next *int, n int) {
 	t.Helper()
 	ctx := context.Background()
-	for range n {
-		if rng.IntN(3) == 0 {
-			e.clock.Advance(time.Duration(rng.IntN(3)) * time.Millisecond)
+	churn(e, rng, n, func() bool { return len(e.srv.LiveRedirects()) == 0 }, func() {
+		*ids = append(*ids, addRedirect(t, e, *next))
+		*next++
+	}, func() {
+		id := (*ids)[rng.IntN(len(*ids))]
+		if err := api.Delete(ctx, id); err != nil && !hubspot.IsNotFound(err) {
+			t.Fatal(err)
 		}
-		live := e.srv.LiveRedirects()
-		switch op := rng.IntN(6); {
-		case op == 0 || len(live) == 0:
-			*ids = append(*ids, addRedirect(t, e, *next))
-			*next++
-		case op == 1:
-			id := (*ids)[rng.IntN(len(*ids))]
-			if err := api.Delete(ctx, id); err != nil && !hubspot.IsNotFound(err) {
-				t.Fatal(err)
-			}
-		default:
-			id := (*ids)[rng.IntN(len(*ids))]
-			dest, style := fmt.Sprintf("https://example.com/moved/%d", rng.IntN(1000)), 302
-			in, _ := hubspot.CMSObjectOf(map[string]any{"destination": dest, "redirectStyle": style})
-			_, err := api.Update(ctx, id, in)
-			if err != nil && !hubspot.IsNotFound(err) {
-				t.Fatal(err)
-			}
+	}, func() {
+		id := (*ids)[rng.IntN(len(*ids))]
+		dest, style := fmt.Sprintf("https://example.com/moved/%d", rng.IntN(1000)), 302
+		in, _ := hubspot.CMSObjectOf(map[string]any{"destination": dest, "redirectStyle": style})
+		_, err := api.Update(ctx, id, in)
+		if err != nil && !hubspot.IsNotFound(err) {
+			t.Fatal(err)
 		}
-	}
+	})
 }
 
 var redirectSettings = map[string]string{"resource": "url_redirects", "bufferSize": "7"}
@@ -152,21 +145,11 @@ func TestURLRedirectsSnapshotThenCDC(t *testing.T) {
 
 	rng := rand.New(rand.NewPCG(16, 1))
 	next := len(ids)
-	for range 5 {
-		e.tick()
-		changeRedirects(t, e, api, rng, &ids, &next, 10)
-		recs = append(recs, e.readQuiet(t, src, 100*time.Millisecond, time.Minute)...)
-	}
-	e.settle()
-	recs = append(recs, e.readQuiet(t, src, 100*time.Millisecond, time.Minute)...)
+	recs = append(recs, readChanges(t, e, src, func() { changeRedirects(t, e, api, rng, &ids, &next, 10) })...)
 	rp := newReplica()
 	rp.apply(t, recs)
 	checkRedirects(t, rp, e.srv, start, true)
-	for id, n := range rp.deletes {
-		if n != 1 {
-			t.Errorf("redirect %s: %d deletes", id, n)
-		}
-	}
+	rp.deletedOnce(t, "redirect")
 	t.Logf("%d records: %v, %d repeats", len(recs), countOps(recs), rp.repeats)
 }
 

@@ -184,7 +184,7 @@ func (s *Source) checkAccess(ctx context.Context, res hubspot.Resource, svc serv
 	case res.IsOwners:
 		_, err = svc.owners.List(ctx, hubspot.OwnerListOptions{Limit: 1})
 	case res.Kind == hubspot.KindCMSObject:
-		_, err = svc.cmsObjects(*res.CMS).List(ctx, hubspot.CMSListOptions{Limit: 1})
+		_, err = svc.cmsObjects(*res.CMS, s.config.HubDBDrafts).List(ctx, hubspot.CMSListOptions{Limit: 1})
 	default:
 		_, err = svc.objects.List(ctx, res.Name, hubspot.ListOptions{Limit: 1})
 	}

@@ -11,7 +11,7 @@ import (
 )
 
 // What the CMS list calls (URL redirects, blog tags, and the document
-// store's posts, authors and pages) share: the documented created and
+// store's posts, authors and pages, and HubDB tables, hubdb.go) share: the documented created and
 // updated filters, sort, limit and after
 // (https://developers.hubspot.com/docs/api/cms/url-redirects,
 // https://developers.hubspot.com/docs/api/cms/blog-tags,

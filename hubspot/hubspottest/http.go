@@ -49,6 +49,16 @@ func (s *Server) routes() http.Handler {
 			handle("POST "+k.path+"/batch/{op}", false, h.batch)
 		}
 	}
+	for _, p := range []string{hubdbTablesPath, hubdbTablesPath + "/{$}"} {
+		handle("GET "+p, false, s.listHubDBTables(false))
+		handle("POST "+p, false, s.createHubDBTable)
+	}
+	handle("GET "+hubdbTablesPath+"/draft", false, s.listHubDBTables(true))
+	handle("GET "+hubdbTablesPath+"/{table}", false, s.getHubDBTable(false))
+	handle("GET "+hubdbTablesPath+"/{table}/draft", false, s.getHubDBTable(true))
+	handle("PATCH "+hubdbTablesPath+"/{table}/draft", false, s.updateHubDBTable)
+	handle("POST "+hubdbTablesPath+"/{table}/draft/publish", false, s.publishHubDBTable)
+	handle("DELETE "+hubdbTablesPath+"/{table}", false, s.deleteHubDBTable)
 	mux.Handle("POST /oauth/v1/token", &endpoint{s: s, token: s.exchangeToken})
 	handle("/", false, func(r *http.Request) (int, any, *apiError) {
 		return 0, nil, notFound(fmt.Sprintf("No route for %s %s", r.Method, r.URL.Path))

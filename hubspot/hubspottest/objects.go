@@ -142,10 +142,27 @@ func writtenNames(t *objectType, props map[string]*string) []string {
 	return names
 }
 
+// writableType is the type a write's path names, or the refusal of a
+// type the API only reads (feedback submissions). HubSpot's docs say only
+// that the API is read-only
+// (https://developers.hubspot.com/docs/api/crm/feedback-submissions): the
+// 405 and its message are a guess.
+func (s *Server) writableType(r *http.Request) (*typeStore, *apiError) {
+	ts, e := s.typeOf(r)
+	if e != nil {
+		return nil, e
+	}
+	if ts.t.readOnly {
+		return nil, &apiError{status: http.StatusMethodNotAllowed, category: "METHOD_NOT_ALLOWED",
+			message: fmt.Sprintf("%s are read-only: %s %s is not allowed", ts.t.name, r.Method, r.URL.Path)}
+	}
+	return ts, nil
+}
+
 // writeRequest reads the type, the properties and the links of a create
 // or update.
 func (s *Server) writeRequest(r *http.Request) (*typeStore, map[string]*string, []createLink, *apiError) {
-	ts, e := s.typeOf(r)
+	ts, e := s.writableType(r)
 	if e != nil {
 		return nil, nil, nil, e
 	}
@@ -196,7 +213,7 @@ type mergeBody struct {
 // {"primaryObjectId":"..","objectIdToMerge":".."} answers 200 with the
 // object that holds both.
 func (s *Server) merge(r *http.Request) (int, any, *apiError) {
-	ts, e := s.typeOf(r)
+	ts, e := s.writableType(r)
 	if e != nil {
 		return 0, nil, e
 	}
@@ -216,7 +233,7 @@ func (s *Server) merge(r *http.Request) (int, any, *apiError) {
 
 // archive serves DELETE /crm/v3/objects/{type}/{id}.
 func (s *Server) archive(r *http.Request) (int, any, *apiError) {
-	ts, e := s.typeOf(r)
+	ts, e := s.writableType(r)
 	if e != nil {
 		return 0, nil, e
 	}
@@ -241,11 +258,15 @@ type batchRequest struct {
 
 // batch serves POST /crm/v3/objects/{type}/batch/{read,create,update,upsert,archive}.
 func (s *Server) batch(r *http.Request) (int, any, *apiError) {
-	ts, e := s.typeOf(r)
+	op := r.PathValue("op")
+	typeOf := s.writableType
+	if op == "read" {
+		typeOf = s.typeOf
+	}
+	ts, e := typeOf(r)
 	if e != nil {
 		return 0, nil, e
 	}
-	op := r.PathValue("op")
 	if !slices.Contains([]string{"read", "create", "update", "upsert", "archive"}, op) {
 		return 0, nil, notFound(fmt.Sprintf("No route for POST %s", r.URL.Path))
 	}

@@ -76,6 +76,10 @@ type objectType struct {
 	// companies, deals, tickets), and list what they absorbed in
 	// hs_merged_object_ids.
 	merges bool
+	// readOnly: the API reads the type's objects and writes none
+	// (feedback submissions); HubSpot itself makes them, which the
+	// server's own Create, Update and Archive stand for.
+	readOnly bool
 }
 
 func newObjectType(name, created, modified string, defaults []string, writable ...PropertyDef) *objectType {
@@ -154,12 +158,14 @@ func standardTypes() map[string]*objectType {
 		engagement("meetings", "hs_meeting_title", "hs_meeting_body", "hs_meeting_start_time", "hs_meeting_end_time"),
 		engagement("notes", "hs_note_body"),
 		engagement("tasks", "hs_task_subject", "hs_task_body", "hs_task_status", "hs_task_priority"),
+		feedbackSubmissions(),
 	}
 	// HubSpot's object type ids
 	// (https://developers.hubspot.com/docs/guides/crm/using-object-apis).
 	ids := map[string]string{
 		"contacts": "0-1", "companies": "0-2", "deals": "0-3", "tickets": "0-5", "products": "0-7", "line_items": "0-8",
 		"quotes": "0-14", "calls": "0-48", "emails": "0-49", "meetings": "0-47", "notes": "0-46", "tasks": "0-27",
+		"feedback_submissions": "0-19",
 	}
 	m := make(map[string]*objectType, len(types))
 	for _, t := range types {
@@ -174,6 +180,24 @@ func standardTypes() map[string]*objectType {
 		t.byName[merged.Name] = merged
 	}
 	return m
+}
+
+// feedbackSubmissions are the survey responses
+// (https://developers.hubspot.com/docs/api/crm/feedback-submissions): "This
+// API is read-only, so you cannot use it to create, update, or delete
+// survey response data"; the defaults are hs_createdate,
+// hs_lastmodifieddate and hs_object_id. hs_sentiment and
+// hs_survey_channel are the docs' example properties; hs_survey_name,
+// hs_survey_type, hs_response_value and hs_content are a guess at the
+// others' names. The type refuses every write through the API (readOnly);
+// its properties are writable to the server's own Create and Update,
+// which stand for the surveys HubSpot records.
+func feedbackSubmissions() *objectType {
+	props := append(str("hs_sentiment", "hs_survey_channel", "hs_survey_name", "hs_survey_type", "hs_content"),
+		prop("hs_response_value", TypeNumber))
+	t := newObjectType("feedback_submissions", "hs_createdate", "hs_lastmodifieddate", nil, props...)
+	t.readOnly = true
+	return t
 }
 
 // hubspotTime is how HubSpot writes instants: UTC with milliseconds.

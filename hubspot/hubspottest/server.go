@@ -53,6 +53,7 @@ type Server struct {
 	assocBumps          bool // a link change moves both ends' last-modified time
 	linkChanges         []LinkChange
 	cmsDocs             map[CMSType]*docStore
+	hubdb               hubdbStore
 	changes             []Change
 	calls               map[string]int
 	faults              []*Fault
