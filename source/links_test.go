@@ -100,9 +100,16 @@ func TestAssociations(t *testing.T) {
 				}
 			}
 			is.Equal(linksOf(t, recordOf(t, recs, deals[0]), "companies"), []string{companies[0] + "[Primary]"})
-			// Two pages of deals: one batch read per linked type each.
-			is.Equal(e.srv.Calls()["POST /crm/v4/associations/deals/contacts/batch/read"], 2)
-			is.Equal(e.srv.Calls()["POST /crm/v4/associations/deals/companies/batch/read"], 2)
+			// One batch read per linked type per page of deals: the
+			// snapshot's pages, from the list's end (100) and the
+			// search's (200), cover 150 deals in two or three, and each
+			// end may have read one page ahead that the meeting of the
+			// ends dropped (its reads may still be under way).
+			calls := e.srv.Calls()
+			for _, to := range []string{"contacts", "companies"} {
+				reads := calls["POST /crm/v4/associations/deals/"+to+"/batch/read"]
+				is.True(reads >= 1 && reads <= 5)
+			}
 
 			// A change of a deal's properties: its record has its links.
 			e.tick()
