@@ -67,22 +67,31 @@ func (r *router) resourceOf(rec opencdc.Record) (string, error) {
 // returns how many HubSpot accepted, from the first on, and an error naming
 // the first record it did not.
 func (d *Destination) route(ctx context.Context, recs []opencdc.Record) (int, error) {
+	// Each record's resource once (a template runs per record); the
+	// first that has none ends the records routed, and its error comes
+	// when the records before it are written.
+	names := make([]string, 0, len(recs))
+	var nameErr error
+	for _, r := range recs {
+		name, err := d.router.resourceOf(r)
+		if err != nil {
+			nameErr = err
+			break
+		}
+		names = append(names, name)
+	}
 	written := 0
 	for start := 0; start < len(recs); {
-		name, err := d.router.resourceOf(recs[start])
-		if err != nil {
-			return written, recordError(start, recs[start], err)
+		if start == len(names) {
+			return written, recordError(start, recs[start], nameErr)
 		}
+		name := names[start]
 		w, err := d.routeTo(ctx, name)
 		if err != nil {
 			return written, recordError(start, recs[start], err)
 		}
 		end := start + 1
-		for end < len(recs) {
-			next, err := d.router.resourceOf(recs[end])
-			if err != nil || next != name {
-				break // the next run, or the error, comes next
-			}
+		for end < len(names) && names[end] == name {
 			end++
 		}
 		n, err := w.writeRun(ctx, recs[start:end])

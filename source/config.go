@@ -267,15 +267,11 @@ func (c *Config) linkTypes(from string) ([]string, error) {
 func linkEntry(entry string) (of, to string, err error) {
 	res, err := config.LookupResource(entry)
 	if err != nil {
-		i := strings.LastIndexByte(entry, '.')
-		if i <= 0 {
-			return "", "", err
+		from, name, qerr := qualified(entry)
+		if qerr != nil {
+			return "", "", err // the entry as a type says more
 		}
-		from, ferr := config.LookupResource(entry[:i])
-		if ferr != nil {
-			return "", "", err
-		}
-		if res, err = config.LookupResource(entry[i+1:]); err != nil {
+		if res, err = config.LookupResource(name); err != nil {
 			return "", "", err
 		}
 		of = from.Name

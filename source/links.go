@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"slices"
 	"strconv"
 	"time"
@@ -46,9 +47,12 @@ func (h *hub) linkedUnless(ctx context.Context, items []item, skip func(item) bo
 	if len(h.links) == 0 || len(items) == 0 {
 		return nil
 	}
+	// skip decides once per item: the change scan's digests the whole
+	// version.
+	read := make([]bool, len(items))
 	ids := make([]string, 0, len(items))
-	for _, it := range items {
-		if skip == nil || !skip(it) {
+	for i, it := range items {
+		if read[i] = skip == nil || !skip(it); read[i] {
 			ids = append(ids, it.id)
 		}
 	}
@@ -56,34 +60,35 @@ func (h *hub) linkedUnless(ctx context.Context, items []item, skip func(item) bo
 		return nil
 	}
 	for _, to := range h.links {
-		read, err := h.assoc.BatchRead(ctx, h.resource.Name, to, ids)
+		got, err := h.assoc.BatchRead(ctx, h.resource.Name, to, ids)
 		if err != nil {
 			return err
 		}
-		if len(read.Errors) > 0 {
-			return fmt.Errorf("read links %s to %s: %s", h.resource.Name, to, read.Errors[0].Message)
+		if len(got.Errors) > 0 {
+			return fmt.Errorf("read links %s to %s: %s", h.resource.Name, to, got.Errors[0].Message)
 		}
 		for i := range items {
-			if skip != nil && skip(items[i]) {
+			if !read[i] {
 				continue
 			}
 			if items[i].links == nil {
 				items[i].links = make(map[string][]hubspot.Link, len(h.links))
 			}
-			items[i].links[to] = read.Links[items[i].id]
+			ls := got.Links[items[i].id]
+			slices.SortFunc(ls, func(a, b hubspot.Link) int { return compareIDs(a.ToID, b.ToID) })
+			items[i].links[to] = ls
 		}
 	}
 	return nil
 }
 
 // linksValue is the payload's associations field of an item's links to
-// the types, each type's linked objects in id order; without links read
-// (a delete's), each type's list is empty.
+// the types, each type's linked objects in id order (as linkedUnless
+// sorted them); without links read (a delete's), each type's list is empty.
 func linksValue(links map[string][]hubspot.Link, types []string) any {
 	out := make(map[string]any, len(types))
 	for _, t := range types {
-		ls := slices.Clone(links[t])
-		slices.SortFunc(ls, func(a, b hubspot.Link) int { return compareIDs(a.ToID, b.ToID) })
+		ls := links[t]
 		entries := make([]any, len(ls))
 		for i, l := range ls {
 			labels := make([]any, 0, len(l.Types))
@@ -97,14 +102,13 @@ func linksValue(links map[string][]hubspot.Link, types []string) any {
 	return out
 }
 
-// linksSum is a digest of an item's links, to tell a change of links
-// alone.
+// linksSum is a digest of an item's links (in id order, as linkedUnless
+// sorted them), to tell a change of links alone.
 func linksSum(links map[string][]hubspot.Link, types []string) uint64 {
 	h := fnv.New64a()
 	var buf []byte
 	for _, t := range types {
-		ls := slices.Clone(links[t])
-		slices.SortFunc(ls, func(a, b hubspot.Link) int { return compareIDs(a.ToID, b.ToID) })
+		ls := links[t]
 		buf = append(strconv.AppendInt(buf[:0], int64(len(ls)), 10), t...)
 		for _, l := range ls {
 			labels := l.Labels()
@@ -168,14 +172,14 @@ func (l *linkScan) step(ctx context.Context) ([]opencdc.Record, error) {
 	if err := l.hub.linked(ctx, items); err != nil {
 		return nil, fmt.Errorf("read links again: %w", err)
 	}
-	var changed []string
+	changed := map[string]map[string][]hubspot.Link{}
 	for _, it := range items {
 		id, err := parseID(it.id)
 		if err != nil {
 			return nil, err
 		}
 		if sum, ok := l.history.linkSums[id]; !ok || sum != linksSum(it.links, l.hub.links) {
-			changed = append(changed, it.id)
+			changed[it.id] = it.links
 		}
 	}
 	recs, err := l.emit(ctx, changed)
@@ -188,12 +192,13 @@ func (l *linkScan) step(ctx context.Context) ([]opencdc.Record, error) {
 	return recs, nil
 }
 
-// emit reads the objects whose links changed, with their links, and
-// returns their updates.
-func (l *linkScan) emit(ctx context.Context, ids []string) ([]opencdc.Record, error) {
-	if len(ids) == 0 {
+// emit reads the objects whose links changed, by id with the links the
+// scan read, and returns their updates.
+func (l *linkScan) emit(ctx context.Context, changed map[string]map[string][]hubspot.Link) ([]opencdc.Record, error) {
+	if len(changed) == 0 {
 		return nil, nil
 	}
+	ids := slices.Sorted(maps.Keys(changed))
 	res, err := l.hub.objects.BatchRead(ctx, l.hub.resource.Name, hubspot.BatchReadRequest{IDs: ids, Properties: l.hub.properties()})
 	if err != nil {
 		return nil, fmt.Errorf("read the objects whose links changed: %w", err)
@@ -202,11 +207,9 @@ func (l *linkScan) emit(ctx context.Context, ids []string) ([]opencdc.Record, er
 	if err != nil {
 		return nil, err
 	}
-	if err := l.hub.linked(ctx, items); err != nil {
-		return nil, err
-	}
 	recs := make([]opencdc.Record, 0, len(items))
 	for _, it := range items {
+		it.links = changed[it.id]
 		rec, err := l.history.linkChange(it)
 		if err != nil {
 			return nil, err

@@ -53,18 +53,3 @@ func ParsePositions(raw opencdc.Position, single string) (states map[string]*Pos
 	states[single] = p
 	return states, true, nil
 }
-
-// combine returns the position of a record of one resource: its own
-// state, and the others' as they are.
-func combine(own opencdc.Position, name string, others map[string]json.RawMessage) (opencdc.Position, error) {
-	all := make(map[string]json.RawMessage, len(others)+1)
-	for n, state := range others {
-		all[n] = state
-	}
-	all[name] = json.RawMessage(own)
-	b, err := json.Marshal(Positions{Resources: all})
-	if err != nil {
-		return nil, fmt.Errorf("marshal position: %w", err)
-	}
-	return b, nil
-}

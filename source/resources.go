@@ -135,9 +135,10 @@ func (s resourceSet) properties(res hubspot.Resource, list []string) []string {
 	return out
 }
 
-// qualified splits a property qualified with its resource ("contacts.email",
-// "line_items.quantity") at its last dot: HubSpot's property names hold
-// none, while the earlier connector's resource names do ("crm.lineItems").
+// qualified splits a name qualified with its resource, a property
+// ("contacts.email") or a linked type ("deals.companies"), at its last dot:
+// neither holds one, while the earlier connector's resource names do
+// ("crm.lineItems").
 func qualified(entry string) (hubspot.Resource, string, error) {
 	i := strings.LastIndexByte(entry, '.')
 	if i <= 0 || i == len(entry)-1 {

@@ -160,6 +160,7 @@ func TestSeveralResources(t *testing.T) {
 		recs = append(recs, e.readQuiet(t, src, 300*time.Millisecond, time.Minute)...)
 	}
 	recs = append(recs, e.drain(t, src)...)
+	t.Logf("position of the last record, three resources: %d bytes", len(recs[len(recs)-1].Position))
 	per := byCollection(t, recs)
 	for typ, rp := range replicas(t, e, per, start, true) {
 		is.Equal(rp.repeats, 0) // every change once

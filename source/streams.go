@@ -54,7 +54,8 @@ func (s *Source) nextStream(ctx context.Context) (*stream, error) {
 
 // combinePositions gives the records of st the position of a source of
 // several resources: each record's own state for st's resource, and the
-// others' states as they are, all of whose records came before.
+// others' states as they are, all of whose records came before. The
+// others' part is written once for the step; each record adds its own.
 func (s *Source) combinePositions(st *stream, recs []opencdc.Record) error {
 	others := make(map[string]json.RawMessage, len(s.streams)-1)
 	for _, o := range s.streams {
@@ -67,11 +68,25 @@ func (s *Source) combinePositions(st *stream, recs []opencdc.Record) error {
 		}
 		others[o.name] = json.RawMessage(state)
 	}
+	head, err := json.Marshal(Positions{Resources: others})
+	if err != nil {
+		return fmt.Errorf("marshal position: %w", err)
+	}
+	name, err := json.Marshal(st.name)
+	if err != nil {
+		return fmt.Errorf("marshal position: %w", err)
+	}
+	// head is {"resources":{...}}: the record's state goes in before its
+	// last two braces.
+	prefix := head[:len(head)-2]
+	sep := []byte(",")
+	if len(others) == 0 {
+		sep = nil
+	}
 	for i := range recs {
-		pos, err := combine(recs[i].Position, st.name, others)
-		if err != nil {
-			return err
-		}
+		pos := make([]byte, 0, len(prefix)+len(sep)+len(name)+1+len(recs[i].Position)+2)
+		pos = append(append(append(append(append(pos, prefix...), sep...), name...), ':'), recs[i].Position...)
+		pos = append(pos, '}', '}')
 		recs[i].Position = pos
 	}
 	return nil
