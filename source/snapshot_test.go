@@ -177,7 +177,22 @@ func TestSnapshotSearchPastTheResultCap(t *testing.T) {
 	is.NoErr(err)
 	src := openSource(t, e, map[string]string{"bufferSize": "100"}, nil)
 	e.srv.ResetCalls()
-	e.srv.InjectFault(hubspottest.Fault{Kind: hubspottest.FaultDelay, Method: "GET", Path: "/crm/objects/2026-09/contacts", Delay: 8 * time.Second, Times: 1})
+	// The list's first page is held until search has paged past the cap,
+	// however fast this machine is.
+	const searchKey = "POST /crm/objects/2026-09/contacts/search"
+	release, stop := make(chan struct{}), make(chan struct{})
+	t.Cleanup(func() { close(stop) })
+	e.srv.InjectFault(hubspottest.Fault{Kind: hubspottest.FaultDelay, Method: "GET", Path: "/crm/objects/2026-09/contacts", Until: release, Times: 1})
+	go func() {
+		defer close(release)
+		for e.srv.Calls()[searchKey] <= hubspot.MaxSearchResults/hubspot.MaxSearchLimit {
+			select {
+			case <-stop:
+				return
+			case <-time.After(5 * time.Millisecond):
+			}
+		}
+	}()
 	recs := readCount(t, src, n)
 	is.Equal(len(uniqueIDs(t, recs)), n)
 	is.True(e.srv.Calls()["POST /crm/objects/2026-09/contacts/search"] > hubspot.MaxSearchResults/hubspot.MaxSearchLimit)
