@@ -56,7 +56,9 @@ type Config struct {
 	RefreshToken string `json:"refreshToken"`
 	// Resource is the HubSpot resource to read or write: contacts, companies,
 	// deals, tickets, products, line_items, quotes, calls, emails, meetings,
-	// notes, tasks, owners and feedback_submissions (source only),
+	// notes, tasks, the other standard CRM object types (leads, invoices,
+	// orders, carts, ..., the README's table), owners and
+	// feedback_submissions (source only),
 	// url_redirects, blog_tags, blog_posts, blog_authors, landing_pages,
 	// site_pages, hubdb_tables, or a custom object by its type id (2-12345)
 	// or fully qualified name (p1234567_cars). Standard object type ids

@@ -92,7 +92,7 @@ func TestRouteErrors(t *testing.T) {
 		wantErr  string
 	}{
 		{"no collection", "", rec(opencdc.OperationCreate, "2", id("x"), opencdc.StructuredData{}), `record 1 (position 2, key {"id":"x"}): the record has no opencdc.collection`},
-		{"unknown collection", "", of("orders", rec(opencdc.OperationCreate, "2", id("x"), opencdc.StructuredData{})), `unknown resource "orders"`},
+		{"unknown collection", "", of("widgets", rec(opencdc.OperationCreate, "2", id("x"), opencdc.StructuredData{})), `unknown resource "widgets"`},
 		{"read-only", "", of("owners", rec(opencdc.OperationCreate, "2", id("x"), opencdc.StructuredData{})), `owners is read-only: HubSpot's API creates, updates and deletes none of them`},
 		{"template of nothing", `{{ index .Metadata "kind" }}`, rec(opencdc.OperationCreate, "2", id("x"), opencdc.StructuredData{}), `the "resource" template made no resource of the record`},
 	}

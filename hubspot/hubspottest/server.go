@@ -152,7 +152,11 @@ func NewServer(opts ...Option) (*Server, error) {
 			t.addCatalog(catalog(name))
 		}
 		s.types[name] = newTypeStore(t)
-		s.typeNames[t.id] = name
+		for _, other := range append([]string{t.id}, t.aliases...) {
+			if other != "" {
+				s.typeNames[other] = name
+			}
+		}
 	}
 	s.customs = cfg.customs
 	for _, c := range cfg.customs {
