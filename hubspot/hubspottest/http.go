@@ -59,7 +59,7 @@ func (s *Server) routes() http.Handler {
 	handle("PATCH "+hubdbTablesPath+"/{table}/draft", false, s.updateHubDBTable)
 	handle("POST "+hubdbTablesPath+"/{table}/draft/publish", false, s.publishHubDBTable)
 	handle("DELETE "+hubdbTablesPath+"/{table}", false, s.deleteHubDBTable)
-	mux.Handle("POST /oauth/v1/token", &endpoint{s: s, token: s.exchangeToken})
+	mux.Handle("POST "+tokenPath, &endpoint{s: s, token: s.exchangeToken})
 	handle("/", false, func(r *http.Request) (int, any, *apiError) {
 		return 0, nil, notFound(fmt.Sprintf("No route for %s %s", r.Method, r.URL.Path))
 	})
