@@ -212,12 +212,15 @@ func (e *ErrorResponse) refusesSignIn() bool {
 // Credential is a setting of an OAuth app's sign-in.
 type Credential int
 
+// The settings the token endpoint can refuse.
 const (
-	// CredentialUnknown: the answer does not say which setting was
-	// refused.
+	// CredentialUnknown is any of them: the answer does not say which.
 	CredentialUnknown Credential = iota
+	// CredentialRefreshToken is the refresh token (invalid_grant).
 	CredentialRefreshToken
+	// CredentialClientID is the client id.
 	CredentialClientID
+	// CredentialClientSecret is the client secret.
 	CredentialClientSecret
 	// CredentialClient is the client id or its secret: RFC 6749's
 	// invalid_client does not say which.
