@@ -147,7 +147,7 @@ func (d *Destination) open(ctx context.Context, res hubspot.Resource, objects Ob
 		if hubspot.StatusCode(err) == http.StatusForbidden {
 			return fmt.Errorf("the access token lacks the scope to write %s (parameter %q): %w", res.Name, d.config.SignInParam(), err)
 		}
-		return d.config.ExplainSignIn(err)
+		return d.config.Explain(err)
 	}
 	if id := d.config.IDProperty; id != "" && !slices.Contains(d.uniqueProps, id) {
 		return fmt.Errorf("%q: %s has no property %q with unique values; upserts need one (such as email for contacts)", KeyIDProperty, res.Name, id)
@@ -236,7 +236,7 @@ func (d *Destination) Write(ctx context.Context, recs []opencdc.Record) (int, er
 	}
 	n, err := write(ctx, recs)
 	d.links.retry(ctx, false)
-	return n, d.config.ExplainSignIn(err)
+	return n, d.config.Explain(err)
 }
 
 // writeRun writes records of this Destination's one resource.

@@ -155,7 +155,7 @@ func (d *Destination) checkSignIn(ctx context.Context) error {
 	case err == nil || code == http.StatusForbidden:
 		return nil
 	case code == http.StatusUnauthorized || hubspot.IsSignInRefused(err):
-		return d.config.ExplainSignIn(err)
+		return d.config.Explain(err)
 	case code == 0:
 		return fmt.Errorf("reach HubSpot at %s: %w", d.config.BaseURL, err)
 	}

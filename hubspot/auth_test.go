@@ -78,7 +78,7 @@ func (e oauthEnv) list(t *testing.T) error {
 const tokenPath = "/oauth/2026-03/token"
 
 func (e oauthEnv) tokenCalls() int { return e.srv.Calls()["POST "+tokenPath] }
-func (e oauthEnv) listCalls() int  { return e.srv.Calls()["GET /crm/v3/objects/contacts"] }
+func (e oauthEnv) listCalls() int  { return e.srv.Calls()["GET /crm/objects/2026-09/contacts"] }
 
 // assertNoSecret fails the test if s holds any secret of the OAuth app or
 // an access token the simulator issued.
@@ -313,38 +313,43 @@ func TestOAuthPacesAtTheAppLimit(t *testing.T) {
 	is.Equal(srv.RateLimited(), 0) // 429s
 }
 
-// TestOAuthTokenRequest: the exchange is POST /oauth/2026-03/token with
-// every parameter form-encoded in the body, nothing in the query and no
-// bearer token, as HubSpot's migration guide from the v1 endpoint asks;
-// the access token it answers with signs the API call.
+// TestOAuthTokenRequest: at every API version, the exchange is POST
+// /oauth/2026-03/token with every parameter form-encoded in the body,
+// nothing in the query and no bearer token, as HubSpot's migration guide
+// from the v1 endpoint asks; the access token it answers with signs the API
+// call, which goes to the version's own path.
 func TestOAuthTokenRequest(t *testing.T) {
-	is := is.New(t)
-	s := &script{replies: []reply{
-		{status: 200, body: `{"access_token":"access-1","refresh_token":"` + testRefreshToken + `","expires_in":1800,"token_type":"bearer","token_use":"access_token","hub_id":62515}`},
-		{status: 200, body: `{"results":[]}`},
-	}}
-	srv := httptest.NewServer(s)
-	t.Cleanup(srv.Close)
-	c, err := hubspot.NewClient("", hubspot.WithBaseURL(srv.URL), hubspot.WithClock(newFakeClock()),
-		hubspot.WithOAuth(testClientID, testClientSecret, testRefreshToken))
-	is.NoErr(err)
-	t.Cleanup(c.Close)
-	_, err = c.Objects.List(context.Background(), "contacts", hubspot.ListOptions{Limit: 1})
-	is.NoErr(err)
-	seen := s.requests()
-	is.Equal(len(seen), 2)
-	tok := seen[0]
-	is.Equal(tok.Method, http.MethodPost)
-	is.Equal(tok.Path, "/oauth/2026-03/token")
-	is.Equal(tok.RawQuery, "")
-	is.Equal(tok.Header.Get("Content-Type"), "application/x-www-form-urlencoded")
-	is.Equal(tok.Header.Get("Authorization"), "")
-	form, err := url.ParseQuery(tok.Body)
-	is.NoErr(err)
-	is.Equal(form, url.Values{"grant_type": {"refresh_token"}, "client_id": {testClientID},
-		"client_secret": {testClientSecret}, "refresh_token": {testRefreshToken}})
-	is.Equal(seen[1].Header.Get("Authorization"), "Bearer access-1")
-	is.True(!strings.Contains(seen[1].RawQuery, testClientSecret) && !strings.Contains(seen[1].RawQuery, testRefreshToken))
+	for _, v := range hubspot.APIVersions() {
+		t.Run(string(v), func(t *testing.T) {
+			is := is.New(t)
+			s := &script{replies: []reply{
+				{status: 200, body: `{"access_token":"access-1","refresh_token":"` + testRefreshToken + `","expires_in":1800,"token_type":"bearer","token_use":"access_token","hub_id":62515}`},
+				{status: 200, body: `{"results":[]}`},
+			}}
+			srv := httptest.NewServer(s)
+			t.Cleanup(srv.Close)
+			c, err := hubspot.NewClient("", hubspot.WithBaseURL(srv.URL), hubspot.WithClock(newFakeClock()), hubspot.WithAPIVersion(v),
+				hubspot.WithOAuth(testClientID, testClientSecret, testRefreshToken))
+			is.NoErr(err)
+			t.Cleanup(c.Close)
+			_, err = c.Objects.List(context.Background(), "contacts", hubspot.ListOptions{Limit: 1})
+			is.NoErr(err)
+			seen := s.requests()
+			is.Equal(len(seen), 2)
+			tok := seen[0]
+			is.Equal(tok.Method, http.MethodPost)
+			is.Equal(tok.Path, "/oauth/2026-03/token")
+			is.Equal(tok.RawQuery, "")
+			is.Equal(tok.Header.Get("Content-Type"), "application/x-www-form-urlencoded")
+			is.Equal(tok.Header.Get("Authorization"), "")
+			form, err := url.ParseQuery(tok.Body)
+			is.NoErr(err)
+			is.Equal(form, url.Values{"grant_type": {"refresh_token"}, "client_id": {testClientID},
+				"client_secret": {testClientSecret}, "refresh_token": {testRefreshToken}})
+			is.Equal(seen[1].Path, specPrefixes(v).Replace("{objects}/contacts"))
+			is.Equal(seen[1].Header.Get("Authorization"), "Bearer access-1")
+		})
+	}
 }
 
 // TestOAuthErrorShapes: the token endpoint's errors decode whether they

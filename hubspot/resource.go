@@ -48,7 +48,7 @@ type Kind int
 
 // The kinds of resources.
 const (
-	// KindCRMObject is a CRM object type (/crm/v3/objects/{type}, with
+	// KindCRMObject is a CRM object type (/crm/objects/{version}/{type}, with
 	// properties, search and batch calls) or the owners.
 	KindCRMObject Kind = iota
 	// KindCMSObject is a CMS resource served by CMSObjectsService from its
@@ -89,7 +89,7 @@ type Resource struct {
 	UniqueProperties []string
 	// Ops is what the API supports for the resource.
 	Ops Ops
-	// IsOwners marks the owners resource, which lives outside /crm/v3/objects.
+	// IsOwners marks the owners resource, which lives outside the objects API.
 	IsOwners bool
 	// Merges says that objects of the type can be merged, which absorbs
 	// one into another and lists its id in MergedIDsProperty.

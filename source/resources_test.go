@@ -265,7 +265,7 @@ func TestAllResources(t *testing.T) {
 	seed(t, e.srv, "contacts", 3)
 	seed(t, e.srv, "2-777", 2)
 	seed(t, e.srv, "tickets", 4)
-	e.srv.InjectFault(hubspottest.Fault{Method: http.MethodGet, Path: "/crm/v3/objects/tickets", Kind: hubspottest.FaultStatus, Status: http.StatusForbidden})
+	e.srv.InjectFault(hubspottest.Fault{Method: http.MethodGet, Path: "/crm/objects/2026-09/tickets", Kind: hubspottest.FaultStatus, Status: http.StatusForbidden})
 	src := openSource(t, e, map[string]string{"resource": "", "resources": "*"}, nil)
 	per := byCollection(t, e.readQuiet(t, src, 300*time.Millisecond, time.Minute))
 	is.Equal(len(per["contacts"]), 3)

@@ -214,3 +214,15 @@ func TestLimitsPerApp(t *testing.T) {
 	is.Equal(r.status, 429)
 	is.Equal(r.json(t)["policyName"], "DAILY")
 }
+
+// TestTokenEndpointOutlivesTheNumberedPaths: the 2026-03 token endpoint is
+// a date version's, so it still exchanges once the numbered paths are
+// retired, and its access token reads at a date version.
+func TestTokenEndpointOutlivesTheNumberedPaths(t *testing.T) {
+	is := is.New(t)
+	srv := newServer(t, hubspottest.WithOAuthApp("app", "secret", "refresh"), hubspottest.WithNumberedPathsRetired())
+	a := exchange(t, srv, refreshForm("app", "secret", "refresh"))
+	is.Equal(a.status, 200)
+	is.Equal(callWithToken(t, srv, a.AccessToken, "GET", "/crm/objects/2026-09/contacts", "").status, 200)
+	is.Equal(callWithToken(t, srv, a.AccessToken, "GET", "/crm/v3/objects/contacts", "").status, 410)
+}
