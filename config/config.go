@@ -185,11 +185,11 @@ func (c *Config) Explain(err error) error {
 }
 
 // ExplainSignIn says which parameter HubSpot refused when err is a refusal
-// of the sign-in: a 401 for an access token, or the token endpoint's 400
-// for an OAuth app's refresh token, client id or secret. Other errors come
-// back as they are. The source and the destination pass their errors of
-// Open, Read and Write through it, so that a token revoked while the
-// pipeline runs reads as clearly as a wrong one at the start.
+// of the sign-in: a 401 for an access token, or the token endpoint's
+// refusal of an OAuth app's refresh token, client id or secret. Other
+// errors come back as they are. The source and the destination pass their
+// errors of Open, Read and Write through it, so that a token revoked while
+// the pipeline runs reads as clearly as a wrong one at the start.
 func (c *Config) ExplainSignIn(err error) error {
 	var er *hubspot.ErrorResponse
 	var done *signInError
@@ -197,20 +197,28 @@ func (c *Config) ExplainSignIn(err error) error {
 	case err == nil || !errors.As(err, &er) || errors.As(err, &done):
 		return err // nothing to explain, or explained already
 	case hubspot.IsSignInRefused(err):
-		param, what := KeyRefreshToken, "the refresh token: it was revoked (the app uninstalled or its access removed), or it is not one of this app's"
-		switch er.Status {
-		case "BAD_CLIENT_ID":
-			param, what = KeyClientID, "the client id"
-		case "BAD_CLIENT_SECRET":
-			param, what = KeyClientSecret, "the client secret"
-		}
-		return explainedf("HubSpot refused %s (parameter %q); no request can be made until it is replaced: %w", what, param, err)
+		return explainedf("HubSpot refused %s; no request can be made until it is replaced: %w", refusedSetting(hubspot.RefusedCredential(err)), err)
 	case er.StatusCode == http.StatusUnauthorized && c.oauth():
 		return explainedf("HubSpot refused the OAuth app's access token, also after a renewal (parameters %q, %q, %q): %w", KeyClientID, KeyClientSecret, KeyRefreshToken, err)
 	case er.StatusCode == http.StatusUnauthorized:
 		return explainedf("HubSpot refused the access token (parameter %q): %w", KeyAccessToken, err)
 	}
 	return err
+}
+
+// refusedSetting says what the token endpoint refused, and its parameters.
+func refusedSetting(c hubspot.Credential) string {
+	switch c {
+	case hubspot.CredentialRefreshToken:
+		return fmt.Sprintf("the refresh token: it was revoked (the app uninstalled or its access removed), or it is not one of this app's (parameter %q)", KeyRefreshToken)
+	case hubspot.CredentialClientID:
+		return fmt.Sprintf("the client id (parameter %q)", KeyClientID)
+	case hubspot.CredentialClientSecret:
+		return fmt.Sprintf("the client secret (parameter %q)", KeyClientSecret)
+	case hubspot.CredentialClient:
+		return fmt.Sprintf("the client id or its secret (parameters %q, %q)", KeyClientID, KeyClientSecret)
+	}
+	return fmt.Sprintf("the OAuth app's sign-in (parameters %q, %q, %q)", KeyClientID, KeyClientSecret, KeyRefreshToken)
 }
 
 // signInError is an error Explain explained: explaining it again

@@ -24,6 +24,7 @@ func TestRevokedRefreshToken(t *testing.T) {
 	n, err := d.Write(context.Background(), creates(3, 0))
 	is.NoErr(err)
 	is.Equal(n, 3)
+	is.Equal(srv.Calls()["POST /oauth/2026-03/token"], 1) // HubSpot's 2026-03 OAuth API, not the deprecated v1
 
 	srv.RevokeRefreshToken(refresh)
 	clock.Advance(31 * time.Minute) // the access token expired on HubSpot's clock
@@ -32,6 +33,7 @@ func TestRevokedRefreshToken(t *testing.T) {
 	is.True(err != nil)
 	want := `HubSpot refused the refresh token: it was revoked (the app uninstalled or its access removed), or it is not one of this app's (parameter "refreshToken")`
 	is.True(strings.Contains(err.Error(), want))
+	is.True(strings.Contains(err.Error(), "invalid_grant (BAD_REFRESH_TOKEN)"))
 	is.Equal(len(live(srv)), 3)
 
 	d2, err := tryOpenDestination(srv, settings)

@@ -290,7 +290,7 @@ func TestOAuthToFile(t *testing.T) {
 	c.waitForWhy(t, "every change in the file", time.Minute, func() (bool, string) {
 		return matches(srv, readRecords(t, out), start)
 	})
-	if n := srv.Calls()["POST /oauth/v1/token"]; n < 3 {
+	if n := srv.Calls()["POST /oauth/2026-03/token"]; n < 3 {
 		t.Errorf("%d token exchanges in %s of 3-second tokens: the source did not renew them", n, time.Since(start).Round(time.Second))
 	} else {
 		t.Logf("%d token exchanges in %s", n, time.Since(start).Round(time.Second))

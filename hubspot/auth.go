@@ -13,9 +13,16 @@ import (
 	"time"
 )
 
-// tokenPath is HubSpot's OAuth token endpoint, outside the CRM's versioned
-// paths (../shared/hubspot-api.md, "OAuth apps").
-const tokenPath = "/oauth/v1/token"
+// tokenPath is HubSpot's OAuth token endpoint of the 2026-03 OAuth API
+// (PublicApiSpecs/Auth/Oauth/Rollouts/279897/2026-03/oauth.json in
+// github.com/HubSpot/HubSpot-public-api-spec-collection), whatever version
+// the client's other calls use: HubSpot deprecates the v1 endpoint on
+// 16 February 2027 and names this one as its replacement
+// (https://developers.hubspot.com/docs/api-reference/legacy/authentication/oauth-tokens/v1/migration-guide).
+// It takes every parameter in a form-encoded body, none in the query, so
+// that no secret reaches a URL or a log of one. The 2026-09 spec
+// documents no success answer, so 2026-03 it stays until a later one does.
+const tokenPath = "/oauth/2026-03/token"
 
 const (
 	// tokenTimeout bounds one token exchange, whatever the caller's context
@@ -23,7 +30,9 @@ const (
 	// hold every request of the client.
 	tokenTimeout = 30 * time.Second
 	// defaultTokenLifetime is what an answer without expires_in is taken
-	// to mean: HubSpot's access tokens live 30 minutes.
+	// to mean: HubSpot's access tokens live 30 minutes ("Manage OAuth
+	// access tokens with the 2026-03 API",
+	// https://developers.hubspot.com/docs/api-reference/2026-03/authentication/manage-oauth-tokens).
 	defaultTokenLifetime = 30 * time.Minute
 	// maxRefreshMargin is the longest time before its expiry that an access
 	// token is refreshed.
@@ -149,7 +158,9 @@ func (o *oauthSource) secrets() []string {
 	return []string{o.clientSecret, o.first, o.refreshToken, o.access, o.previous}
 }
 
-// tokenAnswer is the token endpoint's answer.
+// tokenAnswer is the token endpoint's answer, the spec's
+// AccessTokenResponse; its lifetime is expires_in, in seconds, as the
+// migration guide asks.
 type tokenAnswer struct {
 	AccessToken  string `json:"access_token"`
 	RefreshToken string `json:"refresh_token"`
@@ -194,7 +205,7 @@ func (o *oauthSource) exchange(ctx context.Context) (string, error) {
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		err := c.decodeError(req, resp, body)
-		if resp.StatusCode == http.StatusBadRequest {
+		if IsSignInRefused(err) {
 			o.mu.Lock()
 			o.refused = err
 			o.mu.Unlock()
@@ -223,6 +234,45 @@ func (o *oauthSource) exchange(ctx context.Context) (string, error) {
 	o.refreshAt = start.Add(lifetime - min(lifetime/10, maxRefreshMargin))
 	o.gen++
 	return o.access, nil
+}
+
+// redact removes the access token, and an OAuth app's secrets, from
+// anything HubSpot echoed back: every text of the answer, whether Error
+// prints it or a caller reads it.
+func (c *Client) redact(e *ErrorResponse) {
+	secrets := c.auth.secrets()
+	clean := func(s *string) {
+		for _, secret := range secrets {
+			if secret != "" {
+				*s = strings.ReplaceAll(*s, secret, "[REDACTED]")
+			}
+		}
+	}
+	for _, s := range []*string{&e.Status, &e.Message, &e.CorrelationID, &e.Category, &e.ErrorType, &e.PolicyName, &e.OAuthError, &e.OAuthErrorDescription} {
+		clean(s)
+	}
+	if len(e.SubCategory) > 0 {
+		sub := string(e.SubCategory)
+		clean(&sub)
+		e.SubCategory = json.RawMessage(sub)
+	}
+	for k, v := range e.Links {
+		clean(&v)
+		e.Links[k] = v
+	}
+	for _, vs := range e.Context {
+		for i := range vs {
+			clean(&vs[i])
+		}
+	}
+	for i := range e.Errors {
+		clean(&e.Errors[i].Message)
+		for _, vs := range e.Errors[i].Context {
+			for j := range vs {
+				clean(&vs[j])
+			}
+		}
+	}
 }
 
 // authorizedAttempt is one attempt of Do, sent again once with a new token

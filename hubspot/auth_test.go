@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -70,7 +73,11 @@ func (e oauthEnv) list(t *testing.T) error {
 	return err
 }
 
-func (e oauthEnv) tokenCalls() int { return e.srv.Calls()["POST /oauth/v1/token"] }
+// tokenPath is the token endpoint of HubSpot's 2026-03 OAuth API, which
+// the client calls whatever version its other calls use.
+const tokenPath = "/oauth/2026-03/token"
+
+func (e oauthEnv) tokenCalls() int { return e.srv.Calls()["POST "+tokenPath] }
 func (e oauthEnv) listCalls() int  { return e.srv.Calls()["GET /crm/objects/2026-09/contacts"] }
 
 // assertNoSecret fails the test if s holds any secret of the OAuth app or
@@ -183,7 +190,8 @@ func TestOAuthUsesTheNewestRefreshToken(t *testing.T) {
 }
 
 // TestOAuthRevokedRefreshToken: a refused refresh token ends the request
-// with the token endpoint's BAD_REFRESH_TOKEN, not retried, and not asked
+// with the token endpoint's invalid_grant (BAD_REFRESH_TOKEN in HubSpot's
+// older code), not retried, and not asked
 // again by later requests; no secret is in the error or the log.
 func TestOAuthRevokedRefreshToken(t *testing.T) {
 	is := is.New(t)
@@ -193,7 +201,8 @@ func TestOAuthRevokedRefreshToken(t *testing.T) {
 	e.serverClock.Advance(30 * time.Minute)
 	err := e.list(t)
 	is.True(hubspot.IsSignInRefused(err))
-	is.True(strings.Contains(err.Error(), "POST /oauth/v1/token: 400 BAD_REFRESH_TOKEN"))
+	is.True(strings.Contains(err.Error(), "POST /oauth/2026-03/token: 400 invalid_grant (BAD_REFRESH_TOKEN): missing or invalid refresh token (correlation id "))
+	is.Equal(hubspot.RefusedCredential(err), hubspot.CredentialRefreshToken)
 	e.assertNoSecret(t, "the error", err.Error())
 	is.Equal(e.tokenCalls(), 2)
 	err = e.list(t)
@@ -204,14 +213,18 @@ func TestOAuthRevokedRefreshToken(t *testing.T) {
 }
 
 // TestOAuthSecretsRedacted: a token endpoint that echoes what it was sent
-// (the secret, the refresh token) leaves no trace of them in the error.
+// (the secret, the refresh token) in every field of both error shapes
+// leaves no trace of them in the error.
 func TestOAuthSecretsRedacted(t *testing.T) {
 	is := is.New(t)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
+		echo := strings.ReplaceAll(string(body), `"`, ``)
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusBadRequest)
-		_, _ = io.WriteString(w, `{"status":"BAD_REFRESH_TOKEN","message":"unknown: `+strings.ReplaceAll(string(body), `"`, ``)+`"}`)
+		_, _ = io.WriteString(w, `{"status":"BAD_REFRESH_TOKEN `+echo+`","message":"unknown: `+echo+`","error":"invalid_grant `+echo+`",`+
+			`"error_description":"unknown: `+echo+`","category":"`+echo+`","subCategory":"`+echo+`","correlationId":"`+echo+`",`+
+			`"context":{"sent":["`+echo+`"]},"links":{"sent":"`+echo+`"},"errors":[{"message":"`+echo+`","context":{"sent":["`+echo+`"]}}]}`)
 	}))
 	defer srv.Close()
 	c, err := hubspot.NewClient("", hubspot.WithBaseURL(srv.URL), hubspot.WithOAuth(testClientID, testClientSecret, testRefreshToken))
@@ -219,8 +232,15 @@ func TestOAuthSecretsRedacted(t *testing.T) {
 	_, err = c.Objects.List(context.Background(), "contacts", hubspot.ListOptions{})
 	is.True(hubspot.IsSignInRefused(err))
 	is.True(strings.Contains(err.Error(), "[REDACTED]"))
+	var er *hubspot.ErrorResponse
+	is.True(errors.As(err, &er))
+	// Every field, as a caller that logs the struct would see it.
+	all := fmt.Sprintf("%s %+v %s", err, *er, er.SubCategory)
+	is.True(strings.Contains(all, "[REDACTED]"))
 	for _, secret := range []string{testClientSecret, testRefreshToken} {
-		is.True(!strings.Contains(err.Error(), secret))
+		if strings.Contains(all, secret) {
+			t.Fatalf("the error holds the secret %q: %s", secret, all)
+		}
 	}
 }
 
@@ -239,7 +259,7 @@ func TestOAuthExchangeBypassesTheRateLimiter(t *testing.T) {
 func TestOAuthExchangeEndsWithTheContext(t *testing.T) {
 	is := is.New(t)
 	e := newOAuthEnv(t, false, nil, hubspot.WithMaxRetries(0))
-	e.srv.InjectFault(hubspottest.Fault{Path: "/oauth/v1/token", Kind: hubspottest.FaultDelay, Delay: time.Minute, Times: 1})
+	e.srv.InjectFault(hubspottest.Fault{Path: tokenPath, Kind: hubspottest.FaultDelay, Delay: time.Minute, Times: 1})
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	started := time.Now()
@@ -291,4 +311,205 @@ func TestOAuthPacesAtTheAppLimit(t *testing.T) {
 		is.NoErr(err)
 	}
 	is.Equal(srv.RateLimited(), 0) // 429s
+}
+
+// TestOAuthTokenRequest: at every API version, the exchange is POST
+// /oauth/2026-03/token with every parameter form-encoded in the body,
+// nothing in the query and no bearer token, as HubSpot's migration guide
+// from the v1 endpoint asks; the access token it answers with signs the API
+// call, which goes to the version's own path.
+func TestOAuthTokenRequest(t *testing.T) {
+	for _, v := range hubspot.APIVersions() {
+		t.Run(string(v), func(t *testing.T) {
+			is := is.New(t)
+			s := &script{replies: []reply{
+				{status: 200, body: `{"access_token":"access-1","refresh_token":"` + testRefreshToken + `","expires_in":1800,"token_type":"bearer","token_use":"access_token","hub_id":62515}`},
+				{status: 200, body: `{"results":[]}`},
+			}}
+			srv := httptest.NewServer(s)
+			t.Cleanup(srv.Close)
+			c, err := hubspot.NewClient("", hubspot.WithBaseURL(srv.URL), hubspot.WithClock(newFakeClock()), hubspot.WithAPIVersion(v),
+				hubspot.WithOAuth(testClientID, testClientSecret, testRefreshToken))
+			is.NoErr(err)
+			t.Cleanup(c.Close)
+			_, err = c.Objects.List(context.Background(), "contacts", hubspot.ListOptions{Limit: 1})
+			is.NoErr(err)
+			seen := s.requests()
+			is.Equal(len(seen), 2)
+			tok := seen[0]
+			is.Equal(tok.Method, http.MethodPost)
+			is.Equal(tok.Path, "/oauth/2026-03/token")
+			is.Equal(tok.RawQuery, "")
+			is.Equal(tok.Header.Get("Content-Type"), "application/x-www-form-urlencoded")
+			is.Equal(tok.Header.Get("Authorization"), "")
+			form, err := url.ParseQuery(tok.Body)
+			is.NoErr(err)
+			is.Equal(form, url.Values{"grant_type": {"refresh_token"}, "client_id": {testClientID},
+				"client_secret": {testClientSecret}, "refresh_token": {testRefreshToken}})
+			is.Equal(seen[1].Path, specPrefixes(v).Replace("{objects}/contacts"))
+			is.Equal(seen[1].Header.Get("Authorization"), "Bearer access-1")
+		})
+	}
+}
+
+// TestOAuthErrorShapes: the token endpoint's errors decode whether they
+// carry RFC 6749's error and error_description, HubSpot's older status and
+// message, both (as HubSpot answers since its changelog "New OAuth v3 API
+// endpoints and standardized error responses"), or only the spec's Error
+// schema. A refusal (400, or 401 for invalid_client) says which setting it
+// blames and is not asked again; other failures are.
+func TestOAuthErrorShapes(t *testing.T) {
+	tests := []struct {
+		name        string
+		status      int
+		body        string
+		wantRefused bool
+		wantCred    hubspot.Credential
+		wantText    string
+	}{{
+		name:   "both shapes",
+		status: 400,
+		body: `{"status":"BAD_REFRESH_TOKEN","message":"missing or invalid refresh token","correlationId":"aeb5f871-7f07-4993-9211-075dc63e7cbf",` +
+			`"category":"VALIDATION_ERROR","error":"invalid_grant","error_description":"missing or invalid refresh token"}`,
+		wantRefused: true, wantCred: hubspot.CredentialRefreshToken,
+		wantText: "hubspot: POST /oauth/2026-03/token: 400 invalid_grant (BAD_REFRESH_TOKEN): missing or invalid refresh token (correlation id aeb5f871-7f07-4993-9211-075dc63e7cbf)",
+	}, {
+		name:        "RFC 6749 only",
+		status:      400,
+		body:        `{"error":"invalid_grant","error_description":"refresh token revoked"}`,
+		wantRefused: true, wantCred: hubspot.CredentialRefreshToken,
+		wantText: "hubspot: POST /oauth/2026-03/token: 400 invalid_grant: refresh token revoked",
+	}, {
+		name:        "the older shape only",
+		status:      400,
+		body:        `{"status":"BAD_REFRESH_TOKEN","message":"missing or invalid refresh token"}`,
+		wantRefused: true, wantCred: hubspot.CredentialRefreshToken,
+		wantText: "hubspot: POST /oauth/2026-03/token: 400 BAD_REFRESH_TOKEN: missing or invalid refresh token",
+	}, {
+		name:        "a bad client, as a 401",
+		status:      401,
+		body:        `{"error":"invalid_client","error_description":"client authentication failed"}`,
+		wantRefused: true, wantCred: hubspot.CredentialClient,
+		wantText: "hubspot: POST /oauth/2026-03/token: 401 invalid_client: client authentication failed",
+	}, {
+		name:        "the older code names the secret",
+		status:      400,
+		body:        `{"status":"BAD_CLIENT_SECRET","message":"missing or invalid client secret","error":"invalid_client","error_description":"client secret mismatch"}`,
+		wantRefused: true, wantCred: hubspot.CredentialClientSecret,
+		wantText: "hubspot: POST /oauth/2026-03/token: 400 invalid_client (BAD_CLIENT_SECRET): missing or invalid client secret; client secret mismatch",
+	}, {
+		name:   "the spec's Error schema only",
+		status: 400,
+		body: `{"category":"VALIDATION_ERROR","correlationId":"c0ffee00-0000-4000-8000-000000000000","message":"Invalid refresh token","subCategory":"INVALID_TOKEN",` +
+			`"context":{"invalidToken":["expired"]},"links":{"knowledge-base":"https://developers.hubspot.com/docs/api/oauth"},` +
+			`"errors":[{"message":"Invalid parameter value","code":"INVALID_PARAMETER","in":"body"}]}`,
+		wantRefused: true, wantCred: hubspot.CredentialUnknown,
+		wantText: "hubspot: POST /oauth/2026-03/token: 400 VALIDATION_ERROR: Invalid refresh token; Invalid parameter value (correlation id c0ffee00-0000-4000-8000-000000000000)",
+	}, {
+		name:     "an edge's page",
+		status:   503,
+		body:     `<html><body>Service Unavailable</body></html>`,
+		wantText: "hubspot: POST /oauth/2026-03/token: 503 Service Unavailable: response body is not HubSpot JSON",
+	}, {
+		name:     "a rate limit",
+		status:   429,
+		body:     `{"status":"error","message":"You have reached your secondly limit.","errorType":"RATE_LIMIT","policyName":"SECONDLY"}`,
+		wantText: "hubspot: POST /oauth/2026-03/token: 429 RATE_LIMIT: You have reached your secondly limit.",
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			is := is.New(t)
+			var tokenCalls atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path != tokenPath {
+					t.Errorf("an API call without a token: %s %s", r.Method, r.URL.Path)
+					w.WriteHeader(http.StatusUnauthorized)
+					return
+				}
+				tokenCalls.Add(1)
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(tt.status)
+				_, _ = io.WriteString(w, tt.body)
+			}))
+			t.Cleanup(srv.Close)
+			c, err := hubspot.NewClient("", hubspot.WithBaseURL(srv.URL), hubspot.WithClock(newFakeClock()), hubspot.WithMaxRetries(0),
+				hubspot.WithOAuth(testClientID, testClientSecret, testRefreshToken))
+			is.NoErr(err)
+			t.Cleanup(c.Close)
+			list := func() error {
+				_, err := c.Objects.List(context.Background(), "contacts", hubspot.ListOptions{Limit: 1})
+				return err
+			}
+			err = list()
+			is.True(err != nil)
+			if !strings.Contains(err.Error(), tt.wantText) {
+				t.Fatalf("error %q, want it to hold %q", err, tt.wantText)
+			}
+			is.Equal(hubspot.IsSignInRefused(err), tt.wantRefused)
+			is.Equal(hubspot.RefusedCredential(err), tt.wantCred)
+			var er *hubspot.ErrorResponse
+			is.True(errors.As(err, &er))
+			is.Equal(er.StatusCode, tt.status)
+			if strings.Contains(tt.body, `"links"`) {
+				is.Equal(er.Links["knowledge-base"], "https://developers.hubspot.com/docs/api/oauth")
+			}
+			for _, secret := range []string{testClientSecret, testRefreshToken} {
+				is.True(!strings.Contains(err.Error(), secret))
+			}
+			_ = list()
+			want := int32(2) // asked again
+			if tt.wantRefused {
+				want = 1 // a refusal stands
+			}
+			is.Equal(tokenCalls.Load(), want)
+		})
+	}
+}
+
+// TestOAuthLifetimeFromExpiresIn: the access token is renewed a tenth of
+// its lifetime (at most five minutes) before expires_in says it expires,
+// and an answer without expires_in is taken to mean HubSpot's 30 minutes.
+func TestOAuthLifetimeFromExpiresIn(t *testing.T) {
+	tests := []struct {
+		name      string
+		expiresIn string // the field as sent, "" for none
+		renewAt   time.Duration
+	}{
+		{"ten minutes", `,"expires_in":600`, 9 * time.Minute},
+		{"two hours", `,"expires_in":7200`, 115 * time.Minute},
+		{"absent", "", 27 * time.Minute},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			is := is.New(t)
+			var tokenCalls atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				if r.URL.Path == tokenPath {
+					n := tokenCalls.Add(1)
+					_, _ = fmt.Fprintf(w, `{"access_token":"access-%d","refresh_token":"r","token_type":"bearer"%s}`, n, tt.expiresIn)
+					return
+				}
+				_, _ = io.WriteString(w, `{"results":[]}`)
+			}))
+			t.Cleanup(srv.Close)
+			clock := hubspottest.NewManualClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
+			c, err := hubspot.NewClient("", hubspot.WithBaseURL(srv.URL), hubspot.WithClock(clock), hubspot.WithoutRateLimit(),
+				hubspot.WithOAuth(testClientID, testClientSecret, testRefreshToken))
+			is.NoErr(err)
+			t.Cleanup(c.Close)
+			list := func() {
+				_, err := c.Objects.List(context.Background(), "contacts", hubspot.ListOptions{Limit: 1})
+				is.NoErr(err)
+			}
+			list()
+			is.Equal(tokenCalls.Load(), int32(1))
+			clock.Advance(tt.renewAt - time.Second)
+			list()
+			is.Equal(tokenCalls.Load(), int32(1)) // still fresh
+			clock.Advance(time.Second)
+			list()
+			is.Equal(tokenCalls.Load(), int32(2)) // due
+		})
+	}
 }

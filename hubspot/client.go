@@ -559,6 +559,8 @@ func (c *Client) decodeError(req *Request, resp *http.Response, body []byte) err
 	e := &ErrorResponse{StatusCode: resp.StatusCode, Method: req.Method, Path: req.Path}
 	if err := json.Unmarshal(body, e); err != nil || !json.Valid(body) {
 		e.Message = describeNonJSON(resp.Header.Get("Content-Type"), body)
+	} else {
+		e.decodeOptional(body)
 	}
 	e.RetryAfter = c.parseRetryAfter(resp.Header.Get("Retry-After"))
 	if n, err := strconv.Atoi(resp.Header.Get("X-HubSpot-RateLimit-Daily")); err == nil && n > 0 {
@@ -636,24 +638,6 @@ func stripTags(s string) string {
 		}
 	}
 	return b.String()
-}
-
-// redact removes the access token, and an OAuth app's secrets, from
-// anything HubSpot echoed back.
-func (c *Client) redact(e *ErrorResponse) {
-	secrets := c.auth.secrets()
-	clean := func(s string) string {
-		for _, secret := range secrets {
-			if secret != "" {
-				s = strings.ReplaceAll(s, secret, "[REDACTED]")
-			}
-		}
-		return s
-	}
-	e.Message = clean(e.Message)
-	for i := range e.Errors {
-		e.Errors[i].Message = clean(e.Errors[i].Message)
-	}
 }
 
 // retryAfter decides whether a failed attempt is tried again, and after how

@@ -31,6 +31,17 @@ type ErrorResponse struct {
 	ErrorType  string `json:"errorType,omitempty"`
 	PolicyName string `json:"policyName,omitempty"`
 
+	// OAuthError and OAuthErrorDescription are RFC 6749's error and
+	// error_description (section 5.2), which HubSpot's token endpoint sends
+	// beside status and message (changelog "New OAuth v3 API endpoints and
+	// standardized error responses"): invalid_grant for a refused refresh
+	// token, invalid_client for a refused client id or secret.
+	OAuthError            string `json:"-"`
+	OAuthErrorDescription string `json:"-"`
+	// Links names documents about the error, such as "knowledge-base"
+	// (the Error schema of every spec in HubSpot's collection).
+	Links map[string]string `json:"-"`
+
 	// RetryAfter is the wait HubSpot asked for in a Retry-After header.
 	RetryAfter time.Duration `json:"-"`
 	// DailyLimit is the account's daily request limit, from the
@@ -57,6 +68,14 @@ func (e *ErrorResponse) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "hubspot: %s %s: %d", e.Method, e.Path, e.StatusCode)
 	switch {
+	case e.OAuthError != "":
+		// The token endpoint's: RFC 6749's code says what was refused,
+		// HubSpot's older status code (BAD_REFRESH_TOKEN) says it again
+		// for those who search for it.
+		fmt.Fprintf(&b, " %s", e.OAuthError)
+		if e.Status != "" && e.Status != "error" && e.Status != e.OAuthError {
+			fmt.Fprintf(&b, " (%s)", e.Status)
+		}
 	case e.Category != "":
 		fmt.Fprintf(&b, " %s", e.Category)
 	case e.ErrorType != "":
@@ -67,8 +86,13 @@ func (e *ErrorResponse) Error() string {
 	default:
 		fmt.Fprintf(&b, " %s", http.StatusText(e.StatusCode))
 	}
-	if e.Message != "" {
+	switch d := e.OAuthErrorDescription; {
+	case e.Message != "" && d != "" && !strings.Contains(e.Message, d):
+		fmt.Fprintf(&b, ": %s; %s", e.Message, d)
+	case e.Message != "":
 		fmt.Fprintf(&b, ": %s", e.Message)
+	case d != "":
+		fmt.Fprintf(&b, ": %s", d)
 	}
 	for _, d := range e.Errors {
 		if d.Message != "" && !strings.Contains(e.Message, d.Message) {
@@ -176,10 +200,79 @@ func IsDailyLimit(err error) bool {
 }
 
 // IsSignInRefused reports whether HubSpot's token endpoint refused to
-// exchange an OAuth app's refresh token (a 400 such as BAD_REFRESH_TOKEN,
-// for a revoked or unknown one): no retry helps until the settings change.
-// Which setting it blames is the answer's Status.
+// exchange an OAuth app's refresh token (invalid_grant for a revoked or
+// unknown one, invalid_client for a wrong client id or secret): no retry
+// helps until a setting changes. RefusedCredential says which.
 func IsSignInRefused(err error) bool {
 	var er *ErrorResponse
-	return errors.As(err, &er) && er.Path == tokenPath && er.StatusCode == http.StatusBadRequest
+	return errors.As(err, &er) && er.refusesSignIn()
+}
+
+// refusesSignIn reports whether e is the token endpoint's refusal: a 400,
+// RFC 6749's status for every token error, or a 401, which it allows for
+// invalid_client (section 5.2).
+func (e *ErrorResponse) refusesSignIn() bool {
+	return e.Path == tokenPath && (e.StatusCode == http.StatusBadRequest || e.StatusCode == http.StatusUnauthorized)
+}
+
+// Credential is a setting of an OAuth app's sign-in.
+type Credential int
+
+// The settings the token endpoint can refuse.
+const (
+	// CredentialUnknown is any of them: the answer does not say which.
+	CredentialUnknown Credential = iota
+	// CredentialRefreshToken is the refresh token (invalid_grant).
+	CredentialRefreshToken
+	// CredentialClientID is the client id.
+	CredentialClientID
+	// CredentialClientSecret is the client secret.
+	CredentialClientSecret
+	// CredentialClient is the client id or its secret: RFC 6749's
+	// invalid_client does not say which.
+	CredentialClient
+)
+
+// RefusedCredential says which setting the token endpoint refused when
+// IsSignInRefused(err), from HubSpot's own code where it sends one (it is
+// the more precise) or else from RFC 6749's.
+func RefusedCredential(err error) Credential {
+	var er *ErrorResponse
+	if !errors.As(err, &er) || !er.refusesSignIn() {
+		return CredentialUnknown
+	}
+	switch er.Status {
+	case "BAD_REFRESH_TOKEN":
+		return CredentialRefreshToken
+	case "BAD_CLIENT_ID":
+		return CredentialClientID
+	case "BAD_CLIENT_SECRET":
+		return CredentialClientSecret
+	}
+	switch er.OAuthError {
+	case "invalid_grant":
+		return CredentialRefreshToken
+	case "invalid_client", "unauthorized_client":
+		return CredentialClient
+	}
+	return CredentialUnknown
+}
+
+// decodeOptional reads the fields of an error body that only some answers
+// carry, each on its own, so that a body where one of them has another
+// type still decodes as HubSpot's standard error.
+func (e *ErrorResponse) decodeOptional(body []byte) {
+	var oauth struct {
+		Error       string `json:"error"`
+		Description string `json:"error_description"`
+	}
+	if json.Unmarshal(body, &oauth) == nil {
+		e.OAuthError, e.OAuthErrorDescription = oauth.Error, oauth.Description
+	}
+	var links struct {
+		Links map[string]string `json:"links"`
+	}
+	if json.Unmarshal(body, &links) == nil {
+		e.Links = links.Links
+	}
 }

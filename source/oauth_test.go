@@ -73,7 +73,7 @@ func TestSnapshotOutlivesTheAccessToken(t *testing.T) {
 			recs = append(recs, readCount(t, src, n-150)...)
 			is.Equal(len(uniqueIDs(t, recs)), len(e.srv.Objects("contacts"))) // every object, once
 			calls := e.srv.Calls()
-			is.Equal(calls["POST /oauth/v1/token"], 2)
+			is.Equal(calls["POST /oauth/2026-03/token"], 2)
 			reads := calls["GET /crm/objects/2026-09/contacts"] + calls["GET /crm/properties/2026-09/contacts"]
 			is.True(reads >= tt.wantReads && reads <= tt.maxReads)
 		})
@@ -101,7 +101,7 @@ func TestRevokedRefreshToken(t *testing.T) {
 	_, err = src.ReadN(ctx, 10)
 	is.True(err != nil)
 	is.True(strings.Contains(err.Error(), want))
-	is.True(strings.Contains(err.Error(), "BAD_REFRESH_TOKEN"))
+	is.True(strings.Contains(err.Error(), "invalid_grant (BAD_REFRESH_TOKEN)"))
 	assertNoOAuthSecret(t, e.srv, "the Read error", err.Error())
 
 	_, err = tryOpen(e, oauthSettings(), nil)
@@ -121,5 +121,41 @@ func TestRevokedRefreshToken(t *testing.T) {
 	assertNoOAuthSecret(t, e.srv, "the log", logs.String())
 	if strings.Contains(logs.String(), "other-refresh") {
 		t.Fatal("the log holds the refresh token")
+	}
+}
+
+// TestOAuthRefusalsNameTheSetting: Open fails when HubSpot's token endpoint
+// refuses the client id, the secret or the refresh token, with one error
+// that names the parameter to fix, RFC 6749's code and HubSpot's, and no
+// secret.
+func TestOAuthRefusalsNameTheSetting(t *testing.T) {
+	tests := []struct {
+		name     string
+		setting  string
+		value    string
+		want     string
+		wantCode string
+	}{
+		{"client id", "clientId", "another-app", `HubSpot refused the client id (parameter "clientId")`, "invalid_client (BAD_CLIENT_ID)"},
+		{"secret", "clientSecret", "a-wrong-secret-0000", `HubSpot refused the client secret (parameter "clientSecret")`, "invalid_client (BAD_CLIENT_SECRET)"},
+		{"refresh token", "refreshToken", "na1-unknown-refresh", `HubSpot refused the refresh token: it was revoked`, "invalid_grant (BAD_REFRESH_TOKEN)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			is := is.New(t)
+			e := newEnv(t, hubspottest.WithOAuthApp(appID, appSecret, appRefresh))
+			settings := oauthSettings()
+			settings[tt.setting] = tt.value
+			_, err := tryOpen(e, settings, nil)
+			is.True(err != nil)
+			for _, want := range []string{tt.want, tt.wantCode, "POST /oauth/2026-03/token: 400"} {
+				if !strings.Contains(err.Error(), want) {
+					t.Fatalf("error %q, want it to hold %q", err, want)
+				}
+			}
+			assertNoOAuthSecret(t, e.srv, "the Open error", err.Error())
+			is.True(!strings.Contains(err.Error(), tt.value))
+			is.Equal(e.srv.Calls()["POST /oauth/2026-03/token"], 1) // a refusal is not asked again
+		})
 	}
 }
