@@ -157,7 +157,7 @@ func onePattern(a []string) error {
 		return fmt.Errorf("ruleArguments must hold the pattern")
 	}
 	if _, err := regexp.Compile(a[0]); err != nil {
-		return fmt.Errorf("ruleArguments[0] is not a regular expression: %v", err)
+		return fmt.Errorf("ruleArguments[0] is not a regular expression: %w", err)
 	}
 	return nil
 }
