@@ -84,8 +84,9 @@ type Config struct {
 	// integrations; 2026-03, the one before; or legacy, the numbered paths
 	// (/crm/v3, /crm/v4) that HubSpot stops supporting in 2027 (v4 on 30
 	// March, v1 to v3 in September). Pages and HubDB have no 2026-09 and
-	// are called at 2026-03 then. From 2026-09 on, HubSpot applies the
-	// account's property validation rules to every create and update.
+	// are called at 2026-03 then. From 2026-09 on, HubSpot also refuses
+	// creates and updates without a property the account requires (on its
+	// Create Record form, or by a conditional rule).
 	APIVersion string `json:"apiVersion" default:"2026-09" validate:"inclusion=2026-09|2026-03|legacy"`
 	// RateLimitPercent is the share of HubSpot's rate limits, in percent (1
 	// to 100), that the connector may use: of the 10-second limit HubSpot's

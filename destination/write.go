@@ -111,7 +111,7 @@ func (d *Destination) flush(ctx context.Context, recs []opencdc.Record, batch []
 	case errors.As(res.failure[j], new(*linkErr)):
 		err = fmt.Errorf("the %s was written, but not its links: %w", kind, errors.Unwrap(res.failure[j]))
 	case res.failure[j] != nil:
-		err = fmt.Errorf("HubSpot rejected the %s: %w", kind, res.failure[j])
+		err = fmt.Errorf("HubSpot rejected the %s: %w", kind, refusal(batch[j], res.failure[j]))
 	case res.stopped[j] != nil:
 		err = fmt.Errorf("%s: %w", kind, res.stopped[j])
 	default:

@@ -36,6 +36,7 @@ func (s *Server) routes() http.Handler {
 	properties.handle("POST", "/{type}", false, s.createProperty)
 	properties.handle("GET", "/{type}/{name}", false, s.getProperty)
 	properties.handle("DELETE", "/{type}/{name}", false, s.archiveProperty)
+	s.validationRoutes(api(apiFamily{"/crm/v3/property-validations", "/crm/property-validations/{v}", dates}))
 	api(apiFamily{"/crm-object-schemas/v3/schemas", "/crm-object-schemas/{v}/schemas", dates}).
 		handle("GET", "", false, s.listSchemas)
 	s.associationRoutes(api(apiFamily{"/crm/v4/associations", "/crm/associations/{v}", dates}))
@@ -170,7 +171,7 @@ func (e *endpoint) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusTooManyRequests, limited)
 		return
 	}
-	status, body, apiErr := e.h(r)
+	status, body, apiErr := e.h(withVersion(r, e.version))
 	if apiErr != nil {
 		s.writeError(w, apiErr)
 		return

@@ -191,6 +191,9 @@ func (s *Server) create(r *http.Request) (int, any, *apiError) {
 	if e != nil {
 		return 0, nil, e
 	}
+	if e := s.checkRulesLocked(requestVersion(r), ts, true, props, nil); e != nil {
+		return 0, nil, e
+	}
 	rec, e := s.createLinkedLocked(ts, props, links)
 	if e != nil {
 		return 0, nil, e
@@ -204,7 +207,11 @@ func (s *Server) update(r *http.Request) (int, any, *apiError) {
 	if e != nil {
 		return 0, nil, e
 	}
-	rec, e := s.updateLocked(ts.t.name, r.URL.Query().Get("idProperty"), r.PathValue("id"), props)
+	idProperty, id := r.URL.Query().Get("idProperty"), r.PathValue("id")
+	if e := s.checkInputRulesLocked(requestVersion(r), ts, "update", batchInput{ID: id, IDProperty: idProperty}, props); e != nil {
+		return 0, nil, e
+	}
+	rec, e := s.updateLocked(ts.t.name, idProperty, id, props)
 	if e != nil {
 		return 0, nil, e
 	}
@@ -322,12 +329,12 @@ func (s *Server) batch(r *http.Request) (int, any, *apiError) {
 		return http.StatusNoContent, nil, nil
 	default:
 		if op != "update" && ts.t.name == "contacts" && !s.rollout.partialContactBatches {
-			if e := s.checkBatchLocked(ts, op, req.Inputs); e != nil {
+			if e := s.checkBatchLocked(requestVersion(r), ts, op, req.Inputs); e != nil {
 				return 0, nil, e
 			}
 		}
 		for _, in := range req.Inputs {
-			obj, e := s.batchWrite(ts, op, in)
+			obj, e := s.batchWrite(requestVersion(r), ts, op, in)
 			if e != nil {
 				fail(e, s.inputContext(op, in))
 				continue
@@ -349,10 +356,14 @@ func (s *Server) batch(r *http.Request) (int, any, *apiError) {
 	}
 }
 
-// batchWrite carries out one input of a batch create, update or upsert.
-func (s *Server) batchWrite(ts *typeStore, op string, in batchInput) (objectJSON, *apiError) {
+// batchWrite carries out one input of a batch create, update or upsert
+// that came in at an API version.
+func (s *Server) batchWrite(version string, ts *typeStore, op string, in batchInput) (objectJSON, *apiError) {
 	props, e := in.Properties.strings()
 	if e != nil {
+		return objectJSON{}, e
+	}
+	if e := s.checkInputRulesLocked(version, ts, op, in, props); e != nil {
 		return objectJSON{}, e
 	}
 	var rec *record
@@ -382,7 +393,7 @@ func (s *Server) batchWrite(ts *typeStore, op string, in batchInput) (objectJSON
 // checkBatchLocked finds the first input of an all-or-nothing batch that
 // HubSpot would refuse, before anything is written: its error, stripped of
 // what names the input, is the answer to the whole call.
-func (s *Server) checkBatchLocked(ts *typeStore, op string, inputs []batchInput) *apiError {
+func (s *Server) checkBatchLocked(version string, ts *typeStore, op string, inputs []batchInput) *apiError {
 	claimed := map[string]map[string]bool{} // unique property -> folded values this batch writes
 	for _, in := range inputs {
 		props, e := in.Properties.strings()
@@ -408,6 +419,9 @@ func (s *Server) checkBatchLocked(ts *typeStore, op string, inputs []batchInput)
 		checked, e := ts.checkWrite(props, self)
 		if e != nil {
 			return e // about the input's values: it names no input
+		}
+		if e := s.checkRulesLocked(version, ts, self == nil, props, self); e != nil {
+			return e
 		}
 		if op == "create" {
 			if e := s.checkLinks(ts, in.Associations); e != nil {

@@ -75,6 +75,8 @@ type Server struct {
 	typeNames map[string]string
 	// customs are the custom object types, which the schemas API lists.
 	customs []customType
+	// rules are the account's rules for property values (validations.go).
+	rules accountRules
 }
 
 // rollout holds the behaviours in which HubSpot accounts or API rollouts

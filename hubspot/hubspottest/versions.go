@@ -1,6 +1,7 @@
 package hubspottest
 
 import (
+	"context"
 	"net/http"
 	"strings"
 )
@@ -55,4 +56,22 @@ func (m versionedMux) handle(method, rest string, search bool, h handlerFunc) {
 func retiredAnswer(r *http.Request) *apiError {
 	return &apiError{status: http.StatusGone, category: "VERSION_UNSUPPORTED",
 		message: "API version of " + r.URL.Path + " is no longer supported; use a date-based version such as /2026-09/"}
+}
+
+// versionKey is the request context's key for the API version of the
+// path a request came in by.
+type versionKey struct{}
+
+// withVersion tells the handler of r the version of the path it came in
+// by, for behaviours that only some versions have (write rules at
+// 2026-09, validations.go).
+func withVersion(r *http.Request, version string) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), versionKey{}, version))
+}
+
+// requestVersion is the API version of the path r came in by: a date,
+// numbered ("legacy"), or "" outside the versioned APIs.
+func requestVersion(r *http.Request) string {
+	v, _ := r.Context().Value(versionKey{}).(string)
+	return v
 }
