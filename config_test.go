@@ -49,6 +49,10 @@ func TestConfigure(t *testing.T) {
 		{name: "rate limit share 0", extra: map[string]string{"rateLimitPercent": "0"}, wantErr: "rateLimitPercent"},
 		{name: "rate limit share over 100", extra: map[string]string{"rateLimitPercent": "101"}, wantErr: "rateLimitPercent"},
 		{name: "rate limit share as a fraction", extra: map[string]string{"rateLimitPercent": "0.5"}, wantErr: "rateLimitPercent"},
+		{name: "API version 2026-03", extra: map[string]string{"apiVersion": "2026-03"}},
+		{name: "legacy API version", dest: true, extra: map[string]string{"apiVersion": "legacy"}},
+		{name: "unknown API version", extra: map[string]string{"apiVersion": "v3"}, wantErr: "apiVersion"},
+		{name: "unknown API version, destination", dest: true, extra: map[string]string{"apiVersion": "2025-09"}, wantErr: "2026-09"},
 		{name: "unknown daily-limit action", extra: map[string]string{"onDailyLimit": "retry"}, wantErr: "onDailyLimit"},
 		{name: "unknown time zone", extra: map[string]string{"accountTimeZone": "Mars/Olympus"}, wantErr: "accountTimeZone"},
 		{name: "plain http to a remote host", extra: map[string]string{"baseURL": "http://api.hubapi.com"}, wantErr: "baseURL"},
@@ -96,6 +100,7 @@ func TestSourceDefaults(t *testing.T) {
 	is.NoErr(err)
 	is.Equal(cfg.MaxRetries, 4)
 	is.Equal(cfg.BaseURL, "https://api.hubapi.com")
+	is.Equal(cfg.APIVersion, "2026-09")
 	is.Equal(cfg.BufferSize, 100)
 	is.Equal(cfg.PollingPeriod.String(), "5s")
 	is.Equal(cfg.LookbackWindow.String(), "30s")

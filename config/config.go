@@ -23,6 +23,7 @@ const (
 	KeyResource     = "resource"
 	KeyMaxRetries   = "maxRetries"
 	KeyBaseURL      = "baseURL"
+	KeyAPIVersion   = "apiVersion"
 
 	KeyRateLimitPercent = "rateLimitPercent"
 	KeyOnDailyLimit     = "onDailyLimit"
@@ -55,7 +56,9 @@ type Config struct {
 	RefreshToken string `json:"refreshToken"`
 	// Resource is the HubSpot resource to read or write: contacts, companies,
 	// deals, tickets, products, line_items, quotes, calls, emails, meetings,
-	// notes, tasks, owners and feedback_submissions (source only),
+	// notes, tasks, the other standard CRM object types (leads, invoices,
+	// orders, carts, ..., the README's table), owners and
+	// feedback_submissions (source only),
 	// url_redirects, blog_tags, blog_posts, blog_authors, landing_pages,
 	// site_pages, hubdb_tables, or a custom object by its type id (2-12345)
 	// or fully qualified name (p1234567_cars). Standard object type ids
@@ -76,6 +79,14 @@ type Config struct {
 	// BaseURL is the HubSpot API host. Plain http is accepted only for
 	// loopback hosts, such as a local HubSpot simulator.
 	BaseURL string `json:"baseURL" default:"https://api.hubapi.com" check:"baseurl"`
+	// APIVersion is the version of HubSpot's API the connector calls:
+	// 2026-09, the latest date version, HubSpot's advice for new
+	// integrations; 2026-03, the one before; or legacy, the numbered paths
+	// (/crm/v3, /crm/v4) that HubSpot stops supporting in 2027 (v4 on 30
+	// March, v1 to v3 in September). Pages and HubDB have no 2026-09 and
+	// are called at 2026-03 then. From 2026-09 on, HubSpot applies the
+	// account's property validation rules to every create and update.
+	APIVersion string `json:"apiVersion" default:"2026-09" validate:"inclusion=2026-09|2026-03|legacy"`
 	// RateLimitPercent is the share of HubSpot's rate limits, in percent (1
 	// to 100), that the connector may use: of the 10-second limit HubSpot's
 	// rate-limit headers name, and of the search limit. Lower it to leave
@@ -112,8 +123,13 @@ func (c *Config) HubSpotResource() (hubspot.Resource, error) {
 // NewClient builds the HubSpot client the configuration describes; opts come
 // after the configuration's own and may override them.
 func (c *Config) NewClient(opts ...hubspot.Option) (*hubspot.Client, error) {
+	version, err := hubspot.ParseAPIVersion(c.APIVersion) // "": a Config built without the specification's defaults
+	if err != nil {
+		return nil, fmt.Errorf("%q: %w", KeyAPIVersion, err)
+	}
 	base := []hubspot.Option{
 		hubspot.WithBaseURL(c.BaseURL),
+		hubspot.WithAPIVersion(version),
 		hubspot.WithMaxRetries(c.MaxRetries),
 		hubspot.WithLogger(slog.New(traceHandler{})),
 	}
@@ -154,6 +170,20 @@ func (c *Config) oauth() bool {
 	return c.ClientID != "" || c.ClientSecret != "" || c.RefreshToken != ""
 }
 
+// Explain says which parameter to change when HubSpot refused a request
+// for the connector's settings: the sign-in (ExplainSignIn), or the API
+// version when HubSpot no longer serves the numbered paths of
+// apiVersion: legacy. Other errors come back as they are. The source and
+// the destination pass their errors of Open, Read and Write through it.
+func (c *Config) Explain(err error) error {
+	var done *signInError
+	if c.APIVersion == string(hubspot.VersionLegacy) && hubspot.IsVersionRetired(err) && !errors.As(err, &done) {
+		return explainedf("HubSpot no longer serves the numbered API paths (parameter %q is %q): set %q to %q: %w",
+			KeyAPIVersion, c.APIVersion, KeyAPIVersion, hubspot.DefaultAPIVersion, err)
+	}
+	return c.ExplainSignIn(err)
+}
+
 // ExplainSignIn says which parameter HubSpot refused when err is a refusal
 // of the sign-in: a 401 for an access token, or the token endpoint's 400
 // for an OAuth app's refresh token, client id or secret. Other errors come
@@ -183,7 +213,7 @@ func (c *Config) ExplainSignIn(err error) error {
 	return err
 }
 
-// signInError is an error ExplainSignIn explained: explaining it again
+// signInError is an error Explain explained: explaining it again
 // would say the same twice.
 type signInError struct{ err error }
 

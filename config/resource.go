@@ -44,7 +44,9 @@ func LookupResource(name string) (hubspot.Resource, error) {
 
 // nearResourceNames returns, quoted and in table order, the names of the
 // resources whose name or alias is one edit from name, or equal to it but
-// for case: the typos a user makes, such as "contact" for "contacts".
+// for case: the typos a user makes, such as "contact" for "contacts". A
+// name equal but for case names that resource alone ("Contacts" is
+// contacts, not also contracts, one edit away).
 func nearResourceNames(name string) []string {
 	name = strings.ToLower(name)
 	if name == "" {
@@ -54,16 +56,20 @@ func nearResourceNames(name string) []string {
 	for alias, canonical := range legacyAliases() {
 		spellings[canonical] = append(spellings[canonical], alias)
 	}
-	var out []string
+	byDistance := [2][]string{} // the names at distance 0 and 1
 	for _, res := range hubspot.ResourceNames() {
+		best := len(byDistance)
 		for _, cand := range append([]string{res}, spellings[res]...) {
-			if editDistance(name, strings.ToLower(cand)) <= 1 {
-				out = append(out, strconv.Quote(res))
-				break
-			}
+			best = min(best, editDistance(name, strings.ToLower(cand)))
+		}
+		if best < len(byDistance) {
+			byDistance[best] = append(byDistance[best], strconv.Quote(res))
 		}
 	}
-	return out
+	if len(byDistance[0]) > 0 {
+		return byDistance[0]
+	}
+	return byDistance[1]
 }
 
 // editDistance is the Levenshtein distance between a and b: the fewest

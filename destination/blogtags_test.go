@@ -9,7 +9,7 @@ import (
 	"github.com/matryer/is"
 )
 
-const blogTagsCalls = "/cms/v3/blogs/tags"
+const blogTagsCalls = "/cms/blogs/2026-09/tags"
 
 func tagRec(op opencdc.Operation, pos string, key opencdc.Data, name string) opencdc.Record {
 	return rec(op, pos, key, opencdc.StructuredData{"name": name, "language": "en"})

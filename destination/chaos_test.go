@@ -16,7 +16,7 @@ import (
 // writeFault is a fault on a write: statuses, resets, truncated and slow
 // answers, and writes HubSpot applied whose answer was lost.
 func writeFault(rng *rand.Rand) hubspottest.Fault {
-	f := hubspottest.Fault{Method: "POST", Path: "/crm/v3/objects/*/batch/*", Times: 1 + rng.IntN(3)}
+	f := hubspottest.Fault{Method: "POST", Path: "/crm/objects/2026-09/*/batch/*", Times: 1 + rng.IntN(3)}
 	switch rng.IntN(6) {
 	case 0:
 		f.Kind, f.Status, f.Times = hubspottest.FaultStatus, 429, 1+rng.IntN(6)

@@ -188,7 +188,7 @@ func (d *Destination) openCMS(ctx context.Context, res hubspot.Resource, w cmsWr
 		if hubspot.StatusCode(err) == http.StatusForbidden {
 			return fmt.Errorf("the access token lacks the scope to write %s (HubSpot's %s scope; parameter %q): %w", res.DisplayName(), res.CMS.WriteScope(), d.config.SignInParam(), err)
 		}
-		return d.config.ExplainSignIn(err)
+		return d.config.Explain(err)
 	}
 	return nil
 }

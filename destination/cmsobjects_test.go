@@ -47,19 +47,19 @@ func cmsDestCases() []cmsDestCase {
 		}, func(i int) string { return fmt.Sprintf("example.com/p-%d", i) }, "metaDescription", map[string]any{"name": "Other"}, true}
 	}
 	return []cmsDestCase{
-		{"cms.blogs.tags", "blog_tags", hubspottest.BlogTags, "/cms/v3/blogs/tags", func(i int) opencdc.StructuredData {
+		{"cms.blogs.tags", "blog_tags", hubspottest.BlogTags, "/cms/blogs/2026-09/tags", func(i int) opencdc.StructuredData {
 			return opencdc.StructuredData{"name": fmt.Sprintf("Tag %d", i), "language": "en", "slug": fmt.Sprintf("t-%d", i),
 				"translatedFromId": 184993428780.0, "deletedAt": "ignored"}
 		}, func(i int) string { return fmt.Sprintf("Tag %d/en", i) }, "slug", map[string]any{"slug": "someone-elses"}, true},
-		{"cms.blogs.posts", "blog_posts", hubspottest.BlogPosts, "/cms/v3/blogs/posts", func(i int) opencdc.StructuredData {
+		{"cms.blogs.posts", "blog_posts", hubspottest.BlogPosts, "/cms/blogs/2026-09/posts", func(i int) opencdc.StructuredData {
 			return opencdc.StructuredData{"name": fmt.Sprintf("Post %d", i), "contentGroupId": "77", "slug": fmt.Sprintf("post-%d", i),
 				"tagIds": []any{1, 2}, "postBody": "<p>hi</p>", "id": "ignored", "created": "ignored"}
 		}, func(i int) string { return fmt.Sprintf("77/post-%d", i) }, "postSummary", map[string]any{"postBody": "<p>else</p>"}, true},
-		{"cms.blogs.authors", "blog_authors", hubspottest.BlogAuthors, "/cms/v3/blogs/authors", func(i int) opencdc.StructuredData {
+		{"cms.blogs.authors", "blog_authors", hubspottest.BlogAuthors, "/cms/blogs/2026-09/authors", func(i int) opencdc.StructuredData {
 			return opencdc.StructuredData{"fullName": fmt.Sprintf("Author %d", i), "language": "en", "translatedFromId": 5.0}
 		}, func(i int) string { return fmt.Sprintf("Author %d/en", i) }, "bio", map[string]any{"translatedFromId": 6}, true},
-		page("cms.pages.landing", "landing_pages", hubspottest.LandingPages, "/cms/v3/pages/landing-pages"),
-		page("cms.pages.site", "site_pages", hubspottest.SitePages, "/cms/v3/pages/site-pages"),
+		page("cms.pages.landing", "landing_pages", hubspottest.LandingPages, "/cms/pages/2026-03/landing-pages"),
+		page("cms.pages.site", "site_pages", hubspottest.SitePages, "/cms/pages/2026-03/site-pages"),
 	}
 }
 

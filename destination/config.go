@@ -98,5 +98,8 @@ func writable(c Config) (string, error) {
 	if err := canWrite(r); err != nil {
 		return config.KeyResource, err
 	}
+	if err := canUpsert(r, c.IDProperty); err != nil {
+		return KeyIDProperty, err
+	}
 	return "", nil
 }

@@ -140,6 +140,9 @@ func (d *Destination) openResource(ctx context.Context, res hubspot.Resource, cl
 // open is Open once the client exists; unit tests hand it mocks instead, so
 // that they run the same checks as Open.
 func (d *Destination) open(ctx context.Context, res hubspot.Resource, objects ObjectWriter, properties PropertyLister) error {
+	if err := canUpsert(res, d.config.IDProperty); err != nil {
+		return fmt.Errorf("%q: %w", KeyIDProperty, err)
+	}
 	d.resource, d.objects, d.properties = res, objects, properties
 	d.createdIDs, d.accepted, d.linkOnly = map[string]string{}, map[string]bool{}, map[string]linkJob{}
 	d.links.register(res.Name, d.createdIDs)
@@ -147,7 +150,7 @@ func (d *Destination) open(ctx context.Context, res hubspot.Resource, objects Ob
 		if hubspot.StatusCode(err) == http.StatusForbidden {
 			return fmt.Errorf("the access token lacks the scope to write %s (parameter %q): %w", res.Name, d.config.SignInParam(), err)
 		}
-		return d.config.ExplainSignIn(err)
+		return d.config.Explain(err)
 	}
 	if id := d.config.IDProperty; id != "" && !slices.Contains(d.uniqueProps, id) {
 		return fmt.Errorf("%q: %s has no property %q with unique values; upserts need one (such as email for contacts)", KeyIDProperty, res.Name, id)
@@ -236,7 +239,7 @@ func (d *Destination) Write(ctx context.Context, recs []opencdc.Record) (int, er
 	}
 	n, err := write(ctx, recs)
 	d.links.retry(ctx, false)
-	return n, d.config.ExplainSignIn(err)
+	return n, d.config.Explain(err)
 }
 
 // writeRun writes records of this Destination's one resource.
@@ -439,6 +442,9 @@ func (d *Destination) toOp(ctx context.Context, i int, r opencdc.Record) (op, er
 		}
 	default:
 		return op{}, fmt.Errorf("operation %q is not one the destination writes", r.Operation)
+	}
+	if err := canDo(d.resource, o.kind); err != nil {
+		return op{}, err
 	}
 	if o.kind != opCreate && o.key == "" {
 		return op{}, fmt.Errorf("a record of operation %s needs the object's id in its key", r.Operation)

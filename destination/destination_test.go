@@ -104,7 +104,7 @@ func TestCreatesUpdatesDeletesInBatches(t *testing.T) {
 	n, err := d.Write(ctx, creates(1000, 0))
 	is.NoErr(err)
 	is.Equal(n, 1000)
-	is.Equal(srv.Calls(), map[string]int{"POST /crm/v3/objects/contacts/batch/create": 10})
+	is.Equal(srv.Calls(), map[string]int{"POST /crm/objects/2026-09/contacts/batch/create": 10})
 	objs := live(srv)
 	is.Equal(len(objs), 1000)
 	byEmail := map[string]hubspottest.Object{}
@@ -131,7 +131,7 @@ func TestCreatesUpdatesDeletesInBatches(t *testing.T) {
 	n, err = d.Write(ctx, recs)
 	is.NoErr(err)
 	is.Equal(n, 1300)
-	is.Equal(srv.Calls(), map[string]int{"POST /crm/v3/objects/contacts/batch/update": 10, "POST /crm/v3/objects/contacts/batch/archive": 3})
+	is.Equal(srv.Calls(), map[string]int{"POST /crm/objects/2026-09/contacts/batch/update": 10, "POST /crm/objects/2026-09/contacts/batch/archive": 3})
 	objs = live(srv)
 	is.Equal(len(objs), 700)
 	for i := 300; i < 1000; i++ {
@@ -153,7 +153,7 @@ func TestUpsertIsIdempotent(t *testing.T) {
 		is.Equal(n, 1000)
 	}
 	is.Equal(len(live(srv)), 1000)
-	is.Equal(srv.Calls()["POST /crm/v3/objects/contacts/batch/upsert"], 20)
+	is.Equal(srv.Calls()["POST /crm/objects/2026-09/contacts/batch/upsert"], 20)
 
 	// A delete keyed on the email finds the object by it.
 	n, err := d.Write(ctx, []opencdc.Record{rec(opencdc.OperationDelete, "d", opencdc.RawData("w5@example.com"), nil)})
@@ -215,7 +215,7 @@ func TestPartialFailure(t *testing.T) {
 	is.NoErr(err)
 	is.Equal(n, 2)
 	is.Equal(len(live(srv)), 5)
-	is.Equal(srv.Calls()["POST /crm/v3/objects/contacts/batch/create"], 1) // only the failing one again
+	is.Equal(srv.Calls()["POST /crm/objects/2026-09/contacts/batch/create"], 1) // only the failing one again
 }
 
 func TestReadOnlyProperties(t *testing.T) {

@@ -11,7 +11,7 @@ import (
 	"github.com/matryer/is"
 )
 
-const hubdbCalls = "/cms/v3/hubdb/tables"
+const hubdbCalls = "/cms/hubdb/2026-03/tables"
 
 // tableRec is a record of a table with a text column, its columns as a
 // source reading another account sends them: JSON text, with that

@@ -31,7 +31,7 @@ func TestUpsertOnEmail(t *testing.T) {
 	})
 	is.NoErr(err)
 	is.Equal(n, 3)
-	is.Equal(srv.Calls(), map[string]int{"POST /crm/v3/objects/contacts/batch/upsert": 1}) // Ann's two records as one input
+	is.Equal(srv.Calls(), map[string]int{"POST /crm/objects/2026-09/contacts/batch/upsert": 1}) // Ann's two records as one input
 	objs := live(srv)
 	is.Equal(len(objs), 2) // Ann once, in her last version
 	for _, o := range objs {
@@ -168,7 +168,7 @@ func TestOneBadRecordInARejectedBatch(t *testing.T) {
 	is.True(strings.Contains(msg, fmt.Sprintf("position p%d", bad))) // the bad record, with its own error
 	is.True(strings.Contains(msg, "perhaps"))
 	is.Equal(len(live(srv)), bad) // the ones before it, and none after
-	calls := srv.Calls()["POST /crm/v3/objects/contacts/batch/upsert"]
+	calls := srv.Calls()["POST /crm/objects/2026-09/contacts/batch/upsert"]
 	t.Logf("one bad record in 100 cost %d upsert calls", calls)
 	is.True(calls <= 1+2*7) // the refused call, then at most two per halving
 
@@ -195,7 +195,7 @@ func TestLostCreateAnswers(t *testing.T) {
 	for lo := 0; lo < total; lo += per {
 		if rng.IntN(50) == 0 { // 2 % of the create calls
 			faults++
-			srv.InjectFault(hubspottest.Fault{Method: "POST", Path: "/crm/v3/objects/contacts/batch/create",
+			srv.InjectFault(hubspottest.Fault{Method: "POST", Path: "/crm/objects/2026-09/contacts/batch/create",
 				Kind: hubspottest.FaultHTML, Status: 502, Applied: rng.IntN(4) != 0, Times: 1})
 		}
 		n, err := d.Write(ctx, recs[lo:lo+per])
@@ -235,7 +235,7 @@ func TestLostCreateAnswerWithoutUniqueValue(t *testing.T) {
 	is := is.New(t)
 	srv := newSim(t)
 	d := openDestination(t, srv, map[string]string{"resource": "deals"})
-	srv.InjectFault(hubspottest.Fault{Method: "POST", Path: "/crm/v3/objects/deals/batch/create", Kind: hubspottest.FaultHTML, Status: 502, Applied: true, Times: 1})
+	srv.InjectFault(hubspottest.Fault{Method: "POST", Path: "/crm/objects/2026-09/deals/batch/create", Kind: hubspottest.FaultHTML, Status: 502, Applied: true, Times: 1})
 	n, err := d.Write(context.Background(), []opencdc.Record{rec(opencdc.OperationCreate, "p", nil, opencdc.StructuredData{"dealname": "D"})})
 	is.Equal(n, 0)
 	is.True(err != nil)
@@ -253,7 +253,7 @@ func TestLostAnswerToARefusedCreate(t *testing.T) {
 	_, err := srv.Create("contacts", map[string]string{"email": "b@example.com", "firstname": "Old"})
 	is.NoErr(err)
 	d := openDestination(t, srv, nil)
-	srv.InjectFault(hubspottest.Fault{Method: "POST", Path: "/crm/v3/objects/contacts/batch/create", Kind: hubspottest.FaultHTML, Status: 504, Applied: true, Times: 1})
+	srv.InjectFault(hubspottest.Fault{Method: "POST", Path: "/crm/objects/2026-09/contacts/batch/create", Kind: hubspottest.FaultHTML, Status: 504, Applied: true, Times: 1})
 	n, err := d.Write(context.Background(), []opencdc.Record{
 		rec(opencdc.OperationCreate, "pa", nil, opencdc.StructuredData{"email": "a@example.com", "firstname": "A"}),
 		rec(opencdc.OperationCreate, "pb", nil, opencdc.StructuredData{"email": "b@example.com", "firstname": "New"}),
@@ -274,8 +274,8 @@ func TestRedeliveredCreateAfterFailedLookup(t *testing.T) {
 	srv := newSim(t)
 	recs := []opencdc.Record{rec(opencdc.OperationCreate, "p", nil, opencdc.StructuredData{"email": "a@example.com", "firstname": "A", "annualrevenue": "10.50"})}
 	d := openDestination(t, srv, map[string]string{"maxRetries": "1"})
-	srv.InjectFault(hubspottest.Fault{Method: "POST", Path: "/crm/v3/objects/contacts/batch/create", Kind: hubspottest.FaultReset, Applied: true, Times: 1})
-	srv.InjectFault(hubspottest.Fault{Method: "POST", Path: "/crm/v3/objects/contacts/batch/read", Kind: hubspottest.FaultStatus, Status: 503, Times: 2})
+	srv.InjectFault(hubspottest.Fault{Method: "POST", Path: "/crm/objects/2026-09/contacts/batch/create", Kind: hubspottest.FaultReset, Applied: true, Times: 1})
+	srv.InjectFault(hubspottest.Fault{Method: "POST", Path: "/crm/objects/2026-09/contacts/batch/read", Kind: hubspottest.FaultStatus, Status: 503, Times: 2})
 	n, err := d.Write(context.Background(), recs)
 	is.Equal(n, 0)
 	is.True(err != nil)

@@ -399,28 +399,28 @@ var linkCosts = []struct {
 	want     map[string]int
 }{
 	{"HubSpot ids", map[string]string{}, map[string]int{
-		"POST /crm/v3/objects/deals/batch/create":                          10,
-		"GET /crm/v4/associations/deals/companies/labels":                  1,
-		"POST /crm/v4/associations/deals/companies/batch/create":           10,
-		"POST /crm/v4/associations/deals/contacts/batch/associate/default": 20,
+		"POST /crm/objects/2026-09/deals/batch/create":                          10,
+		"GET /crm/associations/2026-09/deals/companies/labels":                  1,
+		"POST /crm/associations/2026-09/deals/companies/batch/create":           10,
+		"POST /crm/associations/2026-09/deals/contacts/batch/associate/default": 20,
 	}},
 	{"idProperty", map[string]string{"idProperty": "mirror_id"}, map[string]int{
-		"POST /crm/v3/objects/deals/batch/upsert":                          10,
-		"GET /crm/v4/associations/deals/companies/labels":                  1,
-		"POST /crm/v3/objects/companies/batch/read":                        1, // then known
-		"POST /crm/v3/objects/contacts/batch/read":                         2,
-		"POST /crm/v4/associations/deals/companies/batch/create":           10,
-		"POST /crm/v4/associations/deals/contacts/batch/associate/default": 20,
+		"POST /crm/objects/2026-09/deals/batch/upsert":                          10,
+		"GET /crm/associations/2026-09/deals/companies/labels":                  1,
+		"POST /crm/objects/2026-09/companies/batch/read":                        1, // then known
+		"POST /crm/objects/2026-09/contacts/batch/read":                         2,
+		"POST /crm/associations/2026-09/deals/companies/batch/create":           10,
+		"POST /crm/associations/2026-09/deals/contacts/batch/associate/default": 20,
 	}},
 	{"idProperty, replace", map[string]string{"idProperty": "mirror_id", "associationsMode": "replace"}, map[string]int{
-		"POST /crm/v3/objects/deals/batch/upsert":                          10,
-		"GET /crm/v4/associations/deals/companies/labels":                  1,
-		"POST /crm/v3/objects/companies/batch/read":                        1, // then known
-		"POST /crm/v3/objects/contacts/batch/read":                         2,
-		"POST /crm/v4/associations/deals/companies/batch/read":             10,
-		"POST /crm/v4/associations/deals/contacts/batch/read":              10,
-		"POST /crm/v4/associations/deals/companies/batch/create":           10,
-		"POST /crm/v4/associations/deals/contacts/batch/associate/default": 20,
+		"POST /crm/objects/2026-09/deals/batch/upsert":                          10,
+		"GET /crm/associations/2026-09/deals/companies/labels":                  1,
+		"POST /crm/objects/2026-09/companies/batch/read":                        1, // then known
+		"POST /crm/objects/2026-09/contacts/batch/read":                         2,
+		"POST /crm/associations/2026-09/deals/companies/batch/read":             10,
+		"POST /crm/associations/2026-09/deals/contacts/batch/read":              10,
+		"POST /crm/associations/2026-09/deals/companies/batch/create":           10,
+		"POST /crm/associations/2026-09/deals/contacts/batch/associate/default": 20,
 	}},
 }
 
@@ -512,7 +512,7 @@ func TestLinksRefusedAfterTheObject(t *testing.T) {
 		recs = append(recs, rec(opencdc.OperationCreate, fmt.Sprint(i), id(fmt.Sprint("src-", i)),
 			opencdc.StructuredData{"dealname": fmt.Sprint(i), "mirror_id": fmt.Sprint("d-", i), "associations": map[string]any{"contacts": []string{w.ids["ct-1"]}}}))
 	}
-	w.srv.InjectFault(hubspottest.Fault{Method: "POST", Path: "/crm/v4/associations/deals/contacts/batch/associate/default", Status: 400})
+	w.srv.InjectFault(hubspottest.Fault{Method: "POST", Path: "/crm/associations/2026-09/deals/contacts/batch/associate/default", Status: 400})
 	n, err := d.Write(ctx, recs)
 	is.Equal(n, 0)
 	is.True(err != nil)
@@ -550,7 +550,7 @@ func TestLinksOfFoldedUpserts(t *testing.T) {
 			})
 			is.NoErr(err)
 			is.Equal(n, 2)
-			is.Equal(w.srv.Calls()["POST /crm/v3/objects/deals/batch/upsert"], 1)
+			is.Equal(w.srv.Calls()["POST /crm/objects/2026-09/deals/batch/upsert"], 1)
 			is.Equal(w.links(t, "companies"), tc.want)
 		})
 	}

@@ -202,16 +202,16 @@ func locked(path string) error {
 // nothing up, and halves nothing.
 func TestLockedAfterRetries(t *testing.T) {
 	t.Run("create after an update", func(t *testing.T) {
-		err := createAfterUpdateRefused(t, locked("/crm/v3/objects/contacts/batch/create"))
-		if !strings.Contains(err.Error(), "hubspot: POST /crm/v3/objects/contacts/batch/create: 423 LOCKED") {
+		err := createAfterUpdateRefused(t, locked("/crm/objects/2026-09/contacts/batch/create"))
+		if !strings.Contains(err.Error(), "hubspot: POST /crm/objects/2026-09/contacts/batch/create: 423 LOCKED") {
 			t.Fatalf("error %v, want the 423", err)
 		}
 	})
 	t.Run("upsert", func(t *testing.T) {
 		d, objects := newMocked(t, "contacts", "email")
 		objects.EXPECT().BatchUpsert(gomock.Any(), "contacts", gomock.Len(2)).
-			Return(nil, locked("/crm/v3/objects/contacts/batch/upsert"))
-		wantWrite(t, d, []opencdc.Record{createRec("0", "a@example.com"), createRec("1", "b@example.com")}, 0, "record 0 (position 0, key k0): upsert: hubspot: POST /crm/v3/objects/contacts/batch/upsert: 423 LOCKED")
+			Return(nil, locked("/crm/objects/2026-09/contacts/batch/upsert"))
+		wantWrite(t, d, []opencdc.Record{createRec("0", "a@example.com"), createRec("1", "b@example.com")}, 0, "record 0 (position 0, key k0): upsert: hubspot: POST /crm/objects/2026-09/contacts/batch/upsert: 423 LOCKED")
 	})
 }
 
@@ -235,18 +235,18 @@ func wantDaily(t *testing.T, err error) {
 // destination sends nothing again itself, neither the refused call nor a
 // create whose answer was lost.
 func TestDailyLimit(t *testing.T) {
-	lost := &hubspot.ErrorResponse{StatusCode: http.StatusBadGateway, Method: http.MethodPost, Path: "/crm/v3/objects/contacts/batch/create"}
+	lost := &hubspot.ErrorResponse{StatusCode: http.StatusBadGateway, Method: http.MethodPost, Path: "/crm/objects/2026-09/contacts/batch/create"}
 	lookup := hubspot.BatchReadRequest{IDs: []string{"a@example.com", "b@example.com"}, IDProperty: "email", Properties: []string{"email"}}
 	recs := []opencdc.Record{createRec("0", "a@example.com"), createRec("1", "b@example.com")}
 	t.Run("the create is refused", func(t *testing.T) {
-		err := createAfterUpdateRefused(t, dailyLimit("/crm/v3/objects/contacts/batch/create"))
+		err := createAfterUpdateRefused(t, dailyLimit("/crm/objects/2026-09/contacts/batch/create"))
 		wantDaily(t, err)
 	})
 	t.Run("the look-up after a lost answer is refused", func(t *testing.T) {
 		d, objects := newMocked(t, "contacts", "")
 		gomock.InOrder(
 			objects.EXPECT().BatchCreate(gomock.Any(), "contacts", createInputs("a@example.com", "b@example.com")).Return(nil, lost),
-			objects.EXPECT().BatchRead(gomock.Any(), "contacts", lookup).Return(nil, dailyLimit("/crm/v3/objects/contacts/batch/read")),
+			objects.EXPECT().BatchRead(gomock.Any(), "contacts", lookup).Return(nil, dailyLimit("/crm/objects/2026-09/contacts/batch/read")),
 		)
 		err := wantWriteErr(t, d, recs, 0, "record 0 (position 0, key k0): create: look up which objects HubSpot created")
 		wantDaily(t, err)
@@ -258,7 +258,7 @@ func TestDailyLimit(t *testing.T) {
 			objects.EXPECT().BatchRead(gomock.Any(), "contacts", lookup).
 				Return(&hubspot.BatchResult{Status: "COMPLETE", Results: []hubspot.Object{contact("101", "a@example.com")}}, nil),
 			objects.EXPECT().BatchCreate(gomock.Any(), "contacts", createInputs("b@example.com")).
-				Return(nil, dailyLimit("/crm/v3/objects/contacts/batch/create")),
+				Return(nil, dailyLimit("/crm/objects/2026-09/contacts/batch/create")),
 		)
 		err := wantWriteErr(t, d, recs, 1, "record 1 (position 1, key k1): create: ") // a was created before the answer was lost
 		wantDaily(t, err)

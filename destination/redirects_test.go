@@ -13,7 +13,7 @@ import (
 	"github.com/matryer/is"
 )
 
-const redirectsCalls = "/cms/v3/url-redirects"
+const redirectsCalls = "/cms/url-redirects/2026-09"
 
 func redirectRec(op opencdc.Operation, pos string, key opencdc.Data, route, dest string) opencdc.Record {
 	return rec(op, pos, key, opencdc.StructuredData{"routePrefix": route, "destination": dest, "redirectStyle": 301})

@@ -134,15 +134,42 @@ func (d *Destination) routeTo(ctx context.Context, name string) (*Destination, e
 	return w, nil
 }
 
-// canWrite says why the destination cannot write a resource, or nil.
+// canWrite says why the destination cannot write a resource, or nil. A
+// type HubSpot's API writes in part (partner clients: updates only) is
+// written; a record asking for a write it lacks fails alone (canDo).
 func canWrite(res hubspot.Resource) error {
-	switch {
-	case res.ReadOnly():
+	if res.ReadOnly() {
 		return fmt.Errorf("%s is read-only: HubSpot's API creates, updates and deletes none of them, so the destination cannot write it (the source reads it)", res.DisplayName())
-	case !res.Ops.Has(hubspot.OpCreate | hubspot.OpUpdate | hubspot.OpArchive):
-		return fmt.Errorf("HubSpot does not let anyone write %s; the destination cannot use it", res.DisplayName())
 	}
 	return nil
+}
+
+// canUpsert says why records cannot be upserted to res on idProperty (set),
+// or nil: every record would fail.
+func canUpsert(res hubspot.Resource, idProperty string) error {
+	if idProperty == "" {
+		return nil
+	}
+	return canDo(res, opUpsert)
+}
+
+// canDo says why a record of the kind cannot be written to res, or nil.
+func canDo(res hubspot.Resource, kind opKind) error {
+	if res.Ops.Has(callOf(kind)) {
+		return nil
+	}
+	var can []string
+	for _, k := range []opKind{opCreate, opUpdate, opUpsert, opDelete} {
+		if res.Ops.Has(callOf(k)) {
+			can = append(can, k.String())
+		}
+	}
+	return fmt.Errorf("HubSpot's API does not %s %s; it does %s only", kind, res.DisplayName(), strings.Join(can, ", "))
+}
+
+// callOf is the call of HubSpot's API a kind of record takes.
+func callOf(kind opKind) hubspot.Ops {
+	return map[opKind]hubspot.Ops{opCreate: hubspot.OpCreate, opUpsert: hubspot.OpUpsert, opUpdate: hubspot.OpUpdate, opDelete: hubspot.OpArchive}[kind]
 }
 
 // checkSignIn makes one small call, so that a routing destination, which
@@ -155,7 +182,7 @@ func (d *Destination) checkSignIn(ctx context.Context) error {
 	case err == nil || code == http.StatusForbidden:
 		return nil
 	case code == http.StatusUnauthorized || hubspot.IsSignInRefused(err):
-		return d.config.ExplainSignIn(err)
+		return d.config.Explain(err)
 	case code == 0:
 		return fmt.Errorf("reach HubSpot at %s: %w", d.config.BaseURL, err)
 	}

@@ -40,13 +40,13 @@ func TestRouteByCollection(t *testing.T) {
 	is.NoErr(err)
 	is.Equal(n, len(recs))
 	is.Equal(srv.Calls(), map[string]int{
-		"GET /crm/v3/properties/contacts":             1,
-		"GET /crm/v3/properties/companies":            1,
-		"GET /crm/v3/properties/deals":                1,
-		"POST /crm/v3/objects/contacts/batch/create":  1,
-		"POST /crm/v3/objects/companies/batch/create": 1,
-		"POST /crm/v3/objects/deals/batch/create":     1,
-		"POST /crm/v3/objects/contacts/batch/update":  1,
+		"GET /crm/properties/2026-09/contacts":             1,
+		"GET /crm/properties/2026-09/companies":            1,
+		"GET /crm/properties/2026-09/deals":                1,
+		"POST /crm/objects/2026-09/contacts/batch/create":  1,
+		"POST /crm/objects/2026-09/companies/batch/create": 1,
+		"POST /crm/objects/2026-09/deals/batch/create":     1,
+		"POST /crm/objects/2026-09/contacts/batch/update":  1,
 	})
 	contacts := live(srv)
 	is.Equal(len(contacts), 2)
@@ -65,7 +65,7 @@ func TestRouteByCollection(t *testing.T) {
 	n, err = d.Write(ctx, []opencdc.Record{of("deals", rec(opencdc.OperationCreate, "6", id("d2"), opencdc.StructuredData{"dealname": "Small"}))})
 	is.NoErr(err)
 	is.Equal(n, 1)
-	is.Equal(srv.Calls(), map[string]int{"POST /crm/v3/objects/deals/batch/create": 1})
+	is.Equal(srv.Calls(), map[string]int{"POST /crm/objects/2026-09/deals/batch/create": 1})
 }
 
 // TestRouteByTemplate: resource as a Go template over the record.
@@ -92,7 +92,7 @@ func TestRouteErrors(t *testing.T) {
 		wantErr  string
 	}{
 		{"no collection", "", rec(opencdc.OperationCreate, "2", id("x"), opencdc.StructuredData{}), `record 1 (position 2, key {"id":"x"}): the record has no opencdc.collection`},
-		{"unknown collection", "", of("orders", rec(opencdc.OperationCreate, "2", id("x"), opencdc.StructuredData{})), `unknown resource "orders"`},
+		{"unknown collection", "", of("widgets", rec(opencdc.OperationCreate, "2", id("x"), opencdc.StructuredData{})), `unknown resource "widgets"`},
 		{"read-only", "", of("owners", rec(opencdc.OperationCreate, "2", id("x"), opencdc.StructuredData{})), `owners is read-only: HubSpot's API creates, updates and deletes none of them`},
 		{"template of nothing", `{{ index .Metadata "kind" }}`, rec(opencdc.OperationCreate, "2", id("x"), opencdc.StructuredData{}), `the "resource" template made no resource of the record`},
 	}

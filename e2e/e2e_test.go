@@ -361,7 +361,7 @@ func TestFileToHubSpot(t *testing.T) {
 		}
 		return true
 	})
-	if n := srv.Calls()["POST /crm/v3/objects/contacts/batch/upsert"]; n > 10 {
+	if n := srv.Calls()["POST /crm/objects/2026-09/contacts/batch/upsert"]; n > 10 {
 		t.Errorf("%d upsert calls for 250 records: batching is off", n)
 	}
 }

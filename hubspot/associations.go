@@ -9,10 +9,6 @@ import (
 	"strings"
 )
 
-// associationsPrefix is the path of the v4 associations API, which has
-// labels and paging that v3's lacks (docs/associations.md).
-const associationsPrefix = "/crm/v4/associations"
-
 // Limits of the associations endpoints.
 const (
 	// MaxAssociationReadInputs is the most ids one batch read takes: "any
@@ -73,8 +69,8 @@ func (l Link) Labels() []string {
 	return out
 }
 
-// AssociationsService calls the v4 associations API
-// (/crm/v4/associations/{fromType}/{toType}/...).
+// AssociationsService calls the associations API of labels and paging
+// (/crm/associations/{version}/{fromType}/{toType}/..., v4 among the numbered paths).
 //
 // Links are two-way: linking a contact to a company links the company to
 // the contact. Whether a change of links alone moves the objects'
@@ -85,9 +81,11 @@ type AssociationsService struct {
 	client *Client
 }
 
-func associationsPath(fromType, toType string, parts ...string) string {
-	segs := append([]string{associationsPrefix, url.PathEscape(fromType), url.PathEscape(toType)}, escapeAll(parts)...)
-	return strings.Join(segs, "/")
+// associationsPath builds a path of the associations API of labels and
+// paging (v4 among the numbered versions, which v3's lacks:
+// docs/associations.md).
+func (c *Client) associationsPath(fromType, toType string, parts ...string) string {
+	return c.path(APIAssociations, append([]string{fromType, toType}, parts...)...)
 }
 
 // ObjectRef names an object by id.
@@ -159,7 +157,7 @@ func (s *AssociationsService) BatchRead(ctx context.Context, fromType, toType st
 	for len(pending) > 0 {
 		var next []readInput
 		_, err := inBatches(len(pending), MaxAssociationReadInputs, func(lo, hi int) error {
-			req, err := NewRequest(http.MethodPost, associationsPath(fromType, toType, "batch", "read"), nil, batchBody[readInput]{pending[lo:hi]})
+			req, err := NewRequest(http.MethodPost, s.client.associationsPath(fromType, toType, "batch", "read"), nil, batchBody[readInput]{pending[lo:hi]})
 			if err != nil {
 				return err
 			}
@@ -272,7 +270,7 @@ func pairBodies(inputs []AssociationInput) []pairBody {
 func write[T any](ctx context.Context, s *AssociationsService, op, fromType, toType string, parts []string, inputs []T) (*AssociationsWrite, error) {
 	out := &AssociationsWrite{}
 	first, err := inBatches(len(inputs), MaxAssociationWriteInputs, func(lo, hi int) error {
-		req, err := NewRequest(http.MethodPost, associationsPath(fromType, toType, parts...), nil, batchBody[T]{inputs[lo:hi]})
+		req, err := NewRequest(http.MethodPost, s.client.associationsPath(fromType, toType, parts...), nil, batchBody[T]{inputs[lo:hi]})
 		if err != nil {
 			return err
 		}
@@ -297,7 +295,7 @@ func (s *AssociationsService) Labels(ctx context.Context, fromType, toType strin
 	var res struct {
 		Results []AssociationType `json:"results"`
 	}
-	if err := s.client.get(ctx, associationsPath(fromType, toType, "labels"), nil, &res); err != nil {
+	if err := s.client.get(ctx, s.client.associationsPath(fromType, toType, "labels"), nil, &res); err != nil {
 		return nil, fmt.Errorf("list association labels %s to %s: %w", fromType, toType, err)
 	}
 	return res.Results, nil

@@ -115,7 +115,7 @@ func TestAssociationsBatchReadSplitsAndPages(t *testing.T) {
 	is.Equal(linkedIDs(read.Links[deals[2499]]), []string{contacts[7]})
 	is.Equal(len(read.Links), 2)
 	// Three calls for 2,500 ids, two more for the first deal's later pages.
-	is.Equal(srv.Calls()["POST /crm/v4/associations/deals/contacts/batch/read"], 5)
+	is.Equal(srv.Calls()["POST /crm/associations/2026-09/deals/contacts/batch/read"], 5)
 }
 
 // failNth answers the nth request to a path with a 400 and passes the
@@ -150,7 +150,7 @@ func TestAssociationsWritesSplitAndReportFailures(t *testing.T) {
 
 	w, err := c.Associations.AssociateDefault(ctx, "deals", "line_items", pairs)
 	is.NoErr(err)
-	is.Equal(srv.Calls()["POST /crm/v4/associations/deals/line_items/batch/associate/default"], 3)
+	is.Equal(srv.Calls()["POST /crm/associations/2026-09/deals/line_items/batch/associate/default"], 3)
 	is.Equal(len(w.Errors), 1)
 	is.Equal(w.Errors[0].Context["toObjectId"], []string{"999999"})
 	links, err := srv.Links("line_items", items[249], "deals")
@@ -159,7 +159,7 @@ func TestAssociationsWritesSplitAndReportFailures(t *testing.T) {
 
 	// The second call of an archive refused: the first 100 pairs are
 	// unlinked, the error says the rest were not.
-	path := "/crm/v4/associations/deals/line_items/batch/archive"
+	path := "/crm/associations/2026-09/deals/line_items/batch/archive"
 	hc := &http.Client{Transport: &failNth{path: path, n: 2, next: http.DefaultTransport}}
 	failing := simClient(t, srv, hubspot.WithoutRateLimit(), hubspot.WithHTTPClient(hc))
 	_, err = failing.Associations.Archive(ctx, "deals", "line_items", pairs[:250])
@@ -239,7 +239,7 @@ func TestInlineAssociations(t *testing.T) {
 			is.NoErr(err)
 			is.Equal(got.Associations["companies"].IDs(), companies)
 			// The wide reads went by batch read: a list and a get each.
-			is.Equal(srv.Calls()["POST /crm/v3/objects/contacts/batch/read"], 2*len(tc.props)/len(wide))
+			is.Equal(srv.Calls()["POST /crm/objects/2026-09/contacts/batch/read"], 2*len(tc.props)/len(wide))
 		})
 	}
 }

@@ -71,7 +71,7 @@ func (e oauthEnv) list(t *testing.T) error {
 }
 
 func (e oauthEnv) tokenCalls() int { return e.srv.Calls()["POST /oauth/v1/token"] }
-func (e oauthEnv) listCalls() int  { return e.srv.Calls()["GET /crm/v3/objects/contacts"] }
+func (e oauthEnv) listCalls() int  { return e.srv.Calls()["GET /crm/objects/2026-09/contacts"] }
 
 // assertNoSecret fails the test if s holds any secret of the OAuth app or
 // an access token the simulator issued.

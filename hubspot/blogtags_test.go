@@ -68,12 +68,12 @@ func TestBlogTagsRoundTrip(t *testing.T) {
 	found, err := ts.FindByKey(ctx, []string{"t100", ""}, time.Time{})
 	is.NoErr(err)
 	is.Equal(found.Text("name"), "t100")
-	is.Equal(srv.Calls()["GET /cms/v3/blogs/tags"], 1) // filtered by name
+	is.Equal(srv.Calls()["GET /cms/blogs/2026-09/tags"], 1) // filtered by name
 	found, err = ts.FindByKey(ctx, []string{"Announcements", "fr"}, time.Time{})
 	is.NoErr(err)
 	is.True(found == nil) // another language
 
-	srv.InjectFault(hubspottest.Fault{Method: "POST", Path: "/cms/v3/blogs/tags", Kind: hubspottest.FaultHTML, Status: 502, Applied: true})
+	srv.InjectFault(hubspottest.Fault{Method: "POST", Path: "/cms/blogs/2026-09/tags", Kind: hubspottest.FaultHTML, Status: 502, Applied: true})
 	_, err = ts.Create(ctx, cmsObj(t, map[string]any{"name": "once"}))
 	is.Equal(hubspot.StatusCode(err), http.StatusBadGateway)
 	is.Equal(len(srv.LiveBlogTags()), 122) // applied once, not retried

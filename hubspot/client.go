@@ -1,4 +1,5 @@
-// Package hubspot is a client for HubSpot's CRM v3 REST API.
+// Package hubspot is a client for HubSpot's CRM and CMS REST APIs, at the
+// date version or the numbered paths VersionTable gives.
 //
 // One Client.Do path owns authentication, pacing under HubSpot's rate limits,
 // retries with backoff and the decoding of errors into *ErrorResponse. The
@@ -28,10 +29,6 @@ import (
 
 // DefaultBaseURL is HubSpot's API host, for accounts in every region.
 const DefaultBaseURL = "https://api.hubapi.com"
-
-// crmPrefix is the API version prefix of every path the client calls. It is
-// the one place to change when moving to HubSpot's date-versioned paths.
-const crmPrefix = "/crm/v3"
 
 const (
 	defaultMaxRetries = 4
@@ -69,6 +66,10 @@ const (
 // an OAuth app (WithOAuth).
 type Client struct {
 	baseURL *url.URL
+	// version is the API version the client speaks, and prefixes its
+	// column of VersionTable: every path the client builds starts there.
+	version  APIVersion
+	prefixes apiPrefixes
 	// auth gives each attempt its bearer token; oauth is the OAuth app's
 	// source that WithOAuth set, nil for a private app.
 	auth       tokenSource
@@ -107,7 +108,7 @@ type Client struct {
 	// URLRedirects, BlogTags, BlogPosts, BlogAuthors, LandingPages and
 	// SitePages call the CMS APIs of those resources (cmsobjects.go).
 	URLRedirects, BlogTags, BlogPosts, BlogAuthors, LandingPages, SitePages *CMSObjectsService
-	// Associations calls the v4 associations API.
+	// Associations calls the associations API (v4 among the numbered paths).
 	Associations *AssociationsService
 }
 
@@ -123,6 +124,19 @@ func WithBaseURL(raw string) Option {
 			return err
 		}
 		c.baseURL = u
+		return nil
+	}
+}
+
+// WithAPIVersion sets the version of HubSpot's API the client calls
+// (default DefaultAPIVersion): every path comes from its column of
+// VersionTable.
+func WithAPIVersion(v APIVersion) Option {
+	return func(c *Client) error {
+		if _, err := ParseAPIVersion(string(v)); err != nil {
+			return err
+		}
+		c.version = v
 		return nil
 	}
 }
@@ -272,6 +286,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 		searchRateLimit: &search,
 		share:           1,
 		timeZone:        time.UTC,
+		version:         DefaultAPIVersion,
 	}
 	c.baseURL, _ = url.Parse(DefaultBaseURL)
 	for _, opt := range opts {
@@ -303,6 +318,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 		// configured one, and its pace follows HubSpot's 429s.
 		c.search = newPacedLimiter(c.clock, *c.searchRateLimit, c.share)
 	}
+	c.prefixes = prefixesOf(c.version)
 	c.Objects = &ObjectsService{client: c}
 	c.Properties = &PropertiesService{client: c}
 	c.Owners = &OwnersService{client: c}
@@ -315,6 +331,21 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	c.LandingPages = c.CMSObjects(*pageSpec("landing page", "landing-pages"))
 	c.SitePages = c.CMSObjects(*pageSpec("site page", "site-pages"))
 	return c, nil
+}
+
+// APIVersion is the version of HubSpot's API the client calls.
+func (c *Client) APIVersion() APIVersion { return c.version }
+
+// path builds the path of an API at the client's version: the API's prefix
+// and parts, each escaped as one segment.
+func (c *Client) path(api API, parts ...string) string {
+	var b strings.Builder
+	b.WriteString(c.prefixes[api])
+	for _, p := range parts {
+		b.WriteByte('/')
+		b.WriteString(url.PathEscape(p))
+	}
+	return b.String()
 }
 
 // newHTTPClient has its own connection pool, so that Close releases the

@@ -134,11 +134,42 @@ func TestObjectsDecoding(t *testing.T) {
 	is.True(obj.ArchivedAt == nil)
 }
 
-// TestRequests checks the exact request of every call against what HubSpot
-// documents, and the decoding of a real-shaped answer.
+// specPrefixes expands a test's path to what HubSpot's spec of each API
+// gives at a version (github.com/HubSpot/HubSpot-public-api-spec-collection,
+// PublicApiSpecs/<area>/<api>/Rollouts/<n>/<version>/). It is written out
+// apart from hubspot.VersionTable, so that a wrong row there fails here.
+func specPrefixes(v hubspot.APIVersion) *strings.Replacer {
+	if v == hubspot.VersionLegacy {
+		return strings.NewReplacer("{objects}", "/crm/v3/objects", "{properties}", "/crm/v3/properties",
+			"{associations}", "/crm/v4/associations", "{owners}", "/crm/v3/owners",
+			"{schemas}", "/crm-object-schemas/v3/schemas", "{blogs}", "/cms/v3/blogs",
+			"{url-redirects}", "/cms/v3/url-redirects", "{pages}", "/cms/v3/pages", "{hubdb}", "/cms/v3/hubdb",
+			"{account-info}", "/account-info/v3")
+	}
+	d := string(v)
+	// Pages and HubDB have no 2026-09 in the spec collection: 2026-03 serves.
+	return strings.NewReplacer("{objects}", "/crm/objects/"+d, "{properties}", "/crm/properties/"+d,
+		"{associations}", "/crm/associations/"+d, "{owners}", "/crm/owners/"+d,
+		"{schemas}", "/crm-object-schemas/"+d+"/schemas", "{blogs}", "/cms/blogs/"+d,
+		"{url-redirects}", "/cms/url-redirects/"+d, "{pages}", "/cms/pages/2026-03", "{hubdb}", "/cms/hubdb/2026-03",
+		"{account-info}", "/account-info/"+d)
+}
+
+// hubdbTables is the client's service of HubDB tables.
+func hubdbTables(c *hubspot.Client) *hubspot.CMSObjectsService {
+	r, err := hubspot.LookupResource(hubspot.HubDBTablesResourceName)
+	if err != nil {
+		panic(err)
+	}
+	return c.CMSObjects(*r.CMS)
+}
+
+// TestRequests checks the exact request of every call, at each API
+// version, against what HubSpot documents, and the decoding of a
+// real-shaped answer.
 func TestRequests(t *testing.T) {
 	ctx := context.Background()
-	page := `{"results":[` + contactJSON + `],"paging":{"next":{"after":"513","link":"https://api.hubapi.com/crm/v3/objects/contacts?after=513"}}}`
+	page := `{"results":[` + contactJSON + `],"paging":{"next":{"after":"513","link":"https://api.hubapi.com/crm/objects/2026-09/contacts?after=513"}}}`
 	batch := `{"status":"COMPLETE","results":[` + contactJSON + `],"startedAt":"2026-01-02T03:04:05.000Z","completedAt":"2026-01-02T03:04:05.100Z"}`
 	tests := []struct {
 		name      string
@@ -155,7 +186,7 @@ func TestRequests(t *testing.T) {
 			return c.Objects.List(ctx, "contacts", hubspot.ListOptions{Limit: 50, After: "512", Properties: []string{"email", "phone"}})
 		},
 		reply:  reply{status: 200, body: page},
-		method: "GET", path: "/crm/v3/objects/contacts", query: "after=512&limit=50&properties=email%2Cphone",
+		method: "GET", path: "{objects}/contacts", query: "after=512&limit=50&properties=email%2Cphone",
 		checkResp: func(is *is.I, v any) {
 			p := v.(*hubspot.ObjectPage)
 			is.Equal(len(p.Results), 1)
@@ -167,7 +198,7 @@ func TestRequests(t *testing.T) {
 			return c.Objects.List(ctx, "line_items", hubspot.ListOptions{Archived: true})
 		},
 		reply:  reply{status: 200, body: `{"results":[]}`},
-		method: "GET", path: "/crm/v3/objects/line_items", query: "archived=true&limit=100",
+		method: "GET", path: "{objects}/line_items", query: "archived=true&limit=100",
 		checkResp: func(is *is.I, v any) { is.Equal(v.(*hubspot.ObjectPage).NextAfter(), "") },
 	}, {
 		name: "get by id property, escaped",
@@ -175,14 +206,14 @@ func TestRequests(t *testing.T) {
 			return c.Objects.Get(ctx, "contacts", "a b/c@d.e", hubspot.GetOptions{IDProperty: "email", Properties: []string{"email"}})
 		},
 		reply:  reply{status: 200, body: contactJSON},
-		method: "GET", path: "/crm/v3/objects/contacts/a%20b%2Fc@d.e", query: "idProperty=email&properties=email",
+		method: "GET", path: "{objects}/contacts/a%20b%2Fc@d.e", query: "idProperty=email&properties=email",
 	}, {
 		name: "create",
 		call: func(c *hubspot.Client) (any, error) {
 			return c.Objects.Create(ctx, "contacts", hubspot.Properties{"email": hubspot.String("a@b.c"), "phone": nil})
 		},
 		reply:  reply{status: 201, body: contactJSON},
-		method: "POST", path: "/crm/v3/objects/contacts",
+		method: "POST", path: "{objects}/contacts",
 		body:      `{"properties":{"email":"a@b.c","phone":null}}`,
 		checkResp: func(is *is.I, v any) { is.Equal(v.(*hubspot.Object).ID, "512") },
 	}, {
@@ -191,7 +222,7 @@ func TestRequests(t *testing.T) {
 			return c.Objects.Update(ctx, "deals", "77", hubspot.Properties{"amount": hubspot.String("10")})
 		},
 		reply:  reply{status: 200, body: contactJSON},
-		method: "PATCH", path: "/crm/v3/objects/deals/77",
+		method: "PATCH", path: "{objects}/deals/77",
 		body: `{"properties":{"amount":"10"}}`,
 	}, {
 		name: "archive",
@@ -199,7 +230,7 @@ func TestRequests(t *testing.T) {
 			return nil, c.Objects.Archive(ctx, "2-12345", "9")
 		},
 		reply:  reply{status: 204},
-		method: "DELETE", path: "/crm/v3/objects/2-12345/9",
+		method: "DELETE", path: "{objects}/2-12345/9",
 	}, {
 		name: "search",
 		call: func(c *hubspot.Client) (any, error) {
@@ -212,7 +243,7 @@ func TestRequests(t *testing.T) {
 			})
 		},
 		reply:  reply{status: 200, body: `{"total":1234,"results":[` + contactJSON + `],"paging":{"next":{"after":"400"}}}`},
-		method: "POST", path: "/crm/v3/objects/companies/search",
+		method: "POST", path: "{objects}/companies/search",
 		body: `{"filterGroups":[{"filters":[{"propertyName":"hs_lastmodifieddate","operator":"GTE","value":"1767323045678"}]}],"sorts":[{"propertyName":"hs_lastmodifieddate","direction":"ASCENDING"}],"properties":["name"],"limit":200,"after":"200"}`,
 		checkResp: func(is *is.I, v any) {
 			p := v.(*hubspot.SearchPage)
@@ -225,7 +256,7 @@ func TestRequests(t *testing.T) {
 			return c.Objects.BatchRead(ctx, "contacts", hubspot.BatchReadRequest{IDs: []string{"a@b.c"}, IDProperty: "email", Properties: []string{"email"}})
 		},
 		reply:  reply{status: 200, body: batch},
-		method: "POST", path: "/crm/v3/objects/contacts/batch/read",
+		method: "POST", path: "{objects}/contacts/batch/read",
 		body: `{"properties":["email"],"idProperty":"email","inputs":[{"id":"a@b.c"}]}`,
 		checkResp: func(is *is.I, v any) {
 			r := v.(*hubspot.BatchResult)
@@ -238,7 +269,7 @@ func TestRequests(t *testing.T) {
 			return c.Objects.BatchCreate(ctx, "contacts", []hubspot.BatchInput{{Properties: hubspot.Properties{"email": hubspot.String("a@b.c")}, ObjectWriteTraceID: "t1"}})
 		},
 		reply:  reply{status: 201, body: batch},
-		method: "POST", path: "/crm/v3/objects/contacts/batch/create",
+		method: "POST", path: "{objects}/contacts/batch/create",
 		body: `{"inputs":[{"properties":{"email":"a@b.c"},"objectWriteTraceId":"t1"}]}`,
 	}, {
 		name: "batch update",
@@ -246,7 +277,7 @@ func TestRequests(t *testing.T) {
 			return c.Objects.BatchUpdate(ctx, "contacts", []hubspot.BatchInput{{ID: "1", Properties: hubspot.Properties{"phone": nil}}})
 		},
 		reply:  reply{status: 200, body: batch},
-		method: "POST", path: "/crm/v3/objects/contacts/batch/update",
+		method: "POST", path: "{objects}/contacts/batch/update",
 		body: `{"inputs":[{"id":"1","properties":{"phone":null}}]}`,
 	}, {
 		name: "batch upsert",
@@ -254,7 +285,7 @@ func TestRequests(t *testing.T) {
 			return c.Objects.BatchUpsert(ctx, "contacts", []hubspot.BatchInput{{IDProperty: "email", ID: "a@b.c", Properties: hubspot.Properties{"firstname": hubspot.String("A")}}})
 		},
 		reply:  reply{status: 200, body: `{"status":"COMPLETE","results":[{"id":"512","properties":{},"createdAt":"2026-01-02T03:04:05.678Z","updatedAt":"2026-01-02T03:04:05.678Z","archived":false,"new":true}]}`},
-		method: "POST", path: "/crm/v3/objects/contacts/batch/upsert",
+		method: "POST", path: "{objects}/contacts/batch/upsert",
 		body: `{"inputs":[{"id":"a@b.c","idProperty":"email","properties":{"firstname":"A"}}]}`,
 		checkResp: func(is *is.I, v any) {
 			r := v.(*hubspot.BatchResult)
@@ -266,7 +297,7 @@ func TestRequests(t *testing.T) {
 			return nil, c.Objects.BatchArchive(ctx, "tickets", []string{"1", "2"})
 		},
 		reply:  reply{status: 204},
-		method: "POST", path: "/crm/v3/objects/tickets/batch/archive",
+		method: "POST", path: "{objects}/tickets/batch/archive",
 		body: `{"inputs":[{"id":"1"},{"id":"2"}]}`,
 	}, {
 		name: "properties",
@@ -275,7 +306,7 @@ func TestRequests(t *testing.T) {
 		},
 		reply: reply{status: 200, body: `{"results":[{"name":"email","label":"Email","type":"string","fieldType":"text","calculated":false,"modificationMetadata":{"readOnlyValue":false,"archivable":true},"hasUniqueValue":true},` +
 			`{"name":"createdate","label":"Create Date","type":"datetime","fieldType":"date","calculated":false,"modificationMetadata":{"readOnlyValue":true,"archivable":false},"hasUniqueValue":false}]}`},
-		method: "GET", path: "/crm/v3/properties/contacts",
+		method: "GET", path: "{properties}/contacts",
 		checkResp: func(is *is.I, v any) {
 			ps := v.([]hubspot.Property)
 			is.Equal(len(ps), 2)
@@ -290,7 +321,7 @@ func TestRequests(t *testing.T) {
 			return c.Owners.List(ctx, hubspot.OwnerListOptions{Limit: 10, After: "5"})
 		},
 		reply:  reply{status: 200, body: `{"results":[{"id":"41629779","email":"o@x.io","type":"PERSON","firstName":"O","lastName":"W","userId":9586504,"createdAt":"2019-12-25T13:01:35.228Z","updatedAt":"2023-08-22T13:40:26.790Z","archived":false}]}`},
-		method: "GET", path: "/crm/v3/owners", query: "after=5&limit=10",
+		method: "GET", path: "{owners}", query: "after=5&limit=10",
 		checkResp: func(is *is.I, v any) {
 			p := v.(*hubspot.OwnerPage)
 			is.Equal(p.Results[0].ID, "41629779")
@@ -302,32 +333,163 @@ func TestRequests(t *testing.T) {
 			return c.Owners.Get(ctx, "41629779")
 		},
 		reply:  reply{status: 200, body: `{"id":"41629779","email":"o@x.io","firstName":"O","lastName":"W","createdAt":"2019-12-25T13:01:35.228Z","updatedAt":"2023-08-22T13:40:26.790Z","archived":false}`},
-		method: "GET", path: "/crm/v3/owners/41629779",
+		method: "GET", path: "{owners}/41629779",
 		checkResp: func(is *is.I, v any) { is.Equal(v.(*hubspot.Owner).Email, "o@x.io") },
+	}, {
+		name:   "custom object schemas",
+		call:   func(c *hubspot.Client) (any, error) { return c.Schemas.List(ctx) },
+		reply:  reply{status: 200, body: `{"results":[{"name":"cars","objectTypeId":"2-12345","fullyQualifiedName":"p1234567_cars"}]}`},
+		method: "GET", path: "{schemas}",
+		checkResp: func(is *is.I, v any) { is.Equal(v.([]hubspot.ObjectSchema)[0].ObjectTypeID, "2-12345") },
+	}, {
+		name: "associations batch read",
+		call: func(c *hubspot.Client) (any, error) {
+			return c.Associations.BatchRead(ctx, "deals", "contacts", []string{"7"})
+		},
+		reply:  reply{status: 200, body: `{"status":"COMPLETE","results":[{"from":{"id":"7"},"to":[{"toObjectId":9,"associationTypes":[{"category":"HUBSPOT_DEFINED","typeId":3,"label":null}]}]}]}`},
+		method: "POST", path: "{associations}/deals/contacts/batch/read",
+		body:      `{"inputs":[{"id":"7"}]}`,
+		checkResp: func(is *is.I, v any) { is.Equal(v.(*hubspot.AssociationsRead).Links["7"][0].ToID, "9") },
+	}, {
+		name: "associate default",
+		call: func(c *hubspot.Client) (any, error) {
+			return c.Associations.AssociateDefault(ctx, "deals", "contacts", []hubspot.AssociationPair{{FromID: "7", ToID: "9"}})
+		},
+		reply:  reply{status: 200, body: `{"status":"COMPLETE","results":[]}`},
+		method: "POST", path: "{associations}/deals/contacts/batch/associate/default",
+		body: `{"inputs":[{"from":{"id":"7"},"to":{"id":"9"}}]}`,
+	}, {
+		name: "associations create",
+		call: func(c *hubspot.Client) (any, error) {
+			return c.Associations.Create(ctx, "deals", "contacts", []hubspot.AssociationInput{{FromID: "7", ToID: "9",
+				Types: []hubspot.AssociationSpec{{Category: "USER_DEFINED", TypeID: 36}}}})
+		},
+		reply:  reply{status: 201, body: `{"status":"COMPLETE","results":[]}`},
+		method: "POST", path: "{associations}/deals/contacts/batch/create",
+		body: `{"inputs":[{"from":{"id":"7"},"to":{"id":"9"},"types":[{"associationCategory":"USER_DEFINED","associationTypeId":36}]}]}`,
+	}, {
+		name: "association labels archive",
+		call: func(c *hubspot.Client) (any, error) {
+			return c.Associations.ArchiveLabels(ctx, "deals", "contacts", []hubspot.AssociationInput{{FromID: "7", ToID: "9",
+				Types: []hubspot.AssociationSpec{{Category: "USER_DEFINED", TypeID: 36}}}})
+		},
+		reply:  reply{status: 204},
+		method: "POST", path: "{associations}/deals/contacts/batch/labels/archive",
+		body: `{"inputs":[{"from":{"id":"7"},"to":{"id":"9"},"types":[{"associationCategory":"USER_DEFINED","associationTypeId":36}]}]}`,
+	}, {
+		name: "associations archive",
+		call: func(c *hubspot.Client) (any, error) {
+			return c.Associations.Archive(ctx, "deals", "contacts", []hubspot.AssociationPair{{FromID: "7", ToID: "9"}})
+		},
+		reply:  reply{status: 204},
+		method: "POST", path: "{associations}/deals/contacts/batch/archive",
+		body: `{"inputs":[{"from":{"id":"7"},"to":[{"id":"9"}]}]}`,
+	}, {
+		name:   "association labels",
+		call:   func(c *hubspot.Client) (any, error) { return c.Associations.Labels(ctx, "deals", "contacts") },
+		reply:  reply{status: 200, body: `{"results":[{"category":"USER_DEFINED","typeId":36,"label":"Decision maker"}]}`},
+		method: "GET", path: "{associations}/deals/contacts/labels",
+		checkResp: func(is *is.I, v any) { is.Equal(v.([]hubspot.AssociationType)[0].TypeID, 36) },
+	}, {
+		name: "blog posts list",
+		call: func(c *hubspot.Client) (any, error) {
+			return c.BlogPosts.List(ctx, hubspot.CMSListOptions{Limit: 20, After: "x", UpdatedAfter: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)})
+		},
+		reply:  reply{status: 200, body: `{"total":1,"results":[{"id":"184993428800","updated":"2026-01-03T00:00:00Z"}]}`},
+		method: "GET", path: "{blogs}/posts", query: "after=x&limit=20&updatedAfter=2026-01-02T03%3A04%3A05Z",
+	}, {
+		name:   "blog author get",
+		call:   func(c *hubspot.Client) (any, error) { return c.BlogAuthors.Get(ctx, "184993428900") },
+		reply:  reply{status: 200, body: `{"id":"184993428900","fullName":"A"}`},
+		method: "GET", path: "{blogs}/authors/184993428900",
+	}, {
+		name: "blog tags batch create",
+		call: func(c *hubspot.Client) (any, error) {
+			return c.BlogTags.BatchCreate(ctx, []hubspot.CMSObject{{"name": json.RawMessage(`"go"`)}})
+		},
+		reply:  reply{status: 201, body: `{"status":"COMPLETE","results":[{"id":"184993428780","name":"go"}]}`},
+		method: "POST", path: "{blogs}/tags/batch/create",
+		body: `{"inputs":[{"name":"go"}]}`,
+	}, {
+		name:   "blog tags batch archive",
+		call:   func(c *hubspot.Client) (any, error) { return nil, c.BlogTags.BatchArchive(ctx, []string{"1", "2"}) },
+		reply:  reply{status: 204},
+		method: "POST", path: "{blogs}/tags/batch/archive",
+		body: `{"inputs":["1","2"]}`,
+	}, {
+		name: "URL redirect create",
+		call: func(c *hubspot.Client) (any, error) {
+			return c.URLRedirects.Create(ctx, hubspot.CMSObject{"routePrefix": json.RawMessage(`"/a"`), "destination": json.RawMessage(`"/b"`), "redirectStyle": json.RawMessage(`301`)})
+		},
+		reply:  reply{status: 201, body: `{"id":"1","routePrefix":"/a","destination":"/b","redirectStyle":301}`},
+		method: "POST", path: "{url-redirects}",
+		body: `{"routePrefix":"/a","destination":"/b","redirectStyle":301}`,
+	}, {
+		name: "URL redirect update",
+		call: func(c *hubspot.Client) (any, error) {
+			return c.URLRedirects.Update(ctx, "1", hubspot.CMSObject{"destination": json.RawMessage(`"/c"`)})
+		},
+		reply:  reply{status: 200, body: `{"id":"1","routePrefix":"/a","destination":"/c","redirectStyle":301}`},
+		method: "PATCH", path: "{url-redirects}/1",
+		body: `{"destination":"/c"}`,
+	}, {
+		name:   "site page delete",
+		call:   func(c *hubspot.Client) (any, error) { return nil, c.SitePages.Delete(ctx, "184993429100") },
+		reply:  reply{status: 204},
+		method: "DELETE", path: "{pages}/site-pages/184993429100",
+	}, {
+		name: "landing pages list",
+		call: func(c *hubspot.Client) (any, error) {
+			return c.LandingPages.List(ctx, hubspot.CMSListOptions{Archived: true})
+		},
+		reply:  reply{status: 200, body: `{"total":0,"results":[]}`},
+		method: "GET", path: "{pages}/landing-pages", query: "archived=true&limit=100",
+	}, {
+		name: "HubDB drafts list",
+		call: func(c *hubspot.Client) (any, error) {
+			return hubdbTables(c).ListDrafts(ctx, hubspot.CMSListOptions{Limit: 5})
+		},
+		reply:  reply{status: 200, body: `{"total":0,"results":[]}`},
+		method: "GET", path: "{hubdb}/tables/draft", query: "limit=5",
+	}, {
+		name: "HubDB draft update",
+		call: func(c *hubspot.Client) (any, error) {
+			return hubdbTables(c).Update(ctx, "cars", hubspot.CMSObject{"label": json.RawMessage(`"Cars"`)})
+		},
+		reply:  reply{status: 200, body: `{"id":"5746871","name":"cars","label":"Cars"}`},
+		method: "PATCH", path: "{hubdb}/tables/cars/draft",
+		body: `{"label":"Cars"}`,
+	}, {
+		name:   "HubDB publish",
+		call:   func(c *hubspot.Client) (any, error) { return hubdbTables(c).Publish(ctx, "cars") },
+		reply:  reply{status: 200, body: `{"id":"5746871","name":"cars"}`},
+		method: "POST", path: "{hubdb}/tables/cars/draft/publish",
 	}}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			is := is.New(t)
-			c, s, _ := newScripted(t, []reply{tt.reply})
-			got, err := tt.call(c)
-			is.NoErr(err)
-			seen := s.requests()
-			is.Equal(len(seen), 1)
-			r := seen[0]
-			is.Equal(r.Method, tt.method)
-			is.Equal(r.Path, tt.path)
-			is.Equal(r.RawQuery, tt.query)
-			is.Equal(r.Header.Get("Authorization"), "Bearer "+testToken)
-			if tt.body == "" {
-				is.Equal(r.Body, "")
-			} else {
-				is.Equal(r.Header.Get("Content-Type"), "application/json")
-				jsonEqual(t, r.Body, tt.body)
-			}
-			if tt.checkResp != nil {
-				tt.checkResp(is, got)
-			}
-		})
+	for _, v := range hubspot.APIVersions() {
+		for _, tt := range tests {
+			t.Run(string(v)+"/"+tt.name, func(t *testing.T) {
+				is := is.New(t)
+				c, s, _ := newScripted(t, []reply{tt.reply}, hubspot.WithAPIVersion(v))
+				got, err := tt.call(c)
+				is.NoErr(err)
+				seen := s.requests()
+				is.Equal(len(seen), 1)
+				r := seen[0]
+				is.Equal(r.Method, tt.method)
+				is.Equal(r.Path, specPrefixes(v).Replace(tt.path))
+				is.Equal(r.RawQuery, tt.query)
+				is.Equal(r.Header.Get("Authorization"), "Bearer "+testToken)
+				if tt.body == "" {
+					is.Equal(r.Body, "")
+				} else {
+					is.Equal(r.Header.Get("Content-Type"), "application/json")
+					jsonEqual(t, r.Body, tt.body)
+				}
+				if tt.checkResp != nil {
+					tt.checkResp(is, got)
+				}
+			})
+		}
 	}
 }
 
@@ -360,7 +522,7 @@ func TestListWideProperties(t *testing.T) {
 	is.Equal(len(reqs), 2)
 	is.Equal(reqs[0].Method, "GET")
 	is.Equal(reqs[0].RawQuery, "after=1&limit=3&properties=hs_object_id")
-	is.Equal(reqs[1].Path, "/crm/v3/objects/contacts/batch/read")
+	is.Equal(reqs[1].Path, "/crm/objects/2026-09/contacts/batch/read")
 	var body struct {
 		Properties []string `json:"properties"`
 		Inputs     []struct {
@@ -491,7 +653,7 @@ func TestErrorResponseFields(t *testing.T) {
 	is.Equal(er.Category, "CONFLICT")
 	is.Equal(er.CorrelationID, "aeb5f871-7f07-4993-9211-075dc63e7cbf")
 	is.Equal(er.Method, "POST")
-	is.Equal(er.Path, "/crm/v3/objects/contacts")
+	is.Equal(er.Path, "/crm/objects/2026-09/contacts")
 	is.True(strings.Contains(err.Error(), "create contacts"))
 	is.True(strings.Contains(err.Error(), "aeb5f871"))
 }
@@ -513,7 +675,7 @@ func TestErrorsNameThePath(t *testing.T) {
 				_, err := c.Objects.Create(ctx, "contacts", hubspot.Properties{})
 				return err
 			},
-			want: "hubspot: POST /crm/v3/objects/contacts: 409",
+			want: "hubspot: POST /crm/objects/2026-09/contacts: 409",
 		},
 		{
 			name:  "undecodable search",
@@ -522,7 +684,7 @@ func TestErrorsNameThePath(t *testing.T) {
 				_, err := c.Objects.Search(ctx, "contacts", hubspot.SearchRequest{Limit: 1})
 				return err
 			},
-			want: "hubspot: POST /crm/v3/objects/contacts/search: status 200",
+			want: "hubspot: POST /crm/objects/2026-09/contacts/search: status 200",
 		},
 		{
 			name:  "owners",
@@ -531,7 +693,7 @@ func TestErrorsNameThePath(t *testing.T) {
 				_, err := c.Owners.List(ctx, hubspot.OwnerListOptions{Limit: 1})
 				return err
 			},
-			want: "hubspot: GET /crm/v3/owners: 403",
+			want: "hubspot: GET /crm/owners/2026-09: 403",
 		},
 		{
 			name:  "properties",
@@ -540,7 +702,7 @@ func TestErrorsNameThePath(t *testing.T) {
 				_, err := c.Properties.List(ctx, "contacts")
 				return err
 			},
-			want: "hubspot: GET /crm/v3/properties/contacts: 404",
+			want: "hubspot: GET /crm/properties/2026-09/contacts: 404",
 		},
 		{
 			name:  "request built without the slash",

@@ -38,7 +38,7 @@ func TestClientWaitsOnItsClock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.InjectFault(hubspottest.Fault{Method: http.MethodGet, Path: "/crm/v3/objects/contacts/*",
+	srv.InjectFault(hubspottest.Fault{Method: http.MethodGet, Path: "/crm/objects/2026-09/contacts/*",
 		Status: http.StatusTooManyRequests, RetryAfter: 3 * time.Second})
 
 	synctest.Test(t, func(t *testing.T) {

@@ -59,7 +59,10 @@ type CMSSpec struct {
 	// Noun names one object in errors: "blog post"; Short is its short
 	// form: "post".
 	Noun, Short string
-	// Path is the collection's path: "/cms/v3/blogs/posts".
+	// API is the API that serves the resource, whose path at the client's
+	// version (VersionTable) Path follows: "/posts" of APIBlogs is
+	// /cms/blogs/2026-09/posts.
+	API  API
 	Path string
 	// Fields are the documented fields besides id, created, updated and
 	// DeletedField.
@@ -115,11 +118,6 @@ func (s CMSSpec) Field(name string) (CMSField, bool) {
 	}
 	return s.Fields[i], true
 }
-
-// cmsPrefix is the API version prefix of the CMS paths, kept apart from
-// crmPrefix: HubSpot moves them to date-versioned paths
-// (/cms/url-redirects/2026-03) on their own schedule.
-const cmsPrefix = "/cms/v3"
 
 // CMSObject is a CMS object as JSON fields, values as HubSpot wrote them.
 type CMSObject map[string]json.RawMessage
@@ -249,17 +247,20 @@ func (s *CMSObjectsService) Spec() CMSSpec { return s.spec }
 // CMSObjectPage is one page of a CMS list call.
 type CMSObjectPage = CMSPage[CMSObject]
 
-func (s *CMSObjectsService) path(id string) string { return s.spec.Path + "/" + url.PathEscape(id) }
+// base is the collection's path at the client's version.
+func (s *CMSObjectsService) base() string { return s.client.prefixes[s.spec.API] + s.spec.Path }
+
+func (s *CMSObjectsService) path(id string) string { return s.base() + "/" + url.PathEscape(id) }
 
 // List returns one page of objects (of a Drafts resource, the published
 // versions).
 func (s *CMSObjectsService) List(ctx context.Context, opts CMSListOptions) (*CMSObjectPage, error) {
-	return s.list(ctx, s.spec.Path, "", opts)
+	return s.list(ctx, s.base(), "", opts)
 }
 
 // ListDrafts returns one page of a Drafts resource's drafts.
 func (s *CMSObjectsService) ListDrafts(ctx context.Context, opts CMSListOptions) (*CMSObjectPage, error) {
-	return s.list(ctx, s.spec.Path+"/draft", " drafts", opts)
+	return s.list(ctx, s.base()+"/draft", " drafts", opts)
 }
 
 func (s *CMSObjectsService) list(ctx context.Context, path, what string, opts CMSListOptions) (*CMSObjectPage, error) {
@@ -312,7 +313,7 @@ func (s *CMSObjectsService) Publish(ctx context.Context, id string) (*CMSObject,
 // Create creates an object, never retried once it may have reached
 // HubSpot: a lost answer is the caller's to resolve (FindByKey).
 func (s *CMSObjectsService) Create(ctx context.Context, in CMSObject) (*CMSObject, error) {
-	o, err := cmsCreate[CMSObject](ctx, s.client, s.spec.Path, in)
+	o, err := cmsCreate[CMSObject](ctx, s.client, s.base(), in)
 	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", s.spec.Noun, err)
 	}
@@ -361,7 +362,7 @@ func (e *CMSBatchError) Error() string {
 }
 
 func (s *CMSObjectsService) batch(ctx context.Context, op string, inputs any, create bool) ([]CMSObject, error) {
-	req, err := NewRequest(http.MethodPost, s.spec.Path+"/batch/"+op, nil, map[string]any{"inputs": inputs})
+	req, err := NewRequest(http.MethodPost, s.base()+"/batch/"+op, nil, map[string]any{"inputs": inputs})
 	if err != nil {
 		return nil, err
 	}

@@ -51,7 +51,7 @@ func contentFields() []CMSField {
 	}
 }
 
-// blogPostSpec: /cms/v3/blogs/posts. The list documents slug__eq among its
+// blogPostSpec: /cms/blogs/{version}/posts. The list documents slug__eq among its
 // filters (https://developers.hubspot.com/docs/reference/api/cms/blogs/blog-posts,
 // "Filtering"). A post's URL is its blog's (contentGroupId) with its slug,
 // so the natural key is the slug within the blog: a guess, the docs do not
@@ -59,7 +59,7 @@ func contentFields() []CMSField {
 // an int64 (epoch milliseconds).
 func blogPostSpec() *CMSSpec {
 	return &CMSSpec{
-		Noun: "blog post", Short: "post", Path: cmsPrefix + "/blogs/posts",
+		Noun: "blog post", Short: "post", API: APIBlogs, Path: "/posts",
 		Fields: append(contentFields(),
 			text("blogAuthorId"), boolean("enableGoogleAmpOutputOverride"), text("postBody"), text("postSummary"),
 			text("rssBody"), text("rssSummary"), nested("tagIds")),
@@ -68,13 +68,13 @@ func blogPostSpec() *CMSSpec {
 	}
 }
 
-// pageSpec: /cms/v3/pages/landing-pages and /cms/v3/pages/site-pages, one
+// pageSpec: /cms/pages/{version}/landing-pages and .../site-pages, one
 // shape. A page's URL is its domain with its slug, the natural key (a
 // guess, as for posts); the pages guide's filters are taken to be the
 // posts' (slug__eq), also a guess.
 func pageSpec(noun, path string) *CMSSpec {
 	return &CMSSpec{
-		Noun: noun, Short: "page", Path: cmsPrefix + "/pages/" + path,
+		Noun: noun, Short: "page", API: APIPages, Path: "/" + path,
 		Fields: append(contentFields(),
 			readOnly(boolean("pageRedirected")), text("subcategory"), text("templatePath")),
 		DeletedField: "archivedAt", Key: []string{"slug", "domain"}, KeyFilter: true,
@@ -82,13 +82,13 @@ func pageSpec(noun, path string) *CMSSpec {
 	}
 }
 
-// blogAuthorSpec: /cms/v3/blogs/authors. The natural key is the full name
+// blogAuthorSpec: /cms/blogs/{version}/authors. The natural key is the full name
 // in a language, as a tag's name (a guess: the docs do not say names are
 // unique); the list is not documented to filter by it, so a look-up reads
 // the authors created since the create.
 func blogAuthorSpec() *CMSSpec {
 	return &CMSSpec{
-		Noun: "blog author", Short: "author", Path: cmsPrefix + "/blogs/authors",
+		Noun: "blog author", Short: "author", API: APIBlogs, Path: "/authors",
 		Fields: []CMSField{
 			text("avatar"), text("bio"), text("displayName"), text("email"), text("facebook"), text("fullName"),
 			text("language"), text("linkedin"), text("name"), text("slug"), integer("translatedFromId"),
@@ -99,7 +99,7 @@ func blogAuthorSpec() *CMSSpec {
 	}
 }
 
-// urlRedirectSpec: /cms/v3/url-redirects
+// urlRedirectSpec: /cms/url-redirects/{version}
 // (https://developers.hubspot.com/docs/api/cms/url-redirects, the object's
 // fields in
 // https://developers.hubspot.com/docs/api-reference/legacy/cms/url-redirects/update-url-redirect):
@@ -108,7 +108,7 @@ func blogAuthorSpec() *CMSSpec {
 // on it, so a look-up reads the redirects created since the create.
 func urlRedirectSpec() *CMSSpec {
 	return &CMSSpec{
-		Noun: "URL redirect", Short: "redirect", Path: cmsPrefix + "/url-redirects",
+		Noun: "URL redirect", Short: "redirect", API: APIURLRedirects, Path: "",
 		Fields: []CMSField{
 			text("routePrefix"), text("destination"), integer("redirectStyle"), integer("precedence"),
 			boolean("isOnlyAfterNotFound"), boolean("isMatchFullUrl"), boolean("isMatchQueryString"),
@@ -118,7 +118,7 @@ func urlRedirectSpec() *CMSSpec {
 	}
 }
 
-// blogTagSpec: /cms/v3/blogs/tags
+// blogTagSpec: /cms/blogs/{version}/tags
 // (https://developers.hubspot.com/docs/api/cms/blog-tags, the fields in
 // https://developers.hubspot.com/docs/api-reference/2026-03/cms/blogs/tags/batch/create-tags;
 // v3 has no description). The natural key is the name in a language (a
@@ -127,14 +127,14 @@ func urlRedirectSpec() *CMSSpec {
 // (https://developers.hubspot.com/docs/api-reference/latest/cms/blogs/tags/batch/delete-tags).
 func blogTagSpec() *CMSSpec {
 	return &CMSSpec{
-		Noun: "blog tag", Short: "tag", Path: cmsPrefix + "/blogs/tags",
+		Noun: "blog tag", Short: "tag", API: APIBlogs, Path: "/tags",
 		Fields:       []CMSField{text("name"), text("slug"), text("language"), integer("translatedFromId")},
 		DeletedField: "deletedAt", Key: []string{"name", "language"}, KeyFilter: true, Required: []string{"name"},
 		Batch: true,
 	}
 }
 
-// hubdbTableSpec: /cms/v3/hubdb/tables, HubSpot's HubDB API v3
+// hubdbTableSpec: /cms/hubdb/{version}/tables, HubSpot's HubDB API
 // (https://developers.hubspot.com/docs/api/cms/hubdb, the fields of
 // HubDbTableV3 in
 // https://developers.hubspot.com/docs/api-reference/cms-hubdb-v3/tables/get-cms-v3-hubdb-tables).
@@ -154,7 +154,7 @@ func blogTagSpec() *CMSSpec {
 // No batch calls for tables; rows are not read or written.
 func hubdbTableSpec() *CMSSpec {
 	return &CMSSpec{
-		Noun: "HubDB table", Short: "table", Path: cmsPrefix + "/hubdb/tables",
+		Noun: "HubDB table", Short: "table", API: APIHubDB, Path: "/tables",
 		Fields: []CMSField{
 			text("name"), text("label"),
 			{Name: "columns", Kind: FieldJSON, Keep: []string{"name", "label", "type", "options", "description",

@@ -158,6 +158,12 @@ func StatusCode(err error) int {
 // IsNotFound reports whether err is HubSpot's 404.
 func IsNotFound(err error) bool { return StatusCode(err) == http.StatusNotFound }
 
+// IsVersionRetired reports whether err is HubSpot's answer to a path of a
+// version it no longer serves. HubSpot documents the dates its numbered
+// paths end (VersionTable) but not the answer then; 410 Gone, the HTTP
+// status of a resource gone for good, is a guess.
+func IsVersionRetired(err error) bool { return StatusCode(err) == http.StatusGone }
+
 // IsRateLimited reports whether err is HubSpot's 429.
 func IsRateLimited(err error) bool { return StatusCode(err) == http.StatusTooManyRequests }
 

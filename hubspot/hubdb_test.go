@@ -136,7 +136,7 @@ func TestHubDBTablesList(t *testing.T) {
 	is.NoErr(err)
 	is.Equal(recent.Total, 4) // seconds 11, 12, 14 and 15; the table of 13 is a draft
 	// The simulator, as HubSpot's spec, refuses a sort by id.
-	_, err = simClient(t, srv).CMSObjects(hubspot.CMSSpec{Noun: "HubDB table", Path: "/cms/v3/hubdb/tables"}).
+	_, err = simClient(t, srv).CMSObjects(hubspot.CMSSpec{Noun: "HubDB table", API: hubspot.APIHubDB, Path: "/tables"}).
 		List(ctx, hubspot.CMSListOptions{Sort: []string{"updatedAt", "id"}})
 	is.Equal(hubspot.StatusCode(err), http.StatusBadRequest)
 }

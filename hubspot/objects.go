@@ -25,24 +25,15 @@ const (
 	maxFiltersPerSearch = 18
 )
 
-// ObjectsService calls the CRM object endpoints (/crm/v3/objects/{type}).
+// ObjectsService calls the CRM object endpoints (/crm/objects/{version}/{type}).
 type ObjectsService struct {
 	client *Client
 }
 
-// objectsPath builds /crm/v3/objects/{objectType}/{parts...}, escaping each
-// segment.
-func objectsPath(objectType string, parts ...string) string {
-	segs := append([]string{crmPrefix, "objects", url.PathEscape(objectType)}, escapeAll(parts)...)
-	return strings.Join(segs, "/")
-}
-
-func escapeAll(parts []string) []string {
-	out := make([]string, len(parts))
-	for i, p := range parts {
-		out[i] = url.PathEscape(p)
-	}
-	return out
+// objectsPath builds /crm/objects/{version}/{objectType}/{parts...},
+// escaping each segment.
+func (c *Client) objectsPath(objectType string, parts ...string) string {
+	return c.path(APIObjects, append([]string{objectType}, parts...)...)
 }
 
 // ListOptions select a page of objects.
@@ -71,7 +62,7 @@ func (s *ObjectsService) List(ctx context.Context, objectType string, opts ListO
 	}
 	setProperties(q, opts.Properties)
 	setAssociations(q, opts.Associations)
-	req, err := NewRequest(http.MethodGet, objectsPath(objectType), q, nil)
+	req, err := NewRequest(http.MethodGet, s.client.objectsPath(objectType), q, nil)
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", objectType, err)
 	}
@@ -102,7 +93,7 @@ func (s *ObjectsService) List(ctx context.Context, objectType string, opts ListO
 func (s *ObjectsService) listWide(ctx context.Context, objectType string, opts ListOptions, q url.Values) (*ObjectPage, error) {
 	q.Set("properties", ObjectIDProperty)
 	var ids ObjectPage
-	if err := s.client.get(ctx, objectsPath(objectType), q, &ids); err != nil {
+	if err := s.client.get(ctx, s.client.objectsPath(objectType), q, &ids); err != nil {
 		return nil, fmt.Errorf("list %s: %w", objectType, err)
 	}
 	page := &ObjectPage{Results: []Object{}, Paging: ids.Paging}
@@ -160,7 +151,7 @@ func (s *ObjectsService) Get(ctx context.Context, objectType, id string, opts Ge
 		q.Set("archived", "true")
 	}
 	setAssociations(q, opts.Associations)
-	req, err := NewRequest(http.MethodGet, objectsPath(objectType, id), q, nil)
+	req, err := NewRequest(http.MethodGet, s.client.objectsPath(objectType, id), q, nil)
 	if err != nil {
 		return nil, fmt.Errorf("get %s %s: %w", objectType, id, err)
 	}
@@ -208,7 +199,7 @@ type propertiesBody struct {
 // Create creates one object. It is never retried once it may have reached
 // HubSpot: a retry could create the object twice.
 func (s *ObjectsService) Create(ctx context.Context, objectType string, props Properties) (*Object, error) {
-	req, err := NewRequest(http.MethodPost, objectsPath(objectType), nil, propertiesBody{props})
+	req, err := NewRequest(http.MethodPost, s.client.objectsPath(objectType), nil, propertiesBody{props})
 	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", objectType, err)
 	}
@@ -222,7 +213,7 @@ func (s *ObjectsService) Create(ctx context.Context, objectType string, props Pr
 
 // Update sets the given properties of one object; a nil value clears one.
 func (s *ObjectsService) Update(ctx context.Context, objectType, id string, props Properties) (*Object, error) {
-	req, err := NewRequest(http.MethodPatch, objectsPath(objectType, id), nil, propertiesBody{props})
+	req, err := NewRequest(http.MethodPatch, s.client.objectsPath(objectType, id), nil, propertiesBody{props})
 	if err != nil {
 		return nil, fmt.Errorf("update %s %s: %w", objectType, id, err)
 	}
@@ -236,7 +227,7 @@ func (s *ObjectsService) Update(ctx context.Context, objectType, id string, prop
 // Archive moves one object to the recycle bin (HubSpot answers 204 for an
 // already archived id too).
 func (s *ObjectsService) Archive(ctx context.Context, objectType, id string) error {
-	req, err := NewRequest(http.MethodDelete, objectsPath(objectType, id), nil, nil)
+	req, err := NewRequest(http.MethodDelete, s.client.objectsPath(objectType, id), nil, nil)
 	if err != nil {
 		return fmt.Errorf("archive %s %s: %w", objectType, id, err)
 	}
@@ -346,7 +337,7 @@ func (s *ObjectsService) Search(ctx context.Context, objectType string, sr Searc
 	if err := sr.validate(); err != nil {
 		return nil, fmt.Errorf("search %s: %w", objectType, err)
 	}
-	req, err := NewRequest(http.MethodPost, objectsPath(objectType, "search"), nil, sr)
+	req, err := NewRequest(http.MethodPost, s.client.objectsPath(objectType, "search"), nil, sr)
 	if err != nil {
 		return nil, fmt.Errorf("search %s: %w", objectType, err)
 	}
@@ -413,7 +404,7 @@ func (s *ObjectsService) BatchRead(ctx context.Context, objectType string, r Bat
 		props = []string{}
 	}
 	return s.batch(ctx, "read", objectType, len(r.IDs), func(lo, hi int) (*Request, error) {
-		return NewRequest(http.MethodPost, objectsPath(objectType, "batch", "read"), q,
+		return NewRequest(http.MethodPost, s.client.objectsPath(objectType, "batch", "read"), q,
 			batchReadBody{Properties: props, IDProperty: r.IDProperty, Inputs: idInputs(r.IDs[lo:hi])})
 	})
 }
@@ -422,7 +413,7 @@ func (s *ObjectsService) BatchRead(ctx context.Context, objectType string, r Bat
 // may have reached HubSpot is never retried.
 func (s *ObjectsService) BatchCreate(ctx context.Context, objectType string, inputs []BatchInput) (*BatchResult, error) {
 	return s.batch(ctx, "create", objectType, len(inputs), func(lo, hi int) (*Request, error) {
-		req, err := NewRequest(http.MethodPost, objectsPath(objectType, "batch", "create"), nil, batchBody[BatchInput]{inputs[lo:hi]})
+		req, err := NewRequest(http.MethodPost, s.client.objectsPath(objectType, "batch", "create"), nil, batchBody[BatchInput]{inputs[lo:hi]})
 		if req != nil {
 			req.Create = true
 		}
@@ -433,7 +424,7 @@ func (s *ObjectsService) BatchCreate(ctx context.Context, objectType string, inp
 // BatchUpdate updates objects by id, up to 100 per call.
 func (s *ObjectsService) BatchUpdate(ctx context.Context, objectType string, inputs []BatchInput) (*BatchResult, error) {
 	return s.batch(ctx, "update", objectType, len(inputs), func(lo, hi int) (*Request, error) {
-		return NewRequest(http.MethodPost, objectsPath(objectType, "batch", "update"), nil, batchBody[BatchInput]{inputs[lo:hi]})
+		return NewRequest(http.MethodPost, s.client.objectsPath(objectType, "batch", "update"), nil, batchBody[BatchInput]{inputs[lo:hi]})
 	})
 }
 
@@ -441,14 +432,14 @@ func (s *ObjectsService) BatchUpdate(ctx context.Context, objectType string, inp
 // 100 per call. Sending the same inputs twice is safe, so it is retried.
 func (s *ObjectsService) BatchUpsert(ctx context.Context, objectType string, inputs []BatchInput) (*BatchResult, error) {
 	return s.batch(ctx, "upsert", objectType, len(inputs), func(lo, hi int) (*Request, error) {
-		return NewRequest(http.MethodPost, objectsPath(objectType, "batch", "upsert"), nil, batchBody[BatchInput]{inputs[lo:hi]})
+		return NewRequest(http.MethodPost, s.client.objectsPath(objectType, "batch", "upsert"), nil, batchBody[BatchInput]{inputs[lo:hi]})
 	})
 }
 
 // BatchArchive archives objects by id, up to 100 per call.
 func (s *ObjectsService) BatchArchive(ctx context.Context, objectType string, ids []string) error {
 	_, err := s.batch(ctx, "archive", objectType, len(ids), func(lo, hi int) (*Request, error) {
-		return NewRequest(http.MethodPost, objectsPath(objectType, "batch", "archive"), nil, batchBody[idInput]{idInputs(ids[lo:hi])})
+		return NewRequest(http.MethodPost, s.client.objectsPath(objectType, "batch", "archive"), nil, batchBody[idInput]{idInputs(ids[lo:hi])})
 	})
 	return err
 }

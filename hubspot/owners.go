@@ -3,10 +3,9 @@ package hubspot
 import (
 	"context"
 	"fmt"
-	"net/url"
 )
 
-// OwnersService calls the owners endpoints (/crm/v3/owners), a read-only
+// OwnersService calls the owners endpoints (/crm/owners/{version}), a read-only
 // resource with neither search nor a recycle bin.
 type OwnersService struct {
 	client *Client
@@ -21,8 +20,6 @@ type OwnerListOptions struct {
 	Archived bool
 }
 
-const ownersPath = crmPrefix + "/owners"
-
 // List returns one page of owners.
 func (s *OwnersService) List(ctx context.Context, opts OwnerListOptions) (*OwnerPage, error) {
 	q, err := pageQuery(opts.Limit, opts.After, opts.Archived)
@@ -33,7 +30,7 @@ func (s *OwnersService) List(ctx context.Context, opts OwnerListOptions) (*Owner
 		q.Set("email", opts.Email)
 	}
 	var page OwnerPage
-	if err := s.client.get(ctx, ownersPath, q, &page); err != nil {
+	if err := s.client.get(ctx, s.client.path(APIOwners), q, &page); err != nil {
 		return nil, fmt.Errorf("list owners: %w", err)
 	}
 	return &page, nil
@@ -42,7 +39,7 @@ func (s *OwnersService) List(ctx context.Context, opts OwnerListOptions) (*Owner
 // Get returns one owner by id.
 func (s *OwnersService) Get(ctx context.Context, id string) (*Owner, error) {
 	var o Owner
-	if err := s.client.get(ctx, ownersPath+"/"+url.PathEscape(id), nil, &o); err != nil {
+	if err := s.client.get(ctx, s.client.path(APIOwners, id), nil, &o); err != nil {
 		return nil, fmt.Errorf("get owner %s: %w", id, err)
 	}
 	return &o, nil

@@ -3,10 +3,9 @@ package hubspot
 import (
 	"context"
 	"fmt"
-	"net/url"
 )
 
-// PropertiesService calls the properties endpoints (/crm/v3/properties).
+// PropertiesService calls the properties endpoints (/crm/properties/{version}).
 type PropertiesService struct {
 	client *Client
 }
@@ -16,7 +15,7 @@ func (s *PropertiesService) List(ctx context.Context, objectType string) ([]Prop
 	var res struct {
 		Results []Property `json:"results"`
 	}
-	path := crmPrefix + "/properties/" + url.PathEscape(objectType)
+	path := s.client.path(APIProperties, objectType)
 	if err := s.client.get(ctx, path, nil, &res); err != nil {
 		return nil, fmt.Errorf("list properties of %s: %w", objectType, err)
 	}

@@ -81,14 +81,14 @@ func TestURLRedirectsRoundTrip(t *testing.T) {
 	found, err := rs.FindByKey(ctx, []string{"/r140"}, time.Time{})
 	is.NoErr(err)
 	is.Equal(found.Text("routePrefix"), "/r140")
-	is.Equal(srv.Calls()["GET /cms/v3/url-redirects"], 2) // a scan: no routePrefix filter
+	is.Equal(srv.Calls()["GET /cms/url-redirects/2026-09"], 2) // a scan: no routePrefix filter
 	srv.ResetCalls()
 	foundAt, _, err := found.Time("created")
 	is.NoErr(err)
 	found, err = rs.FindByKey(ctx, []string{"/r140"}, foundAt)
 	is.NoErr(err)
 	is.Equal(found.Text("routePrefix"), "/r140")
-	is.Equal(srv.Calls()["GET /cms/v3/url-redirects"], 1) // from its creation on
+	is.Equal(srv.Calls()["GET /cms/url-redirects/2026-09"], 1) // from its creation on
 	found, err = rs.FindByKey(ctx, []string{"/nowhere"}, time.Time{})
 	is.NoErr(err)
 	is.True(found == nil)
@@ -112,15 +112,15 @@ func TestURLRedirectsRetries(t *testing.T) {
 	srv := newSim(t)
 	rs := simClient(t, srv).URLRedirects
 
-	srv.InjectFault(hubspottest.Fault{Method: "GET", Path: "/cms/v3/url-redirects", Kind: hubspottest.FaultStatus, Status: 503})
+	srv.InjectFault(hubspottest.Fault{Method: "GET", Path: "/cms/url-redirects/2026-09", Kind: hubspottest.FaultStatus, Status: 503})
 	_, err := rs.List(ctx, hubspot.CMSListOptions{})
 	is.NoErr(err)
 
-	srv.InjectFault(hubspottest.Fault{Method: "POST", Path: "/cms/v3/url-redirects", Kind: hubspottest.FaultHTML, Status: 502, Applied: true})
+	srv.InjectFault(hubspottest.Fault{Method: "POST", Path: "/cms/url-redirects/2026-09", Kind: hubspottest.FaultHTML, Status: 502, Applied: true})
 	_, err = rs.Create(ctx, cmsObj(t, map[string]any{"routePrefix": "/a", "destination": "/b", "redirectStyle": 301}))
 	is.Equal(hubspot.StatusCode(err), http.StatusBadGateway)
 	is.Equal(len(srv.Redirects()), 1) // applied once, not retried
-	is.Equal(srv.Calls()["POST /cms/v3/url-redirects"], 1)
+	is.Equal(srv.Calls()["POST /cms/url-redirects/2026-09"], 1)
 
 	id := srv.Redirects()[0].ID
 	srv.InjectFault(hubspottest.Fault{Method: "PATCH", Kind: hubspottest.FaultStatus, Status: 500})

@@ -20,13 +20,20 @@ const (
 	OpArchive
 	OpListArchived
 	OpBatch
+	// OpUpsert is batch upsert on a property with unique values.
+	OpUpsert
 )
 
 // Has reports whether every operation of want is in o.
 func (o Ops) Has(want Ops) bool { return o&want == want }
 
-// crudOps is what every CRM object type supports.
-const crudOps = OpList | OpGet | OpSearch | OpCreate | OpUpdate | OpArchive | OpListArchived | OpBatch
+// crudOps is what most CRM object types support: every call of HubSpot's
+// objects API.
+const crudOps = readOps | OpCreate | OpUpdate | OpArchive | OpUpsert
+
+// readOps are the reads of the objects API: list (also of the archived),
+// read, search and batch read.
+const readOps = OpList | OpGet | OpSearch | OpListArchived | OpBatch
 
 // Property names HubSpot uses for the created and last-modified times.
 const (
@@ -48,7 +55,7 @@ type Kind int
 
 // The kinds of resources.
 const (
-	// KindCRMObject is a CRM object type (/crm/v3/objects/{type}, with
+	// KindCRMObject is a CRM object type (/crm/objects/{version}/{type}, with
 	// properties, search and batch calls) or the owners.
 	KindCRMObject Kind = iota
 	// KindCMSObject is a CMS resource served by CMSObjectsService from its
@@ -89,7 +96,7 @@ type Resource struct {
 	UniqueProperties []string
 	// Ops is what the API supports for the resource.
 	Ops Ops
-	// IsOwners marks the owners resource, which lives outside /crm/v3/objects.
+	// IsOwners marks the owners resource, which lives outside the objects API.
 	IsOwners bool
 	// Merges says that objects of the type can be merged, which absorbs
 	// one into another and lists its id in MergedIDsProperty.
@@ -100,6 +107,9 @@ type Resource struct {
 	// resource whose name is not its own ("cms.urlRedirects",
 	// "crm.feedbackSubmissions"), also accepted.
 	LegacyName string
+	// Aliases are other names HubSpot's paths give the type ("payments",
+	// the older API's name of commerce_payments), also accepted.
+	Aliases []string
 	// NaturalKey is the field HubSpot keeps unique among a non-CRM
 	// resource's objects (a redirect's routePrefix), by which a create whose
 	// answer was lost is looked up.
@@ -123,7 +133,7 @@ func (r Resource) DisplayName() string {
 // (https://developers.hubspot.com/docs/guides/crm/using-object-apis, "Object
 // type ID values").
 func resourceTable() []Resource {
-	return []Resource{
+	return slices.Concat([]Resource{
 		merging(withUnique(object("contacts", "0-1", propCreateDate, propLastModifiedDate, []string{"email", "firstname", "lastname"}), "email")),
 		merging(object("companies", "0-2", propCreateDate, propHSLastModifiedDate, []string{"domain", "name"})),
 		merging(object("deals", "0-3", propCreateDate, propHSLastModifiedDate, []string{"amount", "closedate", "dealname", "dealstage", "pipeline"})),
@@ -142,6 +152,7 @@ func resourceTable() []Resource {
 		// hs_lastmodifieddate and hs_object_id. 0-19 is the type id
 		// HubSpot's object type id table gives feedback submissions.
 		readOnlyObject(object(FeedbackSubmissionsResourceName, "0-19", propHSCreateDate, propHSLastModifiedDate, nil), "crm.feedbackSubmissions"),
+	}, libraryObjects(), []Resource{
 		{Name: ownersResourceName, Ops: OpList | OpGet, IsOwners: true},
 		cmsObject(URLRedirectsResourceName, "cms.urlRedirects", urlRedirectSpec()),
 		cmsObject(BlogTagsResourceName, "cms.blogs.tags", blogTagSpec()),
@@ -150,7 +161,7 @@ func resourceTable() []Resource {
 		cmsObject(LandingPagesResourceName, "cms.pages.landing", pageSpec("landing page", "landing-pages")),
 		cmsObject(SitePagesResourceName, "cms.pages.site", pageSpec("site page", "site-pages")),
 		cmsObject(HubDBTablesResourceName, "cms.hubdb.tables", hubdbTableSpec()),
-	}
+	})
 }
 
 // cmsObject is a row of a CMSObjectsService resource: list, get, create,
@@ -189,7 +200,7 @@ func object(name, typeID, created, modified string, defaults []string) Resource 
 // reads, searches and batch-reads, and writes nothing; legacy is the
 // earlier connector's name of it.
 func readOnlyObject(r Resource, legacy string) Resource {
-	r.Ops = OpList | OpGet | OpSearch | OpListArchived | OpBatch
+	r.Ops = readOps
 	r.LegacyName = legacy
 	return r
 }
@@ -239,12 +250,13 @@ func Resources() []Resource { return resourceTable() }
 // ("contacts", "line_items"), a standard object's type id ("0-1"), or a
 // custom object's type id ("2-12345") or fully qualified name
 // ("p1234567_cars"). A standard type id gives the standard resource, with its
-// own created and modified properties. A resource that is no CRM object is
+// own created and modified properties; an alias the name HubSpot's older API
+// gave it ("payments"). A resource that is no CRM object is
 // found by its short or its LegacyName ("url_redirects", "cms.urlRedirects").
 // An unknown name is an *UnknownResourceError.
 func LookupResource(name string) (Resource, error) {
 	for _, r := range resourceTable() {
-		if r.Name == name || (r.TypeID != "" && r.TypeID == name) || (r.LegacyName != "" && r.LegacyName == name) {
+		if r.Name == name || (r.TypeID != "" && r.TypeID == name) || (r.LegacyName != "" && r.LegacyName == name) || slices.Contains(r.Aliases, name) {
 			return r, nil
 		}
 	}

@@ -141,7 +141,7 @@ func TestRoundTripTLS(t *testing.T) {
 	truth, ok := srv.Object("contacts", obj.ID) // the write reached the simulator's store
 	is.True(ok)
 	is.Equal(truth.Properties["email"], "tls@example.com")
-	is.Equal(srv.Calls()["POST /crm/v3/objects/contacts"], 1)
+	is.Equal(srv.Calls()["POST /crm/objects/2026-09/contacts"], 1)
 
 	// A page's next link names the server the request came in by.
 	_, err = srv.Seed("contacts", 2, nil)
@@ -149,7 +149,7 @@ func TestRoundTripTLS(t *testing.T) {
 	page, err := c.Objects.List(ctx, "contacts", hubspot.ListOptions{Limit: 1})
 	is.NoErr(err)
 	is.True(page.NextAfter() != "")
-	is.Equal(page.Paging.Next.Link, ts.URL+"/crm/v3/objects/contacts?after="+page.NextAfter()+"&limit=1")
+	is.Equal(page.Paging.Next.Link, ts.URL+"/crm/objects/2026-09/contacts?after="+page.NextAfter()+"&limit=1")
 }
 
 func TestRoundTripObjectTypeNames(t *testing.T) {
@@ -207,7 +207,7 @@ func TestRoundTripBatches(t *testing.T) {
 	created, err := c.Objects.BatchCreate(ctx, "contacts", inputs)
 	is.NoErr(err)
 	is.Equal(len(created.Results), 150)
-	is.Equal(srv.Calls()["POST /crm/v3/objects/contacts/batch/create"], 2) // split in 100 + 50
+	is.Equal(srv.Calls()["POST /crm/objects/2026-09/contacts/batch/create"], 2) // split in 100 + 50
 	idByTrace := map[string]string{}
 	for _, o := range created.Results {
 		idByTrace[o.ObjectWriteTraceID] = o.ID
@@ -347,7 +347,7 @@ func TestRoundTripFaults(t *testing.T) {
 		is := is.New(t)
 		before := len(srv.Objects("contacts"))
 		srv.ResetCalls()
-		srv.InjectFault(hubspottest.Fault{Method: http.MethodPost, Path: "/crm/v3/objects/contacts/batch/create", Kind: hubspottest.FaultStatus, Status: 504, Applied: true})
+		srv.InjectFault(hubspottest.Fault{Method: http.MethodPost, Path: "/crm/objects/2026-09/contacts/batch/create", Kind: hubspottest.FaultStatus, Status: 504, Applied: true})
 		_, err := c.Objects.BatchCreate(ctx, "contacts", []hubspot.BatchInput{{Properties: hubspot.Properties{"email": hubspot.String("once@example.com")}}})
 		is.Equal(hubspot.StatusCode(err), 504)
 		is.Equal(srv.TotalCalls(), 1)
@@ -358,7 +358,7 @@ func TestRoundTripFaults(t *testing.T) {
 		is := is.New(t)
 		before := len(srv.Objects("contacts"))
 		srv.ResetCalls()
-		srv.InjectFault(hubspottest.Fault{Method: http.MethodPost, Path: "/crm/v3/objects/contacts", Kind: hubspottest.FaultReset, Applied: true})
+		srv.InjectFault(hubspottest.Fault{Method: http.MethodPost, Path: "/crm/objects/2026-09/contacts", Kind: hubspottest.FaultReset, Applied: true})
 		_, err := c.Objects.Create(ctx, "contacts", hubspot.Properties{})
 		is.True(err != nil)
 		is.Equal(srv.TotalCalls(), 1)
@@ -456,13 +456,13 @@ func TestRefusals(t *testing.T) {
 		{
 			name:  "423 on a create is retried after 2 s",
 			sim:   []hubspottest.Option{hubspottest.WithoutRateLimits()},
-			fault: fault(hubspottest.Fault{Method: http.MethodPost, Path: "/crm/v3/objects/contacts", Status: http.StatusLocked}),
+			fault: fault(hubspottest.Fault{Method: http.MethodPost, Path: "/crm/objects/2026-09/contacts", Status: http.StatusLocked}),
 			call:  create, calls: 2, minWait: 2 * time.Second, maxWait: 2400 * time.Millisecond, created: 1,
 		},
 		{
 			name:  "423 on a batch create is retried after 2 s",
 			sim:   []hubspottest.Option{hubspottest.WithoutRateLimits()},
-			fault: fault(hubspottest.Fault{Method: http.MethodPost, Path: "/crm/v3/objects/contacts/batch/create", Status: http.StatusLocked}),
+			fault: fault(hubspottest.Fault{Method: http.MethodPost, Path: "/crm/objects/2026-09/contacts/batch/create", Status: http.StatusLocked}),
 			call:  batchCreate, calls: 2, minWait: 2 * time.Second, maxWait: 2400 * time.Millisecond, created: 1,
 		},
 		{
@@ -569,8 +569,8 @@ func TestRoundTripWideProperties(t *testing.T) {
 	}
 	calls := srv.Calls()
 	t.Logf("calls for %d objects: %v", nObject, calls)
-	is.Equal(calls["GET /crm/v3/objects/"+typeID], 2)                // one per page, ids only
-	is.Equal(calls["POST /crm/v3/objects/"+typeID+"/batch/read"], 2) // one per page
+	is.Equal(calls["GET /crm/objects/2026-09/"+typeID], 2)                // one per page, ids only
+	is.Equal(calls["POST /crm/objects/2026-09/"+typeID+"/batch/read"], 2) // one per page
 
 	one, err := c.Objects.Get(ctx, typeID, ids[7], hubspot.GetOptions{Properties: names})
 	is.NoErr(err)

@@ -5,7 +5,7 @@ import (
 	"fmt"
 )
 
-// SchemasService calls the custom object schemas API (/crm/v3/schemas),
+// SchemasService calls the custom object schemas API (/crm-object-schemas/{version}/schemas),
 // which lists the account's custom object types
 // (https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/schemas/get-schemas).
 // Reading it takes the crm.schemas.custom.read scope.
@@ -32,7 +32,7 @@ func (s *SchemasService) List(ctx context.Context) ([]ObjectSchema, error) {
 	var page struct {
 		Results []ObjectSchema `json:"results"`
 	}
-	if err := s.client.get(ctx, crmPrefix+"/schemas", nil, &page); err != nil {
+	if err := s.client.get(ctx, s.client.path(APISchemas), nil, &page); err != nil {
 		return nil, fmt.Errorf("list custom object schemas: %w", err)
 	}
 	return page.Results, nil

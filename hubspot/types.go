@@ -20,7 +20,7 @@ func (p Properties) Get(name string) (string, bool) {
 	return *v, true
 }
 
-// Object is a HubSpot CRM object as the v3 API returns it.
+// Object is a HubSpot CRM object as the objects API returns it.
 type Object struct {
 	ID         string     `json:"id"`
 	Properties Properties `json:"properties"`

@@ -166,7 +166,9 @@ type refusedError struct {
 }
 
 func (e *refusedError) Error() string {
-	return fmt.Sprintf("the token may not read the properties of %s (scope crm.schemas.%s.read): reading the default properties as strings: %v", e.objectType, e.objectType, e.err)
+	// The scope's name is HubSpot's per type (crm.schemas.contacts.read,
+	// ...): not made up here.
+	return fmt.Sprintf("the token may not read the properties of %s (a crm.schemas.*.read scope of the type): reading the default properties as strings: %v", e.objectType, e.err)
 }
 
 func (e *refusedError) Unwrap() error { return e.err }

@@ -16,7 +16,7 @@ import (
 
 // randomFault is one of the faults HubSpot (or the network to it) shows.
 func randomFault(rng *rand.Rand) hubspottest.Fault {
-	paths := []string{"", "/crm/v3/objects/*", "/crm/v3/objects/*/search", "/crm/v3/objects/*/*"}
+	paths := []string{"", "/crm/objects/2026-09/*", "/crm/objects/2026-09/*/search", "/crm/objects/2026-09/*/*"}
 	f := hubspottest.Fault{Path: paths[rng.IntN(len(paths))], Times: 1 + rng.IntN(4)}
 	switch rng.IntN(6) {
 	case 0:

@@ -66,6 +66,12 @@ func openSource(t *testing.T, e env, settings map[string]string, pos opencdc.Pos
 }
 
 func tryOpen(e env, settings map[string]string, pos opencdc.Position, clientOpts ...hubspot.Option) (*source.Source, error) {
+	return tryOpenCtx(context.Background(), e, settings, pos, clientOpts...)
+}
+
+// tryOpenCtx is tryOpen with the context Configure and Open get, such as
+// one that carries a logger.
+func tryOpenCtx(ctx context.Context, e env, settings map[string]string, pos opencdc.Position, clientOpts ...hubspot.Option) (*source.Source, error) {
 	cfg := config.Config{
 		"accessToken":          e.srv.Token,
 		"baseURL":              e.srv.URL,
@@ -82,7 +88,6 @@ func tryOpen(e env, settings map[string]string, pos opencdc.Position, clientOpts
 		source.WithClientOptions(clientOpts...),
 		source.WithClock(e.clock),
 	)
-	ctx := context.Background()
 	if err := sdk.Util.ParseConfig(ctx, cfg, src.Config(), connector.Connector.NewSpecification().SourceParams); err != nil {
 		return nil, fmt.Errorf("configure: %w", err)
 	}

@@ -116,7 +116,7 @@ func TestIdleSourceCost(t *testing.T) {
 	srv, clock, r, live := idleReader(t, 3)
 	pollFor(t, clock, r, time.Minute) // the first pass, the snapshot
 	idleHour(t, srv, clock, r)
-	if srv.Calls()["GET /crm/v3/objects/contacts"] == 0 {
+	if srv.Calls()["GET /crm/objects/2026-09/contacts"] == 0 {
 		t.Fatal("no scan of the archived objects in an idle hour")
 	}
 
@@ -141,11 +141,11 @@ func TestLargeArchivePacing(t *testing.T) {
 	srv, clock, r, _ := idleReader(t, 3000)
 	srv.ResetCalls()
 	start := clock.Now()
-	for srv.Calls()["GET /crm/v3/objects/contacts"] < 30 && clock.Now().Sub(start) < time.Hour {
+	for srv.Calls()["GET /crm/objects/2026-09/contacts"] < 30 && clock.Now().Sub(start) < time.Hour {
 		pollFor(t, clock, r, 5*time.Second)
 	}
 	took, calls := clock.Now().Sub(start), srv.Calls()
-	lists, searches := calls["GET /crm/v3/objects/contacts"], calls["POST /crm/v3/objects/contacts/search"]
+	lists, searches := calls["GET /crm/objects/2026-09/contacts"], calls["POST /crm/objects/2026-09/contacts/search"]
 	t.Logf("30 pages in %s, %d searches", took, searches)
 	// 29 pages beyond the first at 19 per 10 s take 15.3 s at least.
 	if least := time.Duration(lists-1) * 10 * time.Second / 19; took < least {

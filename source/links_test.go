@@ -107,7 +107,7 @@ func TestAssociations(t *testing.T) {
 			// ends dropped (its reads may still be under way).
 			calls := e.srv.Calls()
 			for _, to := range []string{"contacts", "companies"} {
-				reads := calls["POST /crm/v4/associations/deals/"+to+"/batch/read"]
+				reads := calls["POST /crm/associations/2026-09/deals/"+to+"/batch/read"]
 				is.True(reads >= 1 && reads <= 5)
 			}
 

@@ -74,7 +74,7 @@ func TestSnapshotOutlivesTheAccessToken(t *testing.T) {
 			is.Equal(len(uniqueIDs(t, recs)), len(e.srv.Objects("contacts"))) // every object, once
 			calls := e.srv.Calls()
 			is.Equal(calls["POST /oauth/v1/token"], 2)
-			reads := calls["GET /crm/v3/objects/contacts"] + calls["GET /crm/v3/properties/contacts"]
+			reads := calls["GET /crm/objects/2026-09/contacts"] + calls["GET /crm/properties/2026-09/contacts"]
 			is.True(reads >= tt.wantReads && reads <= tt.maxReads)
 		})
 	}

@@ -226,7 +226,7 @@ func TestDailyLimitReachesRead(t *testing.T) {
 	is := is.New(t)
 	m, s := openMocked(t, "contacts")
 	m.search(true, at(0), 0, "", nil, &hubspot.ErrorResponse{
-		StatusCode: http.StatusTooManyRequests, Method: http.MethodPost, Path: "/crm/v3/objects/contacts/search",
+		StatusCode: http.StatusTooManyRequests, Method: http.MethodPost, Path: "/crm/objects/2026-09/contacts/search",
 		Status: "error", Message: "You have reached your daily limit.", ErrorType: "RATE_LIMIT", PolicyName: "DAILY",
 	})
 	_, err := s.ReadN(context.Background(), 100)
@@ -242,7 +242,7 @@ func TestLockedSearchResumes(t *testing.T) {
 	is := is.New(t)
 	m, s := openMocked(t, "contacts")
 	locked := &hubspot.ErrorResponse{
-		StatusCode: http.StatusLocked, Method: http.MethodPost, Path: "/crm/v3/objects/contacts/search",
+		StatusCode: http.StatusLocked, Method: http.MethodPost, Path: "/crm/objects/2026-09/contacts/search",
 		Status: "error", Category: "LOCKED", Message: "The resource is locked.",
 	}
 	gomock.InOrder(

@@ -1,6 +1,7 @@
 package source_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -10,10 +11,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
 	"github.com/conduit-connectors/conduit-connector-hubspot/source"
 	"github.com/conduitio/conduit-commons/opencdc"
 	"github.com/matryer/is"
+	"github.com/rs/zerolog"
 )
 
 // threeTypes are the resources of the tests of several resources.
@@ -258,26 +261,39 @@ func TestSingleResourcePositionResumes(t *testing.T) {
 
 // TestAllResources: resources * reads every CRM object type the token can
 // read, the account's custom objects among them, and leaves out a type the
-// token lacks the scope for.
+// token lacks the scope for (a 403 on its list), with one log line naming
+// it.
 func TestAllResources(t *testing.T) {
 	is := is.New(t)
 	e := newEnv(t, hubspottest.WithCustomObject("2-777", "cars"))
 	seed(t, e.srv, "contacts", 3)
 	seed(t, e.srv, "2-777", 2)
-	seed(t, e.srv, "tickets", 4)
-	e.srv.InjectFault(hubspottest.Fault{Method: http.MethodGet, Path: "/crm/v3/objects/tickets", Kind: hubspottest.FaultStatus, Status: http.StatusForbidden})
-	src := openSource(t, e, map[string]string{"resource": "", "resources": "*"}, nil)
+	seed(t, e.srv, "leads", 4)
+	// Any version's path of the leads' list.
+	e.srv.InjectFault(hubspottest.Fault{Method: http.MethodGet, Path: "/crm/*/*/leads", Kind: hubspottest.FaultStatus, Status: http.StatusForbidden, Times: 1000})
+	var logs bytes.Buffer
+	src, err := tryOpenCtx(zerolog.New(&logs).WithContext(context.Background()), e, map[string]string{"resource": "", "resources": "*"}, nil)
+	is.NoErr(err)
+	t.Cleanup(func() { _ = src.Teardown(context.Background()) })
+	e.tick()
 	per := byCollection(t, e.readQuiet(t, src, 300*time.Millisecond, time.Minute))
 	is.Equal(len(per["contacts"]), 3)
 	is.Equal(len(per["2-777"]), 2)
-	_, tickets := per["tickets"]
-	is.True(!tickets) // no scope: left out
 	var names []string
 	for name := range per {
 		names = append(names, name)
 	}
 	slices.Sort(names)
-	is.Equal(names, []string{"2-777", "contacts"}) // the other types are empty
+	is.Equal(names, []string{"2-777", "contacts"}) // leads left out; the other types are empty
+	var about []string
+	for line := range strings.Lines(logs.String()) {
+		if strings.Contains(line, `"resource":"leads"`) {
+			about = append(about, line)
+		}
+	}
+	if len(about) != 1 || !strings.Contains(about[0], "may not read") {
+		t.Fatalf("log lines about leads: %q, want one saying the token may not read it", about)
+	}
 }
 
 func TestResourcesConfig(t *testing.T) {
@@ -354,4 +370,42 @@ func TestNamedPositionResumesItsResource(t *testing.T) {
 	is.Equal(countOps(per["contacts"])[opencdc.OperationSnapshot], 50) // a snapshot of its own
 	is.Equal(countOps(per["deals"])[opencdc.OperationSnapshot], 0)     // deals go on
 	is.Equal(uniqueIDs(t, per["deals"]), []string{deals[2]})
+}
+
+// crmTypes are the CRM object types of the resource table: what resources
+// * reads besides the account's custom objects.
+func crmTypes() []string {
+	var out []string
+	for _, r := range hubspot.Resources() {
+		if r.Kind == hubspot.KindCRMObject && !r.IsOwners {
+			out = append(out, r.Name)
+		}
+	}
+	return out
+}
+
+// TestAllResourcesReadsEveryType: resources * reads every CRM object type
+// of the resource table, those of HubSpot's object library (leads,
+// invoices, ...) among them: the object seeded of each comes out once,
+// under its type's opencdc.collection.
+func TestAllResourcesReadsEveryType(t *testing.T) {
+	is := is.New(t)
+	e := newEnv(t)
+	types := crmTypes()
+	is.True(slices.Contains(types, "leads") && slices.Contains(types, "partner_services"))
+	seeded := map[string]string{}
+	for _, typ := range types {
+		seeded[typ] = seed(t, e.srv, typ, 1)[0]
+	}
+	src := openSource(t, e, map[string]string{"resource": "", "resources": "*"}, nil)
+	per := byCollection(t, e.readQuiet(t, src, 300*time.Millisecond, time.Minute))
+	is.Equal(len(per), len(types)) // no other collection
+	for _, typ := range types {
+		recs := per[typ]
+		if len(recs) != 1 {
+			t.Fatalf("%s: %d records, want 1", typ, len(recs))
+		}
+		is.Equal(recordID(t, recs[0]), seeded[typ])
+		is.Equal(recs[0].Operation, opencdc.OperationSnapshot)
+	}
 }

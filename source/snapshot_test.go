@@ -43,7 +43,7 @@ func TestSnapshotFromBothEnds(t *testing.T) {
 	snap := readCount(t, src, len(ids))
 	is.Equal(countOps(snap)[opencdc.OperationSnapshot], len(ids))
 	is.Equal(len(uniqueIDs(t, snap)), len(ids))
-	lists, searches := e.srv.Calls()["GET /crm/v3/objects/contacts"], e.srv.Calls()["POST /crm/v3/objects/contacts/search"]
+	lists, searches := e.srv.Calls()["GET /crm/objects/2026-09/contacts"], e.srv.Calls()["POST /crm/objects/2026-09/contacts/search"]
 	is.True(lists > 0 && searches > 0)
 	is.True(lists+searches < len(ids)/50) // the list alone reads 20 pages of 50
 
@@ -83,7 +83,7 @@ func TestSnapshotFromBothEndsRestarts(t *testing.T) {
 			src := openSource(t, e, settings, nil)
 			// The list's first page comes late: the first restart is at a
 			// position of the search's end.
-			srv.InjectFault(hubspottest.Fault{Kind: hubspottest.FaultDelay, Method: "GET", Path: "/crm/v3/objects/contacts", Delay: 500 * time.Millisecond, Times: 1})
+			srv.InjectFault(hubspottest.Fault{Kind: hubspottest.FaultDelay, Method: "GET", Path: "/crm/objects/2026-09/contacts", Delay: 500 * time.Millisecond, Times: 1})
 			var acked []opencdc.Record
 			var start time.Time
 			belows := 0
@@ -134,7 +134,7 @@ func TestSnapshotSearchShowedStale(t *testing.T) {
 	start := e.clock.Now()
 	src := openSource(t, e, map[string]string{"bufferSize": "50"}, nil)
 	recs := e.readQuiet(t, src, 300*time.Millisecond, time.Minute)
-	is.True(e.srv.Calls()["POST /crm/v3/objects/contacts/search"] > 0)
+	is.True(e.srv.Calls()["POST /crm/objects/2026-09/contacts/search"] > 0)
 	e.clock.Advance(40 * time.Second) // searchable now, and the look-back window is over
 	recs = append(recs, e.readQuiet(t, src, 300*time.Millisecond, time.Minute)...)
 	rp := newReplica()
@@ -162,7 +162,7 @@ func TestOldSnapshotPositionResumes(t *testing.T) {
 	slices.Sort(want)
 	is.Equal(uniqueIDs(t, recs), want)
 	is.Equal(len(recs), len(want))
-	is.True(e.srv.Calls()["POST /crm/v3/objects/contacts/search"] > 0)
+	is.True(e.srv.Calls()["POST /crm/objects/2026-09/contacts/search"] > 0)
 }
 
 // TestSnapshotSearchPastTheResultCap: search pages stop at 10,000 results
@@ -177,8 +177,23 @@ func TestSnapshotSearchPastTheResultCap(t *testing.T) {
 	is.NoErr(err)
 	src := openSource(t, e, map[string]string{"bufferSize": "100"}, nil)
 	e.srv.ResetCalls()
-	e.srv.InjectFault(hubspottest.Fault{Kind: hubspottest.FaultDelay, Method: "GET", Path: "/crm/v3/objects/contacts", Delay: 8 * time.Second, Times: 1})
+	// The list's first page is held until search has paged past the cap,
+	// however fast this machine is.
+	const searchKey = "POST /crm/objects/2026-09/contacts/search"
+	release, stop := make(chan struct{}), make(chan struct{})
+	t.Cleanup(func() { close(stop) })
+	e.srv.InjectFault(hubspottest.Fault{Kind: hubspottest.FaultDelay, Method: "GET", Path: "/crm/objects/2026-09/contacts", Until: release, Times: 1})
+	go func() {
+		defer close(release)
+		for e.srv.Calls()[searchKey] <= hubspot.MaxSearchResults/hubspot.MaxSearchLimit {
+			select {
+			case <-stop:
+				return
+			case <-time.After(5 * time.Millisecond):
+			}
+		}
+	}()
 	recs := readCount(t, src, n)
 	is.Equal(len(uniqueIDs(t, recs)), n)
-	is.True(e.srv.Calls()["POST /crm/v3/objects/contacts/search"] > hubspot.MaxSearchResults/hubspot.MaxSearchLimit)
+	is.True(e.srv.Calls()["POST /crm/objects/2026-09/contacts/search"] > hubspot.MaxSearchResults/hubspot.MaxSearchLimit)
 }

@@ -188,8 +188,8 @@ func (s *Source) checkAccess(ctx context.Context, res hubspot.Resource, svc serv
 	default:
 		_, err = svc.objects.List(ctx, res.Name, hubspot.ListOptions{Limit: 1})
 	}
-	if hubspot.IsSignInRefused(err) {
-		return s.config.ExplainSignIn(err)
+	if hubspot.IsSignInRefused(err) || hubspot.IsVersionRetired(err) {
+		return s.config.Explain(err)
 	}
 	switch hubspot.StatusCode(err) {
 	case 0:
@@ -198,7 +198,7 @@ func (s *Source) checkAccess(ctx context.Context, res hubspot.Resource, svc serv
 		}
 		return nil
 	case http.StatusUnauthorized:
-		return s.config.ExplainSignIn(err)
+		return s.config.Explain(err)
 	case http.StatusForbidden:
 		return fmt.Errorf("the access token lacks the scope to read %s (parameter %q): %w", res.Name, s.config.SignInParam(), err)
 	default:
@@ -247,7 +247,7 @@ func (s *Source) ReadN(ctx context.Context, n int) ([]opencdc.Record, error) {
 		if err != nil {
 			// A token revoked while the pipeline runs is told as clearly
 			// as at Open.
-			return nil, s.config.ExplainSignIn(err)
+			return nil, s.config.Explain(err)
 		}
 		if s.several {
 			if err := s.combinePositions(st, recs); err != nil {

@@ -32,7 +32,7 @@ func TestSnapshotThenCDC(t *testing.T) {
 	is.Equal(len(uniqueIDs(t, snap)), 1050)
 	// Pages of 100 from the bottom and searches of 200 from the top, as
 	// fast as allowed: fewer calls than the 11 pages of the list alone.
-	lists, searches := srv.Calls()["GET /crm/v3/objects/contacts"], srv.Calls()["POST /crm/v3/objects/contacts/search"]
+	lists, searches := srv.Calls()["GET /crm/objects/2026-09/contacts"], srv.Calls()["POST /crm/objects/2026-09/contacts/search"]
 	is.True(searches > 0)
 	is.True(lists*100+searches*200 >= 1050)
 	is.True(lists+searches < 11)

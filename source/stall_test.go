@@ -95,7 +95,7 @@ func TestTwoFailedPollsInARow(t *testing.T) {
 	e.tick()
 	_, err := e.srv.Create("contacts", map[string]string{"email": "late@example.com"})
 	is.NoErr(err)
-	e.srv.InjectFault(hubspottest.Fault{Path: "/crm/v3/objects/contacts/search", Kind: hubspottest.FaultStatus, Status: 503, Times: 4})
+	e.srv.InjectFault(hubspottest.Fault{Path: "/crm/objects/2026-09/contacts/search", Kind: hubspottest.FaultStatus, Status: 503, Times: 4})
 	for range 2 {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		_, err := src.ReadN(ctx, 10)

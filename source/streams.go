@@ -108,7 +108,7 @@ func (s *Source) everyResource(ctx context.Context, svc services) ([]hubspot.Res
 	case hubspot.StatusCode(err) == http.StatusForbidden:
 		sdk.Logger(ctx).Warn().Err(err).Msg("hubspot source: the access token may not list the account's custom objects (scope crm.schemas.custom.read): resources * reads none of them")
 	case err != nil:
-		return nil, s.config.ExplainSignIn(err)
+		return nil, s.config.Explain(err)
 	}
 	for _, sc := range schemas {
 		if sc.Archived {

@@ -265,7 +265,7 @@ func TestWithoutTheSchemasScope(t *testing.T) {
 	e := newEnv(t)
 	_, err := e.srv.Seed("contacts", 2, nil)
 	is.NoErr(err)
-	e.srv.InjectFault(hubspottest.Fault{Method: http.MethodGet, Path: "/crm/v3/properties/contacts", Times: 1, Kind: hubspottest.FaultStatus, Status: http.StatusForbidden})
+	e.srv.InjectFault(hubspottest.Fault{Method: http.MethodGet, Path: "/crm/properties/2026-09/contacts", Times: 1, Kind: hubspottest.FaultStatus, Status: http.StatusForbidden})
 	var logs syncbuf.Buffer
 	ctx := zerolog.New(&logs).WithContext(context.Background())
 	src, err := tryOpen(e, nil, nil)
@@ -285,9 +285,9 @@ func TestWithoutTheSchemasScope(t *testing.T) {
 	encodes(t, recs)
 
 	e.clock.Advance(20 * time.Minute)
-	calls := e.srv.Calls()["GET /crm/v3/properties/contacts"]
+	calls := e.srv.Calls()["GET /crm/properties/2026-09/contacts"]
 	e.readQuiet(t, src, 200*time.Millisecond, 10*time.Second)
-	is.Equal(e.srv.Calls()["GET /crm/v3/properties/contacts"], calls) // not asked again
+	is.Equal(e.srv.Calls()["GET /crm/properties/2026-09/contacts"], calls) // not asked again
 }
 
 // TestPropertiesListingFailsLater: once the properties are known, a
@@ -301,10 +301,10 @@ func TestPropertiesListingFailsLater(t *testing.T) {
 	is.NoErr(err)
 	src := openSource(t, e, nil, nil)
 	readCount(t, src, 2)
-	lists := func() int { return e.srv.Calls()["GET /crm/v3/properties/contacts"] }
+	lists := func() int { return e.srv.Calls()["GET /crm/properties/2026-09/contacts"] }
 	before := lists()
 
-	e.srv.InjectFault(hubspottest.Fault{Method: http.MethodGet, Path: "/crm/v3/properties/contacts", Times: 50, Kind: hubspottest.FaultStatus, Status: http.StatusInternalServerError})
+	e.srv.InjectFault(hubspottest.Fault{Method: http.MethodGet, Path: "/crm/properties/2026-09/contacts", Times: 50, Kind: hubspottest.FaultStatus, Status: http.StatusInternalServerError})
 	e.clock.Advance(10 * time.Minute)
 	e.tick()
 	is.NoErr(e.srv.Update("contacts", ids[0], map[string]string{"firstname": "Still"}))

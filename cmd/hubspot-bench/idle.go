@@ -22,8 +22,8 @@ import (
 
 const (
 	idlePoll  = 5 * time.Second
-	listPath  = "GET /crm/v3/objects/contacts"
-	searchKey = "POST /crm/v3/objects/contacts/search"
+	listPath  = "GET /crm/objects/2026-09/contacts"
+	searchKey = "POST /crm/objects/2026-09/contacts/search"
 )
 
 // simSource is a source on a simulator of contacts, archived of them

@@ -60,8 +60,8 @@ func associationsCost(ctx context.Context, t *table, _ sizes) error {
 		return err
 	}
 	cdc, calls := srv.TotalCalls(), srv.Calls()
-	pages := calls["POST /crm/v3/objects/deals/search"]
-	links := calls["POST /crm/v4/associations/deals/contacts/batch/read"] + calls["POST /crm/v4/associations/deals/companies/batch/read"]
+	pages := calls["POST /crm/objects/2026-09/deals/search"]
+	links := calls["POST /crm/associations/2026-09/deals/contacts/batch/read"] + calls["POST /crm/associations/2026-09/deals/companies/batch/read"]
 	t.add("calls per 1,000 records, CDC with associations to 2 types (1,000 deals changed)",
 		fmt.Sprintf("%d (%d search pages, %d link reads, the rest deletes scans and polls)", cdc*1000/n, pages, links),
 		"at most 2 link reads per search page", verdict(links <= 2*pages))

@@ -18,7 +18,7 @@ const (
 	logCanceled = `{"level":"error","error":"node fanin stopped with error: context canceled","component":"lifecycle.Service","node_id":"fanin","message":"node stopped"}`
 	logStopped  = `{"level":"info","component":"lifecycle.Service","pipeline_id":"hubspot-to-file","message":"pipeline stopped"}`
 	logReadRPC  = `{"level":"error","error":"node hubspot-to-file:hubspot-contacts stopped with error: error reading from source: ` +
-		`rpc error: code = Unknown desc = search contacts: hubspot: POST /crm/v3/objects/contacts/search: 403 MISSING_SCOPES:\nmissing crm.objects.contacts.read",` +
+		`rpc error: code = Unknown desc = search contacts: hubspot: POST /crm/objects/2026-09/contacts/search: 403 MISSING_SCOPES:\nmissing crm.objects.contacts.read",` +
 		`"node_id":"hubspot-to-file:hubspot-contacts","message":"node stopped"}`
 )
 
@@ -40,7 +40,7 @@ func TestWatchLog(t *testing.T) {
 		{"stopped, then the failure", []string{logCanceled, logStopped, logSourceFailed},
 			[]event{{kind: "stopped"}, {kind: "failed", err: wantTokenErr}}},
 		{"a read error through gRPC, on one line", []string{logReadRPC},
-			[]event{{kind: "failed", err: "search contacts: hubspot: POST /crm/v3/objects/contacts/search: 403 MISSING_SCOPES: missing crm.objects.contacts.read"}}},
+			[]event{{kind: "failed", err: "search contacts: hubspot: POST /crm/objects/2026-09/contacts/search: 403 MISSING_SCOPES: missing crm.objects.contacts.read"}}},
 		{"a pipeline Conduit cannot provision", []string{logProvisioning},
 			[]event{{kind: "error", err: `pipeline "p", error while provisioning: could not start the pipeline "p": ` +
 				`could not build nodes for pipeline p: could not build source nodes: failed to get plugin dispenser: plugin not found`}}},

@@ -36,7 +36,7 @@ func TestServesSeededList(t *testing.T) {
 	go func() { _, _ = io.Copy(io.Discard, pr) }()
 	is.True(strings.HasPrefix(url, "http://127.0.0.1:"))
 
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url+"/crm/v3/objects/contacts?limit=100", nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url+"/crm/objects/2026-09/contacts?limit=100", nil)
 	is.NoErr(err)
 	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := http.DefaultClient.Do(req)

@@ -6,7 +6,8 @@ import (
 	"strconv"
 )
 
-// The v4 associations endpoints
+// The associations endpoints of labels and paging (v4 among the numbered
+// paths)
 // (https://developers.hubspot.com/docs/api-reference/legacy/crm/associations/associate-records/batch/get-associations
 // and its sibling pages; docs/associations.md). They count against the
 // general rate budget, as every call but search does.
@@ -26,14 +27,14 @@ const (
 	assocReadPageSize = 500
 )
 
-func (s *Server) associationRoutes(handle func(string, bool, handlerFunc)) {
-	const base = "/crm/v4/associations/{from}/{to}"
-	handle("POST "+base+"/batch/read", false, assocBatch(s, assocReadMaxInputs, http.StatusOK, s.assocRead))
-	handle("POST "+base+"/batch/associate/default", false, assocBatch(s, assocWriteMaxInputs, http.StatusOK, s.assocDefault))
-	handle("POST "+base+"/batch/create", false, assocBatch(s, assocWriteMaxInputs, http.StatusCreated, s.assocCreate))
-	handle("POST "+base+"/batch/archive", false, assocBatch(s, assocWriteMaxInputs, http.StatusNoContent, s.assocArchive))
-	handle("POST "+base+"/batch/labels/archive", false, assocBatch(s, assocWriteMaxInputs, http.StatusNoContent, s.assocLabelsArchive))
-	handle("GET "+base+"/labels", false, s.assocLabels)
+func (s *Server) associationRoutes(m versionedMux) {
+	const base = "/{from}/{to}"
+	m.handle("POST", base+"/batch/read", false, assocBatch(s, assocReadMaxInputs, http.StatusOK, s.assocRead))
+	m.handle("POST", base+"/batch/associate/default", false, assocBatch(s, assocWriteMaxInputs, http.StatusOK, s.assocDefault))
+	m.handle("POST", base+"/batch/create", false, assocBatch(s, assocWriteMaxInputs, http.StatusCreated, s.assocCreate))
+	m.handle("POST", base+"/batch/archive", false, assocBatch(s, assocWriteMaxInputs, http.StatusNoContent, s.assocArchive))
+	m.handle("POST", base+"/batch/labels/archive", false, assocBatch(s, assocWriteMaxInputs, http.StatusNoContent, s.assocLabelsArchive))
+	m.handle("GET", base+"/labels", false, s.assocLabels)
 }
 
 type idRef struct {

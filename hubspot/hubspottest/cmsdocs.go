@@ -75,7 +75,10 @@ const (
 
 // cmsKind is what the docs say of one resource.
 type cmsKind struct {
-	typ      CMSType
+	typ CMSType
+	// api names the API that serves the kind (routes: "blogs",
+	// "url-redirects", "pages"), path its path within it ("/posts").
+	api      string
 	path     string
 	noun     string
 	firstID  int64
@@ -98,20 +101,20 @@ type cmsKind struct {
 
 func cmsKinds() []cmsKind {
 	page := func(typ CMSType, path, noun string, first int64) cmsKind {
-		return cmsKind{typ: typ, path: path, noun: noun, firstID: first, deleted: "archivedAt", batch: true,
+		return cmsKind{typ: typ, api: "pages", path: path, noun: noun, firstID: first, deleted: "archivedAt", batch: true,
 			required: []string{"name"}, unique: []string{"domain", "slug"}, slugFrom: "name", states: true}
 	}
 	return []cmsKind{
 		redirectKind(),
 		// Blog tags (blogtags.go): the list filters by name, slug and id.
-		{typ: BlogTags, path: "/cms/v3/blogs/tags", noun: "blog tag", firstID: 184993428780, deleted: "deletedAt", batch: true,
+		{typ: BlogTags, api: "blogs", path: "/tags", noun: "blog tag", firstID: 184993428780, deleted: "deletedAt", batch: true,
 			required: []string{"name"}, unique: []string{"name", "language"}, slugFrom: "name", filters: []string{"name", "slug", "id"}},
-		{typ: BlogPosts, path: "/cms/v3/blogs/posts", noun: "blog post", firstID: 184993428800, deleted: "archivedAt", millis: true,
+		{typ: BlogPosts, api: "blogs", path: "/posts", noun: "blog post", firstID: 184993428800, deleted: "archivedAt", millis: true,
 			batch: true, required: []string{"name", "contentGroupId"}, unique: []string{"contentGroupId", "slug"}, slugFrom: "name", states: true},
-		{typ: BlogAuthors, path: "/cms/v3/blogs/authors", noun: "blog author", firstID: 184993428900, deleted: "deletedAt", batch: true,
+		{typ: BlogAuthors, api: "blogs", path: "/authors", noun: "blog author", firstID: 184993428900, deleted: "deletedAt", batch: true,
 			required: []string{"fullName"}, unique: []string{"fullName", "language"}, slugFrom: "fullName"},
-		page(LandingPages, "/cms/v3/pages/landing-pages", "landing page", 184993429000),
-		page(SitePages, "/cms/v3/pages/site-pages", "site page", 184993429100),
+		page(LandingPages, "/landing-pages", "landing page", 184993429000),
+		page(SitePages, "/site-pages", "site page", 184993429100),
 	}
 }
 

@@ -28,7 +28,8 @@ const (
 	// FaultTruncate sends the real answer cut in half, then drops the
 	// connection. The request's writes happen.
 	FaultTruncate
-	// FaultDelay waits Delay, then answers normally.
+	// FaultDelay waits Delay (or, with Until, until Until closes), then
+	// answers normally.
 	FaultDelay
 )
 
@@ -46,6 +47,9 @@ type Fault struct {
 	Status int
 	// Delay is the wait of FaultDelay.
 	Delay time.Duration
+	// Until, when set, holds a FaultDelay's answer until it closes instead
+	// of for Delay: a test orders requests by what happened, not by time.
+	Until <-chan struct{}
 	// RetryAfter, if set, sends a Retry-After header (whole seconds) with a
 	// FaultStatus answer.
 	RetryAfter time.Duration
@@ -133,8 +137,13 @@ func (e *endpoint) serveFault(w http.ResponseWriter, r *http.Request, fault *Fau
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
+		var timeout <-chan time.Time // nil, never ready, with Until
+		if fault.Until == nil {
+			timeout = time.After(fault.Delay)
+		}
 		select {
-		case <-time.After(fault.Delay):
+		case <-timeout:
+		case <-fault.Until:
 		case <-r.Context().Done():
 			return
 		}

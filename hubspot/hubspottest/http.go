@@ -16,53 +16,67 @@ type handlerFunc func(r *http.Request) (int, any, *apiError)
 
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	handle := func(pattern string, search bool, h handlerFunc) {
-		mux.Handle(pattern, &endpoint{s: s, search: search, h: h})
+	api := func(f apiFamily) versionedMux { return versionedMux{mux: mux, s: s, family: f} }
+	// The date versions of each API in the spec collection: 2025-09 (the
+	// beta, still served), 2026-03 and 2026-09; pages and HubDB have
+	// 2026-03 alone (CMS/Pages/Rollouts/59888, CMS/Hubdb/Rollouts/243927).
+	dates, only03 := []string{"2025-09", "2026-03", "2026-09"}, []string{"2026-03"}
+
+	objects := api(apiFamily{"/crm/v3/objects", "/crm/objects/{v}", dates})
+	objects.handle("GET", "/{type}", false, s.list)
+	objects.handle("POST", "/{type}", false, s.create)
+	objects.handle("GET", "/{type}/{id}", false, s.get)
+	objects.handle("PATCH", "/{type}/{id}", false, s.update)
+	objects.handle("DELETE", "/{type}/{id}", false, s.archive)
+	objects.handle("POST", "/{type}/search", true, s.search)
+	objects.handle("POST", "/{type}/merge", false, s.merge)
+	objects.handle("POST", "/{type}/batch/{op}", false, s.batch)
+	properties := api(apiFamily{"/crm/v3/properties", "/crm/properties/{v}", dates})
+	properties.handle("GET", "/{type}", false, s.properties)
+	properties.handle("POST", "/{type}", false, s.createProperty)
+	properties.handle("GET", "/{type}/{name}", false, s.getProperty)
+	properties.handle("DELETE", "/{type}/{name}", false, s.archiveProperty)
+	api(apiFamily{"/crm-object-schemas/v3/schemas", "/crm-object-schemas/{v}/schemas", dates}).
+		handle("GET", "", false, s.listSchemas)
+	s.associationRoutes(api(apiFamily{"/crm/v4/associations", "/crm/associations/{v}", dates}))
+	owners := api(apiFamily{"/crm/v3/owners", "/crm/owners/{v}", dates})
+	owners.handle("GET", "", false, s.listOwners)
+	owners.handle("GET", "/{$}", false, s.listOwners)
+	owners.handle("GET", "/{id}", false, s.getOwner)
+	cms := map[string]versionedMux{
+		"blogs":         api(apiFamily{"/cms/v3/blogs", "/cms/blogs/{v}", dates}),
+		"url-redirects": api(apiFamily{"/cms/v3/url-redirects", "/cms/url-redirects/{v}", dates}),
+		"pages":         api(apiFamily{"/cms/v3/pages", "/cms/pages/{v}", only03}),
 	}
-	handle("GET /crm/v3/objects/{type}", false, s.list)
-	handle("POST /crm/v3/objects/{type}", false, s.create)
-	handle("GET /crm/v3/objects/{type}/{id}", false, s.get)
-	handle("PATCH /crm/v3/objects/{type}/{id}", false, s.update)
-	handle("DELETE /crm/v3/objects/{type}/{id}", false, s.archive)
-	handle("POST /crm/v3/objects/{type}/search", true, s.search)
-	handle("POST /crm/v3/objects/{type}/merge", false, s.merge)
-	handle("POST /crm/v3/objects/{type}/batch/{op}", false, s.batch)
-	handle("GET /crm/v3/properties/{type}", false, s.properties)
-	handle("POST /crm/v3/properties/{type}", false, s.createProperty)
-	handle("GET /crm/v3/properties/{type}/{name}", false, s.getProperty)
-	handle("DELETE /crm/v3/properties/{type}/{name}", false, s.archiveProperty)
-	handle("GET /crm/v3/schemas", false, s.listSchemas)
-	s.associationRoutes(handle)
-	handle("GET /crm/v3/owners", false, s.listOwners)
-	handle("GET /crm/v3/owners/{$}", false, s.listOwners)
-	handle("GET /crm/v3/owners/{id}", false, s.getOwner)
 	for _, k := range cmsKinds() {
 		h := docHandlers{s: s, typ: k.typ}
+		m := cms[k.api]
 		for _, p := range []string{k.path, k.path + "/{$}"} {
-			handle("GET "+p, false, h.list)
-			handle("POST "+p, false, h.create)
+			m.handle("GET", p, false, h.list)
+			m.handle("POST", p, false, h.create)
 		}
-		handle("GET "+k.path+"/{id}", false, h.get)
-		handle("PATCH "+k.path+"/{id}", false, h.update)
-		handle("DELETE "+k.path+"/{id}", false, h.delete)
+		m.handle("GET", k.path+"/{id}", false, h.get)
+		m.handle("PATCH", k.path+"/{id}", false, h.update)
+		m.handle("DELETE", k.path+"/{id}", false, h.delete)
 		if k.batch {
-			handle("POST "+k.path+"/batch/{op}", false, h.batch)
+			m.handle("POST", k.path+"/batch/{op}", false, h.batch)
 		}
 	}
-	for _, p := range []string{hubdbTablesPath, hubdbTablesPath + "/{$}"} {
-		handle("GET "+p, false, s.listHubDBTables(false))
-		handle("POST "+p, false, s.createHubDBTable)
+	hubdb := api(apiFamily{"/cms/v3/hubdb", "/cms/hubdb/{v}", only03})
+	for _, p := range []string{"/tables", "/tables/{$}"} {
+		hubdb.handle("GET", p, false, s.listHubDBTables(false))
+		hubdb.handle("POST", p, false, s.createHubDBTable)
 	}
-	handle("GET "+hubdbTablesPath+"/draft", false, s.listHubDBTables(true))
-	handle("GET "+hubdbTablesPath+"/{table}", false, s.getHubDBTable(false))
-	handle("GET "+hubdbTablesPath+"/{table}/draft", false, s.getHubDBTable(true))
-	handle("PATCH "+hubdbTablesPath+"/{table}/draft", false, s.updateHubDBTable)
-	handle("POST "+hubdbTablesPath+"/{table}/draft/publish", false, s.publishHubDBTable)
-	handle("DELETE "+hubdbTablesPath+"/{table}", false, s.deleteHubDBTable)
+	hubdb.handle("GET", "/tables/draft", false, s.listHubDBTables(true))
+	hubdb.handle("GET", "/tables/{table}", false, s.getHubDBTable(false))
+	hubdb.handle("GET", "/tables/{table}/draft", false, s.getHubDBTable(true))
+	hubdb.handle("PATCH", "/tables/{table}/draft", false, s.updateHubDBTable)
+	hubdb.handle("POST", "/tables/{table}/draft/publish", false, s.publishHubDBTable)
+	hubdb.handle("DELETE", "/tables/{table}", false, s.deleteHubDBTable)
 	mux.Handle("POST /oauth/v1/token", &endpoint{s: s, token: s.exchangeToken})
-	handle("/", false, func(r *http.Request) (int, any, *apiError) {
+	mux.Handle("/", &endpoint{s: s, h: func(r *http.Request) (int, any, *apiError) {
 		return 0, nil, notFound(fmt.Sprintf("No route for %s %s", r.Method, r.URL.Path))
-	})
+	}})
 	return mux
 }
 
@@ -101,6 +115,9 @@ type endpoint struct {
 	// takes no bearer token, counts against no API limit and answers in
 	// its own error shape.
 	token http.HandlerFunc
+	// version is the API version of the path h serves at: a date, or
+	// numbered ("legacy"); "" for a path outside the versioned APIs.
+	version string
 }
 
 func (e *endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -132,6 +149,10 @@ func (e *endpoint) serve(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	if e.token != nil {
 		e.token(w, r)
+		return
+	}
+	if e.version == numbered && s.numberedRetired {
+		s.writeError(w, retiredAnswer(r))
 		return
 	}
 	app, apiErr := s.authenticate(r)

@@ -42,10 +42,7 @@ import (
 //     without an id keeps the id of the column of its name, or gets a new
 //     one; rows are not simulated (rowCount is 0).
 
-const (
-	hubdbTablesPath = "/cms/v3/hubdb/tables"
-	hubdbFirstID    = 5746871 // HubSpot's example ids are of this size
-)
+const hubdbFirstID = 5746871 // HubSpot's example ids are of this size
 
 // hubdbColumnTypes are the column types HubSpot's spec lists.
 var hubdbColumnTypes = []string{"NULL", "TEXT", "NUMBER", "URL", "IMAGE", "SELECT", "MULTISELECT", "BOOLEAN", "LOCATION",
@@ -336,8 +333,8 @@ func (s *Server) LiveHubDBTables() map[string]HubDBTable {
 	return out
 }
 
-// listHubDBTables serves GET /cms/v3/hubdb/tables (the published
-// versions) and, with draft, GET /cms/v3/hubdb/tables/draft.
+// listHubDBTables serves GET /cms/hubdb/{version}/tables (the published
+// versions) and, with draft, GET /cms/hubdb/{version}/tables/draft.
 func (s *Server) listHubDBTables(draft bool) handlerFunc {
 	return func(r *http.Request) (int, any, *apiError) {
 		for _, k := range queryList(r, "sort") {
@@ -373,7 +370,7 @@ func (s *Server) liveTable(r *http.Request) (*HubDBTable, *apiError) {
 	return t, nil
 }
 
-// getHubDBTable serves GET /cms/v3/hubdb/tables/{table}, the published
+// getHubDBTable serves GET /cms/hubdb/{version}/tables/{table}, the published
 // version, and, with draft, GET .../{table}/draft.
 func (s *Server) getHubDBTable(draft bool) handlerFunc {
 	return func(r *http.Request) (int, any, *apiError) {
@@ -388,7 +385,7 @@ func (s *Server) getHubDBTable(draft bool) handlerFunc {
 	}
 }
 
-// createHubDBTable serves POST /cms/v3/hubdb/tables: 201 and the draft.
+// createHubDBTable serves POST /cms/hubdb/{version}/tables: 201 and the draft.
 func (s *Server) createHubDBTable(r *http.Request) (int, any, *apiError) {
 	var in hubdbInput
 	if e := decodeBody(r, &in); e != nil {
@@ -401,7 +398,7 @@ func (s *Server) createHubDBTable(r *http.Request) (int, any, *apiError) {
 	return http.StatusCreated, hubdbView{t: t, draft: true}.json(), nil
 }
 
-// updateHubDBTable serves PATCH /cms/v3/hubdb/tables/{table}/draft.
+// updateHubDBTable serves PATCH /cms/hubdb/{version}/tables/{table}/draft.
 func (s *Server) updateHubDBTable(r *http.Request) (int, any, *apiError) {
 	t, e := s.liveTable(r)
 	if e != nil {
@@ -426,7 +423,7 @@ func (s *Server) updateHubDBTable(r *http.Request) (int, any, *apiError) {
 	return http.StatusOK, hubdbView{t: t, draft: true}.json(), nil
 }
 
-// publishHubDBTable serves POST /cms/v3/hubdb/tables/{table}/draft/publish:
+// publishHubDBTable serves POST /cms/hubdb/{version}/tables/{table}/draft/publish:
 // 200 and the published version.
 func (s *Server) publishHubDBTable(r *http.Request) (int, any, *apiError) {
 	t, e := s.liveTable(r)
@@ -437,7 +434,7 @@ func (s *Server) publishHubDBTable(r *http.Request) (int, any, *apiError) {
 	return http.StatusOK, hubdbView{t: t}.json(), nil
 }
 
-// deleteHubDBTable serves DELETE /cms/v3/hubdb/tables/{table}: 204.
+// deleteHubDBTable serves DELETE /cms/hubdb/{version}/tables/{table}: 204.
 func (s *Server) deleteHubDBTable(r *http.Request) (int, any, *apiError) {
 	t, e := s.liveTable(r)
 	if e != nil {

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
 )
 
 // Page sizes and batch size HubSpot allows.
@@ -142,27 +144,33 @@ func writtenNames(t *objectType, props map[string]*string) []string {
 	return names
 }
 
-// writableType is the type a write's path names, or the refusal of a
-// type the API only reads (feedback submissions). HubSpot's docs say only
-// that the API is read-only
-// (https://developers.hubspot.com/docs/api/crm/feedback-submissions): the
-// 405 and its message are a guess.
-func (s *Server) writableType(r *http.Request) (*typeStore, *apiError) {
+// typeAllowing is the type the path names, or the refusal of a call
+// the type's API does not offer: feedback submissions write nothing
+// (https://developers.hubspot.com/docs/api/crm/feedback-submissions: the
+// API "is read-only"), partner clients and services only update (their
+// specs have no create or archive paths; hubspot.Resources() holds each
+// type's calls). HubSpot documents no answer to such a call: the 405 and
+// its message are a guess.
+func (s *Server) typeAllowing(r *http.Request, want hubspot.Ops) (*typeStore, *apiError) {
 	ts, e := s.typeOf(r)
 	if e != nil {
 		return nil, e
 	}
-	if ts.t.readOnly {
+	if !ts.t.ops.Has(want) {
+		what := "read-only"
+		if ts.t.ops.Has(hubspot.OpCreate) || ts.t.ops.Has(hubspot.OpUpdate) || ts.t.ops.Has(hubspot.OpArchive) {
+			what = "not written this way through the API"
+		}
 		return nil, &apiError{status: http.StatusMethodNotAllowed, category: "METHOD_NOT_ALLOWED",
-			message: fmt.Sprintf("%s are read-only: %s %s is not allowed", ts.t.name, r.Method, r.URL.Path)}
+			message: fmt.Sprintf("%s are %s: %s %s is not allowed", ts.t.name, what, r.Method, r.URL.Path)}
 	}
 	return ts, nil
 }
 
 // writeRequest reads the type, the properties and the links of a create
-// or update.
-func (s *Server) writeRequest(r *http.Request) (*typeStore, map[string]*string, []createLink, *apiError) {
-	ts, e := s.writableType(r)
+// or update (want).
+func (s *Server) writeRequest(r *http.Request, want hubspot.Ops) (*typeStore, map[string]*string, []createLink, *apiError) {
+	ts, e := s.typeAllowing(r, want)
 	if e != nil {
 		return nil, nil, nil, e
 	}
@@ -179,7 +187,7 @@ func (s *Server) writeRequest(r *http.Request) (*typeStore, map[string]*string, 
 
 // create serves POST /crm/v3/objects/{type}.
 func (s *Server) create(r *http.Request) (int, any, *apiError) {
-	ts, props, links, e := s.writeRequest(r)
+	ts, props, links, e := s.writeRequest(r, hubspot.OpCreate)
 	if e != nil {
 		return 0, nil, e
 	}
@@ -192,7 +200,7 @@ func (s *Server) create(r *http.Request) (int, any, *apiError) {
 
 // update serves PATCH /crm/v3/objects/{type}/{id}.
 func (s *Server) update(r *http.Request) (int, any, *apiError) {
-	ts, props, _, e := s.writeRequest(r)
+	ts, props, _, e := s.writeRequest(r, hubspot.OpUpdate)
 	if e != nil {
 		return 0, nil, e
 	}
@@ -213,7 +221,7 @@ type mergeBody struct {
 // {"primaryObjectId":"..","objectIdToMerge":".."} answers 200 with the
 // object that holds both.
 func (s *Server) merge(r *http.Request) (int, any, *apiError) {
-	ts, e := s.writableType(r)
+	ts, e := s.typeAllowing(r, hubspot.OpUpdate)
 	if e != nil {
 		return 0, nil, e
 	}
@@ -233,7 +241,7 @@ func (s *Server) merge(r *http.Request) (int, any, *apiError) {
 
 // archive serves DELETE /crm/v3/objects/{type}/{id}.
 func (s *Server) archive(r *http.Request) (int, any, *apiError) {
-	ts, e := s.writableType(r)
+	ts, e := s.typeAllowing(r, hubspot.OpArchive)
 	if e != nil {
 		return 0, nil, e
 	}
@@ -259,16 +267,14 @@ type batchRequest struct {
 // batch serves POST /crm/v3/objects/{type}/batch/{read,create,update,upsert,archive}.
 func (s *Server) batch(r *http.Request) (int, any, *apiError) {
 	op := r.PathValue("op")
-	typeOf := s.writableType
-	if op == "read" {
-		typeOf = s.typeOf
+	want, ok := map[string]hubspot.Ops{"read": hubspot.OpBatch, "create": hubspot.OpCreate, "update": hubspot.OpUpdate,
+		"upsert": hubspot.OpUpsert, "archive": hubspot.OpArchive}[op]
+	if !ok {
+		return 0, nil, notFound(fmt.Sprintf("No route for POST %s", r.URL.Path))
 	}
-	ts, e := typeOf(r)
+	ts, e := s.typeAllowing(r, want)
 	if e != nil {
 		return 0, nil, e
-	}
-	if !slices.Contains([]string{"read", "create", "update", "upsert", "archive"}, op) {
-		return 0, nil, notFound(fmt.Sprintf("No route for POST %s", r.URL.Path))
 	}
 	var req batchRequest
 	if e := decodeBody(r, &req); e != nil {

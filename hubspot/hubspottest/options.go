@@ -46,6 +46,7 @@ type config struct {
 	rotateRefresh       bool
 	catalog             catalogConfig
 	assocBumps          bool
+	numberedRetired     bool
 }
 
 // catalogConfig is what WithFullPropertyCatalog, WithUnparsableValues
@@ -109,6 +110,12 @@ func WithShortPages(fraction float64) Option { return func(c *config) { c.short 
 // will point to the resulting merged record"
 // (https://developers.hubspot.com/changelog/updated-merge-functionality-for-contacts-and-companies).
 func WithMergeKeepsPrimaryID() Option { return func(c *config) { c.mergeKeepsPrimaryID = true } }
+
+// WithNumberedPathsRetired makes every numbered path (/crm/v3/...,
+// /crm/v4/...) answer as HubSpot will once it no longer serves them (v4
+// from 30 March 2027, v1 to v3 from September 2027): the date versions
+// serve as before (versions.go).
+func WithNumberedPathsRetired() Option { return func(c *config) { c.numberedRetired = true } }
 
 // WithRateLimit sets the rolling-window limit of the private app (default
 // 190 per 10 s, HubSpot's Professional and Enterprise tiers); 0 requests

@@ -35,7 +35,7 @@ const (
 // (permanent), 302 (temporary) or 305 (proxy); the flags are false and the
 // precedence 0 unless sent.
 func redirectKind() cmsKind {
-	return cmsKind{typ: URLRedirects, path: "/cms/v3/url-redirects", noun: "URL redirect", firstID: redirectFirstID,
+	return cmsKind{typ: URLRedirects, api: "url-redirects", path: "", noun: "URL redirect", firstID: redirectFirstID,
 		required: []string{"routePrefix", "destination"}, unique: []string{"routePrefix"}, filters: []string{},
 		defaults: map[string]any{"isOnlyAfterNotFound": false, "isMatchFullUrl": false, "isMatchQueryString": false,
 			"isPattern": false, "isTrailingSlashOptional": false, "isProtocolAgnostic": false, "precedence": 0.0},

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
 )
 
 // Property types, as HubSpot's properties API names them.
@@ -76,14 +78,18 @@ type objectType struct {
 	// companies, deals, tickets), and list what they absorbed in
 	// hs_merged_object_ids.
 	merges bool
-	// readOnly: the API reads the type's objects and writes none
-	// (feedback submissions); HubSpot itself makes them, which the
+	// aliases are other names a path may give the type ("payments").
+	aliases []string
+	// ops are the calls HubSpot's API offers for the type; a write it
+	// lacks is refused (feedback submissions write nothing, partner
+	// clients only update). HubSpot itself makes such objects, which the
 	// server's own Create, Update and Archive stand for.
-	readOnly bool
+	ops hubspot.Ops
 }
 
 func newObjectType(name, created, modified string, defaults []string, writable ...PropertyDef) *objectType {
-	t := &objectType{name: name, created: created, modified: modified, byName: map[string]PropertyDef{}}
+	// Every call, as for a custom object; standardTypes narrows it.
+	t := &objectType{name: name, created: created, modified: modified, byName: map[string]PropertyDef{}, ops: ^hubspot.Ops(0)}
 	// Every type has these, and nobody may write them.
 	system := []PropertyDef{
 		{Name: "hs_object_id", Type: TypeNumber, ReadOnly: true},
@@ -121,83 +127,101 @@ func join(groups ...[]PropertyDef) []PropertyDef {
 	return out
 }
 
-// standardTypes builds the CRM object types HubSpot has in every account,
-// with their default and common properties.
+// standardTypes builds the CRM object types HubSpot has in every account:
+// one for each CRM object row of the client's resource table
+// (hubspot.Resources()), with the row's type id, other names, created and
+// modified properties, default properties, operations and merges, so that
+// the simulator serves every standard type the connector knows. The first
+// types HubSpot had get the properties HubSpot's docs give them
+// (knownTypeProperties), the others a few (libraryProperties).
 func standardTypes() map[string]*objectType {
-	owner := prop("hubspot_owner_id", TypeEnumeration)
-	engagement := func(name string, fields ...string) *objectType {
-		return newObjectType(name, "hs_createdate", "hs_lastmodifieddate", []string{"hs_timestamp"},
-			join([]PropertyDef{prop("hs_timestamp", TypeDateTime), owner}, str(fields...))...)
-	}
-	types := []*objectType{
-		newObjectType("contacts", "createdate", "lastmodifieddate", []string{"email", "firstname", "lastname"},
-			join([]PropertyDef{{Name: "email", Type: TypeString, Unique: true, UnlistedUnique: true},
-				{Name: "hs_additional_emails", Type: TypeString, ReadOnly: true}}, str("firstname", "lastname", "company", "website", "city", "jobtitle"),
-				[]PropertyDef{prop("phone", TypePhoneNumber), prop("lifecyclestage", TypeEnumeration), owner,
-					prop("annualrevenue", TypeNumber), prop("date_of_birth", TypeDate), prop("hs_email_optout", TypeBool)})...),
-		newObjectType("companies", "createdate", "hs_lastmodifieddate", []string{"domain", "name"},
-			join(str("name", "domain", "industry", "city", "founded_year"),
-				[]PropertyDef{prop("phone", TypePhoneNumber), owner, prop("numberofemployees", TypeNumber),
-					prop("annualrevenue", TypeNumber), prop("is_public", TypeBool)})...),
-		newObjectType("deals", "createdate", "hs_lastmodifieddate", []string{"amount", "closedate", "dealname", "dealstage", "pipeline"},
-			join(str("dealname", "dealstage", "pipeline"),
-				[]PropertyDef{prop("amount", TypeNumber), prop("closedate", TypeDateTime), owner})...),
-		newObjectType("tickets", "createdate", "hs_lastmodifieddate", []string{"content", "hs_pipeline", "hs_pipeline_stage", "hs_ticket_category", "hs_ticket_priority", "subject"},
-			join(str("subject", "content", "hs_pipeline", "hs_pipeline_stage", "hs_ticket_category", "hs_ticket_priority"),
-				[]PropertyDef{owner})...),
-		newObjectType("products", "createdate", "hs_lastmodifieddate", []string{"description", "name", "price"},
-			join(str("name", "description", "hs_sku"), []PropertyDef{prop("price", TypeNumber)})...),
-		newObjectType("line_items", "createdate", "hs_lastmodifieddate", []string{"amount", "hs_product_id", "name", "price", "quantity"},
-			join(str("name", "hs_product_id"), []PropertyDef{prop("price", TypeNumber), prop("quantity", TypeNumber),
-				{Name: "amount", Type: TypeNumber, ReadOnly: true}})...),
-		newObjectType("quotes", "hs_createdate", "hs_lastmodifieddate", []string{"hs_expiration_date", "hs_public_url_key", "hs_status", "hs_title"},
-			join(str("hs_title", "hs_status", "hs_language"), []PropertyDef{prop("hs_expiration_date", TypeDateTime),
-				{Name: "hs_public_url_key", Type: TypeString, ReadOnly: true}})...),
-		engagement("calls", "hs_call_title", "hs_call_body", "hs_call_status", "hs_call_duration"),
-		engagement("emails", "hs_email_subject", "hs_email_text", "hs_email_direction"),
-		engagement("meetings", "hs_meeting_title", "hs_meeting_body", "hs_meeting_start_time", "hs_meeting_end_time"),
-		engagement("notes", "hs_note_body"),
-		engagement("tasks", "hs_task_subject", "hs_task_body", "hs_task_status", "hs_task_priority"),
-		feedbackSubmissions(),
-	}
-	// HubSpot's object type ids
-	// (https://developers.hubspot.com/docs/guides/crm/using-object-apis).
-	ids := map[string]string{
-		"contacts": "0-1", "companies": "0-2", "deals": "0-3", "tickets": "0-5", "products": "0-7", "line_items": "0-8",
-		"quotes": "0-14", "calls": "0-48", "emails": "0-49", "meetings": "0-47", "notes": "0-46", "tasks": "0-27",
-		"feedback_submissions": "0-19",
-	}
-	m := make(map[string]*objectType, len(types))
-	for _, t := range types {
-		t.id = ids[t.name]
-		m[t.name] = t
-	}
-	for _, name := range []string{"contacts", "companies", "deals", "tickets"} {
-		t := m[name]
-		t.merges = true
-		merged := PropertyDef{Name: mergedIDsProperty, Type: TypeEnumeration, ReadOnly: true}
-		t.props = append(t.props, merged)
-		t.byName[merged.Name] = merged
+	known := knownTypeProperties()
+	m := map[string]*objectType{}
+	for _, res := range hubspot.Resources() {
+		if res.Kind != hubspot.KindCRMObject || res.IsOwners {
+			continue
+		}
+		props, ok := known[res.Name]
+		if !ok {
+			props = libraryProperties(res.Name)
+		}
+		t := newObjectType(res.Name, res.CreatedProperty, res.ModifiedProperty, res.DefaultProperties, props...)
+		t.id, t.aliases, t.ops = res.TypeID, res.Aliases, res.Ops
+		if res.Merges {
+			t.merges = true
+			merged := PropertyDef{Name: mergedIDsProperty, Type: TypeEnumeration, ReadOnly: true}
+			t.props = append(t.props, merged)
+			t.byName[merged.Name] = merged
+		}
+		m[res.Name] = t
 	}
 	return m
 }
 
-// feedbackSubmissions are the survey responses
+// knownTypeProperties are the common properties of the first CRM object
+// types, by type.
+func knownTypeProperties() map[string][]PropertyDef {
+	owner := prop("hubspot_owner_id", TypeEnumeration)
+	engagement := func(fields ...string) []PropertyDef {
+		return join([]PropertyDef{prop("hs_timestamp", TypeDateTime), owner}, str(fields...))
+	}
+	return map[string][]PropertyDef{
+		"contacts": join([]PropertyDef{{Name: "email", Type: TypeString, Unique: true, UnlistedUnique: true},
+			{Name: "hs_additional_emails", Type: TypeString, ReadOnly: true}}, str("firstname", "lastname", "company", "website", "city", "jobtitle"),
+			[]PropertyDef{prop("phone", TypePhoneNumber), prop("lifecyclestage", TypeEnumeration), owner,
+				prop("annualrevenue", TypeNumber), prop("date_of_birth", TypeDate), prop("hs_email_optout", TypeBool)}),
+		"companies": join(str("name", "domain", "industry", "city", "founded_year"),
+			[]PropertyDef{prop("phone", TypePhoneNumber), owner, prop("numberofemployees", TypeNumber),
+				prop("annualrevenue", TypeNumber), prop("is_public", TypeBool)}),
+		"deals": join(str("dealname", "dealstage", "pipeline"),
+			[]PropertyDef{prop("amount", TypeNumber), prop("closedate", TypeDateTime), owner}),
+		"tickets": join(str("subject", "content", "hs_pipeline", "hs_pipeline_stage", "hs_ticket_category", "hs_ticket_priority"),
+			[]PropertyDef{owner}),
+		"products": join(str("name", "description", "hs_sku"), []PropertyDef{prop("price", TypeNumber)}),
+		"line_items": join(str("name", "hs_product_id"), []PropertyDef{prop("price", TypeNumber), prop("quantity", TypeNumber),
+			{Name: "amount", Type: TypeNumber, ReadOnly: true}}),
+		"quotes": join(str("hs_title", "hs_status", "hs_language"), []PropertyDef{prop("hs_expiration_date", TypeDateTime),
+			{Name: "hs_public_url_key", Type: TypeString, ReadOnly: true}}),
+		"calls":                engagement("hs_call_title", "hs_call_body", "hs_call_status", "hs_call_duration"),
+		"emails":               engagement("hs_email_subject", "hs_email_text", "hs_email_direction"),
+		"meetings":             engagement("hs_meeting_title", "hs_meeting_body", "hs_meeting_start_time", "hs_meeting_end_time"),
+		"notes":                engagement("hs_note_body"),
+		"tasks":                engagement("hs_task_subject", "hs_task_body", "hs_task_status", "hs_task_priority"),
+		"feedback_submissions": feedbackSubmissionProperties(),
+	}
+}
+
+// libraryProperties are the properties of a type added to HubSpot's object
+// library after the first ones: hs_name and hubspot_owner_id are a guess at
+// what every such type has; contracts' and payments' own come from their
+// guides (https://developers.hubspot.com/docs/api-reference/crm-contracts-v3/guide:
+// hs_name, hs_currency_code, hs_contract_effective_date;
+// https://developers.hubspot.com/docs/api-reference/latest/crm/objects/commerce-payments/guide:
+// hs_initial_amount and hs_initiated_date; their types are a guess).
+func libraryProperties(typeName string) []PropertyDef {
+	common := []PropertyDef{prop("hs_name", TypeString), prop("hubspot_owner_id", TypeEnumeration)}
+	switch typeName {
+	case "contracts":
+		return append(common, prop("hs_currency_code", TypeString), prop("hs_contract_effective_date", TypeDate))
+	case "commerce_payments":
+		return append(common, prop("hs_initial_amount", TypeNumber), prop("hs_initiated_date", TypeDateTime))
+	}
+	return common
+}
+
+// feedbackSubmissionProperties are the survey responses' properties
 // (https://developers.hubspot.com/docs/api/crm/feedback-submissions): "This
 // API is read-only, so you cannot use it to create, update, or delete
 // survey response data"; the defaults are hs_createdate,
 // hs_lastmodifieddate and hs_object_id. hs_sentiment and
 // hs_survey_channel are the docs' example properties; hs_survey_name,
 // hs_survey_type, hs_response_value and hs_content are a guess at the
-// others' names. The type refuses every write through the API (readOnly);
-// its properties are writable to the server's own Create and Update,
-// which stand for the surveys HubSpot records.
-func feedbackSubmissions() *objectType {
-	props := append(str("hs_sentiment", "hs_survey_channel", "hs_survey_name", "hs_survey_type", "hs_content"),
+// others' names. The type refuses every write through the API (its row's
+// operations); its properties are writable to the server's own Create and
+// Update, which stand for the surveys HubSpot records.
+func feedbackSubmissionProperties() []PropertyDef {
+	return append(str("hs_sentiment", "hs_survey_channel", "hs_survey_name", "hs_survey_type", "hs_content"),
 		prop("hs_response_value", TypeNumber))
-	t := newObjectType("feedback_submissions", "hs_createdate", "hs_lastmodifieddate", nil, props...)
-	t.readOnly = true
-	return t
 }
 
 // hubspotTime is how HubSpot writes instants: UTC with milliseconds.

@@ -47,6 +47,7 @@ type Server struct {
 	pageRng             *rand.Rand // draws the short pages
 	lagRng              *rand.Rand // draws the late writes
 	mergeKeepsPrimaryID bool
+	numberedRetired     bool
 	types               map[string]*typeStore
 	owners              *ownerStore
 	assoc               *assocStore
@@ -138,6 +139,7 @@ func NewServer(opts ...Option) (*Server, error) {
 		pageRng:             rand.New(rand.NewPCG(cfg.seed, 0x5e1ec7)),
 		lagRng:              rand.New(rand.NewPCG(cfg.seed, 0x1a7e)),
 		mergeKeepsPrimaryID: cfg.mergeKeepsPrimaryID,
+		numberedRetired:     cfg.numberedRetired,
 		oauth:               newOAuthState(cfg),
 		catalog:             cfg.catalog,
 	}
@@ -150,7 +152,11 @@ func NewServer(opts ...Option) (*Server, error) {
 			t.addCatalog(catalog(name))
 		}
 		s.types[name] = newTypeStore(t)
-		s.typeNames[t.id] = name
+		for _, other := range append([]string{t.id}, t.aliases...) {
+			if other != "" {
+				s.typeNames[other] = name
+			}
+		}
 	}
 	s.customs = cfg.customs
 	for _, c := range cfg.customs {
