@@ -29,9 +29,9 @@ var searchingTypes = []string{"contacts", "companies", "deals", "tickets", "prod
 // up): about 100 searches, of which about 2 meet a 429, so one more or
 // less moves the rate by 10 per 1,000. The bound is 60: 7 or more of
 // 100, where about 2 are expected, comes in well under 1 % of runs. Runs
-// measured 12 to 22. Sources paced at 4 a second each without slowing down, as before,
-// gave up on a search after 5 refusals within 20 s; with 10 retries they
-// met 180 per 1,000.
+// measured 10 to 22. Sources paced at 4 a second each without slowing
+// down, as before, gave up on a search after 5 refusals within 20 s; with
+// 10 retries they met 180 per 1,000.
 func TestSearchSharedByThreePipelines(t *testing.T) {
 	const perType, every = 60, 500 * time.Millisecond
 	const warm, creating = time.Minute, 80 * time.Second
