@@ -55,8 +55,15 @@ type conduit struct {
 // pipeline degrades, so that a failing connector fails the test.
 func startConduit(t *testing.T, dir, pipeline string, env map[string]string, flags ...string) *conduit {
 	t.Helper()
+	return startConduitFile(t, dir, filepath.Join("..", "examples", pipeline), env, flags...)
+}
+
+// startConduitFile is startConduit with the pipelines of a file other than
+// an example, such as one of testdata.
+func startConduitFile(t *testing.T, dir, pipelines string, env map[string]string, flags ...string) *conduit {
+	t.Helper()
 	bin := conduittest.Binary(t)
-	pipelinePath, err := filepath.Abs(filepath.Join("..", "examples", pipeline))
+	pipelinePath, err := filepath.Abs(pipelines)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,6 +40,12 @@ type Budget struct {
 	// Sent counts the requests the client has sent, searches and refused
 	// ones included, so that a caller can tell what its work cost.
 	Sent int64
+
+	// SearchPace is the pace, in searches per second, that the client
+	// keeps its searches to now: the search limit's (WithSearchRateLimit,
+	// and its share), or less for a while after HubSpot refused a search
+	// for it. 0 without client-side pacing.
+	SearchPace float64
 }
 
 // budgetSeen is what the client has read of the headers.
@@ -61,6 +67,9 @@ func (c *Client) Budget() Budget {
 	b := Budget{
 		Max: seen.burst.max, Remaining: seen.burst.remaining, Interval: seen.burst.window, BurstAt: seen.burstAt,
 		Daily: seen.daily, DailyAt: seen.dailyAt, Sent: sent,
+	}
+	if c.search != nil {
+		b.SearchPace = c.search.Pace()
 	}
 	if seen.daily > 0 {
 		b.DailyRemaining = max(0, seen.dailyRemaining-int(sent-seen.sentAt))

@@ -193,7 +193,10 @@ func WithRateLimit(r RateLimit) Option {
 	}
 }
 
-// WithSearchRateLimit sets the pace of search requests (default 4 per s).
+// WithSearchRateLimit sets the highest pace of search requests (default 5
+// per s, DefaultSearchRateLimit). The client slows its searches down from
+// there when HubSpot refuses one for the search limit, which other
+// pipelines and integrations share, and climbs back slowly.
 func WithSearchRateLimit(r RateLimit) Option {
 	return func(c *Client) error {
 		if err := r.validate(); err != nil {
@@ -312,8 +315,8 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	}
 	if c.searchRateLimit != nil {
 		// Search answers carry no rate-limit headers: its limit stays the
-		// configured one.
-		c.search = newWindowLimiter(c.clock, *c.searchRateLimit, c.share, false)
+		// configured one, and its pace follows HubSpot's 429s.
+		c.search = newPacedLimiter(c.clock, *c.searchRateLimit, c.share)
 	}
 	c.prefixes = prefixesOf(c.version)
 	c.Objects = &ObjectsService{client: c}
@@ -500,7 +503,11 @@ func (c *Client) attempt(ctx context.Context, req *Request, out any, attempt int
 		return &transportError{method: req.Method, path: req.Path, status: resp.StatusCode, err: fmt.Errorf("read response: %w", err)}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return c.decodeError(req, resp, body)
+		err := c.decodeError(req, resp, body)
+		if req.Search && limiter != nil {
+			c.slowSearch(ctx, req, err)
+		}
+		return err
 	}
 	if out == nil || resp.StatusCode == http.StatusNoContent || len(body) == 0 {
 		return nil
@@ -659,7 +666,7 @@ func (c *Client) retryAfter(req *Request, err error, attempt int) (time.Duration
 			if er.RetryAfter > 0 {
 				return er.RetryAfter, true
 			}
-			return max(atLeast(c.window(req)), c.backoff(attempt)), true
+			return max(atLeast(c.window(req, er)), c.backoff(attempt)), true
 		case er.StatusCode == http.StatusLocked:
 			// A lock refuses the request: HubSpot applied nothing, so a
 			// create is retried too, once the lock is over.
@@ -677,10 +684,28 @@ func (c *Client) retryAfter(req *Request, err error, attempt int) (time.Duration
 	return 0, false
 }
 
+// slowSearch halves the search pace when HubSpot refused a search for the
+// search limit: a 429 other than DAILY (searches are exempt from the
+// 10-second limit, as HubSpot's specs mark every search operation:
+// "x-hubspot-rate-limit-exemptions": ["ten-secondly"]). It is the only
+// sign of the other pipelines' and integrations' searches the client gets.
+func (c *Client) slowSearch(ctx context.Context, req *Request, err error) {
+	var er *ErrorResponse
+	if !errors.As(err, &er) || er.StatusCode != http.StatusTooManyRequests || er.isDailyLimit() {
+		return
+	}
+	if pace, slowed := c.search.Slow(); slowed {
+		c.logger.DebugContext(ctx, "hubspot refused a search for the search limit: slowing searches down",
+			"method", req.Method, "path", req.Path, "policy", er.PolicyName,
+			"searchesPerSecond", strconv.FormatFloat(pace, 'f', 2, 64))
+	}
+}
+
 // window is how long a 429 without Retry-After is waited out: the window of
-// the limit the request ran into.
-func (c *Client) window(req *Request) time.Duration {
-	if req.Search {
+// the limit the request ran into. A SECONDLY 429 names the per-second
+// limit, search's.
+func (c *Client) window(req *Request, er *ErrorResponse) time.Duration {
+	if req.Search || strings.EqualFold(er.PolicyName, "SECONDLY") {
 		return searchRateWindow
 	}
 	if w := time.Duration(c.rateWindow.Load()); w > 0 {

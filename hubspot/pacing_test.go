@@ -37,12 +37,23 @@ func runClients(t *testing.T, clock *hubspottest.ManualClock, calls int, clients
 			}
 		}()
 	}
+	driveClock(clock, &running, nil)
+	return errs
+}
+
+// driveClock moves clock on to its next deadline whenever each of the
+// running clients waits on it, until none runs, calling moved (if not nil)
+// after each move.
+func driveClock(clock *hubspottest.ManualClock, running *atomic.Int32, moved func()) {
 	for n := running.Load(); n > 0; n = running.Load() {
 		if clock.Sleepers() < int(n) || !clock.AdvanceToNext() {
 			time.Sleep(50 * time.Microsecond) // let the clients run; no outcome depends on how long
+			continue
+		}
+		if moved != nil {
+			moved()
 		}
 	}
-	return errs
 }
 
 // TestSharedRateLimit: two clients on one token, each configured for 190

@@ -42,9 +42,15 @@ func DefaultRateLimit() RateLimit { return RateLimit{Requests: 190, Per: 10 * ti
 // per rolling 10 seconds, per account.
 func DefaultOAuthRateLimit() RateLimit { return RateLimit{Requests: 110, Per: 10 * time.Second} }
 
-// DefaultSearchRateLimit stays under both published search limits (4 per
-// second per token, 5 per second per account).
-func DefaultSearchRateLimit() RateLimit { return RateLimit{Requests: 4, Per: time.Second} }
+// DefaultSearchRateLimit is HubSpot's search limit as its search guide
+// gives it now: five requests per second per account
+// (developers.hubspot.com/docs/api-reference/search/guide, "Limitations").
+// An older changelog gave four per second per authentication token
+// (developers.hubspot.com/changelog/crm-search-api-rate-limit-increase).
+// Either way the limit is shared with every other pipeline and integration
+// on the token or the account, which the client cannot see: it starts at
+// this pace and slows down when HubSpot refuses a search (adaptivePace).
+func DefaultSearchRateLimit() RateLimit { return RateLimit{Requests: 5, Per: time.Second} }
 
 func (r RateLimit) validate() error {
 	if r.Requests <= 0 || r.Per <= 0 {
@@ -115,6 +121,11 @@ type windowLimiter struct {
 	seenAt    time.Time
 	remaining int // the estimate described above
 	margin    int // what the estimate keeps unspent
+
+	// pace, for a limit that no answer describes (search), spaces the
+	// requests by what HubSpot's 429s say of the other clients; nil
+	// for the others.
+	pace *adaptivePace
 }
 
 // use is one request the limiter let through.
@@ -131,6 +142,40 @@ func newWindowLimiter(clock Clock, limit RateLimit, share float64, learn bool) *
 		window: limit.Per,
 		limit:  shareOf(limit.Requests, share),
 	}
+}
+
+// newPacedLimiter is a limiter for a limit that no answer describes and
+// that other clients share unseen: search's. Its pace starts at limit's
+// share and follows HubSpot's 429s (Slow).
+func newPacedLimiter(clock Clock, limit RateLimit, share float64) *windowLimiter {
+	l := newWindowLimiter(clock, limit, share, false)
+	l.pace = newAdaptivePace(RateLimit{Requests: l.limit, Per: limit.Per})
+	return l
+}
+
+// Slow halves the pace after HubSpot refused a request for the limit
+// (at most once a window) and returns the pace, in requests per second,
+// and whether it changed. A limiter without a pace does nothing.
+func (l *windowLimiter) Slow() (float64, bool) {
+	if l.pace == nil {
+		return 0, false
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.clock.Now()
+	slowed := l.pace.slow(now)
+	return l.pace.at(now), slowed
+}
+
+// Pace is the pace at which the limiter lets requests through now, in
+// requests per second: the configured limit's, or less after 429s.
+func (l *windowLimiter) Pace() float64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.pace != nil {
+		return l.pace.at(l.clock.Now())
+	}
+	return float64(l.limit) / l.window.Seconds()
 }
 
 // Wait blocks until a request may be sent and returns its use, to pass to
@@ -216,13 +261,23 @@ func (l *windowLimiter) reserve() (*use, time.Duration) {
 	l.prune(now)
 	full := len(l.uses) >= l.limit
 	spent := l.known && l.remaining <= l.margin
-	if !full && !spent {
+	var paced time.Duration
+	if l.pace != nil {
+		paced = l.pace.wait(now)
+	}
+	if !full && !spent && paced == 0 {
 		u := &use{at: now}
 		l.uses = append(l.uses, u)
 		if l.known {
 			l.remaining--
 		}
+		if l.pace != nil {
+			l.pace.sent(now)
+		}
 		return u, 0
+	}
+	if !full && !spent {
+		return nil, paced
 	}
 	// Wait for the first own use to age out, or, when HubSpot's figure is
 	// what holds the request back, for that figure to go stale.
@@ -235,5 +290,5 @@ func (l *windowLimiter) reserve() (*use, time.Duration) {
 	if spent && l.seenAt.Add(l.window).Before(next) {
 		next = l.seenAt.Add(l.window)
 	}
-	return nil, max(next.Sub(now), time.Millisecond)
+	return nil, max(next.Sub(now), paced, time.Millisecond)
 }

@@ -79,10 +79,11 @@ type Config struct {
 	Snapshot bool `json:"snapshot" default:"true"`
 	// SnapshotSearch makes the snapshot of a CRM object type read from
 	// both ends of the id range at once: the list from the lowest id up,
-	// and search from the highest down, on search's own rate limit (4
-	// searches a second, 200 objects each), until the two meet. Turn it
-	// off when other pipelines or integrations use the same token's search
-	// limit, which HubSpot counts per token, not per pipeline.
+	// and search from the highest down, on search's own rate limit (5
+	// searches a second, 200 objects each), until the two meet. That limit
+	// is the account's, shared with every pipeline and integration that
+	// searches (the source slows its searches when HubSpot refuses one for
+	// it): turn this off to leave it to their reads of changes.
 	SnapshotSearch bool `json:"snapshotSearch" default:"true"`
 	// LookbackWindow is how far back each poll for changes reads again, to
 	// catch changes that reached HubSpot's search index late.

@@ -44,6 +44,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	mutateSeed := fs.Uint64("mutate-seed", 0, "seed of the -mutate changes, to make them again (default: a random one, printed)")
 	rateLimit := fs.Int("rate-limit", 190, "requests per rolling 10 s window; 0 turns the limit off")
 	searchRate := fs.Int("search-rate", 5, "search requests per second; 0 turns the limit off")
+	searchPerToken := fs.Bool("search-per-token", false, "count the search limit for each token apart, not for the account")
 	daily := fs.Int("daily-limit", 1_000_000, "requests per day; 0 turns the limit off")
 	lag := fs.Duration("lag", 0, "search index lag")
 	links := fs.String("links", "", "links to make at start between seeded objects, as from:to=perObject[,...], e.g. deals:contacts=2")
@@ -63,14 +64,18 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 
-	srv, err := hubspottest.NewServer(
+	opts := []hubspottest.Option{
 		hubspottest.WithAddr(*addr),
 		hubspottest.WithToken(*token),
 		hubspottest.WithRateLimit(*rateLimit, 10*time.Second),
 		hubspottest.WithSearchRateLimit(*searchRate),
 		hubspottest.WithDailyLimit(*daily),
 		hubspottest.WithIndexLag(*lag),
-	)
+	}
+	if *searchPerToken {
+		opts = append(opts, hubspottest.WithSearchLimitPerToken())
+	}
+	srv, err := hubspottest.NewServer(opts...)
 	if err != nil {
 		return err
 	}

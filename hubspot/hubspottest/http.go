@@ -161,7 +161,7 @@ func (e *endpoint) serve(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, apiErr)
 		return
 	}
-	headers, limited := s.admit(e.search, app)
+	headers, limited := s.admit(e.search, app, bearer(r))
 	for k, v := range headers {
 		w.Header().Set(k, v)
 	}
@@ -207,6 +207,12 @@ func (s *Server) authenticate(r *http.Request) (*oauthApp, *apiError) {
 	}
 	return nil, &apiError{status: http.StatusUnauthorized, category: categoryAuth,
 		message: "The OAuth token used to make this call is not valid or has expired."}
+}
+
+// bearer is the request's bearer token, "" without one.
+func bearer(r *http.Request) string {
+	token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return token
 }
 
 // decodeBody reads a JSON request body into v.

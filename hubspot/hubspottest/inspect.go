@@ -80,12 +80,23 @@ func (s *Server) TotalCalls() int {
 	return n
 }
 
-// ResetCalls sets every call count, and the count of 429s, to zero.
+// ResetCalls sets every call count, and the counts of 429s and searches,
+// to zero.
 func (s *Server) ResetCalls() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	clear(s.calls)
 	s.refused = 0
+	s.requests.searches, s.requests.searchRefused = 0, 0
+}
+
+// SearchLimitCounts returns how many searches met the search limit (with
+// the limit on), refused ones included, and how many of them it refused
+// with a SECONDLY 429.
+func (s *Server) SearchLimitCounts() (searches, refused int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.requests.searches, s.requests.searchRefused
 }
 
 // RateLimited returns how many requests the server refused with a 429 for

@@ -13,6 +13,9 @@ type limits struct {
 	daily        int
 	search       int
 	searchWindow time.Duration
+	// searchPerToken counts the search limit for each token apart instead
+	// of for the account.
+	searchPerToken bool
 	// oauthBurst is each OAuth app's limit in window.
 	oauthBurst int
 	// retryAfter adds a Retry-After header to the 429s of the burst and
@@ -126,9 +129,26 @@ func WithRateLimit(requests int, window time.Duration) Option {
 func WithDailyLimit(requests int) Option { return func(c *config) { c.limits.daily = requests } }
 
 // WithSearchRateLimit sets the search requests allowed per second (default
-// 5); 0 turns it off.
+// 5, HubSpot's search guide: "five requests per second per account",
+// developers.hubspot.com/docs/api-reference/search/guide); 0 turns it off.
+// Every token of the account shares it (one simulator is one account),
+// unless WithSearchLimitPerToken. A search over it gets a 429 with
+// policyName SECONDLY.
 func WithSearchRateLimit(perSecond int) Option {
 	return func(c *config) { c.limits.search, c.limits.searchWindow = perSecond, time.Second }
+}
+
+// WithSearchLimitPerToken counts the search limit for each bearer token
+// apart (the private app's, each OAuth access token), as HubSpot's
+// changelog put it: "four requests per second and per authentication
+// token" (developers.hubspot.com/changelog/crm-search-api-rate-limit-increase).
+// By default the account's tokens share one limit, as HubSpot's search
+// guide says now ("per account"). The two documents disagree; a client
+// must cope with both. Under this option an OAuth app's renewed access
+// token starts a count of its own: HubSpot does not say what counts as
+// the token then (a guess).
+func WithSearchLimitPerToken() Option {
+	return func(c *config) { c.limits.searchPerToken = true }
 }
 
 // WithRetryAfter makes the 429s of the burst and search limits carry a

@@ -8,13 +8,27 @@ import (
 
 // rateState is what the server counts for its rate limits.
 type rateState struct {
-	burst    []time.Time // accepted requests inside the rolling window, oldest first
-	search   []time.Time // accepted searches inside the search window
-	day      string      // the UTC day dayCount counts
+	burst []time.Time // accepted requests inside the rolling window, oldest first
+	// search holds the accepted searches inside the search window, by
+	// what the limit counts them for: the account ("") or each token
+	// (WithSearchLimitPerToken).
+	search   map[string][]time.Time
+	day      string // the UTC day dayCount counts
 	dayCount int
+
+	// searches counts the search requests that met the search limit,
+	// refused ones too; searchRefused the ones it refused.
+	searches, searchRefused int
 }
 
-// rateLimitBody is HubSpot's 429 answer.
+// rateLimitBody is HubSpot's 429 answer. For the search limit it is the
+// body HubSpot answered a search over it with: policyName SECONDLY and
+// "You have reached your secondly limit.", as quoted in
+// github.com/HGData/mk-node-hubspot/issues/89 and pull/84. HubSpot's search
+// guide names the limit (developers.hubspot.com/docs/api-reference/search/guide,
+// "Limitations") but shows no body; that quoted one also carried a
+// requestId and a groupName, which the simulator leaves out (no client
+// reads them).
 type rateLimitBody struct {
 	Status        string `json:"status"`
 	Message       string `json:"message"`
@@ -33,8 +47,14 @@ func limitedBy(policy, window string) *rateLimitBody {
 // the 429 body when refused. Refused requests do not count. The 10-second
 // limit is the app's, an OAuth app's (app) or the private app's (nil); the
 // daily limit is the account's, shared by every app (hubspot-api.md).
+// token is the request's bearer token, which the search limit counts
+// searches by under WithSearchLimitPerToken. Searches are exempt from the
+// 10-second limit, not from the daily one: HubSpot's specs mark every
+// search operation "x-hubspot-rate-limit-exemptions": ["ten-secondly"]
+// (PublicApiSpecs/CRM/Contacts/Rollouts/424/2026-09/contacts.json in
+// github.com/HubSpot/HubSpot-public-api-spec-collection).
 // Callers hold s.mu.
-func (s *Server) admit(search bool, app *oauthApp) (map[string]string, *rateLimitBody) {
+func (s *Server) admit(search bool, app *oauthApp, token string) (map[string]string, *rateLimitBody) {
 	now := s.now()
 	st := &s.requests
 	l := s.limits
@@ -43,11 +63,11 @@ func (s *Server) admit(search bool, app *oauthApp) (map[string]string, *rateLimi
 	}
 	if search {
 		if l.search > 0 {
-			st.search = inWindow(st.search, now, l.searchWindow)
-			if len(st.search) >= l.search {
-				return s.retryAfter(nil, st.search[0].Add(l.searchWindow).Sub(now)), limitedBy("SECONDLY", "secondly")
+			st.searches++
+			if wait, ok := s.admitSearch(now, token); !ok {
+				st.searchRefused++
+				return s.retryAfter(nil, wait), limitedBy("SECONDLY", "secondly")
 			}
-			st.search = append(st.search, now)
 		}
 		st.dayCount++
 		return nil, nil
@@ -68,6 +88,33 @@ func (s *Server) admit(search bool, app *oauthApp) (map[string]string, *rateLimi
 	}
 	st.dayCount++
 	return s.rateHeaders(*burst, limit), nil
+}
+
+// admitSearch counts a search against the search limit, or says how long
+// until the window frees a slot. HubSpot's documents disagree on what the
+// limit counts: its search guide gives five requests per second per
+// account (developers.hubspot.com/docs/api-reference/search/guide,
+// "Limitations", as quoted in github.com/activepieces/activepieces/pull/10160),
+// its changelog four per second per authentication token
+// (developers.hubspot.com/changelog/crm-search-api-rate-limit-increase).
+// The simulator is one account: by default every token of it shares the
+// limit; WithSearchLimitPerToken counts each token apart. Callers hold s.mu.
+func (s *Server) admitSearch(now time.Time, token string) (time.Duration, bool) {
+	l, st := s.limits, &s.requests
+	key := ""
+	if l.searchPerToken {
+		key = token
+	}
+	if st.search == nil {
+		st.search = map[string][]time.Time{}
+	}
+	window := inWindow(st.search[key], now, l.searchWindow)
+	if len(window) >= l.search {
+		st.search[key] = window
+		return window[0].Add(l.searchWindow).Sub(now), false
+	}
+	st.search[key] = append(window, now)
+	return 0, true
 }
 
 // retryAfter adds a Retry-After of wait, in whole seconds rounded up, to the

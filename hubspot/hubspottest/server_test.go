@@ -546,11 +546,55 @@ func TestSearchRateLimit(t *testing.T) {
 	v := r.json(t)
 	is.Equal(v["errorType"], "RATE_LIMIT")
 	is.Equal(v["status"], "error")
+	is.Equal(v["policyName"], "SECONDLY")
+	is.Equal(v["message"], "You have reached your secondly limit.")
 	is.True(v["correlationId"] != "")
 	// Other endpoints are not held up by the search limit.
 	is.Equal(call(t, srv, "GET", "/crm/v3/objects/contacts?limit=1", "").status, 200)
 	clock.Advance(time.Second)
 	is.Equal(call(t, srv, "POST", "/crm/v3/objects/contacts/search", `{}`).status, 200)
+	searches, refused := srv.SearchLimitCounts()
+	is.Equal(searches, 7)
+	is.Equal(refused, 1)
+}
+
+// TestSearchLimitPerAccountOrToken: HubSpot's search guide counts the
+// search limit per account, its changelog per authentication token. By
+// default a second token of the account (an OAuth app's) finds the limit
+// spent by the first's searches; with WithSearchLimitPerToken it has five
+// of its own.
+func TestSearchLimitPerAccountOrToken(t *testing.T) {
+	const id, secret, refresh = "app-1", "secret-1", "refresh-1"
+	tests := []struct {
+		name     string
+		opts     []hubspottest.Option
+		wantApp  int // the OAuth token's first search
+		wantMore int // the private token's sixth search
+	}{
+		{"per account", nil, 429, 429},
+		{"per token", []hubspottest.Option{hubspottest.WithSearchLimitPerToken()}, 200, 429},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			is := is.New(t)
+			clock := hubspottest.NewManualClock(start)
+			srv := newServer(t, append(tt.opts, hubspottest.WithClock(clock), hubspottest.WithOAuthApp(id, secret, refresh))...)
+			app := exchange(t, srv, refreshForm(id, secret, refresh)).AccessToken
+			is.True(app != "")
+			for range 5 {
+				is.Equal(call(t, srv, "POST", "/crm/v3/objects/contacts/search", `{}`).status, 200)
+			}
+			r := callWithToken(t, srv, app, "POST", "/crm/v3/objects/deals/search", `{}`)
+			is.Equal(r.status, tt.wantApp)
+			if r.status == 429 {
+				is.Equal(r.json(t)["policyName"], "SECONDLY")
+			}
+			is.Equal(call(t, srv, "POST", "/crm/v3/objects/contacts/search", `{}`).status, tt.wantMore)
+			clock.Advance(time.Second) // the window rolls for every count
+			is.Equal(callWithToken(t, srv, app, "POST", "/crm/v3/objects/deals/search", `{}`).status, 200)
+			is.Equal(call(t, srv, "POST", "/crm/v3/objects/contacts/search", `{}`).status, 200)
+		})
+	}
 }
 
 func TestRollingRateLimit(t *testing.T) {
