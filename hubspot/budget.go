@@ -31,8 +31,8 @@ type Budget struct {
 	DailyRemaining int
 	DailyAt        time.Time
 	// DailyReset is when the client assumes the quota comes back: the next
-	// midnight in the account's time zone (WithAccountTimeZone, UTC by
-	// default) after DailyAt, or after now once that has passed (and then
+	// midnight in the account's time zone (WithAccountTimeZone or
+	// SetAccountTimeZone, UTC by default) after DailyAt, or after now once that has passed (and then
 	// DailyRemaining is the whole quota until an answer says otherwise).
 	// HubSpot's headers do not say.
 	DailyReset time.Time
@@ -87,8 +87,9 @@ func (c *Client) Budget() Budget {
 
 // nextDailyReset is the first midnight in the account's time zone after t.
 func (c *Client) nextDailyReset(t time.Time) time.Time {
-	y, m, d := t.In(c.timeZone).Date()
-	return time.Date(y, m, d+1, 0, 0, 0, 0, c.timeZone)
+	zone := c.AccountTimeZone()
+	y, m, d := t.In(zone).Date()
+	return time.Date(y, m, d+1, 0, 0, 0, 0, zone)
 }
 
 // pauseForDailyLimit waits until the daily quota that refused req resets,
@@ -106,7 +107,7 @@ func (c *Client) pauseForDailyLimit(ctx context.Context, req *Request, refused e
 		}
 		c.logger.WarnContext(ctx, "hubspot daily API limit is spent: pausing until it resets at midnight in the account's time zone",
 			"method", req.Method, "path", req.Path, "reset", reset, "left", left.Round(time.Second),
-			slog.String("timeZone", c.timeZone.String()))
+			slog.String("timeZone", c.AccountTimeZone().String()))
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("%w; paused for the daily limit until %s: %w", refused, reset.Format(time.RFC3339), ctx.Err())

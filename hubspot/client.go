@@ -92,9 +92,10 @@ type Client struct {
 	search          *windowLimiter
 
 	// pauseOnDaily makes a DAILY 429 wait for the quota's reset instead of
-	// ending the call; timeZone is the account's, whose midnight resets it.
+	// ending the call; timeZone is the account's, whose midnight resets it
+	// (SetAccountTimeZone may change it after NewClient).
 	pauseOnDaily bool
-	timeZone     *time.Location
+	timeZone     atomic.Pointer[time.Location]
 
 	sent     atomic.Int64 // requests sent, searches included
 	budgetMu sync.Mutex
@@ -110,6 +111,8 @@ type Client struct {
 	URLRedirects, BlogTags, BlogPosts, BlogAuthors, LandingPages, SitePages *CMSObjectsService
 	// Associations calls the associations API (v4 among the numbered paths).
 	Associations *AssociationsService
+	// Account reads the account's details, such as its time zone.
+	Account *AccountService
 }
 
 // Option configures a Client.
@@ -237,13 +240,24 @@ func WithDailyLimitPause() Option {
 // quota resets, so the client assumes that midnight.
 func WithAccountTimeZone(loc *time.Location) Option {
 	return func(c *Client) error {
-		if loc == nil {
-			return errors.New("account time zone is nil")
-		}
-		c.timeZone = loc
-		return nil
+		return c.SetAccountTimeZone(loc)
 	}
 }
+
+// SetAccountTimeZone is WithAccountTimeZone for a client that exists
+// already: one that read the zone from the account's details
+// (Account.Details), which it needs a client for.
+func (c *Client) SetAccountTimeZone(loc *time.Location) error {
+	if loc == nil {
+		return errors.New("account time zone is nil")
+	}
+	c.timeZone.Store(loc)
+	return nil
+}
+
+// AccountTimeZone is the time zone whose midnight the client takes the
+// daily quota to reset at.
+func (c *Client) AccountTimeZone() *time.Location { return c.timeZone.Load() }
 
 // WithoutRateLimit turns client-side pacing off; HubSpot's 429s are still
 // retried.
@@ -285,9 +299,9 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 		rateLimit:       &general,
 		searchRateLimit: &search,
 		share:           1,
-		timeZone:        time.UTC,
 		version:         DefaultAPIVersion,
 	}
+	c.timeZone.Store(time.UTC)
 	c.baseURL, _ = url.Parse(DefaultBaseURL)
 	for _, opt := range opts {
 		if err := opt(c); err != nil {
@@ -324,6 +338,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	c.Owners = &OwnersService{client: c}
 	c.Schemas = &SchemasService{client: c}
 	c.Associations = &AssociationsService{client: c}
+	c.Account = &AccountService{client: c}
 	c.URLRedirects = c.CMSObjects(*urlRedirectSpec())
 	c.BlogTags = c.CMSObjects(*blogTagSpec())
 	c.BlogPosts = c.CMSObjects(*blogPostSpec())

@@ -167,6 +167,10 @@ func hubdbTables(c *hubspot.Client) *hubspot.CMSObjectsService {
 // TestRequests checks the exact request of every call, at each API
 // version, against what HubSpot documents, and the decoding of a
 // real-shaped answer.
+// accountDetailsJSON is the example answer of HubSpot's spec of the
+// account details (PublicApiSpecs/Account/Account Info/Rollouts/144923/v3/accountInfo.json).
+const accountDetailsJSON = `{"additionalCurrencies":["NZD","AUD","EUR"],"companyCurrency":"USD","createdAt":1648840584303,"dataHostingLocation":"eu1","portalId":12345678,"portalName":"Acme Inc","timeZone":"US/Eastern","uiDomain":"app-eu1.hubspot.com","utcOffset":"-04:00","utcOffsetMilliseconds":-14400000}`
+
 func TestRequests(t *testing.T) {
 	ctx := context.Background()
 	page := `{"results":[` + contactJSON + `],"paging":{"next":{"after":"513","link":"https://api.hubapi.com/crm/objects/2026-09/contacts?after=513"}}}`
@@ -459,6 +463,18 @@ func TestRequests(t *testing.T) {
 		reply:  reply{status: 200, body: `{"id":"5746871","name":"cars","label":"Cars"}`},
 		method: "PATCH", path: "{hubdb}/tables/cars/draft",
 		body: `{"label":"Cars"}`,
+	}, {
+		name:   "account details",
+		call:   func(c *hubspot.Client) (any, error) { return c.Account.Details(ctx) },
+		reply:  reply{status: 200, body: accountDetailsJSON},
+		method: "GET", path: "{account-info}/details",
+		checkResp: func(is *is.I, v any) {
+			d := v.(*hubspot.AccountDetails)
+			is.Equal(d.PortalID, int64(12345678))
+			is.Equal(d.TimeZone, "US/Eastern")
+			is.Equal(d.UTCOffsetMilliseconds, int64(-14400000))
+			is.Equal(d.DataHostingLocation, "eu1")
+		},
 	}, {
 		name:   "HubDB publish",
 		call:   func(c *hubspot.Client) (any, error) { return hubdbTables(c).Publish(ctx, "cars") },
