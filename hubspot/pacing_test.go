@@ -84,23 +84,43 @@ func TestSharedRateLimit(t *testing.T) {
 }
 
 // TestDailyLimit: a DAILY 429 is never retried into. With the pause on, the
-// call waits until the quota resets at midnight (UTC, the simulator's and
-// the client's default), saying so every few minutes, and then goes
-// through; without it, the call fails with the error at once.
+// call waits until the quota resets at midnight in the account's time zone,
+// saying so every few minutes, and then goes through; without it, the call
+// fails with the error at once. A client told the account's zone waits for
+// that zone's midnight, where the simulator resets the quota: in New York
+// it comes 4 hours after midnight UTC, when a client that assumed UTC
+// would be refused again and pause another day.
 func TestDailyLimit(t *testing.T) {
 	const daily = 3
-	reset := time.Date(2026, 5, 7, 0, 0, 0, 0, time.UTC) // the midnight after pacingStart
-	for _, pause := range []bool{true, false} {
-		t.Run(map[bool]string{true: "pause", false: "fail"}[pause], func(t *testing.T) {
+	newYork, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		zone  string         // the account's
+		told  *time.Location // the client's WithAccountTimeZone; nil: UTC, the default
+		pause bool
+		reset time.Time // the midnight after pacingStart in zone
+	}{
+		{name: "pause, UTC", zone: "UTC", pause: true, reset: time.Date(2026, 5, 7, 0, 0, 0, 0, time.UTC)},
+		{name: "pause, New York", zone: "America/New_York", told: newYork, pause: true, reset: time.Date(2026, 5, 7, 0, 0, 0, 0, newYork)},
+		{name: "fail", zone: "UTC", reset: time.Date(2026, 5, 7, 0, 0, 0, 0, time.UTC)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
 			is := is.New(t)
 			ctx := context.Background()
 			clock := hubspottest.NewAutoClock(pacingStart)
-			srv := newSim(t, hubspottest.WithClock(clock), hubspottest.WithDailyLimit(daily))
+			srv := newSim(t, hubspottest.WithClock(clock), hubspottest.WithDailyLimit(daily), hubspottest.WithAccountTimeZone(tt.zone))
 			var logs bytes.Buffer
 			opts := []hubspot.Option{hubspot.WithClock(clock), hubspot.WithoutRateLimit(),
 				hubspot.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn})))}
-			if pause {
+			if tt.pause {
 				opts = append(opts, hubspot.WithDailyLimitPause())
+			}
+			if tt.told != nil {
+				opts = append(opts, hubspot.WithAccountTimeZone(tt.told))
 			}
 			c := simClient(t, srv, opts...)
 			list := func() error {
@@ -113,11 +133,11 @@ func TestDailyLimit(t *testing.T) {
 			b := c.Budget()
 			is.Equal(b.Daily, daily)
 			is.Equal(b.DailyRemaining, 0)
-			is.Equal(b.DailyReset, reset)
+			is.True(b.DailyReset.Equal(tt.reset))
 
 			err := list()
 			is.Equal(srv.RateLimited(), 1) // no retry into the DAILY limit
-			if !pause {
+			if !tt.pause {
 				is.True(hubspot.IsDailyLimit(err))
 				is.True(strings.Contains(err.Error(), "daily API limit"))
 				is.Equal(srv.TotalCalls(), daily+1)
@@ -127,13 +147,14 @@ func TestDailyLimit(t *testing.T) {
 			}
 			is.NoErr(err)
 			is.Equal(srv.TotalCalls(), daily+2) // the refused call, then one after the reset
-			is.True(!clock.Now().Before(reset))
+			is.True(clock.Now().Equal(tt.reset))
 			for _, w := range clock.Waits() {
 				is.True(w <= 5*time.Minute) // a log line every few minutes, not one for the day
 			}
 			lines := strings.Count(logs.String(), "pausing until it resets")
 			is.Equal(lines, len(clock.Waits()))
-			is.True(lines > 100) // 17 hours, in steps of 5 minutes
+			is.True(lines > 100) // 17 hours or more, in steps of 5 minutes
+			is.True(strings.Contains(logs.String(), "timeZone="+c.AccountTimeZone().String()))
 			is.True(strings.Contains(logs.String(), "the pause is over"))
 			is.True(!strings.Contains(logs.String(), srv.Token))
 			is.Equal(c.Budget().DailyRemaining, daily-1) // a new day's quota

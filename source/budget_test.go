@@ -17,14 +17,17 @@ import (
 )
 
 // TestDailyReserve: once the account's daily quota is down to the reserve,
-// the source polls again only at the quota's reset (midnight UTC, where the
-// simulator resets it), warns once, loses none of the changes made
-// meanwhile, and polls every pollingPeriod again after the reset.
+// the source polls again only at the quota's reset (midnight in the
+// account's time zone, where the simulator resets it), warns once, loses
+// none of the changes made meanwhile, and polls every pollingPeriod again
+// after the reset.
 func TestDailyReserve(t *testing.T) {
 	is := is.New(t)
 	const daily = 1_000_000
 	e := newEnv(t, hubspottest.WithDailyLimit(daily))
-	reset := time.Date(t0.Year(), t0.Month(), t0.Day()+1, 0, 0, 0, 0, time.UTC)
+	// Midnight after t0 in US/Eastern (summer time), the simulator's
+	// default account zone.
+	reset := time.Date(2026, 5, 7, 4, 0, 0, 0, time.UTC)
 	_, err := e.srv.Seed("contacts", 3, nil)
 	is.NoErr(err)
 	// The account's other integrations spent 60 % of the day's quota: the
@@ -33,7 +36,7 @@ func TestDailyReserve(t *testing.T) {
 
 	var logs syncbuf.Buffer
 	ctx := zerolog.New(&logs).Level(zerolog.InfoLevel).WithContext(context.Background())
-	src, err := tryOpen(e, map[string]string{"dailyReservePercent": "50", "pollingPeriod": "1s"}, nil, hubspot.WithClock(e.clock))
+	src, err := tryOpen(e, map[string]string{"dailyReservePercent": "50", "pollingPeriod": "1s", "accountTimeZone": hubspottest.DefaultAccountTimeZone}, nil, hubspot.WithClock(e.clock))
 	is.NoErr(err)
 	defer func() { _ = src.Teardown(ctx) }()
 	// Once caught up, ReadN waits for the next poll in real time; a read
@@ -51,9 +54,9 @@ func TestDailyReserve(t *testing.T) {
 	for source.CaughtUpPolls(src) == 0 {
 		got += len(read())
 	}
-	is.Equal(got, 3)                      // the snapshot
-	is.Equal(len(read()), 0)              // and then it waits
-	is.Equal(source.NextPoll(src), reset) // not a second before the reset
+	is.Equal(got, 3)                            // the snapshot
+	is.Equal(len(read()), 0)                    // and then it waits
+	is.Equal(source.NextPoll(src).UTC(), reset) // not a second before the reset
 	is.Equal(strings.Count(logs.String(), "daily API quota is running low"), 1)
 
 	// Changes made while the source waits (after the snapshot's

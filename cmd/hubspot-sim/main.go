@@ -46,6 +46,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	searchRate := fs.Int("search-rate", 5, "search requests per second; 0 turns the limit off")
 	searchPerToken := fs.Bool("search-per-token", false, "count the search limit for each token apart, not for the account")
 	daily := fs.Int("daily-limit", 1_000_000, "requests per day; 0 turns the limit off")
+	timeZone := fs.String("time-zone", hubspottest.DefaultAccountTimeZone, "the account's time zone, where the daily limit resets at midnight")
 	lag := fs.Duration("lag", 0, "search index lag")
 	links := fs.String("links", "", "links to make at start between seeded objects, as from:to=perObject[,...], e.g. deals:contacts=2")
 	if err := fs.Parse(args); err != nil {
@@ -70,6 +71,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		hubspottest.WithRateLimit(*rateLimit, 10*time.Second),
 		hubspottest.WithSearchRateLimit(*searchRate),
 		hubspottest.WithDailyLimit(*daily),
+		hubspottest.WithAccountTimeZone(*timeZone),
 		hubspottest.WithIndexLag(*lag),
 	}
 	if *searchPerToken {

@@ -74,6 +74,8 @@ func (s *Server) routes() http.Handler {
 	hubdb.handle("PATCH", "/tables/{table}/draft", false, s.updateHubDBTable)
 	hubdb.handle("POST", "/tables/{table}/draft/publish", false, s.publishHubDBTable)
 	hubdb.handle("DELETE", "/tables/{table}", false, s.deleteHubDBTable)
+	api(apiFamily{"/account-info/v3", "/account-info/{v}", dates}).
+		handle("GET", "/details", false, s.needsScope(scopeBasic, s.accountDetails))
 	mux.Handle("POST "+tokenPath, &endpoint{s: s, token: s.exchangeToken})
 	mux.Handle("/", &endpoint{s: s, h: func(r *http.Request) (int, any, *apiError) {
 		return 0, nil, notFound(fmt.Sprintf("No route for %s %s", r.Method, r.URL.Path))

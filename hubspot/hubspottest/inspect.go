@@ -4,7 +4,6 @@ import (
 	"maps"
 	"slices"
 	"testing"
-	"time"
 )
 
 // ObjectTypes lists the object types the server knows.
@@ -130,11 +129,7 @@ func (s *Server) LiveIDs(objectType string) []string {
 func (s *Server) SpendDailyQuota(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st := &s.requests
-	if day := s.now().Format(time.DateOnly); day != st.day {
-		st.day, st.dayCount = day, 0
-	}
-	st.dayCount += n
+	s.todaysRequestsLocked().dayCount += n
 }
 
 // MustSeed is Seed with generated properties for tests: it fails tb if

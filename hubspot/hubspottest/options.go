@@ -47,6 +47,8 @@ type config struct {
 	catalog             catalogConfig
 	assocBumps          bool
 	numberedRetired     bool
+	timeZone            string
+	missingScopes       []string
 }
 
 // catalogConfig is what WithFullPropertyCatalog, WithUnparsableValues
@@ -124,8 +126,8 @@ func WithRateLimit(requests int, window time.Duration) Option {
 	return func(c *config) { c.limits.burst, c.limits.window = requests, window }
 }
 
-// WithDailyLimit sets the requests allowed per UTC day (default 1,000,000);
-// 0 turns it off.
+// WithDailyLimit sets the requests allowed per day (default 1,000,000),
+// a day in the account's time zone (WithAccountTimeZone); 0 turns it off.
 func WithDailyLimit(requests int) Option { return func(c *config) { c.limits.daily = requests } }
 
 // WithSearchRateLimit sets the search requests allowed per second (default

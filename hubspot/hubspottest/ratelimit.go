@@ -13,7 +13,7 @@ type rateState struct {
 	// what the limit counts them for: the account ("") or each token
 	// (WithSearchLimitPerToken).
 	search   map[string][]time.Time
-	day      string // the UTC day dayCount counts
+	day      string // the day, in the account's time zone, that dayCount counts
 	dayCount int
 
 	// searches counts the search requests that met the search limit,
@@ -56,11 +56,8 @@ func limitedBy(policy, window string) *rateLimitBody {
 // Callers hold s.mu.
 func (s *Server) admit(search bool, app *oauthApp, token string) (map[string]string, *rateLimitBody) {
 	now := s.now()
-	st := &s.requests
+	st := s.todaysRequestsLocked()
 	l := s.limits
-	if day := now.Format(time.DateOnly); day != st.day {
-		st.day, st.dayCount = day, 0
-	}
 	if search {
 		if l.search > 0 {
 			st.searches++
@@ -115,6 +112,18 @@ func (s *Server) admitSearch(now time.Time, token string) (time.Duration, bool) 
 	}
 	st.search[key] = append(window, now)
 	return 0, true
+}
+
+// todaysRequestsLocked is the rate state with the daily count of today: a
+// new day in the account's time zone starts it again, as HubSpot resets
+// the quota at midnight there (https://developers.hubspot.com/apisbytier).
+// Callers hold s.mu.
+func (s *Server) todaysRequestsLocked() *rateState {
+	st := &s.requests
+	if day := s.now().In(s.zone).Format(time.DateOnly); day != st.day {
+		st.day, st.dayCount = day, 0
+	}
+	return st
 }
 
 // retryAfter adds a Retry-After of wait, in whole seconds rounded up, to the

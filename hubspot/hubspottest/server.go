@@ -77,6 +77,12 @@ type Server struct {
 	customs []customType
 	// rules are the account's rules for property values (validations.go).
 	rules accountRules
+	// zoneName is the account's time zone as its details name it, and
+	// zone the one whose midnight resets the daily quota.
+	zoneName string
+	zone     *time.Location
+	// missingScopes are the scopes the token lacks (WithoutScopes).
+	missingScopes []string
 }
 
 // rollout holds the behaviours in which HubSpot accounts or API rollouts
@@ -95,6 +101,7 @@ func NewServer(opts ...Option) (*Server, error) {
 	cfg := config{
 		addr:     "127.0.0.1:0",
 		portalID: 1234567,
+		timeZone: DefaultAccountTimeZone,
 		limits: limits{
 			burst: 190, window: 10 * time.Second, daily: 1_000_000,
 			search: 5, searchWindow: time.Second, oauthBurst: defaultOAuthBurst,
@@ -144,6 +151,9 @@ func NewServer(opts ...Option) (*Server, error) {
 		numberedRetired:     cfg.numberedRetired,
 		oauth:               newOAuthState(cfg),
 		catalog:             cfg.catalog,
+		zoneName:            cfg.timeZone,
+		zone:                accountZone(cfg.timeZone),
+		missingScopes:       cfg.missingScopes,
 	}
 	if cfg.clock != nil {
 		s.clockNow = cfg.clock.Now
