@@ -55,6 +55,9 @@ func TestConfigure(t *testing.T) {
 		{name: "unknown API version, destination", dest: true, extra: map[string]string{"apiVersion": "2025-09"}, wantErr: "2026-09"},
 		{name: "unknown daily-limit action", extra: map[string]string{"onDailyLimit": "retry"}, wantErr: "onDailyLimit"},
 		{name: "unknown time zone", extra: map[string]string{"accountTimeZone": "Mars/Olympus"}, wantErr: "accountTimeZone"},
+		{name: "time zone by an older alias", extra: map[string]string{"accountTimeZone": "US/Eastern"}},
+		{name: "time zone empty: the account's", dest: true, extra: map[string]string{"accountTimeZone": ""}},
+		{name: "the host's time zone", extra: map[string]string{"accountTimeZone": "Local"}, wantErr: "accountTimeZone"},
 		{name: "plain http to a remote host", extra: map[string]string{"baseURL": "http://api.hubapi.com"}, wantErr: "baseURL"},
 		{name: "buffer size 0", extra: map[string]string{"bufferSize": "0"}, wantErr: "bufferSize"},
 		{name: "buffer size 101", extra: map[string]string{"bufferSize": "101"}, wantErr: "bufferSize"},
@@ -101,6 +104,7 @@ func TestSourceDefaults(t *testing.T) {
 	is.Equal(cfg.MaxRetries, 4)
 	is.Equal(cfg.BaseURL, "https://api.hubapi.com")
 	is.Equal(cfg.APIVersion, "2026-09")
+	is.Equal(cfg.AccountTimeZone, "") // read from the account details at Open
 	is.Equal(cfg.BufferSize, 100)
 	is.Equal(cfg.PollingPeriod.String(), "5s")
 	is.Equal(cfg.LookbackWindow.String(), "30s")

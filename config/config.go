@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"time"
 	_ "time/tzdata" // accountTimeZone names a zone on hosts without a zone database too
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
@@ -101,8 +100,12 @@ type Config struct {
 	OnDailyLimit string `json:"onDailyLimit" default:"pause" validate:"inclusion=pause|fail"`
 	// AccountTimeZone is the HubSpot account's time zone, as an IANA name
 	// such as America/New_York: HubSpot resets the daily quota at midnight
-	// there, and its headers do not say when.
-	AccountTimeZone string `json:"accountTimeZone" default:"UTC" check:"timezone"`
+	// there, and its headers do not say when. Empty (the default), the
+	// connector reads it from the account's details when it opens; where it
+	// cannot (a token without HubSpot's oauth scope), it assumes UTC and
+	// logs a warning naming this parameter. Set it to save that call, or
+	// when the warning asks.
+	AccountTimeZone string `json:"accountTimeZone" check:"omitempty,timezone"`
 }
 
 // Validate checks what the parameter specification cannot: the way of
@@ -143,8 +146,8 @@ func (c *Config) NewClient(opts ...hubspot.Option) (*hubspot.Client, error) {
 	if c.OnDailyLimit != OnDailyLimitFail {
 		base = append(base, hubspot.WithDailyLimitPause())
 	}
-	if c.AccountTimeZone != "" {
-		loc, err := time.LoadLocation(c.AccountTimeZone)
+	if c.AccountTimeZone != "" { // "": OpenClient reads the account's
+		loc, err := LoadTimeZone(c.AccountTimeZone)
 		if err != nil {
 			return nil, fmt.Errorf("%q: %w", KeyAccountTimeZone, err)
 		}

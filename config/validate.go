@@ -6,7 +6,6 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
 	"github.com/go-playground/validator/v10"
@@ -50,10 +49,8 @@ func NewChecker() *Checker {
 		return err
 	})
 	Rule(c, "timezone", func(name string) error {
-		if _, err := time.LoadLocation(name); err != nil {
-			return fmt.Errorf("want an IANA time zone such as America/New_York: %w", err)
-		}
-		return nil
+		_, err := LoadTimeZone(name)
+		return err
 	})
 	Across(c, "signin", signIn)
 	return c

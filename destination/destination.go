@@ -97,8 +97,9 @@ func New() sdk.Destination {
 // Config returns the configuration the SDK parses into.
 func (d *Destination) Config() sdk.DestinationConfig { return &d.config }
 
-// Open reads the resource's properties, which also checks the token, and
-// checks idProperty against them. A routing destination opens each
+// Open reads the account's time zone unless accountTimeZone names it
+// (config.OpenClient), and the resource's properties, which also checks the
+// token, and checks idProperty against them. A routing destination opens each
 // resource when the first record for it comes.
 func (d *Destination) Open(ctx context.Context) error {
 	router, err := newRouter(d.config.Resource)
@@ -116,7 +117,7 @@ func (d *Destination) Open(ctx context.Context) error {
 			return fmt.Errorf("%q: %w", config.KeyResource, err)
 		}
 	}
-	client, err := d.config.NewClient(d.clientOpts...)
+	client, err := d.config.OpenClient(ctx, d.clientOpts...)
 	if err != nil {
 		return err
 	}

@@ -233,7 +233,7 @@ func TestReadOnlyProperties(t *testing.T) {
 	is.True(err != nil)
 	is.True(strings.Contains(err.Error(), "read-only properties createdate, hs_object_id"))
 	is.True(strings.Contains(err.Error(), "position ro"))
-	is.Equal(srv.TotalCalls(), 1) // the properties read at Open; nothing was sent
+	is.Equal(srv.TotalCalls(), 2) // the account details and the properties read at Open; nothing was sent
 
 	d = openDestination(t, srv, map[string]string{"readOnlyProperties": "skip"})
 	n, err = d.Write(ctx, []opencdc.Record{r})

@@ -18,9 +18,9 @@ import (
 
 // TestDailyReserve: once the account's daily quota is down to the reserve,
 // the source polls again only at the quota's reset (midnight in the
-// account's time zone, where the simulator resets it), warns once, loses
-// none of the changes made meanwhile, and polls every pollingPeriod again
-// after the reset.
+// account's time zone, which the source reads from the account details,
+// where the simulator resets it), warns once, loses none of the changes
+// made meanwhile, and polls every pollingPeriod again after the reset.
 func TestDailyReserve(t *testing.T) {
 	is := is.New(t)
 	const daily = 1_000_000
@@ -36,7 +36,7 @@ func TestDailyReserve(t *testing.T) {
 
 	var logs syncbuf.Buffer
 	ctx := zerolog.New(&logs).Level(zerolog.InfoLevel).WithContext(context.Background())
-	src, err := tryOpen(e, map[string]string{"dailyReservePercent": "50", "pollingPeriod": "1s", "accountTimeZone": hubspottest.DefaultAccountTimeZone}, nil, hubspot.WithClock(e.clock))
+	src, err := tryOpen(e, map[string]string{"dailyReservePercent": "50", "pollingPeriod": "1s"}, nil, hubspot.WithClock(e.clock))
 	is.NoErr(err)
 	defer func() { _ = src.Teardown(ctx) }()
 	// Once caught up, ReadN waits for the next poll in real time; a read

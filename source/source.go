@@ -89,9 +89,10 @@ func New() sdk.Source {
 // Config returns the configuration the SDK parses into.
 func (s *Source) Config() sdk.SourceConfig { return &s.config }
 
-// Open checks that HubSpot accepts the token and starts from the position:
-// a new source starts a snapshot (or CDC, with snapshot off) at the current
-// time.
+// Open checks that HubSpot accepts the token, reads the account's time
+// zone unless accountTimeZone names it (config.OpenClient), and starts from
+// the position: a new source starts a snapshot (or CDC, with snapshot off)
+// at the current time.
 //
 // With several resources, each resumes from its state in the position; a
 // resource the position has no state of (one added to the configuration)
@@ -102,7 +103,7 @@ func (s *Source) Open(ctx context.Context, raw opencdc.Position) error {
 	if err != nil {
 		return err
 	}
-	client, err := s.config.NewClient(s.clientOpts...)
+	client, err := s.config.OpenClient(ctx, s.clientOpts...)
 	if err != nil {
 		return err
 	}

@@ -16,11 +16,11 @@ import (
 // request goes to that version's paths, and the records are the same.
 func TestAPIVersions(t *testing.T) {
 	tests := []struct {
-		version, objects, properties string
+		version, objects, properties, account string
 	}{
-		{"", "/crm/objects/2026-09/contacts", "/crm/properties/2026-09/contacts"}, // the default
-		{"2026-03", "/crm/objects/2026-03/contacts", "/crm/properties/2026-03/contacts"},
-		{"legacy", "/crm/v3/objects/contacts", "/crm/v3/properties/contacts"},
+		{"", "/crm/objects/2026-09/contacts", "/crm/properties/2026-09/contacts", "/account-info/2026-09"}, // the default
+		{"2026-03", "/crm/objects/2026-03/contacts", "/crm/properties/2026-03/contacts", "/account-info/2026-03"},
+		{"legacy", "/crm/v3/objects/contacts", "/crm/v3/properties/contacts", "/account-info/v3"},
 	}
 	for _, tt := range tests {
 		t.Run("apiVersion="+tt.version, func(t *testing.T) {
@@ -44,10 +44,12 @@ func TestAPIVersions(t *testing.T) {
 			calls := e.srv.Calls()
 			is.True(calls["GET "+tt.properties] > 0)
 			is.True(calls["GET "+tt.objects]+calls["POST "+tt.objects+"/search"] > 0)
+			is.Equal(calls["GET "+tt.account+"/details"], 1) // the account's time zone, at Open
 			for key := range calls {
 				path := strings.SplitN(key, " ", 2)[1]
 				is.True(strings.HasPrefix(path, strings.TrimSuffix(tt.objects, "/contacts")) ||
-					strings.HasPrefix(path, strings.TrimSuffix(tt.properties, "/contacts"))) // every call at the version
+					strings.HasPrefix(path, strings.TrimSuffix(tt.properties, "/contacts")) ||
+					strings.HasPrefix(path, tt.account)) // every call at the version
 			}
 		})
 	}
