@@ -39,7 +39,13 @@ type deleteScan struct {
 // deletePass reads the whole archived list and emits the objects archived
 // after the last pass's bound and up to its own, in (archivedAt, id) order.
 type deletePass struct {
-	bound   time.Time
+	bound time.Time
+	// untimed: the archived objects carry no deletion time. ids are the
+	// archived ones read, and known those the last pass's end read (nil:
+	// no pass has ended), so that an id not among them is a new delete.
+	untimed bool
+	ids     []uint64
+	known   map[uint64]bool
 	after   string
 	found   []item
 	emitted *keyset // resuming: what the interrupted pass emitted
@@ -75,6 +81,30 @@ func resumeDeletePass(d *DeletesPosition) (*deletePass, error) {
 	return pass, nil
 }
 
+// untimed readies a pass of a resource whose archived objects carry no
+// deletion time: it tells a new delete by the ids the last pass read.
+func (d *deleteScan) untimed(pass *deletePass) error {
+	spec := d.hub.resource.CMS
+	if spec == nil || spec.DeletedField != "" {
+		return nil
+	}
+	pass.untimed, pass.ids, pass.known = true, nil, nil
+	if s := d.history.pos.Deletes.Archived; s != nil {
+		known, err := decodeIDs(*s)
+		if err != nil {
+			return fmt.Errorf("deletes: %w", err)
+		}
+		pass.known = known
+	}
+	return nil
+}
+
+// timelessIDs is the position's form of the archived ids a pass read.
+func timelessIDs(ids []uint64) *string {
+	s := encodeIDs(ids)
+	return &s
+}
+
 // due says whether the scan has a page to read now.
 func (d *deleteScan) due() bool {
 	now := d.hub.now()
@@ -108,11 +138,31 @@ func (d *deleteScan) step(ctx context.Context) ([]opencdc.Record, error) {
 	}
 	pass.requests++ // a failed request costs too
 	until := h.pos.Deletes.Until
-	items, next, err := d.hub.listArchived(ctx, pass.after, until)
+	if pass.after == "" {
+		if err := d.untimed(pass); err != nil {
+			return nil, err
+		}
+	}
+	items, next, err := d.hub.listArchived(ctx, pass.after)
 	if err != nil {
 		return nil, fmt.Errorf("read deletes: %w", err)
 	}
 	for _, it := range items {
+		if pass.untimed {
+			if pass.known != nil || !it.archivedAt.After(pass.bound) {
+				// Not one the next pass must tell as new: archived after
+				// this pass's bound, by an updated time that moved.
+				pass.ids = append(pass.ids, it.key.id)
+			}
+			if pass.known != nil {
+				if pass.known[it.key.id] {
+					continue // archived at the last pass already
+				}
+				// Archived since the last pass: its updated time need
+				// not have moved, so it was deleted by this pass's bound.
+				it.archivedAt = timePtr(pass.bound)
+			}
+		}
 		if it.archivedAt == nil {
 			continue
 		}
@@ -131,16 +181,23 @@ func (d *deleteScan) step(ctx context.Context) ([]opencdc.Record, error) {
 		return compareKeys(keyset{ts: *a.archivedAt, id: a.key.id}, keyset{ts: *b.archivedAt, id: b.key.id})
 	})
 	recs := make([]opencdc.Record, 0, len(pass.found))
+	done := &DeletesPosition{Until: pass.bound}
+	var known *string
+	if pass.untimed {
+		done.Archived = timelessIDs(pass.ids)
+		known = h.pos.Deletes.Archived
+	}
 	for i, it := range pass.found {
-		at := &DeletesPosition{Until: until, Bound: timePtr(pass.bound), ArchivedAt: timePtr(it.archivedAt.UTC()), ItemID: it.id}
+		at := &DeletesPosition{Until: until, Bound: timePtr(pass.bound), ArchivedAt: timePtr(it.archivedAt.UTC()), ItemID: it.id,
+			Archived: known}
 		if i == len(pass.found)-1 {
-			at = &DeletesPosition{Until: pass.bound} // the pass is done with its last record
+			at = done // the pass is done with its last record
 		}
 		if recs, err = h.appendDelete(recs, it, at); err != nil {
 			return nil, err
 		}
 	}
-	h.pos.Deletes = &DeletesPosition{Until: pass.bound}
+	h.pos.Deletes = done
 	d.pass = nil
 	d.next = pass.started.Add(max(d.every, d.owed(pass.requests)))
 	now := d.hub.now()

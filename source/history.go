@@ -44,6 +44,10 @@ type history struct {
 	// link scan emits the objects whose links changed alone.
 	links    []string
 	linkSums map[uint64]uint64
+	// hold, when set, is the cursor records carry in place of their own
+	// version's: a listScan emits versions in no order, and a restart
+	// reads again from what it had read whole.
+	hold *keyset
 }
 
 func newHistory(res hubspot.Resource) *history {
@@ -116,8 +120,10 @@ func (h *history) appendNew(recs []opencdc.Record, it item, prev version, known 
 	if h.pos.Frontier == nil || it.key.ts.After(*h.pos.Frontier) {
 		h.pos.Frontier = timePtr(it.key.ts)
 	}
-	h.pos.Timestamp = timePtr(it.key.ts)
-	h.pos.ItemID = it.id
+	h.pos.Timestamp, h.pos.ItemID = timePtr(it.key.ts), it.id
+	if h.hold != nil {
+		h.pos.Timestamp, h.pos.ItemID = timePtr(h.hold.ts), strconv.FormatUint(h.hold.id, 10)
+	}
 	rec, err := h.record(op, it)
 	if err != nil {
 		return nil, err

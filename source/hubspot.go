@@ -116,37 +116,33 @@ func (h *hub) listPage(ctx context.Context, after string, props []string) (page,
 	return h.objectsPage(ctx, after, props, false)
 }
 
-// listArchived returns a page of the resource's archived objects, of
-// those archived after since where the list can filter by it (the CMS
-// resources; CRM objects return them all).
-func (h *hub) listArchived(ctx context.Context, after string, since time.Time) ([]item, string, error) {
+// listArchived returns a page of the resource's archived objects, all of
+// them: no document says that an archive moves a CMS object's updated
+// time, so the list is not filtered by it, and its order is not asked for.
+func (h *hub) listArchived(ctx context.Context, after string) ([]item, string, error) {
 	if h.resource.Kind.IsCMS() {
-		// A deleted object's updated time is when it was deleted; sorted
-		// by it, the deletes made while a pass pages come last.
-		return h.cmsPage(ctx, hubspot.CMSListOptions{
-			Limit: hubspot.MaxListLimit, After: after, Archived: true,
-			UpdatedAfter: since, Sort: []string{"updatedAt", "id"},
-		})
+		items, next, _, err := h.cmsPage(ctx, hubspot.CMSListOptions{Limit: hubspot.MaxListLimit, After: after, Archived: true})
+		return items, next, err
 	}
 	return h.taken(h.objectsPage(ctx, after, h.properties(), true))
 }
 
 // cmsPage returns a page of the CMS resource's objects and the cursor of
 // the next.
-func (h *hub) cmsPage(ctx context.Context, opts hubspot.CMSListOptions) ([]item, string, error) {
+func (h *hub) cmsPage(ctx context.Context, opts hubspot.CMSListOptions) ([]item, string, int, error) {
 	page, err := h.cmsObjects.List(ctx, opts)
 	if err != nil {
-		return nil, "", err
+		return nil, "", 0, err
 	}
 	items := make([]item, len(page.Results))
 	for i, o := range page.Results {
 		it, err := cmsObjectItem(*h.resource.CMS, o, opts.Archived)
 		if err != nil {
-			return nil, "", err
+			return nil, "", 0, err
 		}
 		items[i] = it
 	}
-	return items, page.NextAfter(), nil
+	return items, page.NextAfter(), page.Total, nil
 }
 
 // cmsFields are the documented fields of the CMS resource, which type the

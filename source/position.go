@@ -63,6 +63,11 @@ type DeletesPosition struct {
 	Bound      *time.Time `json:"bound,omitempty"`
 	ArchivedAt *time.Time `json:"archivedAt,omitempty"`
 	ItemID     string     `json:"itemId,omitempty"`
+	// Archived is, for a resource whose archived objects carry no
+	// deletion time (URL redirects), the ids the archived list held at
+	// the last pass's end (encodeIDs): an id not among them is a new
+	// delete. nil: no pass has ended yet.
+	Archived *string `json:"archived,omitempty"`
 }
 
 // marshal encodes the position for a record. Every record gets its own

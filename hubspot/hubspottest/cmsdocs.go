@@ -49,8 +49,10 @@ import (
 //     __contains, __icontains, __in and __nin, on any top-level field;
 //   - a batch call checks every input first and writes all or none: a bad
 //     input refuses the whole batch (400, 404 or 409), naming it;
-//   - the list's limit defaults to 10 and is at most 100; sort takes
-//     createdAt, updatedAt, name, slug, fullName or id.
+//   - the list's limit defaults to 10 and is at most 100; sort takes the
+//     keys each API documents and ignores the others (cmssort.go);
+//   - deleting sets the deletion time, and updated only
+//     WithArchiveMovesUpdated.
 
 var slugRun = regexp.MustCompile(`[^a-z0-9]+`)
 
@@ -97,22 +99,24 @@ type cmsKind struct {
 	validate func(*CMSDoc) *apiError
 	// batch says that the resource has batch calls.
 	batch bool
+	// sorts are the sort keys the resource's API documents (cmssort.go).
+	sorts []string
 }
 
 func cmsKinds() []cmsKind {
 	page := func(typ CMSType, path, noun string, first int64) cmsKind {
 		return cmsKind{typ: typ, api: "pages", path: path, noun: noun, firstID: first, deleted: "archivedAt", batch: true,
-			required: []string{"name"}, unique: []string{"domain", "slug"}, slugFrom: "name", states: true}
+			required: []string{"name"}, unique: []string{"domain", "slug"}, slugFrom: "name", states: true, sorts: contentSorts}
 	}
 	return []cmsKind{
 		redirectKind(),
 		// Blog tags (blogtags.go): the list filters by name, slug and id.
 		{typ: BlogTags, api: "blogs", path: "/tags", noun: "blog tag", firstID: 184993428780, deleted: "deletedAt", batch: true,
-			required: []string{"name"}, unique: []string{"name", "language"}, slugFrom: "name", filters: []string{"name", "slug", "id"}},
+			required: []string{"name"}, unique: []string{"name", "language"}, slugFrom: "name", filters: []string{"name", "slug", "id"}, sorts: contentSorts},
 		{typ: BlogPosts, api: "blogs", path: "/posts", noun: "blog post", firstID: 184993428800, deleted: "archivedAt", millis: true,
-			batch: true, required: []string{"name", "contentGroupId"}, unique: []string{"contentGroupId", "slug"}, slugFrom: "name", states: true},
+			batch: true, required: []string{"name", "contentGroupId"}, unique: []string{"contentGroupId", "slug"}, slugFrom: "name", states: true, sorts: contentSorts},
 		{typ: BlogAuthors, api: "blogs", path: "/authors", noun: "blog author", firstID: 184993428900, deleted: "deletedAt", batch: true,
-			required: []string{"fullName"}, unique: []string{"fullName", "language"}, slugFrom: "fullName"},
+			required: []string{"fullName"}, unique: []string{"fullName", "language"}, slugFrom: "fullName", sorts: authorSorts},
 		page(LandingPages, "/landing-pages", "landing page", 184993429000),
 		page(SitePages, "/site-pages", "site page", 184993429100),
 	}

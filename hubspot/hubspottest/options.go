@@ -49,6 +49,8 @@ type config struct {
 	numberedRetired     bool
 	timeZone            string
 	missingScopes       []string
+	cmsSort             CMSSort
+	archiveMovesUpdated bool
 }
 
 // catalogConfig is what WithFullPropertyCatalog, WithUnparsableValues

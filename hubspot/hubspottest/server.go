@@ -54,6 +54,8 @@ type Server struct {
 	assocBumps          bool // a link change moves both ends' last-modified time
 	linkChanges         []LinkChange
 	cmsDocs             map[CMSType]*docStore
+	cmsSort             CMSSort // how the CMS lists sort (cmssort.go)
+	archiveMovesUpdated bool    // WithArchiveMovesUpdated
 	hubdb               hubdbStore
 	changes             []Change
 	calls               map[string]int
@@ -154,6 +156,8 @@ func NewServer(opts ...Option) (*Server, error) {
 		zoneName:            cfg.timeZone,
 		zone:                accountZone(cfg.timeZone),
 		missingScopes:       cfg.missingScopes,
+		cmsSort:             cfg.cmsSort,
+		archiveMovesUpdated: cfg.archiveMovesUpdated,
 	}
 	if cfg.clock != nil {
 		s.clockNow = cfg.clock.Now
