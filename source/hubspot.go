@@ -2,9 +2,11 @@ package source
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
+	sdk "github.com/conduitio/conduit-connector-sdk"
 )
 
 //go:generate go tool -modfile=../tools/go.mod mockgen -source=hubspot.go -destination=../mock/source.go -package=mock
@@ -95,6 +97,9 @@ type hub struct {
 	// scan drops: their links are not read.
 	emitted func(item) bool
 	now     func() time.Time
+	// timeless are the CMS objects that came without an update time,
+	// logged once each (failTimeless).
+	timeless map[string]bool
 }
 
 // properties are the names a read asks for.
@@ -134,15 +139,35 @@ func (h *hub) cmsPage(ctx context.Context, opts hubspot.CMSListOptions) ([]item,
 	if err != nil {
 		return nil, "", 0, err
 	}
-	items := make([]item, len(page.Results))
-	for i, o := range page.Results {
+	items := make([]item, 0, len(page.Results))
+	for _, o := range page.Results {
 		it, err := cmsObjectItem(*h.resource.CMS, o, opts.Archived)
+		var timeless *noUpdatedError
+		if errors.As(err, &timeless) {
+			h.failTimeless(ctx, timeless)
+			continue
+		}
 		if err != nil {
 			return nil, "", 0, err
 		}
-		items[i] = it
+		items = append(items, it)
 	}
 	return items, page.NextAfter(), page.Total, nil
+}
+
+// failTimeless fails the record of an object that came without an update
+// time, and not the pipeline: it is left out, with an error logged once
+// a run for each such object, naming it and the fields.
+func (h *hub) failTimeless(ctx context.Context, e *noUpdatedError) {
+	if h.timeless == nil {
+		h.timeless = map[string]bool{}
+	}
+	if h.timeless[e.id] {
+		return
+	}
+	h.timeless[e.id] = true
+	sdk.Logger(ctx).Error().Str("resource", h.resource.Name).Str("id", e.id).Strs("fields", e.fields).Err(e).
+		Msg("hubspot source: an object came without an update time; its record is left out, the others are read")
 }
 
 // cmsFields are the documented fields of the CMS resource, which type the

@@ -123,7 +123,7 @@ func cmsKinds() []cmsKind {
 }
 
 // generated are the fields the server sets, ignored in bodies.
-var generated = []string{"id", "created", "updated", "archivedAt", "deletedAt", "url", "currentState", "currentlyPublished"}
+var generated = []string{"id", "created", "updated", "createdAt", "updatedAt", "archivedAt", "deletedAt", "url", "currentState", "currentlyPublished"}
 
 // CMSDoc is the simulator's ground truth for one CMS object.
 type CMSDoc struct {
@@ -147,10 +147,12 @@ func (d *CMSDoc) cmsTimes() (time.Time, time.Time) { return d.Created, d.Updated
 func (d *CMSDoc) cmsArchived() bool                { return d.Archived }
 
 type docStore struct {
-	kind   cmsKind
-	byID   map[string]*CMSDoc
-	order  []string
-	nextID int64
+	kind cmsKind
+	// created and updated name the times' fields on the wire.
+	created, updated string
+	byID             map[string]*CMSDoc
+	order            []string
+	nextID           int64
 }
 
 // docs returns the store of a type; callers hold s.mu.
@@ -163,7 +165,10 @@ func (s *Server) docs(t CMSType) *docStore {
 			if s.cmsDocs == nil {
 				s.cmsDocs = map[CMSType]*docStore{}
 			}
-			st := &docStore{kind: k, byID: map[string]*CMSDoc{}, nextID: k.firstID}
+			st := &docStore{kind: k, byID: map[string]*CMSDoc{}, nextID: k.firstID, created: "created", updated: "updated"}
+			if t == URLRedirects && s.redirectTimesAt {
+				st.created, st.updated = "createdAt", "updatedAt"
+			}
 			s.cmsDocs[t] = st
 			return st
 		}
@@ -183,7 +188,7 @@ func (st *docStore) all() []*CMSDoc {
 // fields.
 func (st *docStore) json(d *CMSDoc) map[string]any {
 	out := maps.Clone(d.Fields)
-	out["id"], out["created"], out["updated"] = d.ID, formatTime(d.Created), formatTime(d.Updated)
+	out["id"], out[st.created], out[st.updated] = d.ID, formatTime(d.Created), formatTime(d.Updated)
 	if d.Archived && st.kind.deleted != "" {
 		out[st.kind.deleted] = formatTime(d.Deleted)
 		if st.kind.millis {
@@ -294,6 +299,33 @@ func (s *Server) AddCMS(t CMSType, fields map[string]any) (string, error) {
 	}
 	st.store(d, s.now())
 	return d.ID, nil
+}
+
+// UpdateCMS changes the fields of a live object as the API's update
+// (PATCH) does.
+func (s *Server) UpdateCMS(t CMSType, id string, fields map[string]any) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.docs(t)
+	d, ok := st.byID[id]
+	if !ok || d.Archived {
+		return fmt.Errorf("hubspottest: update: no live %s %s", st.kind.noun, id)
+	}
+	b, err := json.Marshal(fields)
+	if err != nil {
+		return fmt.Errorf("hubspottest: update: %w", err)
+	}
+	var body map[string]any
+	if err := json.Unmarshal(b, &body); err != nil {
+		return fmt.Errorf("hubspottest: update: %w", err)
+	}
+	next, e := st.patched(d, body, nil)
+	if e != nil {
+		return fmt.Errorf("hubspottest: update %s: %s", st.kind.noun, e.message)
+	}
+	next.Updated = s.now()
+	*d = *next
+	return nil
 }
 
 // CMSDocs returns every object of a type, deleted ones too, in creation

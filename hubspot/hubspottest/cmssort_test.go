@@ -117,3 +117,30 @@ func TestCMSArchiveKeepsUpdated(t *testing.T) {
 		})
 	}
 }
+
+// TestRedirectTimesAt: a redirect's times are created and updated, as the
+// spec names them; WithRedirectTimesAt names them createdAt and updatedAt,
+// as the v3 reference's example does, and leaves other types as they are.
+func TestRedirectTimesAt(t *testing.T) {
+	for _, timesAt := range []bool{false, true} {
+		t.Run(fmt.Sprint("timesAt=", timesAt), func(t *testing.T) {
+			is := is.New(t)
+			var opts []hubspottest.Option
+			created, absent := "created", "createdAt"
+			if timesAt {
+				opts = append(opts, hubspottest.WithRedirectTimesAt())
+				created, absent = absent, created
+			}
+			srv := newServer(t, opts...)
+			_, err := srv.AddRedirect(hubspottest.Redirect{RoutePrefix: "/a", Destination: "/b", RedirectStyle: 301})
+			is.NoErr(err)
+			_, err = srv.AddBlogTag(hubspottest.BlogTag{Name: "t"})
+			is.NoErr(err)
+			o := call(t, srv, http.MethodGet, "/cms/v3/url-redirects", "").json(t)["results"].([]any)[0].(map[string]any)
+			is.True(o[created] != nil)
+			is.True(o[absent] == nil)
+			tag := call(t, srv, http.MethodGet, "/cms/v3/blogs/tags", "").json(t)["results"].([]any)[0].(map[string]any)
+			is.True(tag["created"] != nil)
+		})
+	}
+}

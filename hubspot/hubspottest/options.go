@@ -51,6 +51,7 @@ type config struct {
 	missingScopes       []string
 	cmsSort             CMSSort
 	archiveMovesUpdated bool
+	redirectTimesAt     bool
 }
 
 // catalogConfig is what WithFullPropertyCatalog, WithUnparsableValues

@@ -26,6 +26,14 @@ import (
 //     archived=true, its updated time as it was (WithArchiveMovesUpdated: the
 //     time of its delete), and frees its routePrefix.
 
+// WithRedirectTimesAt names a URL redirect's times createdAt and updatedAt,
+// as the example answer of HubSpot's v3 reference does
+// (https://developers.hubspot.com/docs/api-reference/legacy/cms/url-redirects/update-url-redirect),
+// in place of the spec's created and updated (UrlMapping in
+// PublicApiSpecs/CMS/Url Redirects of HubSpot's spec collection): the
+// sources disagree, and a client must read either.
+func WithRedirectTimesAt() Option { return func(c *config) { c.redirectTimesAt = true } }
+
 const (
 	categoryConflict = "CONFLICT"
 	redirectFirstID  = 3212223100 // HubSpot's example ids are of this size

@@ -56,6 +56,7 @@ type Server struct {
 	cmsDocs             map[CMSType]*docStore
 	cmsSort             CMSSort // how the CMS lists sort (cmssort.go)
 	archiveMovesUpdated bool    // WithArchiveMovesUpdated
+	redirectTimesAt     bool    // WithRedirectTimesAt
 	hubdb               hubdbStore
 	changes             []Change
 	calls               map[string]int
@@ -158,6 +159,7 @@ func NewServer(opts ...Option) (*Server, error) {
 		missingScopes:       cfg.missingScopes,
 		cmsSort:             cfg.cmsSort,
 		archiveMovesUpdated: cfg.archiveMovesUpdated,
+		redirectTimesAt:     cfg.redirectTimesAt,
 	}
 	if cfg.clock != nil {
 		s.clockNow = cfg.clock.Now
