@@ -146,6 +146,7 @@ func (l *listScan) step(ctx context.Context) ([]opencdc.Record, bool, error) {
 // emit appends the records of the versions read above floor, each with the
 // scan's cursor as its position: a restart reads again from there.
 func (l *listScan) emit(items []item, floor keyset) ([]opencdc.Record, error) {
+	items = slices.Clone(items) // in the order they came, they tell cut whether the list sorted them
 	slices.SortFunc(items, func(a, b item) int { return compareKeys(a.key, b.key) })
 	recs := make([]opencdc.Record, 0, len(items))
 	l.history.hold = &l.cursor
@@ -207,6 +208,12 @@ func (l *listScan) cut(items []item, total int) {
 			}
 		}
 		p.pending, p.pendingLo, p.want, p.lo = true, p.lo, total-before, last
+		return
+	}
+	if n := len(items); ordered && n > 0 && items[n-1].key.ts.After(p.lo) {
+		// In updated order but too recent to check by totals: the slice
+		// before the page's newest time likely fits one page.
+		p.hi = items[n-1].key.ts.Add(-time.Millisecond)
 		return
 	}
 	// A page in no order is a sample of the slice: cut where it suggests
