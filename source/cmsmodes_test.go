@@ -12,8 +12,7 @@ type cmsMode struct {
 
 // cmsModes are the ways the CMS tests run: the simulator's default (the
 // documented sorts, others ignored; an archive leaves updated), sorts
-// ignored (creation order), each with archives that move updated, and the
-// simulator before issue 24 (any sort, an archive moves updated).
+// ignored (creation order), and each with archives that move updated.
 func cmsModes() []cmsMode {
 	ignored := hubspottest.WithCMSSort(hubspottest.CMSSortIgnored)
 	moves := hubspottest.WithArchiveMovesUpdated()
@@ -22,6 +21,5 @@ func cmsModes() []cmsMode {
 		{"ignored", []hubspottest.Option{ignored}},
 		{"documented+moves", []hubspottest.Option{moves}},
 		{"ignored+moves", []hubspottest.Option{ignored, moves}},
-		{"anyfield+moves", []hubspottest.Option{hubspottest.WithCMSSort(hubspottest.CMSSortAnyField), moves}},
 	}
 }
