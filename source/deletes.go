@@ -121,18 +121,8 @@ func (d *deleteScan) step(ctx context.Context) ([]opencdc.Record, error) {
 	}
 	if d.hub.resource.IsOwners {
 		pass.foundOwners(items, h.noteRead())
-		items = nil
-	}
-	for _, it := range items {
-		if it.archivedAt == nil {
-			continue
-		}
-		at := it.archivedAt.UTC()
-		k := keyset{ts: at, id: it.key.id}
-		if !at.After(until) || at.After(pass.bound) || (pass.emitted != nil && !pass.emitted.less(k)) || h.neverHad(it) {
-			continue
-		}
-		pass.found = append(pass.found, it)
+	} else {
+		pass.foundObjects(h, items, until)
 	}
 	if pass.after = next; next != "" {
 		return nil, nil
@@ -163,6 +153,22 @@ func (d *deleteScan) step(ctx context.Context) ([]opencdc.Record, error) {
 		Dur("nextIn", d.next.Sub(now)).
 		Msg("hubspot deletes scan done")
 	return recs, nil
+}
+
+// foundObjects keeps the objects of a page archived after until, up to
+// the pass's bound, that the pass has not emitted and the destination had.
+func (p *deletePass) foundObjects(h *history, items []item, until time.Time) {
+	for _, it := range items {
+		if it.archivedAt == nil {
+			continue
+		}
+		at := it.archivedAt.UTC()
+		k := keyset{ts: at, id: it.key.id}
+		if !at.After(until) || at.After(p.bound) || (p.emitted != nil && !p.emitted.less(k)) || h.neverHad(it) {
+			continue
+		}
+		p.found = append(p.found, it)
+	}
 }
 
 // objectDeletes are the deletes of the objects that the pass found
