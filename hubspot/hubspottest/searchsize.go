@@ -6,15 +6,14 @@ import (
 	"io"
 	"net/http"
 	"unicode/utf8"
+
+	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
 )
 
-// SearchBodyLimit is the most characters of a search request body that
-// HubSpot's CRM search guide allows: its Limitations section says a body
-// over 3,000 characters gets a 400
-// (https://developers.hubspot.com/docs/guides/api/crm/search#limitations).
-// Other connectors send every property in search bodies of far more than
-// that without trouble (Airbyte's source-hubspot), so it is an option.
-const SearchBodyLimit = 3000
+// SearchBodyLimit is the most characters of a search body that
+// WithSearchBodyLimit lets through: hubspot.SearchBodyLimit, HubSpot's
+// search guide's limit.
+const SearchBodyLimit = hubspot.SearchBodyLimit
 
 // WithSearchBodyLimit makes search refuse a request body over
 // SearchBodyLimit characters with a 400, as HubSpot's search guide says
