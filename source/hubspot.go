@@ -2,6 +2,7 @@ package source
 
 import (
 	"context"
+	"sync/atomic"
 	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
@@ -95,6 +96,11 @@ type hub struct {
 	// scan drops: their links are not read.
 	emitted func(item) bool
 	now     func() time.Time
+	// slim says that HubSpot refused a search for its size: the
+	// resource's searches are slim for the rest of the run
+	// (slimsearch.go). Atomic: the snapshot's search runs on a fetch's
+	// goroutine.
+	slim atomic.Bool
 }
 
 // properties are the names a read asks for.
@@ -168,11 +174,19 @@ func (h *hub) search(ctx context.Context, req hubspot.SearchRequest) ([]item, st
 	return items, next, err
 }
 
-// searchPage is search's answer. It reads nothing of the hub that changes,
-// so a fetch may run it on its own goroutine; taken notes what it holds.
+// searchPage is search's answer: in the slim form once HubSpot refused a
+// search for its size (slimsearch.go). It reads nothing of the hub that
+// changes but the atomic slim, so a fetch may run it on its own
+// goroutine; taken notes what it holds.
 func (h *hub) searchPage(ctx context.Context, req hubspot.SearchRequest) (page, error) {
+	if h.slim.Load() {
+		return h.slimSearchPage(ctx, req)
+	}
 	p, err := h.objects.Search(ctx, h.resource.Name, req)
 	if err != nil {
+		if req.MayBeTooLarge(err) {
+			return h.fallBack(ctx, req, err)
+		}
 		return page{}, err
 	}
 	items, err := h.objectItems(p.Results)

@@ -50,6 +50,7 @@ type config struct {
 	numberedRetired     bool
 	timeZone            string
 	missingScopes       []string
+	searchBodyLimit     int
 }
 
 // catalogConfig is what WithFullPropertyCatalog, WithUnparsableValues

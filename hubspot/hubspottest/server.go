@@ -44,6 +44,7 @@ type Server struct {
 	lag                 time.Duration
 	late                lateIndex
 	short               float64    // the share of search pages cut short
+	searchBodyLimit     int        // the most characters of a search body; 0: any
 	pageRng             *rand.Rand // draws the short pages
 	lagRng              *rand.Rand // draws the late writes
 	mergeKeepsPrimaryID bool
@@ -146,6 +147,7 @@ func NewServer(opts ...Option) (*Server, error) {
 		rollout:             cfg.rollout,
 		late:                cfg.late,
 		short:               cfg.short,
+		searchBodyLimit:     cfg.searchBodyLimit,
 		pageRng:             rand.New(rand.NewPCG(cfg.seed, 0x5e1ec7)),
 		lagRng:              rand.New(rand.NewPCG(cfg.seed, 0x1a7e)),
 		mergeKeepsPrimaryID: cfg.mergeKeepsPrimaryID,
