@@ -108,6 +108,9 @@ func newReaderAt(cfg readerConfig, svc services, now func() time.Time, pos *Posi
 	}
 	r.history.links = cfg.links
 	r.hub.emitted = r.history.emitted
+	if pos != nil {
+		r.history.rememberDeletes(pos.Deleted)
+	}
 	if len(cfg.links) > 0 && cfg.linksEvery > 0 {
 		r.links = &linkScan{hub: r.hub, history: r.history, every: cfg.linksEvery, next: now().Add(cfg.linksEvery)}
 	}
