@@ -47,6 +47,11 @@ type deletePass struct {
 	// requests how many pages it has read since: the pages' pace.
 	started  time.Time
 	requests int
+	// Owners only: baseline says that the pass takes the archived owners
+	// as done with, emitting nothing, and readAt is when (the history's
+	// read count) it read each owner it found.
+	baseline bool
+	readAt   map[uint64]uint64
 }
 
 // firstDeletes is where the scan of archived objects starts: a clock-skew
@@ -95,6 +100,8 @@ func (d *deleteScan) owed(n int) time.Duration {
 func (d *deleteScan) step(ctx context.Context) ([]opencdc.Record, error) {
 	h := d.history
 	if d.pass == nil {
+		// Owners have no archive time to bound, but a pass still
+		// starts no sooner than the scan's schedule allows.
 		bound := d.hub.now().UTC().Add(-deletesClockSkew).Truncate(time.Millisecond)
 		if !bound.After(h.pos.Deletes.Until) {
 			d.next = d.hub.now().Add(d.every)
@@ -112,35 +119,24 @@ func (d *deleteScan) step(ctx context.Context) ([]opencdc.Record, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read deletes: %w", err)
 	}
-	for _, it := range items {
-		if it.archivedAt == nil {
-			continue
-		}
-		at := it.archivedAt.UTC()
-		k := keyset{ts: at, id: it.key.id}
-		if !at.After(until) || at.After(pass.bound) || (pass.emitted != nil && !pass.emitted.less(k)) || h.neverHad(it) {
-			continue
-		}
-		pass.found = append(pass.found, it)
+	if d.hub.resource.IsOwners {
+		pass.foundOwners(items, h.noteRead())
+	} else {
+		pass.foundObjects(h, items, until)
 	}
 	if pass.after = next; next != "" {
 		return nil, nil
 	}
 
-	slices.SortFunc(pass.found, func(a, b item) int {
-		return compareKeys(keyset{ts: *a.archivedAt, id: a.key.id}, keyset{ts: *b.archivedAt, id: b.key.id})
-	})
-	recs := make([]opencdc.Record, 0, len(pass.found))
-	for i, it := range pass.found {
-		at := &DeletesPosition{Until: until, Bound: timePtr(pass.bound), ArchivedAt: timePtr(it.archivedAt.UTC()), ItemID: it.id}
-		if i == len(pass.found)-1 {
-			at = &DeletesPosition{Until: pass.bound} // the pass is done with its last record
-		}
-		if recs, err = h.appendDelete(recs, it, at); err != nil {
-			return nil, err
-		}
+	var recs []opencdc.Record
+	if d.hub.resource.IsOwners {
+		recs, err = d.ownerDeletes(ctx, pass)
+	} else {
+		recs, err = d.objectDeletes(pass, until)
 	}
-	h.pos.Deletes = &DeletesPosition{Until: pass.bound}
+	if err != nil {
+		return nil, err
+	}
 	d.pass = nil
 	d.next = pass.started.Add(max(d.every, d.owed(pass.requests)))
 	now := d.hub.now()
@@ -156,5 +152,43 @@ func (d *deleteScan) step(ctx context.Context) ([]opencdc.Record, error) {
 		Int("deletes", len(recs)).
 		Dur("nextIn", d.next.Sub(now)).
 		Msg("hubspot deletes scan done")
+	return recs, nil
+}
+
+// foundObjects keeps the objects of a page archived after until, up to
+// the pass's bound, that the pass has not emitted and the destination had.
+func (p *deletePass) foundObjects(h *history, items []item, until time.Time) {
+	for _, it := range items {
+		if it.archivedAt == nil {
+			continue
+		}
+		at := it.archivedAt.UTC()
+		k := keyset{ts: at, id: it.key.id}
+		if !at.After(until) || at.After(p.bound) || (p.emitted != nil && !p.emitted.less(k)) || h.neverHad(it) {
+			continue
+		}
+		p.found = append(p.found, it)
+	}
+}
+
+// objectDeletes are the deletes of the objects that the pass found
+// archived after until, in (archivedAt, id) order.
+func (d *deleteScan) objectDeletes(pass *deletePass, until time.Time) ([]opencdc.Record, error) {
+	h := d.history
+	slices.SortFunc(pass.found, func(a, b item) int {
+		return compareKeys(keyset{ts: *a.archivedAt, id: a.key.id}, keyset{ts: *b.archivedAt, id: b.key.id})
+	})
+	recs := make([]opencdc.Record, 0, len(pass.found))
+	var err error
+	for i, it := range pass.found {
+		at := &DeletesPosition{Until: until, Bound: timePtr(pass.bound), ArchivedAt: timePtr(it.archivedAt.UTC()), ItemID: it.id}
+		if i == len(pass.found)-1 {
+			at = &DeletesPosition{Until: pass.bound} // the pass is done with its last record
+		}
+		if recs, err = h.appendDelete(recs, it, at); err != nil {
+			return nil, err
+		}
+	}
+	h.pos.Deletes = &DeletesPosition{Until: pass.bound}
 	return recs, nil
 }

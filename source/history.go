@@ -45,6 +45,14 @@ type history struct {
 	// link scan emits the objects whose links changed alone.
 	links    []string
 	linkSums map[uint64]uint64
+	// archivedOwners are, for owners with deletes on, the archived owners
+	// the deletes are done with (nil: not known yet, see ownerDeletes);
+	// liveRead is when (in reads, the count of list pages read) the live
+	// list last showed each owner, which tells an owner back on it from
+	// one that left.
+	archivedOwners *ownerIDs
+	liveRead       map[uint64]uint64
+	reads          uint64
 }
 
 func newHistory(res hubspot.Resource) *history {
@@ -54,7 +62,15 @@ func newHistory(res hubspot.Resource) *history {
 		deleted:    map[uint64]time.Time{},
 		mergedAway: map[uint64]bool{},
 		linkSums:   map[uint64]uint64{},
+		liveRead:   map[uint64]uint64{},
 	}
+}
+
+// noteRead counts a page read and returns its number, which orders the
+// reads of the live and the archived owners.
+func (h *history) noteRead() uint64 {
+	h.reads++
+	return h.reads
 }
 
 // record builds the record of it at the current position.
@@ -114,16 +130,21 @@ func (h *history) appendNew(recs []opencdc.Record, it item, prev version, known 
 		h.pos.Mode = ModeCDC
 	}
 	h.seen[it.key.id] = prev.with(it.key.ts, sum)
-	if h.pos.Frontier == nil || it.key.ts.After(*h.pos.Frontier) {
-		h.pos.Frontier = timePtr(it.key.ts)
-	}
-	h.pos.Timestamp = timePtr(it.key.ts)
-	h.pos.ItemID = it.id
+	h.moveTo(it)
 	rec, err := h.record(op, it)
 	if err != nil {
 		return nil, err
 	}
 	return append(recs, rec), nil
+}
+
+// moveTo moves the position's change cursor to it.
+func (h *history) moveTo(it item) {
+	if h.pos.Frontier == nil || it.key.ts.After(*h.pos.Frontier) {
+		h.pos.Frontier = timePtr(it.key.ts)
+	}
+	h.pos.Timestamp = timePtr(it.key.ts)
+	h.pos.ItemID = it.id
 }
 
 // appendDelete appends the delete of an archived object, which leaves the

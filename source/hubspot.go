@@ -114,7 +114,7 @@ func (h *hub) properties() []string {
 // a fetch may run it on its own goroutine; taken notes what it holds.
 func (h *hub) listPage(ctx context.Context, after string, props []string) (page, error) {
 	if h.resource.IsOwners {
-		items, next, err := h.ownersPage(ctx, after)
+		items, next, err := h.ownersPage(ctx, after, false)
 		return page{items: items, next: next}, err
 	}
 	return h.objectsPage(ctx, after, props, false)
@@ -122,8 +122,11 @@ func (h *hub) listPage(ctx context.Context, after string, props []string) (page,
 
 // listArchived returns a page of the resource's archived objects, of
 // those archived after since where the list can filter by it (the CMS
-// resources; CRM objects return them all).
+// resources; CRM objects and owners return them all).
 func (h *hub) listArchived(ctx context.Context, after string, since time.Time) ([]item, string, error) {
+	if h.resource.IsOwners {
+		return h.ownersPage(ctx, after, true)
+	}
 	if h.resource.Kind.IsCMS() {
 		// A deleted object's updated time is when it was deleted; sorted
 		// by it, the deletes made while a pass pages come last.
@@ -225,8 +228,14 @@ func (h *hub) objectItems(objs []hubspot.Object) ([]item, error) {
 	return items, nil
 }
 
-func (h *hub) ownersPage(ctx context.Context, after string) ([]item, string, error) {
-	page, err := h.owners.List(ctx, hubspot.OwnerListOptions{Limit: h.pageSize, After: after})
+// ownersPage returns a page of the live owners, or of the archived ones,
+// which are read whole: in the largest pages.
+func (h *hub) ownersPage(ctx context.Context, after string, archived bool) ([]item, string, error) {
+	limit := h.pageSize
+	if archived {
+		limit = hubspot.MaxListLimit
+	}
+	page, err := h.owners.List(ctx, hubspot.OwnerListOptions{Limit: limit, After: after, Archived: archived})
 	if err != nil {
 		return nil, "", err
 	}

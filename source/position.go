@@ -77,6 +77,10 @@ type DeletesPosition struct {
 	Bound      *time.Time `json:"bound,omitempty"`
 	ArchivedAt *time.Time `json:"archivedAt,omitempty"`
 	ItemID     string     `json:"itemId,omitempty"`
+	// Owners are, for the owners resource, the archived owners the deletes
+	// are done with; nil in a position that predates them, after which the
+	// first pass deletes every archived owner (ownerDeletes).
+	Owners *ArchivedOwners `json:"owners,omitempty"`
 }
 
 // marshal encodes the position for a record. Every record gets its own
@@ -164,6 +168,11 @@ func (p Position) validate() error {
 	}
 	if d := p.Deletes; d != nil && d.Bound == nil && (d.ArchivedAt != nil || d.ItemID != "") {
 		return errors.New("deletes: a scan keyset needs its bound")
+	}
+	if d := p.Deletes; d != nil && d.Owners != nil {
+		if _, err := parseArchivedOwners(d.Owners); err != nil {
+			return fmt.Errorf("deletes: %w", err)
+		}
 	}
 	return nil
 }

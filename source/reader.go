@@ -135,12 +135,22 @@ func newReaderAt(cfg readerConfig, svc services, now func() time.Time, pos *Posi
 		r.settle = r.hub.catalog != nil && r.serverTime != nil
 		if !cfg.snapshot {
 			r.startCDC()
+		}
+		r.startOwnerBaseline()
+		if !cfg.snapshot {
 			return r, nil
 		}
 	} else {
 		r.history.pos = *pos
 		if pos.InitialTimestamp != nil {
 			r.history.pos.InitialTimestamp = timePtr(pos.InitialTimestamp.UTC())
+		}
+		if d := pos.Deletes; cfg.resource.IsOwners && cfg.deletes && d != nil && d.Owners != nil {
+			known, err := parseArchivedOwners(d.Owners)
+			if err != nil {
+				return nil, err // ParsePosition checked it
+			}
+			r.history.archivedOwners = known
 		}
 		if pos.Mode != ModeSnapshot {
 			return r, r.resumeCDC()
@@ -152,6 +162,20 @@ func newReaderAt(cfg readerConfig, svc services, now func() time.Time, pos *Posi
 	}
 	r.snapshot = snap
 	return r, nil
+}
+
+// startOwnerBaseline makes a new source of owners with deletes on read
+// the archived owners first, before the snapshot or the first poll: those
+// are the ones the destination never had, which leave without a delete.
+func (r *reader) startOwnerBaseline() {
+	if !r.cfg.resource.IsOwners || !r.cfg.deletes {
+		return
+	}
+	h := r.history
+	if h.pos.Deletes == nil {
+		h.pos.Deletes = firstDeletes(*h.pos.InitialTimestamp)
+	}
+	r.startDeletes(&deletePass{baseline: true, bound: h.pos.Deletes.Until})
 }
 
 // stale is how long before the initial timestamp a change may be that the
@@ -378,6 +402,10 @@ func (r *reader) step(ctx context.Context) ([]opencdc.Record, bool, error) {
 	if r.settle {
 		r.settleStart()
 	}
+	if r.deletes != nil && r.deletes.pass != nil && r.deletes.pass.baseline {
+		recs, err := r.deletes.step(ctx) // before anything else is read, page after page
+		return recs, true, err
+	}
 	if r.snapshot != nil {
 		recs, done, err := r.snapshot.step(ctx)
 		if err != nil {
@@ -440,7 +468,8 @@ func (r *reader) step(ctx context.Context) ([]opencdc.Record, bool, error) {
 
 // caughtUp says whether the scan of changes found nothing new last time.
 func (r *reader) caughtUp() bool {
-	return (r.changes != nil && r.changes.caughtUp) || (r.list != nil && r.list.caughtUp)
+	return (r.changes != nil && r.changes.caughtUp) || (r.list != nil && r.list.caughtUp) ||
+		(r.owners != nil && r.owners.caughtUp)
 }
 
 // refreshCatalog lists the resource's properties again when they are due,

@@ -42,6 +42,7 @@ type config struct {
 	late                lateIndex
 	short               float64
 	mergeKeepsPrimaryID bool
+	ownerArchiveTouches bool
 	oauthApps           []oauthAppConfig
 	tokenLifetime       time.Duration
 	rotateRefresh       bool
@@ -119,6 +120,13 @@ func WithShortPages(fraction float64) Option { return func(c *config) { c.short 
 // will point to the resulting merged record"
 // (https://developers.hubspot.com/changelog/updated-merge-functionality-for-contacts-and-companies).
 func WithMergeKeepsPrimaryID() Option { return func(c *config) { c.mergeKeepsPrimaryID = true } }
+
+// WithOwnerArchiveMovingUpdatedAt makes deactivating and reactivating an
+// owner move its updatedAt, as the simulator did before; by default they
+// leave it, since no document says they move it (see ArchiveOwner).
+func WithOwnerArchiveMovingUpdatedAt() Option {
+	return func(c *config) { c.ownerArchiveTouches = true }
+}
 
 // WithNumberedPathsRetired makes every numbered path (/crm/v3/...,
 // /crm/v4/...) answer as HubSpot will once it no longer serves them (v4

@@ -47,6 +47,7 @@ type Server struct {
 	pageRng             *rand.Rand // draws the short pages
 	lagRng              *rand.Rand // draws the late writes
 	mergeKeepsPrimaryID bool
+	ownerArchiveTouches bool // deactivating an owner moves its updatedAt
 	numberedRetired     bool
 	types               map[string]*typeStore
 	owners              *ownerStore
@@ -148,6 +149,7 @@ func NewServer(opts ...Option) (*Server, error) {
 		pageRng:             rand.New(rand.NewPCG(cfg.seed, 0x5e1ec7)),
 		lagRng:              rand.New(rand.NewPCG(cfg.seed, 0x1a7e)),
 		mergeKeepsPrimaryID: cfg.mergeKeepsPrimaryID,
+		ownerArchiveTouches: cfg.ownerArchiveTouches,
 		numberedRetired:     cfg.numberedRetired,
 		oauth:               newOAuthState(cfg),
 		catalog:             cfg.catalog,
