@@ -55,11 +55,15 @@ type services struct {
 	// cmsObjects returns the reader of a KindCMSObject resource: with
 	// drafts, of a Drafts resource's drafts (hubdbDrafts).
 	cmsObjects func(spec hubspot.CMSSpec, drafts bool) CMSObjectReader
+	// serverTime is HubSpot's clock as its last answer dated it (nil or
+	// false: not known).
+	serverTime func() (time.Time, bool)
 }
 
 // servicesOf returns the services of a client.
 func servicesOf(c *hubspot.Client) services {
 	return services{objects: c.Objects, owners: c.Owners, properties: c.Properties, schemas: c.Schemas, assoc: c.Associations,
+		serverTime: c.ServerTime,
 		cmsObjects: func(spec hubspot.CMSSpec, drafts bool) CMSObjectReader {
 			svc := c.CMSObjects(spec)
 			if drafts && spec.Drafts {

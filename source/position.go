@@ -52,6 +52,20 @@ type Position struct {
 	Below string `json:"below,omitempty"`
 	// Deletes is how far the scan of archived objects has come.
 	Deletes *DeletesPosition `json:"deletes,omitempty"`
+	// Deleted are the newest deletes emitted (of archives and merges)
+	// whose object search may still show at a stale version, at most
+	// maxRecentDeletes of them, so that a restart drops those versions as
+	// the run that emitted the deletes did, and emits no update after a
+	// delete.
+	Deleted []RecentDelete `json:"deleted,omitempty"`
+}
+
+// RecentDelete is a delete emitted: the object's id, and the time of its
+// archive (or of the merge that absorbed it); search's versions of it up to
+// that time are stale.
+type RecentDelete struct {
+	ID string    `json:"id"`
+	At time.Time `json:"at"`
 }
 
 // DeletesPosition tracks the delete records: every object archived from a
@@ -145,6 +159,11 @@ func (p Position) validate() error {
 	if p.Below != "" {
 		if _, err := parseID(p.Below); err != nil {
 			return fmt.Errorf("below: %w", err)
+		}
+	}
+	for _, d := range p.Deleted {
+		if _, err := parseID(d.ID); err != nil {
+			return fmt.Errorf("deleted: %w", err)
 		}
 	}
 	if d := p.Deletes; d != nil && d.Bound == nil && (d.ArchivedAt != nil || d.ItemID != "") {

@@ -42,9 +42,11 @@ type readerConfig struct {
 	linksEvery time.Duration
 }
 
-// startKey is where CDC starts. Changes made in the initial timestamp's
-// millisecond are the snapshot's, when there is one: it read the objects
-// after that millisecond was over. Without a snapshot, CDC reads them.
+// startKey is where the changes after the snapshot begin, for telling
+// creates from updates. Changes made in the initial timestamp's
+// millisecond before the snapshot read are the snapshot's, when there is
+// one; the change scan reads that millisecond again all the same
+// (cdcStart), for the changes made in it after the snapshot read.
 func (c readerConfig) startKey(init time.Time) keyset {
 	if c.snapshot {
 		return keyset{ts: init, id: math.MaxUint64}
@@ -71,6 +73,10 @@ type reader struct {
 	links    *linkScan // with associations: every object's links again
 	// fetches are the snapshot's reads ahead of Read.
 	fetches *fetches
+	// settle says that the initial timestamp is the source's clock's, to
+	// be moved back to HubSpot's once an answer has dated it (settleStart).
+	settle     bool
+	serverTime func() (time.Time, bool)
 	// changesNext gives the change scan the next step: the last one went
 	// to the deletes scan (a page of a pass, or a caught-up poll's turn).
 	changesNext bool
@@ -96,11 +102,15 @@ func newReaderAt(cfg readerConfig, svc services, now func() time.Time, pos *Posi
 			objects: svc.objects, owners: svc.owners, now: now,
 			links: cfg.links, assoc: svc.assoc,
 		},
-		history: newHistory(cfg.resource),
-		fetches: &fetches{},
+		history:    newHistory(cfg.resource),
+		fetches:    &fetches{},
+		serverTime: svc.serverTime,
 	}
 	r.history.links = cfg.links
 	r.hub.emitted = r.history.emitted
+	if pos != nil {
+		r.history.rememberDeletes(pos.Deleted)
+	}
 	if len(cfg.links) > 0 && cfg.linksEvery > 0 {
 		r.links = &linkScan{hub: r.hub, history: r.history, every: cfg.linksEvery, next: now().Add(cfg.linksEvery)}
 	}
@@ -120,6 +130,9 @@ func newReaderAt(cfg readerConfig, svc services, now func() time.Time, pos *Posi
 	if pos == nil {
 		init := now().UTC().Truncate(time.Millisecond)
 		r.history.pos = Position{Mode: ModeSnapshot, InitialTimestamp: &init}
+		// The catalog is listed before anything is read: its answer
+		// dates HubSpot's clock before the start is used.
+		r.settle = r.hub.catalog != nil && r.serverTime != nil
 		if !cfg.snapshot {
 			r.startCDC()
 		}
@@ -180,7 +193,35 @@ func (r *reader) cdcStart() keyset {
 	if r.history.pos.Below != "" {
 		return keyset{ts: init.Add(-r.stale()), id: math.MaxUint64}
 	}
-	return r.cfg.startKey(init)
+	// The initial timestamp's millisecond whole: HubSpot may stamp a
+	// change in it after the snapshot read the object. What the snapshot
+	// emitted of it is known (snapshotScan.emit) and not emitted again.
+	return keyset{ts: init}
+}
+
+// settleStart moves the initial timestamp back to HubSpot's clock, as the
+// Date header of its first answer (the catalog's) tells it, before
+// anything is read from it. HubSpot stamps changes by its own clock: where
+// that runs behind the source's, a change made after the snapshot read its
+// object could be stamped before a start taken from the source's clock,
+// and CDC would never read it. The Date header has whole seconds: HubSpot's
+// time was within the second after it, so the start moves only when that
+// whole second is before it. Where the clocks agree the start stays, and
+// with it which objects the snapshot holds; a HubSpot clock less than a
+// second behind goes unseen.
+func (r *reader) settleStart() {
+	r.settle = false
+	hubTime, ok := r.serverTime()
+	init := *r.history.pos.InitialTimestamp
+	if !ok || hubTime.Add(time.Second).After(init) {
+		return
+	}
+	r.history.pos.InitialTimestamp = &hubTime
+	if r.changes != nil {
+		// No snapshot: CDC was set up at the source's time.
+		r.history.pos.Deletes = nil
+		r.startCDC()
+	}
 }
 
 // firstDeletes is where the deletes start: at CDC's start, so that an
@@ -357,6 +398,9 @@ func (r *reader) step(ctx context.Context) ([]opencdc.Record, bool, error) {
 			return nil, true, err
 		}
 		return nil, !idle, nil
+	}
+	if r.settle {
+		r.settleStart()
 	}
 	if r.deletes != nil && r.deletes.pass != nil && r.deletes.pass.baseline {
 		recs, err := r.deletes.step(ctx) // before anything else is read, page after page

@@ -31,6 +31,7 @@ type config struct {
 	token               string
 	clock               hubspot.Clock
 	lag                 time.Duration
+	skew                time.Duration
 	limits              limits
 	seed                uint64
 	seeded              bool
@@ -82,6 +83,12 @@ func WithClock(clock hubspot.Clock) Option { return func(c *config) { c.clock = 
 // WithIndexLag sets how long a write takes to reach search (default 0):
 // until then search misses a new object, or shows a changed one's old values.
 func WithIndexLag(lag time.Duration) Option { return func(c *config) { c.lag = lag } }
+
+// WithClockSkew sets HubSpot's clock skew behind the clock of WithClock
+// (default 0): the simulator stamps its changes, and dates its answers,
+// skew earlier than the time its clients read, as a HubSpot whose clock
+// runs behind the connector's machine would.
+func WithClockSkew(skew time.Duration) Option { return func(c *config) { c.skew = skew } }
 
 // lateIndex makes a share of the writes reach search later than the rest.
 type lateIndex struct {

@@ -162,6 +162,10 @@ func NewServer(opts ...Option) (*Server, error) {
 	if cfg.clock != nil {
 		s.clockNow = cfg.clock.Now
 	}
+	if cfg.skew != 0 {
+		clockNow := s.clockNow
+		s.clockNow = func() time.Time { return clockNow().Add(-cfg.skew) }
+	}
 	s.startedAt = s.now()
 	for name, t := range standardTypes() {
 		if cfg.catalog.full {
@@ -184,7 +188,7 @@ func NewServer(opts ...Option) (*Server, error) {
 	}
 	s.assoc = newAssocStore(slices.Collect(maps.Keys(s.types)))
 	s.assocBumps = cfg.assocBumps
-	s.handler = s.routes()
+	s.handler = s.dated(s.routes())
 	s.http = &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		defer close(s.done)
