@@ -352,9 +352,6 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	return c, nil
 }
 
-// APIVersion is the version of HubSpot's API the client calls.
-func (c *Client) APIVersion() APIVersion { return c.version }
-
 // path builds the path of an API at the client's version: the API's prefix
 // and parts, each escaped as one segment.
 func (c *Client) path(api API, parts ...string) string {
