@@ -37,7 +37,7 @@ race-check:
 
 # test-sandbox runs the account tests (TestAccount..., see internal/sandbox)
 # against the real HubSpot account of HUBSPOT_ACCESS_TOKEN: a developer test
-# account, never one with data of its own (README: "Testing against a real
+# account, never one with data of its own (docs/development.md: "Testing against a real
 # account"). One package at a time, so that the tests share the account's
 # rate limit in turn.
 .PHONY: test-sandbox sandbox-token
@@ -47,7 +47,7 @@ test-sandbox: sandbox-token bin/conduit
 # sandbox-token fails at once, before Conduit is built, without a token.
 sandbox-token:
 	@if [ -z "$$HUBSPOT_ACCESS_TOKEN" ]; then \
-		echo 'make test-sandbox: set HUBSPOT_ACCESS_TOKEN to the access token (service key or private app) of a HubSpot developer test account; README: "Testing against a real account"' >&2; \
+		echo 'make test-sandbox: set HUBSPOT_ACCESS_TOKEN to the access token (service key or private app) of a HubSpot developer test account; docs/development.md: "Testing against a real account"' >&2; \
 		exit 2; \
 	fi
 
@@ -118,11 +118,11 @@ bench:
 generate:
 	go generate ./...
 
-# generate-check fails when connector.yaml, the README's parameters or the mocks
+# generate-check fails when connector.yaml, docs/parameters.md or the mocks
 # are stale.
 .PHONY: generate-check
 generate-check: generate
-	git diff --exit-code -- connector.yaml README.md mock/
+	git diff --exit-code -- connector.yaml docs/parameters.md mock/
 
 .PHONY: lint
 lint:

@@ -1,5 +1,5 @@
 //go:generate go tool -modfile=tools/go.mod conn-sdk-cli specgen
-//go:generate go tool -modfile=tools/go.mod conn-sdk-cli readmegen -w
+//go:generate go tool -modfile=tools/go.mod conn-sdk-cli readmegen -w -r docs/parameters.md
 
 // Package hubspot is the Conduit connector for HubSpot's CRM.
 package hubspot

@@ -84,6 +84,10 @@ type Client struct {
 	// that named one said (X-HubSpot-RateLimit-Interval-Milliseconds), in
 	// nanoseconds; 0 until one did.
 	rateWindow atomic.Int64
+	// serverDate is the Date header of the last answer that had one, in
+	// Unix seconds (0: none yet): HubSpot's clock, which stamps its
+	// changes, as against the client's.
+	serverDate atomic.Int64
 
 	rateLimit       *RateLimit // nil: no client-side pacing
 	searchRateLimit *RateLimit
@@ -348,9 +352,6 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	return c, nil
 }
 
-// APIVersion is the version of HubSpot's API the client calls.
-func (c *Client) APIVersion() APIVersion { return c.version }
-
 // path builds the path of an API at the client's version: the API's prefix
 // and parts, each escaped as one segment.
 func (c *Client) path(api API, parts ...string) string {
@@ -611,6 +612,9 @@ func (c *Client) parseRetryAfter(s string) time.Duration {
 // limit for the pacing (of the request's limiter), and the
 // daily quota for Budget.
 func (c *Client) observe(h http.Header, limiter *windowLimiter) {
+	if t, err := http.ParseTime(h.Get("Date")); err == nil && t.Unix() > 0 {
+		c.serverDate.Store(t.Unix())
+	}
 	if rh, ok := parseRateHeaders(h); ok {
 		c.rateWindow.Store(int64(rh.window))
 		if limiter == c.general && limiter != nil {
@@ -628,6 +632,18 @@ func (c *Client) observe(h http.Header, limiter *windowLimiter) {
 		c.budget.dailyAt, c.budget.sentAt = c.clock.Now(), c.sent.Load()
 		c.budgetMu.Unlock()
 	}
+}
+
+// ServerTime is HubSpot's time as the Date header of the last answer told
+// it, to the second (HTTP dates have no finer part), and whether an answer
+// has told it yet. HubSpot's clock stamps its changes: where it runs behind
+// the client's, a start taken from the client's clock would pass changes by.
+func (c *Client) ServerTime() (time.Time, bool) {
+	s := c.serverDate.Load()
+	if s == 0 {
+		return time.Time{}, false
+	}
+	return time.Unix(s, 0).UTC(), true
 }
 
 func describeNonJSON(contentType string, body []byte) string {

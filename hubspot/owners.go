@@ -6,7 +6,7 @@ import (
 )
 
 // OwnersService calls the owners endpoints (/crm/owners/{version}), a read-only
-// resource with neither search nor a recycle bin.
+// resource without search; Archived lists the deactivated owners.
 type OwnersService struct {
 	client *Client
 }

@@ -153,7 +153,7 @@ func resourceTable() []Resource {
 		// HubSpot's object type id table gives feedback submissions.
 		readOnlyObject(object(FeedbackSubmissionsResourceName, "0-19", propHSCreateDate, propHSLastModifiedDate, nil), "crm.feedbackSubmissions"),
 	}, libraryObjects(), []Resource{
-		{Name: ownersResourceName, Ops: OpList | OpGet, IsOwners: true},
+		{Name: ownersResourceName, Ops: OpList | OpGet | OpListArchived, IsOwners: true},
 		cmsObject(URLRedirectsResourceName, "cms.urlRedirects", urlRedirectSpec()),
 		cmsObject(BlogTagsResourceName, "cms.blogs.tags", blogTagSpec()),
 		cmsObject(BlogPostsResourceName, "cms.blogs.posts", blogPostSpec()),

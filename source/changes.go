@@ -58,6 +58,8 @@ type changeScan struct {
 	// search from the cursor (a look-back's start) up to now, so that an
 	// idle source makes one request a poll, its look-back included.
 	whole bool
+	// lag measures how late the look-backs find changes.
+	lag lagGauge
 }
 
 // span is a stretch of change times, both ends included.
@@ -65,6 +67,7 @@ type span struct{ from, to time.Time }
 
 // step reads one search page of changes.
 func (c *changeScan) step(ctx context.Context) ([]opencdc.Record, bool, error) {
+	defer c.lag.report(ctx, c.hub.resource.Name, c.lookback)
 	// A query that pages on past an empty page keeps its filter: stepping
 	// back would send its after with another query.
 	if c.emptyAfter == "" && (c.caughtUp || c.lookBackDue()) {
@@ -245,6 +248,9 @@ func (c *changeScan) passed(now, from time.Time, to *time.Time) {
 	if to != nil {
 		hi = *to
 	}
+	if lo.Before(hi) {
+		c.lag.pass(now, lo, hi)
+	}
 	switch {
 	case !lo.Before(hi):
 		// Read a window or more after it was made: searchable by then.
@@ -310,6 +316,7 @@ func (c *changeScan) stepBack() {
 		from = c.cursor.ts
 	}
 	c.history.forget(from)
+	c.lag.forget(from)
 }
 
 // emit turns changes, in keyset order, into records, moving the cursor
@@ -318,12 +325,17 @@ func (c *changeScan) emit(items []item) ([]opencdc.Record, error) {
 	recs := make([]opencdc.Record, 0, len(items))
 	for _, it := range items {
 		c.cursor = it.key
+		// Behind the furthest the scan read: a look-back's.
+		wentBy := it.key.less(c.ahead) && !c.history.emitted(it)
 		if c.ahead.less(it.key) {
 			c.ahead = it.key
 		}
 		var err error
 		if recs, err = c.history.appendChange(recs, it); err != nil {
 			return nil, err
+		}
+		if wentBy && c.history.emitted(it) {
+			c.lag.late(it.id, it.key.ts, c.hub.now())
 		}
 	}
 	return recs, nil

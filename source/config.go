@@ -88,7 +88,8 @@ type Config struct {
 	// LookbackWindow is how far back each poll for changes reads again, to
 	// catch changes that reached HubSpot's search index late.
 	LookbackWindow time.Duration `json:"lookbackWindow" default:"30s" check:"gte=0s"`
-	// Deletes makes the source emit delete records for archived objects.
+	// Deletes makes the source emit delete records for archived objects
+	// and for deactivated owners.
 	Deletes bool `json:"deletes" default:"true"`
 	// DeletesPollingPeriod is the least time between two reads of HubSpot's
 	// list of archived objects for deletes; 0s (the default) leaves it to

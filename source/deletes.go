@@ -40,12 +40,13 @@ type deleteScan struct {
 // after the last pass's bound and up to its own, in (archivedAt, id) order.
 type deletePass struct {
 	bound time.Time
-	// untimed: the archived objects carry no deletion time. ids are the
-	// archived ones read, and known those the last pass's end read (nil:
-	// no pass has ended), so that an id not among them is a new delete.
+	// untimed: the archived objects carry no deletion time (URL
+	// redirects). ids are the archived ones read, and known those the last
+	// pass's end read (nil: no pass has ended), so that an id not among
+	// them is a new delete.
 	untimed bool
 	ids     []uint64
-	known   map[uint64]bool
+	known   *idSet
 	after   string
 	found   []item
 	emitted *keyset // resuming: what the interrupted pass emitted
@@ -53,6 +54,11 @@ type deletePass struct {
 	// requests how many pages it has read since: the pages' pace.
 	started  time.Time
 	requests int
+	// Owners only: baseline says that the pass takes the archived owners
+	// as done with, emitting nothing, and readAt is when (the history's
+	// read count) it read each owner it found.
+	baseline bool
+	readAt   map[uint64]uint64
 }
 
 // firstDeletes is where the scan of archived objects starts: a clock-skew
@@ -89,20 +95,14 @@ func (d *deleteScan) untimed(pass *deletePass) error {
 		return nil
 	}
 	pass.untimed, pass.ids, pass.known = true, nil, nil
-	if s := d.history.pos.Deletes.Archived; s != nil {
-		known, err := decodeIDs(*s)
+	if a := d.history.pos.Deletes.Archived; a != nil {
+		known, err := parseIDSet(a)
 		if err != nil {
 			return fmt.Errorf("deletes: %w", err)
 		}
 		pass.known = known
 	}
 	return nil
-}
-
-// timelessIDs is the position's form of the archived ids a pass read.
-func timelessIDs(ids []uint64) *string {
-	s := encodeIDs(ids)
-	return &s
 }
 
 // due says whether the scan has a page to read now.
@@ -125,6 +125,8 @@ func (d *deleteScan) owed(n int) time.Duration {
 func (d *deleteScan) step(ctx context.Context) ([]opencdc.Record, error) {
 	h := d.history
 	if d.pass == nil {
+		// Owners have no archive time to bound, but a pass still
+		// starts no sooner than the scan's schedule allows.
 		bound := d.hub.now().UTC().Add(-deletesClockSkew).Truncate(time.Millisecond)
 		if !bound.After(h.pos.Deletes.Until) {
 			d.next = d.hub.now().Add(d.every)
@@ -147,57 +149,24 @@ func (d *deleteScan) step(ctx context.Context) ([]opencdc.Record, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read deletes: %w", err)
 	}
-	for _, it := range items {
-		if pass.untimed {
-			if pass.known != nil || !it.archivedAt.After(pass.bound) {
-				// Not one the next pass must tell as new: archived after
-				// this pass's bound, by an updated time that moved.
-				pass.ids = append(pass.ids, it.key.id)
-			}
-			if pass.known != nil {
-				if pass.known[it.key.id] {
-					continue // archived at the last pass already
-				}
-				// Archived since the last pass: its updated time need
-				// not have moved, so it was deleted by this pass's bound.
-				it.archivedAt = timePtr(pass.bound)
-			}
-		}
-		if it.archivedAt == nil {
-			continue
-		}
-		at := it.archivedAt.UTC()
-		k := keyset{ts: at, id: it.key.id}
-		if !at.After(until) || at.After(pass.bound) || (pass.emitted != nil && !pass.emitted.less(k)) || h.neverHad(it) {
-			continue
-		}
-		pass.found = append(pass.found, it)
+	if d.hub.resource.IsOwners {
+		pass.foundOwners(items, h.noteRead())
+	} else {
+		pass.foundObjects(h, items, until)
 	}
 	if pass.after = next; next != "" {
 		return nil, nil
 	}
 
-	slices.SortFunc(pass.found, func(a, b item) int {
-		return compareKeys(keyset{ts: *a.archivedAt, id: a.key.id}, keyset{ts: *b.archivedAt, id: b.key.id})
-	})
-	recs := make([]opencdc.Record, 0, len(pass.found))
-	done := &DeletesPosition{Until: pass.bound}
-	var known *string
-	if pass.untimed {
-		done.Archived = timelessIDs(pass.ids)
-		known = h.pos.Deletes.Archived
+	var recs []opencdc.Record
+	if d.hub.resource.IsOwners {
+		recs, err = d.ownerDeletes(ctx, pass)
+	} else {
+		recs, err = d.objectDeletes(ctx, pass, until)
 	}
-	for i, it := range pass.found {
-		at := &DeletesPosition{Until: until, Bound: timePtr(pass.bound), ArchivedAt: timePtr(it.archivedAt.UTC()), ItemID: it.id,
-			Archived: known}
-		if i == len(pass.found)-1 {
-			at = done // the pass is done with its last record
-		}
-		if recs, err = h.appendDelete(recs, it, at); err != nil {
-			return nil, err
-		}
+	if err != nil {
+		return nil, err
 	}
-	h.pos.Deletes = done
 	d.pass = nil
 	d.next = pass.started.Add(max(d.every, d.owed(pass.requests)))
 	now := d.hub.now()
@@ -213,5 +182,73 @@ func (d *deleteScan) step(ctx context.Context) ([]opencdc.Record, error) {
 		Int("deletes", len(recs)).
 		Dur("nextIn", d.next.Sub(now)).
 		Msg("hubspot deletes scan done")
+	return recs, nil
+}
+
+// foundObjects keeps the objects of a page archived after until, up to
+// the pass's bound, that the pass has not emitted and the destination had.
+func (p *deletePass) foundObjects(h *history, items []item, until time.Time) {
+	for _, it := range items {
+		if p.untimed {
+			if p.known != nil || !it.archivedAt.After(p.bound) {
+				// Not one the next pass must tell as new: archived after
+				// this pass's bound, by an updated time that moved.
+				p.ids = append(p.ids, it.key.id)
+			}
+			if p.known != nil {
+				if p.known.done(it.key.id) {
+					continue // archived at the last pass already
+				}
+				// Archived since the last pass: its updated time need
+				// not have moved, so it was deleted by this pass's bound.
+				it.archivedAt = timePtr(p.bound)
+			}
+		}
+		if it.archivedAt == nil {
+			continue
+		}
+		at := it.archivedAt.UTC()
+		k := keyset{ts: at, id: it.key.id}
+		if !at.After(until) || at.After(p.bound) || (p.emitted != nil && !p.emitted.less(k)) || h.neverHad(it) {
+			continue
+		}
+		p.found = append(p.found, it)
+	}
+}
+
+// objectDeletes are the deletes of the objects that the pass found
+// archived after until, in (archivedAt, id) order.
+func (d *deleteScan) objectDeletes(ctx context.Context, pass *deletePass, until time.Time) ([]opencdc.Record, error) {
+	h := d.history
+	slices.SortFunc(pass.found, func(a, b item) int {
+		return compareKeys(keyset{ts: *a.archivedAt, id: a.key.id}, keyset{ts: *b.archivedAt, id: b.key.id})
+	})
+	recs := make([]opencdc.Record, 0, len(pass.found))
+	done := &DeletesPosition{Until: pass.bound}
+	var known *ArchivedIDs
+	if pass.untimed {
+		read := &idSet{}
+		floorMoved := false
+		for _, id := range pass.ids {
+			floorMoved = read.add(id) || floorMoved
+		}
+		if floorMoved {
+			warnFloor(ctx, d.hub.resource.Name, read.floor)
+		}
+		done.Archived = read.position()
+		known = h.pos.Deletes.Archived
+	}
+	var err error
+	for i, it := range pass.found {
+		at := &DeletesPosition{Until: until, Bound: timePtr(pass.bound), ArchivedAt: timePtr(it.archivedAt.UTC()), ItemID: it.id,
+			Archived: known}
+		if i == len(pass.found)-1 {
+			at = done // the pass is done with its last record
+		}
+		if recs, err = h.appendDelete(recs, it, at); err != nil {
+			return nil, err
+		}
+	}
+	h.pos.Deletes = done
 	return recs, nil
 }

@@ -14,11 +14,13 @@ import (
 	connector "github.com/conduit-connectors/conduit-connector-hubspot"
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/syncbuf"
 	"github.com/conduit-connectors/conduit-connector-hubspot/internal/typed"
 	"github.com/conduit-connectors/conduit-connector-hubspot/source"
 	"github.com/conduitio/conduit-commons/config"
 	"github.com/conduitio/conduit-commons/opencdc"
 	sdk "github.com/conduitio/conduit-connector-sdk"
+	"github.com/rs/zerolog"
 )
 
 // t0 is where the manual clocks of these tests start.
@@ -29,6 +31,23 @@ var t0 = time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)
 type env struct {
 	srv   *hubspottest.Server
 	clock *hubspottest.ManualClock
+	// ctx is what reads start from: nil, the background; a test that
+	// checks the source's log gives one that carries a logger (logTo).
+	ctx context.Context
+}
+
+// logTo returns e with reads that log to buf, at info level and above.
+func (e env) logTo(buf *syncbuf.Buffer) env {
+	e.ctx = zerolog.New(buf).Level(zerolog.InfoLevel).WithContext(context.Background())
+	return e
+}
+
+// readCtx is the context a read starts from.
+func (e env) readCtx() context.Context {
+	if e.ctx == nil {
+		return context.Background()
+	}
+	return e.ctx
 }
 
 // newEnv starts a simulator without rate limits (the client's pacing is
@@ -111,7 +130,7 @@ func (e env) readQuiet(t *testing.T, src *source.Source, quiet, limit time.Durat
 	for time.Now().Before(deadline) {
 		e.clock.Advance(10 * time.Millisecond)
 		polls := source.CaughtUpPolls(src)
-		ctx, cancel := context.WithTimeout(context.Background(), quiet)
+		ctx, cancel := context.WithTimeout(e.readCtx(), quiet)
 		recs, err := src.ReadN(ctx, 1000)
 		cancel()
 		switch {
@@ -145,7 +164,7 @@ func (e env) readUntil(t *testing.T, src *source.Source, limit time.Duration, co
 	deadline := time.Now().Add(limit)
 	for !complete(out) && time.Now().Before(deadline) {
 		e.clock.Advance(10 * time.Millisecond)
-		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		ctx, cancel := context.WithTimeout(e.readCtx(), 100*time.Millisecond)
 		recs, err := src.ReadN(ctx, 1000)
 		cancel()
 		if err != nil && !errors.Is(err, context.DeadlineExceeded) {

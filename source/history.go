@@ -2,6 +2,7 @@ package source
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -48,6 +49,14 @@ type history struct {
 	// version's: a listScan emits versions in no order, and a restart
 	// reads again from what it had read whole.
 	hold *keyset
+	// archivedOwners are, for owners with deletes on, the archived owners
+	// the deletes are done with (nil: not known yet, see ownerDeletes);
+	// liveRead is when (in reads, the count of list pages read) the live
+	// list last showed each owner, which tells an owner back on it from
+	// one that left.
+	archivedOwners *idSet
+	liveRead       map[uint64]uint64
+	reads          uint64
 }
 
 func newHistory(res hubspot.Resource) *history {
@@ -57,7 +66,15 @@ func newHistory(res hubspot.Resource) *history {
 		deleted:    map[uint64]time.Time{},
 		mergedAway: map[uint64]bool{},
 		linkSums:   map[uint64]uint64{},
+		liveRead:   map[uint64]uint64{},
 	}
+}
+
+// noteRead counts a page read and returns its number, which orders the
+// reads of the live and the archived owners.
+func (h *history) noteRead() uint64 {
+	h.reads++
+	return h.reads
 }
 
 // record builds the record of it at the current position.
@@ -117,18 +134,21 @@ func (h *history) appendNew(recs []opencdc.Record, it item, prev version, known 
 		h.pos.Mode = ModeCDC
 	}
 	h.seen[it.key.id] = prev.with(it.key.ts, sum)
-	if h.pos.Frontier == nil || it.key.ts.After(*h.pos.Frontier) {
-		h.pos.Frontier = timePtr(it.key.ts)
-	}
-	h.pos.Timestamp, h.pos.ItemID = timePtr(it.key.ts), it.id
-	if h.hold != nil {
-		h.pos.Timestamp, h.pos.ItemID = timePtr(h.hold.ts), strconv.FormatUint(h.hold.id, 10)
-	}
+	h.moveTo(it)
 	rec, err := h.record(op, it)
 	if err != nil {
 		return nil, err
 	}
 	return append(recs, rec), nil
+}
+
+// moveTo moves the position's change cursor to it.
+func (h *history) moveTo(it item) {
+	if h.pos.Frontier == nil || it.key.ts.After(*h.pos.Frontier) {
+		h.pos.Frontier = timePtr(it.key.ts)
+	}
+	h.pos.Timestamp = timePtr(it.key.ts)
+	h.pos.ItemID = it.id
 }
 
 // appendDelete appends the delete of an archived object, which leaves the
@@ -141,7 +161,7 @@ func (h *history) appendDelete(recs []opencdc.Record, it item, d *DeletesPositio
 		return nil, err
 	}
 	h.pos.Deletes = d
-	h.deleted[it.key.id] = it.archivedAt.UTC()
+	h.noteDeleted(it.key.id, it.archivedAt.UTC())
 	rec, err := h.record(opencdc.OperationDelete, it)
 	if err != nil {
 		return nil, err
@@ -164,17 +184,54 @@ func (h *history) appendMergeDeletes(recs []opencdc.Record, it item) ([]opencdc.
 		if h.mergedAway[n] || n == it.key.id {
 			continue
 		}
+		// Search may show the absorbed object a while yet, at a version
+		// older than the survivor's: the delete's position says so too.
+		h.noteDeleted(n, it.key.ts)
 		rec, err := newMergeDelete(h.pos, h.resource.Name, id, it, h.shape)
 		if err != nil {
 			return nil, err
 		}
 		recs = append(recs, rec)
 		h.mergedAway[n] = true
-		// Search may show the absorbed object a while yet, at a version
-		// older than the survivor's.
-		h.deleted[n] = it.key.ts
 	}
 	return recs, nil
+}
+
+// maxRecentDeletes bounds the deletes a position remembers (Deleted), as
+// every record carries its position: 100 ids and times are about 6 KB. A
+// burst of more deletes within a look-back window keeps the newest; a
+// restart within the window may then emit a stale update of an older one,
+// as every restart did before positions remembered deletes.
+const maxRecentDeletes = 100
+
+// noteDeleted remembers that a delete of id was emitted, whose versions up
+// to at are stale: in this run, and in the position for a restart.
+func (h *history) noteDeleted(id uint64, at time.Time) {
+	h.deleted[id] = at
+	recent := make([]RecentDelete, 0, min(len(h.pos.Deleted)+1, maxRecentDeletes))
+	recent = append(recent, h.pos.Deleted...) // a new slice: the records made so far hold the old one
+	recent = slices.DeleteFunc(recent, func(d RecentDelete) bool { return d.ID == strconv.FormatUint(id, 10) })
+	recent = append(recent, RecentDelete{ID: strconv.FormatUint(id, 10), At: at})
+	if len(recent) > maxRecentDeletes {
+		oldest := 0
+		for i, d := range recent {
+			if d.At.Before(recent[oldest].At) {
+				oldest = i
+			}
+		}
+		recent = slices.Delete(recent, oldest, oldest+1)
+	}
+	h.pos.Deleted = recent
+}
+
+// rememberDeletes takes the deletes a position remembers, of the run that
+// wrote it (ParsePosition checked their ids).
+func (h *history) rememberDeletes(recent []RecentDelete) {
+	for _, d := range recent {
+		if id, err := parseID(d.ID); err == nil {
+			h.deleted[id] = d.At.UTC()
+		}
+	}
 }
 
 // neverHad reports whether an archived object is one the destination
@@ -213,6 +270,10 @@ func (h *history) forget(from time.Time) {
 		if at.Before(from) {
 			delete(h.deleted, id) // its stale versions lie before the window too
 		}
+	}
+	if slices.ContainsFunc(h.pos.Deleted, func(d RecentDelete) bool { return d.At.Before(from) }) {
+		// A new slice: the records made so far hold the old one.
+		h.pos.Deleted = slices.DeleteFunc(slices.Clone(h.pos.Deleted), func(d RecentDelete) bool { return d.At.Before(from) })
 	}
 	if floor := (keyset{ts: from}); h.seenFloor.less(floor) {
 		h.seenFloor = floor

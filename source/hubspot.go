@@ -3,6 +3,7 @@ package source
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
@@ -56,11 +57,15 @@ type services struct {
 	// cmsObjects returns the reader of a KindCMSObject resource: with
 	// drafts, of a Drafts resource's drafts (hubdbDrafts).
 	cmsObjects func(spec hubspot.CMSSpec, drafts bool) CMSObjectReader
+	// serverTime is HubSpot's clock as its last answer dated it (nil or
+	// false: not known).
+	serverTime func() (time.Time, bool)
 }
 
 // servicesOf returns the services of a client.
 func servicesOf(c *hubspot.Client) services {
 	return services{objects: c.Objects, owners: c.Owners, properties: c.Properties, schemas: c.Schemas, assoc: c.Associations,
+		serverTime: c.ServerTime,
 		cmsObjects: func(spec hubspot.CMSSpec, drafts bool) CMSObjectReader {
 			svc := c.CMSObjects(spec)
 			if drafts && spec.Drafts {
@@ -100,6 +105,11 @@ type hub struct {
 	// timeless are the CMS objects that came without an update time,
 	// logged once each (failTimeless).
 	timeless map[string]bool
+	// slim says that HubSpot refused a search for its size: the
+	// resource's searches are slim for the rest of the run
+	// (slimsearch.go). Atomic: the snapshot's search runs on a fetch's
+	// goroutine.
+	slim atomic.Bool
 }
 
 // properties are the names a read asks for.
@@ -115,16 +125,20 @@ func (h *hub) properties() []string {
 // a fetch may run it on its own goroutine; taken notes what it holds.
 func (h *hub) listPage(ctx context.Context, after string, props []string) (page, error) {
 	if h.resource.IsOwners {
-		items, next, err := h.ownersPage(ctx, after)
+		items, next, err := h.ownersPage(ctx, after, false)
 		return page{items: items, next: next}, err
 	}
 	return h.objectsPage(ctx, after, props, false)
 }
 
-// listArchived returns a page of the resource's archived objects, all of
-// them: no document says that an archive moves a CMS object's updated
-// time, so the list is not filtered by it, and its order is not asked for.
+// listArchived returns a page of the resource's archived objects (or
+// owners), all of them: no document says that an archive moves a CMS
+// object's updated time, so the list is not filtered by it, and its order
+// is not asked for.
 func (h *hub) listArchived(ctx context.Context, after string) ([]item, string, error) {
+	if h.resource.IsOwners {
+		return h.ownersPage(ctx, after, true)
+	}
 	if h.resource.Kind.IsCMS() {
 		items, next, _, err := h.cmsPage(ctx, hubspot.CMSListOptions{Limit: hubspot.MaxListLimit, After: after, Archived: true})
 		return items, next, err
@@ -186,11 +200,19 @@ func (h *hub) search(ctx context.Context, req hubspot.SearchRequest) ([]item, st
 	return items, next, err
 }
 
-// searchPage is search's answer. It reads nothing of the hub that changes,
-// so a fetch may run it on its own goroutine; taken notes what it holds.
+// searchPage is search's answer: in the slim form once HubSpot refused a
+// search for its size (slimsearch.go). It reads nothing of the hub that
+// changes but the atomic slim, so a fetch may run it on its own
+// goroutine; taken notes what it holds.
 func (h *hub) searchPage(ctx context.Context, req hubspot.SearchRequest) (page, error) {
+	if h.slim.Load() {
+		return h.slimSearchPage(ctx, req)
+	}
 	p, err := h.objects.Search(ctx, h.resource.Name, req)
 	if err != nil {
+		if req.MayBeTooLarge(err) {
+			return h.fallBack(ctx, req, err)
+		}
 		return page{}, err
 	}
 	items, err := h.objectItems(p.Results)
@@ -242,8 +264,14 @@ func (h *hub) objectItems(objs []hubspot.Object) ([]item, error) {
 	return items, nil
 }
 
-func (h *hub) ownersPage(ctx context.Context, after string) ([]item, string, error) {
-	page, err := h.owners.List(ctx, hubspot.OwnerListOptions{Limit: h.pageSize, After: after})
+// ownersPage returns a page of the live owners, or of the archived ones,
+// which are read whole: in the largest pages.
+func (h *hub) ownersPage(ctx context.Context, after string, archived bool) ([]item, string, error) {
+	limit := h.pageSize
+	if archived {
+		limit = hubspot.MaxListLimit
+	}
+	page, err := h.owners.List(ctx, hubspot.OwnerListOptions{Limit: limit, After: after, Archived: archived})
 	if err != nil {
 		return nil, "", err
 	}

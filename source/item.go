@@ -176,15 +176,16 @@ func newRecord(op opencdc.Operation, pos Position, collection string, it item, s
 // its own (its name and its value apart, so that no two properties hash
 // the same bytes, and null apart from "") and the hashes are added up, so
 // that the digest does not depend on the map's order without sorting
-// hundreds of names per object.
+// hundreds of names per object. A null property adds nothing: a version
+// read with a property the catalog did not list yet (null in it) is the
+// version read without it, not a new one.
 func (it item) sum() uint64 {
 	var total uint64
 	for name, v := range it.props {
-		h := fnv64a(name)
-		if v != nil {
-			h ^= mix(fnv64a(*v) + uint64(len(*v)) + 1)
+		if v == nil {
+			continue
 		}
-		total += mix(h)
+		total += mix(fnv64a(name) ^ mix(fnv64a(*v)+uint64(len(*v))+1))
 	}
 	return total
 }

@@ -306,10 +306,3 @@ var epoch = time.Unix(0, 0).UTC()
 func midway(a, b time.Time) time.Time {
 	return a.Add(b.Sub(a) / 2).Truncate(time.Millisecond)
 }
-
-func minTime(a, b time.Time) time.Time {
-	if a.Before(b) {
-		return a
-	}
-	return b
-}

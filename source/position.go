@@ -52,6 +52,20 @@ type Position struct {
 	Below string `json:"below,omitempty"`
 	// Deletes is how far the scan of archived objects has come.
 	Deletes *DeletesPosition `json:"deletes,omitempty"`
+	// Deleted are the newest deletes emitted (of archives and merges)
+	// whose object search may still show at a stale version, at most
+	// maxRecentDeletes of them, so that a restart drops those versions as
+	// the run that emitted the deletes did, and emits no update after a
+	// delete.
+	Deleted []RecentDelete `json:"deleted,omitempty"`
+}
+
+// RecentDelete is a delete emitted: the object's id, and the time of its
+// archive (or of the merge that absorbed it); search's versions of it up to
+// that time are stale.
+type RecentDelete struct {
+	ID string    `json:"id"`
+	At time.Time `json:"at"`
 }
 
 // DeletesPosition tracks the delete records: every object archived from a
@@ -63,11 +77,13 @@ type DeletesPosition struct {
 	Bound      *time.Time `json:"bound,omitempty"`
 	ArchivedAt *time.Time `json:"archivedAt,omitempty"`
 	ItemID     string     `json:"itemId,omitempty"`
-	// Archived is, for a resource whose archived objects carry no
-	// deletion time (URL redirects), the ids the archived list held at
-	// the last pass's end (encodeIDs): an id not among them is a new
-	// delete. nil: no pass has ended yet.
-	Archived *string `json:"archived,omitempty"`
+	// Archived are, for a resource whose archived list gives no deletion
+	// time (owners, URL redirects), the archived objects the deletes are
+	// done with: an object archived and not among them is a new delete.
+	// nil: none known yet (a new source, or a position that predates it),
+	// after which the first pass takes what it finds as described in
+	// ownerDeletes and deletePass.untimed.
+	Archived *ArchivedIDs `json:"archived,omitempty"`
 }
 
 // marshal encodes the position for a record. Every record gets its own
@@ -148,8 +164,18 @@ func (p Position) validate() error {
 			return fmt.Errorf("below: %w", err)
 		}
 	}
+	for _, d := range p.Deleted {
+		if _, err := parseID(d.ID); err != nil {
+			return fmt.Errorf("deleted: %w", err)
+		}
+	}
 	if d := p.Deletes; d != nil && d.Bound == nil && (d.ArchivedAt != nil || d.ItemID != "") {
 		return errors.New("deletes: a scan keyset needs its bound")
+	}
+	if d := p.Deletes; d != nil && d.Archived != nil {
+		if _, err := parseIDSet(d.Archived); err != nil {
+			return fmt.Errorf("deletes: %w", err)
+		}
 	}
 	return nil
 }

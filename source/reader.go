@@ -3,9 +3,7 @@ package source
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math"
-	"strconv"
 	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
@@ -42,9 +40,11 @@ type readerConfig struct {
 	linksEvery time.Duration
 }
 
-// startKey is where CDC starts. Changes made in the initial timestamp's
-// millisecond are the snapshot's, when there is one: it read the objects
-// after that millisecond was over. Without a snapshot, CDC reads them.
+// startKey is where the changes after the snapshot begin, for telling
+// creates from updates. Changes made in the initial timestamp's
+// millisecond before the snapshot read are the snapshot's, when there is
+// one; the change scan reads that millisecond again all the same
+// (cdcStart), for the changes made in it after the snapshot read.
 func (c readerConfig) startKey(init time.Time) keyset {
 	if c.snapshot {
 		return keyset{ts: init, id: math.MaxUint64}
@@ -71,6 +71,10 @@ type reader struct {
 	links    *linkScan // with associations: every object's links again
 	// fetches are the snapshot's reads ahead of Read.
 	fetches *fetches
+	// settle says that the initial timestamp is the source's clock's, to
+	// be moved back to HubSpot's once an answer has dated it (settleStart).
+	settle     bool
+	serverTime func() (time.Time, bool)
 	// changesNext gives the change scan the next step: the last one went
 	// to the deletes scan (a page of a pass, or a caught-up poll's turn).
 	changesNext bool
@@ -96,11 +100,15 @@ func newReaderAt(cfg readerConfig, svc services, now func() time.Time, pos *Posi
 			objects: svc.objects, owners: svc.owners, now: now,
 			links: cfg.links, assoc: svc.assoc,
 		},
-		history: newHistory(cfg.resource),
-		fetches: &fetches{},
+		history:    newHistory(cfg.resource),
+		fetches:    &fetches{},
+		serverTime: svc.serverTime,
 	}
 	r.history.links = cfg.links
 	r.hub.emitted = r.history.emitted
+	if pos != nil {
+		r.history.rememberDeletes(pos.Deleted)
+	}
 	if len(cfg.links) > 0 && cfg.linksEvery > 0 {
 		r.links = &linkScan{hub: r.hub, history: r.history, every: cfg.linksEvery, next: now().Add(cfg.linksEvery)}
 	}
@@ -120,14 +128,27 @@ func newReaderAt(cfg readerConfig, svc services, now func() time.Time, pos *Posi
 	if pos == nil {
 		init := now().UTC().Truncate(time.Millisecond)
 		r.history.pos = Position{Mode: ModeSnapshot, InitialTimestamp: &init}
+		// The catalog is listed before anything is read: its answer
+		// dates HubSpot's clock before the start is used.
+		r.settle = r.hub.catalog != nil && r.serverTime != nil
 		if !cfg.snapshot {
 			r.startCDC()
+		}
+		r.startOwnerBaseline()
+		if !cfg.snapshot {
 			return r, nil
 		}
 	} else {
 		r.history.pos = *pos
 		if pos.InitialTimestamp != nil {
 			r.history.pos.InitialTimestamp = timePtr(pos.InitialTimestamp.UTC())
+		}
+		if d := pos.Deletes; cfg.resource.IsOwners && cfg.deletes && d != nil && d.Archived != nil {
+			known, err := parseIDSet(d.Archived)
+			if err != nil {
+				return nil, err // ParsePosition checked it
+			}
+			r.history.archivedOwners = known
 		}
 		if pos.Mode != ModeSnapshot {
 			return r, r.resumeCDC()
@@ -139,184 +160,6 @@ func newReaderAt(cfg readerConfig, svc services, now func() time.Time, pos *Posi
 	}
 	r.snapshot = snap
 	return r, nil
-}
-
-// stale is how long before the initial timestamp a change may be that the
-// search index did not show yet: the look-back window and the clock skew.
-func (r *reader) stale() time.Duration { return r.cfg.lookback + indexClockSkew }
-
-// cdcStart is where CDC starts: after the initial timestamp, or, after a
-// snapshot that search read from the top, a look-back window and the clock
-// skew before it. Search may have shown that part stale (a version from
-// before a change that had not reached the index) or not at all (an object
-// created just before the start); CDC reads it again, skipping what the
-// snapshot emitted in this run, as updates (seenFloor stays at the start).
-func (r *reader) cdcStart() keyset {
-	init := *r.history.pos.InitialTimestamp
-	if r.history.pos.Below != "" {
-		return keyset{ts: init.Add(-r.stale()), id: math.MaxUint64}
-	}
-	return r.cfg.startKey(init)
-}
-
-// firstDeletes is where the deletes start: at CDC's start, so that an
-// object that search showed the snapshot after it was archived is deleted.
-func (r *reader) firstDeletes() *DeletesPosition {
-	from := *r.history.pos.InitialTimestamp
-	if start := r.cdcStart(); start.ts.Before(from) {
-		from = start.ts
-	}
-	return firstDeletes(from)
-}
-
-// close ends the reads the snapshot has in flight, for good.
-func (r *reader) close() { r.fetches.close() }
-
-// startCDC moves the reader to CDC at the initial timestamp.
-func (r *reader) startCDC() {
-	h := r.history
-	init := *h.pos.InitialTimestamp
-	h.pos.Mode = ModeCDC
-	h.seenFloor = r.cfg.startKey(init)
-	start := r.cdcStart()
-	if h.pos.Deletes == nil {
-		h.pos.Deletes = r.firstDeletes()
-	}
-	r.startScans(start, start.id != math.MaxUint64, nil, nil)
-}
-
-// resumeCDC continues the change scan from a CDC position.
-func (r *reader) resumeCDC() error {
-	h := r.history
-	ts := h.pos.InitialTimestamp
-	if h.pos.Timestamp != nil {
-		ts = h.pos.Timestamp
-	}
-	var id uint64
-	if h.pos.ItemID != "" {
-		n, err := parseID(h.pos.ItemID)
-		if err != nil {
-			return err
-		}
-		id = n
-	}
-	cursor := keyset{ts: ts.UTC(), id: id}
-	if h.pos.Timestamp == nil && h.pos.Below != "" && h.pos.InitialTimestamp != nil {
-		cursor = r.cdcStart() // no change emitted yet: where CDC starts
-	}
-	h.seenFloor = cursor
-	if h.pos.InitialTimestamp == nil {
-		// A position of the earlier connector without a start: changes
-		// before its timestamp count as known.
-		h.pos.InitialTimestamp = timePtr(cursor.ts)
-	}
-	if h.pos.Frontier == nil || h.pos.Frontier.Before(cursor.ts) {
-		h.pos.Frontier = timePtr(cursor.ts)
-	}
-	// The stop came after the newest change emitted: the first look-back
-	// covers what reached the index late around it.
-	early := &span{from: h.pos.Frontier.Add(-r.cfg.lookback - indexClockSkew), to: *h.pos.Frontier}
-	if h.pos.Deletes == nil {
-		h.pos.Deletes = r.firstDeletes()
-	}
-	pass, err := resumeDeletePass(h.pos.Deletes)
-	if err != nil {
-		return err
-	}
-	r.startScans(cursor, true, early, pass)
-	return nil
-}
-
-// startList sets up the list scan of a resource without search, new or
-// at pos, and its deletes scan. The scan reads the snapshot too: the
-// versions up to the initial timestamp, from the oldest on.
-func (r *reader) startList(pos *Position) error {
-	h := r.history
-	var cursor keyset
-	if pos == nil {
-		init := r.hub.now().UTC().Truncate(time.Millisecond)
-		h.pos = Position{Mode: ModeCDC, InitialTimestamp: &init}
-		if r.cfg.snapshot {
-			h.pos.Mode = ModeSnapshot
-		} else {
-			cursor = r.cfg.startKey(init)
-		}
-	} else {
-		h.pos = *pos
-		if pos.InitialTimestamp == nil {
-			return fmt.Errorf("a position of %s needs initialTimestamp", r.cfg.resource.DisplayName())
-		}
-		h.pos.InitialTimestamp = timePtr(pos.InitialTimestamp.UTC())
-		cursor = r.cfg.startKey(*h.pos.InitialTimestamp)
-		if r.cfg.snapshot {
-			cursor = keyset{}
-		}
-		if pos.Timestamp != nil {
-			id, err := parseID(pos.ItemID)
-			if err != nil {
-				return err
-			}
-			cursor = keyset{ts: pos.Timestamp.UTC(), id: id}
-		}
-	}
-	init := *h.pos.InitialTimestamp
-	start := r.cfg.startKey(init)
-	if r.cfg.snapshot {
-		h.snapshotTo = &start
-	}
-	h.seenFloor = start
-	if start.less(cursor) {
-		h.seenFloor = cursor // what is before it may have been emitted before
-	}
-	if h.pos.Deletes == nil {
-		h.pos.Deletes = firstDeletes(init)
-	}
-	pass, err := resumeDeletePass(h.pos.Deletes)
-	if err != nil {
-		return err
-	}
-	r.list = &listScan{hub: r.hub, history: h, lookback: r.cfg.lookback, cursor: cursor}
-	if !r.cfg.snapshot {
-		r.list.start = start
-	}
-	if f := h.pos.Frontier; pos != nil && f != nil {
-		// The stop came after the newest change emitted: the first poll
-		// looks back a window from it.
-		r.list.early = timePtr(f.UTC().Add(-r.cfg.lookback - indexClockSkew))
-		r.list.caughtUp = true
-	}
-	r.startDeletes(pass)
-	return nil
-}
-
-// startScans sets up the CDC scans with the change scan at cursor (sameTS:
-// reading the rest of cursor's millisecond first), having gone by early,
-// and the deletes scan continuing pass (nil: none in progress).
-func (r *reader) startScans(cursor keyset, sameTS bool, early *span, pass *deletePass) {
-	if r.cfg.resource.IsOwners {
-		r.owners = &ownerScan{hub: r.hub, history: r.history, cursor: cursor}
-	} else {
-		r.changes = &changeScan{
-			hub: r.hub, history: r.history, lookback: r.cfg.lookback,
-			start:  r.cdcStart(),
-			cursor: cursor, sameTS: sameTS, ahead: cursor, early: early,
-			init: *r.history.pos.InitialTimestamp,
-		}
-		if b := r.history.pos.Below; b != "" {
-			r.changes.below, _ = strconv.ParseUint(b, 10, 64) // checked by ParsePosition or made here
-		}
-	}
-	r.startDeletes(pass)
-}
-
-// startDeletes sets up the deletes scan, when deletes are on, continuing
-// pass (nil: none in progress).
-func (r *reader) startDeletes(pass *deletePass) {
-	if r.cfg.deletes {
-		r.deletes = &deleteScan{
-			hub: r.hub, history: r.history, every: r.cfg.deletesEvery, perPage: r.cfg.deletesPerPage, pass: pass,
-		}
-	}
 }
 
 // step does the next request's worth of work. It returns the records that
@@ -333,6 +176,13 @@ func (r *reader) step(ctx context.Context) ([]opencdc.Record, bool, error) {
 			return nil, true, err
 		}
 		return nil, !idle, nil
+	}
+	if r.settle {
+		r.settleStart()
+	}
+	if r.deletes != nil && r.deletes.pass != nil && r.deletes.pass.baseline {
+		recs, err := r.deletes.step(ctx) // before anything else is read, page after page
+		return recs, true, err
 	}
 	if r.snapshot != nil {
 		recs, done, err := r.snapshot.step(ctx)
@@ -396,7 +246,8 @@ func (r *reader) step(ctx context.Context) ([]opencdc.Record, bool, error) {
 
 // caughtUp says whether the scan of changes found nothing new last time.
 func (r *reader) caughtUp() bool {
-	return (r.changes != nil && r.changes.caughtUp) || (r.list != nil && r.list.caughtUp)
+	return (r.changes != nil && r.changes.caughtUp) || (r.list != nil && r.list.caughtUp) ||
+		(r.owners != nil && r.owners.caughtUp)
 }
 
 // refreshCatalog lists the resource's properties again when they are due,

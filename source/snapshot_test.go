@@ -33,9 +33,13 @@ func idNumber(t *testing.T, r opencdc.Record) uint64 {
 // by search, in fewer calls than the list alone; and each record's
 // position says exactly what came up to it: every id up to itemId and
 // every id from below on.
-func TestSnapshotFromBothEnds(t *testing.T) {
+// TestSnapshotFromBothEnds runs under both search body behaviours: the
+// search end's fallback to slim searches keeps the ends' bounds exact.
+func TestSnapshotFromBothEnds(t *testing.T) { forEachSearchBody(t, snapshotFromBothEnds) }
+
+func snapshotFromBothEnds(t *testing.T, opts ...hubspottest.Option) {
 	is := is.New(t)
-	e := newEnv(t)
+	e := newEnv(t, opts...)
 	ids, err := e.srv.Seed("contacts", 1000, nil)
 	is.NoErr(err)
 	src := openSource(t, e, map[string]string{"bufferSize": "50"}, nil)

@@ -45,6 +45,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	rateLimit := fs.Int("rate-limit", 190, "requests per rolling 10 s window; 0 turns the limit off")
 	searchRate := fs.Int("search-rate", 5, "search requests per second; 0 turns the limit off")
 	searchPerToken := fs.Bool("search-per-token", false, "count the search limit for each token apart, not for the account")
+	searchBodyLimit := fs.Bool("search-body-limit", false, "refuse a search body over 3,000 characters with a 400, as HubSpot's search guide says")
 	daily := fs.Int("daily-limit", 1_000_000, "requests per day; 0 turns the limit off")
 	timeZone := fs.String("time-zone", hubspottest.DefaultAccountTimeZone, "the account's time zone, where the daily limit resets at midnight")
 	lag := fs.Duration("lag", 0, "search index lag")
@@ -76,6 +77,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	if *searchPerToken {
 		opts = append(opts, hubspottest.WithSearchLimitPerToken())
+	}
+	if *searchBodyLimit {
+		opts = append(opts, hubspottest.WithSearchBodyLimit())
 	}
 	srv, err := hubspottest.NewServer(opts...)
 	if err != nil {

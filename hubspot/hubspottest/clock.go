@@ -1,6 +1,7 @@
 package hubspottest
 
 import (
+	"net/http"
 	"slices"
 	"sync"
 	"time"
@@ -152,4 +153,18 @@ func (s *Server) SameMillisecond(fn func()) {
 		s.mu.Unlock()
 	}()
 	fn()
+}
+
+// dated sets each answer's Date header from the server's clock (Go's
+// server would take the wall clock's), as every origin server with a clock
+// sends one (RFC 9110, section 6.6.1): a client can read HubSpot's time
+// from it, to the second.
+func (s *Server) dated(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		now := s.now()
+		s.mu.Unlock()
+		w.Header().Set("Date", now.Format(http.TimeFormat))
+		next.ServeHTTP(w, r)
+	})
 }

@@ -31,6 +31,7 @@ type config struct {
 	token               string
 	clock               hubspot.Clock
 	lag                 time.Duration
+	skew                time.Duration
 	limits              limits
 	seed                uint64
 	seeded              bool
@@ -41,6 +42,7 @@ type config struct {
 	late                lateIndex
 	short               float64
 	mergeKeepsPrimaryID bool
+	ownerArchiveTouches bool
 	oauthApps           []oauthAppConfig
 	tokenLifetime       time.Duration
 	rotateRefresh       bool
@@ -52,6 +54,7 @@ type config struct {
 	cmsSort             CMSSort
 	archiveMovesUpdated bool
 	redirectTimesAt     bool
+	searchBodyLimit     int
 }
 
 // catalogConfig is what WithFullPropertyCatalog, WithUnparsableValues
@@ -84,6 +87,12 @@ func WithClock(clock hubspot.Clock) Option { return func(c *config) { c.clock = 
 // until then search misses a new object, or shows a changed one's old values.
 func WithIndexLag(lag time.Duration) Option { return func(c *config) { c.lag = lag } }
 
+// WithClockSkew sets HubSpot's clock skew behind the clock of WithClock
+// (default 0): the simulator stamps its changes, and dates its answers,
+// skew earlier than the time its clients read, as a HubSpot whose clock
+// runs behind the connector's machine would.
+func WithClockSkew(skew time.Duration) Option { return func(c *config) { c.skew = skew } }
+
 // lateIndex makes a share of the writes reach search later than the rest.
 type lateIndex struct {
 	fraction float64
@@ -115,6 +124,13 @@ func WithShortPages(fraction float64) Option { return func(c *config) { c.short 
 // will point to the resulting merged record"
 // (https://developers.hubspot.com/changelog/updated-merge-functionality-for-contacts-and-companies).
 func WithMergeKeepsPrimaryID() Option { return func(c *config) { c.mergeKeepsPrimaryID = true } }
+
+// WithOwnerArchiveMovingUpdatedAt makes deactivating and reactivating an
+// owner move its updatedAt, as the simulator did before; by default they
+// leave it, since no document says they move it (see ArchiveOwner).
+func WithOwnerArchiveMovingUpdatedAt() Option {
+	return func(c *config) { c.ownerArchiveTouches = true }
+}
 
 // WithNumberedPathsRetired makes every numbered path (/crm/v3/...,
 // /crm/v4/...) answer as HubSpot will once it no longer serves them (v4

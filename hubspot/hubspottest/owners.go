@@ -67,15 +67,27 @@ func (s *Server) AddOwner(email, firstName, lastName string) string {
 
 // UpdateOwner renames an owner, which moves its updatedAt.
 func (s *Server) UpdateOwner(id, firstName, lastName string) error {
-	return s.changeOwner(id, func(o *owner) { o.FirstName, o.LastName = firstName, lastName })
+	return s.changeOwner(id, true, func(o *owner) { o.FirstName, o.LastName = firstName, lastName })
 }
 
-// ArchiveOwner deactivates an owner.
+// ArchiveOwner deactivates an owner: it leaves the live list for the
+// archived one (GET /crm/owners/{version}?archived=true), with archived
+// true and, as the spec's PublicOwner has none, no archivedAt
+// (PublicApiSpecs/CRM/Crm Owners/Rollouts/146888/2026-09/crmOwners.json;
+// supaglue-labs/supaglue#665 saw none on real accounts). No document says
+// whether the move changes updatedAt: by default it does not, the worst
+// case for a reader, and WithOwnerArchiveMovingUpdatedAt makes it.
 func (s *Server) ArchiveOwner(id string) error {
-	return s.changeOwner(id, func(o *owner) { o.Archived = true })
+	return s.changeOwner(id, s.ownerArchiveTouches, func(o *owner) { o.Archived = true })
 }
 
-func (s *Server) changeOwner(id string, change func(*owner)) error {
+// RestoreOwner reactivates a deactivated owner: it leaves the archived list
+// for the live one, its updatedAt as ArchiveOwner leaves it.
+func (s *Server) RestoreOwner(id string) error {
+	return s.changeOwner(id, s.ownerArchiveTouches, func(o *owner) { o.Archived = false })
+}
+
+func (s *Server) changeOwner(id string, touch bool, change func(*owner)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	n, _ := strconv.ParseInt(id, 10, 64)
@@ -84,7 +96,9 @@ func (s *Server) changeOwner(id string, change func(*owner)) error {
 		return fmt.Errorf("hubspottest: no owner %s", id)
 	}
 	change(o)
-	o.UpdatedAt = s.now()
+	if touch {
+		o.UpdatedAt = s.now()
+	}
 	return nil
 }
 

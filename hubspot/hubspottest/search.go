@@ -54,6 +54,9 @@ func (s *Server) search(r *http.Request) (int, any, *apiError) {
 	if e != nil {
 		return 0, nil, e
 	}
+	if e := s.checkSearchBodySize(r); e != nil {
+		return 0, nil, e
+	}
 	var req searchRequest
 	if e := decodeBody(r, &req); e != nil {
 		return 0, nil, e

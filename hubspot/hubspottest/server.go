@@ -44,9 +44,11 @@ type Server struct {
 	lag                 time.Duration
 	late                lateIndex
 	short               float64    // the share of search pages cut short
+	searchBodyLimit     int        // the most characters of a search body; 0: any
 	pageRng             *rand.Rand // draws the short pages
 	lagRng              *rand.Rand // draws the late writes
 	mergeKeepsPrimaryID bool
+	ownerArchiveTouches bool // deactivating an owner moves its updatedAt
 	numberedRetired     bool
 	types               map[string]*typeStore
 	owners              *ownerStore
@@ -148,9 +150,11 @@ func NewServer(opts ...Option) (*Server, error) {
 		rollout:             cfg.rollout,
 		late:                cfg.late,
 		short:               cfg.short,
+		searchBodyLimit:     cfg.searchBodyLimit,
 		pageRng:             rand.New(rand.NewPCG(cfg.seed, 0x5e1ec7)),
 		lagRng:              rand.New(rand.NewPCG(cfg.seed, 0x1a7e)),
 		mergeKeepsPrimaryID: cfg.mergeKeepsPrimaryID,
+		ownerArchiveTouches: cfg.ownerArchiveTouches,
 		numberedRetired:     cfg.numberedRetired,
 		oauth:               newOAuthState(cfg),
 		catalog:             cfg.catalog,
@@ -163,6 +167,10 @@ func NewServer(opts ...Option) (*Server, error) {
 	}
 	if cfg.clock != nil {
 		s.clockNow = cfg.clock.Now
+	}
+	if cfg.skew != 0 {
+		clockNow := s.clockNow
+		s.clockNow = func() time.Time { return clockNow().Add(-cfg.skew) }
 	}
 	s.startedAt = s.now()
 	for name, t := range standardTypes() {
@@ -186,7 +194,7 @@ func NewServer(opts ...Option) (*Server, error) {
 	}
 	s.assoc = newAssocStore(slices.Collect(maps.Keys(s.types)))
 	s.assocBumps = cfg.assocBumps
-	s.handler = s.routes()
+	s.handler = s.dated(s.routes())
 	s.http = &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		defer close(s.done)

@@ -771,7 +771,15 @@ func TestPropertiesAndOwners(t *testing.T) {
 	r = call(t, srv, "GET", "/crm/v3/owners/?limit=1&after="+nextAfter(t, r), "")
 	is.Equal(results(t, r)[0]["email"], "b@example.com")
 	is.Equal(nextAfter(t, r), "") // the archived one is not listed
-	is.Equal(len(results(t, call(t, srv, "GET", "/crm/v3/owners?archived=true", ""))), 1)
+	archived := results(t, call(t, srv, "GET", "/crm/v3/owners?archived=true", ""))
+	is.Equal(len(archived), 1)
+	is.Equal(archived[0]["archived"], true)
+	_, has := archived[0]["archivedAt"]
+	is.True(!has)                                                // the spec's PublicOwner has no archivedAt
+	is.Equal(archived[0]["updatedAt"], archived[0]["createdAt"]) // the move leaves updatedAt
+	is.NoErr(srv.RestoreOwner(c))
+	is.Equal(len(results(t, call(t, srv, "GET", "/crm/v3/owners?archived=true", ""))), 0)
+	is.Equal(len(results(t, call(t, srv, "GET", "/crm/v3/owners", ""))), 3)
 	is.Equal(call(t, srv, "GET", "/crm/v3/owners/"+a, "").json(t)["firstName"], "A")
 	is.Equal(call(t, srv, "GET", "/crm/v3/owners/424242", "").status, 404)
 }

@@ -37,7 +37,7 @@ const Marker = "conduit-sandbox-"
 
 // ErrNoToken is the error of a sandbox run without a token.
 var ErrNoToken = errors.New(EnvSandbox + "=1 (make test-sandbox) needs " + EnvToken +
-	": the access token of a service key or private app in a HubSpot developer test account, with the scopes the README lists")
+	": the access token of a service key or private app in a HubSpot developer test account, with the scopes docs/development.md lists")
 
 // Settings is what the environment asks for.
 type Settings struct {
