@@ -136,7 +136,10 @@ func (e env) readQuiet(t *testing.T, src *source.Source, quiet, limit time.Durat
 		switch {
 		case errors.Is(err, context.DeadlineExceeded):
 			if source.CaughtUpPolls(src) == polls {
-				continue // cut off before a poll was over: says nothing
+				// Cut off before a poll was over: says nothing, and a
+				// machine this slow needs a longer wait.
+				quiet = min(2*quiet, 5*time.Second)
+				continue
 			}
 			if idle++; idle == 2 {
 				return out

@@ -98,7 +98,7 @@ func (h *history) linkChange(it item) (opencdc.Record, error) {
 func (h *history) appendChange(recs []opencdc.Record, it item) ([]opencdc.Record, error) {
 	prev, known := h.seen[it.key.id]
 	sum := it.sum()
-	if known && !prev.older(it.key.ts, sum) {
+	if known && !prev.older(it.versionTS(), sum) {
 		return recs, nil // emitted already, or an older version from a lagging index
 	}
 	return h.appendNew(recs, it, prev, known, sum)
@@ -109,7 +109,7 @@ func (h *history) appendChange(recs []opencdc.Record, it item) ([]opencdc.Record
 // links for it.
 func (h *history) emitted(it item) bool {
 	prev, known := h.seen[it.key.id]
-	return known && !prev.older(it.key.ts, it.sum())
+	return known && !prev.older(it.versionTS(), it.sum())
 }
 
 func (h *history) appendNew(recs []opencdc.Record, it item, prev version, known bool, sum uint64) ([]opencdc.Record, error) {
@@ -133,7 +133,7 @@ func (h *history) appendNew(recs []opencdc.Record, it item, prev version, known 
 	if op != opencdc.OperationSnapshot {
 		h.pos.Mode = ModeCDC
 	}
-	h.seen[it.key.id] = prev.with(it.key.ts, sum)
+	h.seen[it.key.id] = prev.with(it.versionTS(), sum)
 	h.moveTo(it)
 	rec, err := h.record(op, it)
 	if err != nil {

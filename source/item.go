@@ -15,14 +15,29 @@ import (
 
 // item is an object or an owner as the source emits it.
 type item struct {
-	id         string
-	key        keyset // (last-modified time, id)
+	id  string
+	key keyset // (last-modified time, id)
+	// readAt, when set, is the last-modified time of the version props
+	// hold, where it is newer than key's: a slim search's batch read
+	// (slimsearch.go) may read a version newer than the one the search
+	// showed, whose time moves the scans' cursors.
+	readAt     time.Time
 	props      hubspot.Properties
 	createdAt  time.Time
 	archivedAt *time.Time
 	// links are the objects linked to it, by type, when the source reads
 	// associations (links.go); nil otherwise.
 	links map[string][]hubspot.Link
+}
+
+// versionTS is the last-modified time of the version it holds: the one
+// the history remembers as emitted, so that a search that later shows
+// that version does not emit it again.
+func (it item) versionTS() time.Time {
+	if it.readAt.After(it.key.ts) {
+		return it.readAt
+	}
+	return it.key.ts
 }
 
 // objectItem reads what the source needs of an object. Its last-modified
@@ -81,7 +96,7 @@ func (it item) payload() opencdc.Data {
 	}
 	d[record.FieldID] = it.id
 	d[record.FieldCreatedAt] = record.FormatTime(it.createdAt)
-	d[record.FieldUpdatedAt] = record.FormatTime(it.key.ts)
+	d[record.FieldUpdatedAt] = record.FormatTime(it.versionTS())
 	if it.archivedAt != nil {
 		d[record.FieldArchivedAt] = record.FormatTime(*it.archivedAt)
 	}
@@ -91,7 +106,7 @@ func (it item) payload() opencdc.Data {
 func (it item) metadata(collection string) opencdc.Metadata {
 	m := opencdc.Metadata{
 		record.MetadataCreatedAt: record.FormatTime(it.createdAt),
-		record.MetadataUpdatedAt: record.FormatTime(it.key.ts),
+		record.MetadataUpdatedAt: record.FormatTime(it.versionTS()),
 	}
 	m.SetCollection(collection)
 	changed := it.key.ts

@@ -16,7 +16,9 @@ import (
 // stale since the archive is not indexed yet: the restarted source drops
 // it, as the run that emitted the delete would, instead of emitting an
 // update after the delete that brings the contact back downstream.
-func TestRestartRemembersDeletes(t *testing.T) {
+func TestRestartRemembersDeletes(t *testing.T) { forEachSearchBody(t, restartRemembersDeletes) }
+
+func restartRemembersDeletes(t *testing.T, sb searchBody) {
 	const lag = 20 * time.Second
 	tests := []struct {
 		name     string
@@ -28,7 +30,7 @@ func TestRestartRemembersDeletes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			is := is.New(t)
-			e := newEnv(t, hubspottest.WithIndexLag(lag))
+			e := sb.env(t, hubspottest.WithIndexLag(lag))
 			id, err := e.srv.Create("contacts", map[string]string{"firstname": "Ada"})
 			is.NoErr(err)
 			e.clock.Advance(lag) // searchable

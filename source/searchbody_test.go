@@ -2,6 +2,7 @@ package source_test
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -22,22 +23,31 @@ const fallbackLine = "refused a search for its size"
 // simulator, which takes any body (other connectors report sending every
 // property without trouble), and the search guide's 3,000-character
 // limit, with an account's full catalog (about 600 contact properties,
-// some 12,000 characters of body) so that the limit bites. The CDC tests
+// some 12,000 characters of body) so that the limit bites, most of them
+// empty on each object (WithSparseValues: TestSearchBodyLimitFallsBack
+// reads them all filled). The CDC tests
 // that must hold under both run once for each (forEachSearchBody).
-var searchBodies = []struct {
+var searchBodies = []searchBody{
+	{"any search body", nil, false},
+	{"3,000-character search bodies", []hubspottest.Option{hubspottest.WithFullPropertyCatalog(), hubspottest.WithSparseValues(), hubspottest.WithSearchBodyLimit()}, true},
+}
+
+// searchBody is one way HubSpot's search may treat large bodies.
+type searchBody struct {
 	name    string
 	opts    []hubspottest.Option
 	limited bool
-}{
-	{"any search body", nil, false},
-	{"3,000-character search bodies", []hubspottest.Option{hubspottest.WithFullPropertyCatalog(), hubspottest.WithSearchBodyLimit()}, true},
 }
 
-// forEachSearchBody runs test once for each of searchBodies, with the
-// simulator options of that behaviour to add to the test's own.
-func forEachSearchBody(t *testing.T, test func(t *testing.T, opts ...hubspottest.Option)) {
+// env is newEnv with the simulator behaving as sb says, besides opts.
+func (sb searchBody) env(t *testing.T, opts ...hubspottest.Option) env {
+	return newEnv(t, slices.Concat(opts, sb.opts)...)
+}
+
+// forEachSearchBody runs test once for each of searchBodies.
+func forEachSearchBody(t *testing.T, test func(t *testing.T, sb searchBody)) {
 	for _, sb := range searchBodies {
-		t.Run(sb.name, func(t *testing.T) { test(t, sb.opts...) })
+		t.Run(sb.name, func(t *testing.T) { test(t, sb) })
 	}
 }
 

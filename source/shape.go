@@ -184,7 +184,7 @@ func (s *shape) values(it item) (opencdc.StructuredData, map[string]string) {
 	}
 	d[record.FieldID] = it.id
 	d[record.FieldCreatedAt] = it.createdAt
-	d[record.FieldUpdatedAt] = it.key.ts
+	d[record.FieldUpdatedAt] = it.versionTS()
 	d[record.FieldArchivedAt] = nil
 	if it.archivedAt != nil {
 		d[record.FieldArchivedAt] = it.archivedAt.UTC()

@@ -55,7 +55,9 @@ func (h *hub) slimSearchPage(ctx context.Context, req hubspot.SearchRequest) (pa
 		// The scans' cursors move by what search saw: the version read
 		// may be newer (changed in between), and its time would move a
 		// cursor past changes not read yet. That newer version is read
-		// again when the scan reaches its time.
+		// again when the scan reaches its time, and left out then as
+		// emitted already (readAt).
+		full.readAt = full.key.ts
 		full.key, full.createdAt = it.key, it.createdAt
 		items = append(items, full)
 	}

@@ -215,9 +215,9 @@ func (s *snapshotScan) emit(items []item, at func(item)) ([]opencdc.Record, erro
 			// absorbed objects were gone when the snapshot began.
 			h.noteMergedAway(it)
 		}
-		if it.key.ts.After(recent) {
+		if it.versionTS().After(recent) {
 			// CDC may read this version again: it knows it was emitted.
-			h.seen[it.key.id] = h.seen[it.key.id].with(it.key.ts, it.sum())
+			h.seen[it.key.id] = h.seen[it.key.id].with(it.versionTS(), it.sum())
 		}
 		at(it)
 		rec, err := h.record(opencdc.OperationSnapshot, it)

@@ -37,9 +37,9 @@ func idNumber(t *testing.T, r opencdc.Record) uint64 {
 // search end's fallback to slim searches keeps the ends' bounds exact.
 func TestSnapshotFromBothEnds(t *testing.T) { forEachSearchBody(t, snapshotFromBothEnds) }
 
-func snapshotFromBothEnds(t *testing.T, opts ...hubspottest.Option) {
+func snapshotFromBothEnds(t *testing.T, sb searchBody) {
 	is := is.New(t)
-	e := newEnv(t, opts...)
+	e := sb.env(t)
 	ids, err := e.srv.Seed("contacts", 1000, nil)
 	is.NoErr(err)
 	src := openSource(t, e, map[string]string{"bufferSize": "50"}, nil)

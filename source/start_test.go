@@ -16,7 +16,9 @@ import (
 // object in that millisecond) or before it, by a HubSpot clock that runs
 // behind the source's. The source's clock stays where it was at Open
 // until the snapshot is read.
-func TestCDCStartsOnHubSpotsClock(t *testing.T) {
+func TestCDCStartsOnHubSpotsClock(t *testing.T) { forEachSearchBody(t, cdcStartsOnHubSpotsClock) }
+
+func cdcStartsOnHubSpotsClock(t *testing.T, sb searchBody) {
 	tests := []struct {
 		name     string
 		skew     time.Duration // HubSpot's clock behind the source's
@@ -33,7 +35,7 @@ func TestCDCStartsOnHubSpotsClock(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			is := is.New(t)
-			e := newEnv(t, hubspottest.WithClockSkew(tt.skew))
+			e := sb.env(t, hubspottest.WithClockSkew(tt.skew))
 			id, err := e.srv.Create("contacts", map[string]string{"firstname": "Ada"})
 			is.NoErr(err)
 			// A second on: the Date header HubSpot's time is read from

@@ -510,7 +510,7 @@ func (s *Server) lazyPage(r *http.Request, t *objectType, lazy lazyObjects, afte
 	id := max(after, 1)
 	for ; id <= int64(n) && len(out.Results) < limit; id++ {
 		props := map[string]string{}
-		if s.catalog.full {
+		if s.catalog.full && !s.catalog.sparse {
 			names := asked
 			if len(names) == 0 {
 				names = t.defaults

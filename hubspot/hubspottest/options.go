@@ -57,10 +57,11 @@ type config struct {
 	searchBodyLimit     int
 }
 
-// catalogConfig is what WithFullPropertyCatalog, WithUnparsableValues
+// catalogConfig is what WithFullPropertyCatalog, WithSparseValues, WithUnparsableValues
 // and WithEpochMillisDates set.
 type catalogConfig struct {
 	full            bool
+	sparse          bool
 	unparsableEvery int
 	epochMillis     bool
 }
@@ -259,6 +260,14 @@ func WithPartialContactBatches() Option {
 // every type (values.go); the caller's own values win. Off by default: the
 // small default set is what most tests read.
 func WithFullPropertyCatalog() Option { return func(c *config) { c.catalog.full = true } }
+
+// WithSparseValues, with WithFullPropertyCatalog, leaves the catalogue's
+// values off generated objects: they hold the caller's values (or the
+// default set's) and every other property reads as null, as most of an
+// account's properties are empty on most of its records. It is for tests
+// whose subject is the catalogue's size (a search body of every name)
+// rather than its values, at a fraction of their cost.
+func WithSparseValues() Option { return func(c *config) { c.catalog.sparse = true } }
 
 // WithUnparsableValues makes about one in every n values that the full
 // catalogue gives generated objects not parse as the property's type, as

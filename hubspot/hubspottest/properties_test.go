@@ -279,3 +279,31 @@ func TestPropertyHelpers(t *testing.T) {
 	_, err = full.Create("contacts", map[string]string{"email": "b@b.c", "lifecyclestage": "Lead!"})
 	is.True(err != nil)
 }
+
+// TestSparseValues: with WithSparseValues the full catalogue's names are
+// listed, but a seeded object holds the default set's values and the
+// caller's only; without it, the catalogue's values fill it.
+func TestSparseValues(t *testing.T) {
+	is := is.New(t)
+	for _, tt := range []struct {
+		name     string
+		opts     []hubspottest.Option
+		min, max int // values a seeded contact holds
+	}{
+		{"full", []hubspottest.Option{hubspottest.WithFullPropertyCatalog()}, 300, 620},
+		{"sparse", []hubspottest.Option{hubspottest.WithFullPropertyCatalog(), hubspottest.WithSparseValues()}, 1, 30},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newServer(t, tt.opts...)
+			is.True(len(propertyDefs(t, srv, "contacts", false)) >= 600)
+			ids, err := srv.Seed("contacts", 1, func(int) map[string]string { return map[string]string{"firstname": "Ada"} })
+			is.NoErr(err)
+			o, ok := srv.Object("contacts", ids[0])
+			is.True(ok)
+			is.Equal(o.Properties["firstname"], "Ada")
+			if n := len(o.Properties); n < tt.min || n > tt.max {
+				t.Fatalf("a seeded contact holds %d values, want %d to %d", n, tt.min, tt.max)
+			}
+		})
+	}
+}

@@ -314,7 +314,7 @@ func (s *Server) seedOne(objectType string, i int, props map[string]string) (str
 		return "", unknownType(objectType).asError()
 	}
 	var stored map[string]string
-	if s.catalog.full {
+	if s.catalog.full && !s.catalog.sparse {
 		stored = catalogValues(ts.t, i, nil, s.catalog)
 		for name := range props {
 			delete(stored, name)

@@ -30,17 +30,19 @@ type Case struct {
 
 // Run runs the chaos test f once per case, each as the subtest
 // "seed=<seed>", and logs how to replay it. short is the test's number of
-// runs when neither seeds.txt nor CHAOS_RUNS says otherwise.
+// runs when neither seeds.txt nor CHAOS_RUNS says otherwise. Called
+// within a subtest, the seeds are the top-level test's.
 func Run(t *testing.T, short int, f func(t *testing.T, c Case)) {
 	t.Helper()
-	cases, err := Cases(t.Name(), short, os.Getenv("CHAOS_SEED"), os.Getenv("CHAOS_RUNS"), seedsFile)
+	top := strings.SplitN(t.Name(), "/", 2)[0]
+	cases, err := Cases(top, short, os.Getenv("CHAOS_SEED"), os.Getenv("CHAOS_RUNS"), seedsFile)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range cases {
 		t.Run("seed="+strconv.FormatUint(c.Seed, 10), func(t *testing.T) {
 			t.Logf("seed %d, %d runs (replay with CHAOS_SEED=%d CHAOS_RUNS=%d go test -run '^%s$')",
-				c.Seed, c.Runs, c.Seed, c.Runs, strings.SplitN(t.Name(), "/", 2)[0])
+				c.Seed, c.Runs, c.Seed, c.Runs, top)
 			f(t, c)
 		})
 	}
