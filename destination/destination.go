@@ -391,7 +391,7 @@ func recordError(i int, r opencdc.Record, err error) error {
 
 // toOp reads what a record asks of HubSpot.
 func (d *Destination) toOp(ctx context.Context, i int, r opencdc.Record) (op, error) {
-	recKey, err := recordKey(r.Key)
+	recKey, err := d.recordKeyOf(r)
 	if err != nil {
 		return op{}, err
 	}
@@ -416,11 +416,12 @@ func (d *Destination) toOp(ctx context.Context, i int, r opencdc.Record) (op, er
 				o.key = v
 			} else {
 				// A null or empty id value would clear the key HubSpot
-				// finds the object by; the key says which object it is.
+				// finds the object by; the key, when it says so, names
+				// the object (idvalue.go).
 				delete(o.props, idProp)
-			}
-			if o.key == "" {
-				return op{}, fmt.Errorf("no value for %q in the payload or the key: an upsert needs one", idProp)
+				if o.key, err = d.keyIDValue(r, "the payload"); err != nil {
+					return op{}, err
+				}
 			}
 		case r.Operation == opencdc.OperationUpdate:
 			o.kind = opUpdate
@@ -439,6 +440,8 @@ func (d *Destination) toOp(ctx context.Context, i int, r opencdc.Record) (op, er
 			// scalar of a typed source too.
 			if v, err := keyString(propertiesOf(data)[idProp]); err == nil && v != "" {
 				o.key = v
+			} else if o.key, err = d.keyIDValue(r, "the before image"); err != nil {
+				return op{}, err
 			}
 		}
 	default:
@@ -477,6 +480,9 @@ func (d *Destination) convert(ctx context.Context, in map[string]any) (hubspot.P
 			continue
 		}
 		s, err := formatValue(p, v)
+		if err == nil {
+			err = checkValue(p, s)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("property %q: %w (the value: %s)", name, err, quoteValue(v))
 		}
