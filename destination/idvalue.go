@@ -28,7 +28,11 @@ func (d *Destination) recordKeyOf(r opencdc.Record) (string, error) {
 	if ferr != nil || fields[d.config.IDProperty] == nil {
 		return "", err
 	}
-	return keyString(fields[d.config.IDProperty])
+	v, err := keyString(fields[d.config.IDProperty])
+	if err != nil {
+		return "", fmt.Errorf("key field %q: %w", d.config.IDProperty, err)
+	}
+	return v, nil
 }
 
 // keyIDValue is the idProperty value r's key stands in for, or an error
