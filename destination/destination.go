@@ -44,6 +44,9 @@ type Destination struct {
 	// schemaStale makes the next unknown property re-read the schema:
 	// someone may have added the property since Open.
 	schemaStale bool
+	// schemaReadAt is when the schema was read, for the age of its
+	// options (limits.go).
+	schemaReadAt time.Time
 
 	// createdIDs maps the key of a record this run created an object for
 	// to the object's id, so that later records with that key reach it.
@@ -175,6 +178,7 @@ func (d *Destination) readSchema(ctx context.Context) error {
 	slices.Sort(declared)
 	d.uniqueProps = slices.Concat(d.resource.UniqueProperties, declared)
 	d.schemaStale = false
+	d.schemaReadAt = d.now()
 	return nil
 }
 
@@ -481,7 +485,7 @@ func (d *Destination) convert(ctx context.Context, in map[string]any) (hubspot.P
 		}
 		s, err := formatValue(p, v)
 		if err == nil {
-			err = checkValue(p, s)
+			err = d.checkValueNow(ctx, p, s)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("property %q: %w (the value: %s)", name, err, quoteValue(v))

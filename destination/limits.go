@@ -1,11 +1,14 @@
 package destination
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -93,10 +96,41 @@ func checkOption(p hubspot.Property, s string) error {
 	}
 	for _, part := range parts {
 		if !slices.ContainsFunc(p.Options, func(o hubspot.PropertyOption) bool { return o.Value == part }) {
-			return fmt.Errorf("%q is not one of the property's options (%s)", part, optionList(p.Options))
+			return &optionError{value: part, options: p.Options}
 		}
 	}
 	return nil
+}
+
+// optionError is a value that is none of an enumeration's options.
+type optionError struct {
+	value   string
+	options []hubspot.PropertyOption
+}
+
+func (e *optionError) Error() string {
+	return fmt.Sprintf("%q is not one of the property's options (%s)", e.value, optionList(e.options))
+}
+
+// optionsFreshFor is how long the options read with the schema are taken
+// as HubSpot's: a value that is none of older ones makes the destination
+// read the schema again before it refuses the value, since someone may
+// have added the option in HubSpot since.
+const optionsFreshFor = time.Minute
+
+// checkValueNow is checkValue, with the schema read again when a value is
+// no option of a property whose options were read over optionsFreshFor
+// ago.
+func (d *Destination) checkValueNow(ctx context.Context, p hubspot.Property, s string) error {
+	err := checkValue(p, s)
+	var opt *optionError
+	if !errors.As(err, &opt) || d.now().Sub(d.schemaReadAt) < optionsFreshFor {
+		return err
+	}
+	if rerr := d.readSchema(ctx); rerr != nil {
+		return fmt.Errorf("%w (and reading the options again failed: %w)", err, rerr)
+	}
+	return checkValue(d.schema[p.Name], s)
 }
 
 // optionList names options for an error: the first ten, and how many more.

@@ -5,7 +5,9 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/conduit-connectors/conduit-connector-hubspot/destination"
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
 	"github.com/conduitio/conduit-commons/opencdc"
 	"github.com/matryer/is"
@@ -102,4 +104,32 @@ func TestCMSTextNotUTF8FailsBeforeAnyCall(t *testing.T) {
 			is.Equal(len(srv.LiveBlogTags()), 0)
 		})
 	}
+}
+
+// TestOptionAddedInHubSpotAfterOpen: a value that is none of the options
+// read at Open fails without a call while they are fresh; once they are a
+// minute old, the destination reads them again before it refuses, and
+// writes a value someone added as an option in HubSpot since.
+func TestOptionAddedInHubSpotAfterOpen(t *testing.T) {
+	is := is.New(t)
+	ctx := context.Background()
+	srv := newSim(t)
+	gold := []hubspottest.PropertyOption{{Label: "Gold", Value: "gold"}}
+	is.NoErr(srv.AddProperty("contacts", hubspottest.PropertyDef{Name: "tier", Type: hubspottest.TypeEnumeration, FieldType: "select", Options: gold}))
+	clock := hubspottest.NewManualClock(time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC))
+	d := openDestination(t, srv, map[string]string{"idProperty": "email"}, destination.WithClock(clock))
+	is.NoErr(srv.SetPropertyOptions("contacts", "tier", append(gold, hubspottest.PropertyOption{Label: "Silver", Value: "silver"})))
+	silver := rec(opencdc.OperationCreate, "p1", nil, opencdc.StructuredData{"email": "s@example.com", "tier": "silver"})
+
+	srv.ResetCalls()
+	n, err := d.Write(ctx, []opencdc.Record{silver})
+	is.Equal(n, 0)
+	is.True(err != nil && strings.Contains(err.Error(), `property "tier": "silver" is not one of the property's options ("gold")`))
+	is.Equal(srv.TotalCalls(), 0)
+
+	clock.Advance(time.Minute)
+	n, err = d.Write(ctx, []opencdc.Record{silver})
+	is.NoErr(err)
+	is.Equal(n, 1)
+	is.Equal(onlyContact(t, srv).Properties["tier"], "silver")
 }
