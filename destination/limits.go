@@ -38,9 +38,7 @@ func checkValue(p hubspot.Property, s string) error {
 	}
 	switch p.Type {
 	case "string":
-		if n := textLength(s); n > maxTextChars {
-			return fmt.Errorf("the value is %d characters long, over HubSpot's limit of %d for a text property", n, maxTextChars)
-		}
+		return checkLength(s)
 	case "enumeration":
 		return checkOption(p, s)
 	}
@@ -205,6 +203,23 @@ func checkTree(v any) error {
 				return fmt.Errorf("[%d]: %w", i, err)
 			}
 		}
+	}
+	return nil
+}
+
+// checkLinkID checks a linked object's id, a HubSpot id or an idProperty
+// value, as the text it is.
+func checkLinkID(s string) error {
+	if err := checkText(s); err != nil {
+		return err
+	}
+	return checkLength(s)
+}
+
+// checkLength refuses text over HubSpot's limit for a text property.
+func checkLength(s string) error {
+	if n := textLength(s); n > maxTextChars {
+		return fmt.Errorf("the value is %d characters long, over HubSpot's limit of %d for a text property", n, maxTextChars)
 	}
 	return nil
 }

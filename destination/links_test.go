@@ -360,6 +360,8 @@ func TestLinksMalformedIsolated(t *testing.T) {
 		{"a bool id", map[string]any{"companies": []any{true}}, `associations.companies[0]: the id true is a bool, neither a string nor a whole number`},
 		{"a fraction", map[string]any{"companies": []any{7.5}}, `associations.companies[0]: the id 7.5 is a float64, neither a string nor a whole number`},
 		{"no id", map[string]any{"companies": []any{map[string]any{"labels": []any{}}}}, `associations.companies[0]: id: no id`},
+		{"an id not UTF-8", map[string]any{"companies": []any{"co-\xff"}}, `associations.companies[0]: the id "co-\xff" names no object HubSpot can hold: the value is not valid UTF-8 (byte 3 is 0xff)`},
+		{"an id over HubSpot's text limit", map[string]any{"companies": []any{map[string]any{"id": strings.Repeat("c", 65537)}}}, `associations.companies[0]: id: the id "ccc`},
 		{"labels not a list", map[string]any{"companies": []any{map[string]any{"id": "7", "labels": "Primary"}}}, `associations.companies[0]: labels is a string, not a list of label names`},
 		{"unknown type", map[string]any{"widgets": []any{"7"}}, `associations.widgets: unknown resource "widgets"`},
 		{"a field name of no type id", map[string]any{"_2_x": []any{"7"}}, `associations._2_x: unknown resource "_2_x"`},
