@@ -55,7 +55,8 @@ type Config struct {
 	// error naming it, idProperty and where the value was looked for, and
 	// nothing is sent for it; a key with a field named as idProperty, and
 	// the id in the key of a record read by a HubSpot source (a mirror's
-	// idProperty holds it), stand in either way. Turn it on only when every
+	// idProperty holds it; for contacts' email, on deletes only), stand in
+	// either way. Turn it on only when every
 	// key is the unique value, or unrelated records become one object.
 	IDFromBareKey bool `json:"idFromBareKey" default:"false"`
 	// ReadOnlyProperties says what to do with a record that sets a property

@@ -12,7 +12,7 @@ import (
 // The idProperty value of a record whose payload has none comes from its
 // key only when the key says it is that value: a field named as idProperty,
 // or the "id" field of a record of a HubSpot source (the object's own id,
-// which a mirror keeps in idProperty). A bare key (raw bytes such as a file
+// which a mirror keeps in a custom idProperty). A bare key (raw bytes such as a file
 // source's line number, a key naming another field) could be anything, and
 // taken as the unique value it would make one object of unrelated records:
 // it stands in only with idFromBareKey.
@@ -49,7 +49,11 @@ func (d *Destination) keyIDValue(r opencdc.Record, in string) (string, error) {
 	} else if v != "" {
 		return v, nil
 	}
-	if fromHubSpot(r) {
+	// A source's id is no email: it stands in for a HubSpot-kept unique
+	// property (contacts' email) only on a delete, where a value of no
+	// object deletes nothing (a merged contact's delete holds no email).
+	ownValue := slices.Contains(d.resource.UniqueProperties, idProp)
+	if fromHubSpot(r) && (r.Operation == opencdc.OperationDelete || !ownValue) {
 		if v, err := keyString(fields[record.FieldID]); err == nil && v != "" {
 			return v, nil
 		}

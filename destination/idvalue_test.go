@@ -50,6 +50,8 @@ func TestKeyStandsInForIDValueOnlyWhenItSaysSo(t *testing.T) {
 		{"structured key naming it", false, rec(opencdc.OperationCreate, "12", opencdc.StructuredData{"mirror_id": "m-12"}, opencdc.StructuredData{"firstname": "x"}), "m-12", false},
 		{"JSON key naming it, among others", false, rec(opencdc.OperationCreate, "13", opencdc.RawData(`{"mirror_id":"m-13","line":13}`), opencdc.StructuredData{"firstname": "x"}), "m-13", false},
 		{"a HubSpot source's id", false, fromHubSpot(rec(opencdc.OperationUpdate, "14", opencdc.StructuredData{"id": "55"}, opencdc.StructuredData{"id": "55", "firstname": "x"})), "55", false},
+		{"a HubSpot source's id for an email", false, fromHubSpot(rec(opencdc.OperationUpdate, "16", opencdc.StructuredData{"id": "56"}, opencdc.StructuredData{"id": "56", "firstname": "x"})),
+			`no value for idProperty "email": none in the payload's field "email", and the key has fields [id], none "email"`, true},
 		{"bare key with idFromBareKey", true, rec(opencdc.OperationCreate, "15", opencdc.RawData("m-15"), opencdc.StructuredData{"firstname": "x"}), "m-15", false},
 	}
 	for _, tt := range tests {
@@ -58,6 +60,9 @@ func TestKeyStandsInForIDValueOnlyWhenItSaysSo(t *testing.T) {
 			srv := newSim(t)
 			addMirrorID(t, srv)
 			settings := map[string]string{"idProperty": "mirror_id"}
+			if strings.Contains(tt.name, "email") { // the row of an email upserts on it
+				settings["idProperty"] = "email"
+			}
 			if tt.bareKeys {
 				settings["idFromBareKey"] = "true"
 			}
