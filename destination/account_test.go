@@ -49,8 +49,8 @@ func TestAccountWrites(t *testing.T) {
 		rec(opencdc.OperationCreate, "a1", nil, opencdc.StructuredData{"email": email(0), "firstname": "Zero"}),
 		rec(opencdc.OperationCreate, "a2", nil, opencdc.StructuredData{"email": email(1), "firstname": "One"}),
 		rec(opencdc.OperationCreate, "a3", nil, opencdc.StructuredData{"email": email(2), "firstname": "Two"}),
-		rec(opencdc.OperationUpdate, "a4", opencdc.RawData(email(1)), opencdc.StructuredData{"firstname": "Uno"}),
-		rec(opencdc.OperationDelete, "a5", opencdc.RawData(email(2)), nil),
+		rec(opencdc.OperationUpdate, "a4", opencdc.StructuredData{"email": email(1)}, opencdc.StructuredData{"firstname": "Uno"}),
+		rec(opencdc.OperationDelete, "a5", opencdc.StructuredData{"email": email(2)}, nil),
 	}
 	n, err := d.Write(ctx, recs)
 	is.NoErr(err)

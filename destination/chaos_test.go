@@ -80,7 +80,7 @@ func destinationChaos(t *testing.T, c chaos.Case) {
 		pos := "r" + strconv.Itoa(i)
 		switch rng.IntN(6) {
 		case 0:
-			recs = append(recs, rec(opencdc.OperationDelete, pos, opencdc.RawData(email), nil))
+			recs = append(recs, rec(opencdc.OperationDelete, pos, opencdc.StructuredData{"email": email}, nil))
 			delete(want, email)
 		case 1, 2:
 			name := "N" + strconv.Itoa(i)
@@ -91,7 +91,7 @@ func destinationChaos(t *testing.T, c chaos.Case) {
 			want[email]["firstname"] = name
 		default:
 			city := "C" + strconv.Itoa(i)
-			recs = append(recs, rec(opencdc.OperationUpdate, pos, opencdc.RawData(email), opencdc.StructuredData{"city": city}))
+			recs = append(recs, rec(opencdc.OperationUpdate, pos, opencdc.StructuredData{"email": email}, opencdc.StructuredData{"city": city}))
 			if want[email] == nil {
 				want[email] = map[string]string{}
 			}

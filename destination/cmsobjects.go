@@ -306,10 +306,16 @@ func cmsJSON(kind hubspot.FieldKind, v any) (json.RawMessage, error) {
 		}
 	case hubspot.FieldJSON:
 		if s, ok := v.(string); ok {
+			if err := checkText(s); err != nil {
+				return nil, err
+			}
 			if !json.Valid([]byte(s)) {
 				return nil, fmt.Errorf("want JSON text or a structured value")
 			}
 			return json.RawMessage(s), nil
+		}
+		if err := checkTree(v); err != nil {
+			return nil, err
 		}
 		raw, err := json.Marshal(v)
 		if err != nil {
@@ -320,6 +326,9 @@ func cmsJSON(kind hubspot.FieldKind, v any) (json.RawMessage, error) {
 	s, ok := v.(string)
 	if !ok {
 		return nil, fmt.Errorf("a %T cannot be a text field", v)
+	}
+	if err := checkText(s); err != nil {
+		return nil, err
 	}
 	raw, err := json.Marshal(s)
 	if err != nil {

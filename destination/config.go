@@ -12,6 +12,7 @@ import (
 // Names of the destination's own parameters.
 const (
 	KeyIDProperty         = "idProperty"
+	KeyIDFromBareKey      = "idFromBareKey"
 	KeyReadOnlyProperties = "readOnlyProperties"
 	KeyHubDBPublish       = "hubdbPublish"
 	KeyAssociationsMode   = "associationsMode"
@@ -47,6 +48,17 @@ type Config struct {
 	// the record key holds its value, and creates and updates become batch
 	// upserts keyed on it, so that delivering a record twice is harmless.
 	IDProperty string `json:"idProperty"`
+	// IDFromBareKey lets a record key that does not name idProperty stand
+	// in for the idProperty value of a record whose payload has none: raw
+	// bytes (a file source's line number, a Kafka key) or a key whose
+	// field has another name. Off, such a record fails alone, with an
+	// error naming it, idProperty and where the value was looked for, and
+	// nothing is sent for it; a key with a field named as idProperty, and
+	// the id in the key of a record read by a HubSpot source (a mirror's
+	// idProperty holds it; for contacts' email, on deletes only), stand in
+	// either way. Turn it on only when every
+	// key is the unique value, or unrelated records become one object.
+	IDFromBareKey bool `json:"idFromBareKey" default:"false"`
 	// ReadOnlyProperties says what to do with a record that sets a property
 	// HubSpot does not let anyone write: fail names the properties in an
 	// error; skip leaves them out, so that records read from one HubSpot

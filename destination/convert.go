@@ -30,6 +30,9 @@ func recordData(d opencdc.Data) (map[string]any, error) {
 		if len(strings.TrimSpace(string(d))) == 0 {
 			return map[string]any{}, nil
 		}
+		if err := checkRawText(d); err != nil {
+			return nil, err
+		}
 		var m map[string]any
 		dec := json.NewDecoder(strings.NewReader(string(d)))
 		dec.UseNumber() // keep numbers as written, without float noise
@@ -148,24 +151,9 @@ func keyString(v any) (string, error) {
 // structured data with one field (or an "id" field), raw bytes, or a JSON
 // object in raw bytes.
 func recordKey(k opencdc.Data) (string, error) {
-	var fields map[string]any
-	switch k := k.(type) {
-	case nil:
-		return "", nil
-	case opencdc.StructuredData:
-		fields = k
-	case opencdc.RawData:
-		raw := strings.TrimSpace(string(k))
-		if !strings.HasPrefix(raw, "{") {
-			return raw, nil
-		}
-		dec := json.NewDecoder(strings.NewReader(raw))
-		dec.UseNumber()
-		if err := dec.Decode(&fields); err != nil {
-			return raw, nil //nolint:nilerr // not JSON: the bytes are the key
-		}
-	default:
-		return "", fmt.Errorf("key of type %T is not supported", k)
+	fields, bare, err := keyFields(k)
+	if err != nil || fields == nil {
+		return bare, err
 	}
 	var v any
 	switch {
@@ -185,4 +173,28 @@ func recordKey(k opencdc.Data) (string, error) {
 		return "", fmt.Errorf("key: %w", err)
 	}
 	return s, nil
+}
+
+// keyFields reads a key as its fields, structured or a JSON object in raw
+// bytes, or else (fields nil) as its bare bytes, trimmed.
+func keyFields(k opencdc.Data) (fields map[string]any, bare string, err error) {
+	switch k := k.(type) {
+	case nil:
+		return nil, "", nil
+	case opencdc.StructuredData:
+		return k, "", nil
+	case opencdc.RawData:
+		raw := strings.TrimSpace(string(k))
+		if !strings.HasPrefix(raw, "{") {
+			return nil, raw, nil
+		}
+		dec := json.NewDecoder(strings.NewReader(raw))
+		dec.UseNumber()
+		if err := dec.Decode(&fields); err != nil {
+			return nil, raw, nil //nolint:nilerr // not JSON: the bytes are the key
+		}
+		return fields, "", nil
+	default:
+		return nil, "", fmt.Errorf("key of type %T is not supported", k)
+	}
 }

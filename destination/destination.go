@@ -44,6 +44,9 @@ type Destination struct {
 	// schemaStale makes the next unknown property re-read the schema:
 	// someone may have added the property since Open.
 	schemaStale bool
+	// schemaReadAt is when the schema was read, for the age of its
+	// options (limits.go).
+	schemaReadAt time.Time
 
 	// createdIDs maps the key of a record this run created an object for
 	// to the object's id, so that later records with that key reach it.
@@ -175,6 +178,7 @@ func (d *Destination) readSchema(ctx context.Context) error {
 	slices.Sort(declared)
 	d.uniqueProps = slices.Concat(d.resource.UniqueProperties, declared)
 	d.schemaStale = false
+	d.schemaReadAt = d.now()
 	return nil
 }
 
@@ -391,7 +395,7 @@ func recordError(i int, r opencdc.Record, err error) error {
 
 // toOp reads what a record asks of HubSpot.
 func (d *Destination) toOp(ctx context.Context, i int, r opencdc.Record) (op, error) {
-	recKey, err := recordKey(r.Key)
+	recKey, err := d.recordKeyOf(r)
 	if err != nil {
 		return op{}, err
 	}
@@ -416,11 +420,12 @@ func (d *Destination) toOp(ctx context.Context, i int, r opencdc.Record) (op, er
 				o.key = v
 			} else {
 				// A null or empty id value would clear the key HubSpot
-				// finds the object by; the key says which object it is.
+				// finds the object by; the key, when it says so, names
+				// the object (idvalue.go).
 				delete(o.props, idProp)
-			}
-			if o.key == "" {
-				return op{}, fmt.Errorf("no value for %q in the payload or the key: an upsert needs one", idProp)
+				if o.key, err = d.keyIDValue(r, "the payload"); err != nil {
+					return op{}, err
+				}
 			}
 		case r.Operation == opencdc.OperationUpdate:
 			o.kind = opUpdate
@@ -439,6 +444,8 @@ func (d *Destination) toOp(ctx context.Context, i int, r opencdc.Record) (op, er
 			// scalar of a typed source too.
 			if v, err := keyString(propertiesOf(data)[idProp]); err == nil && v != "" {
 				o.key = v
+			} else if o.key, err = d.keyIDValue(r, "the before image"); err != nil {
+				return op{}, err
 			}
 		}
 	default:
@@ -477,6 +484,9 @@ func (d *Destination) convert(ctx context.Context, in map[string]any) (hubspot.P
 			continue
 		}
 		s, err := formatValue(p, v)
+		if err == nil {
+			err = d.checkValueNow(ctx, p, s)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("property %q: %w (the value: %s)", name, err, quoteValue(v))
 		}

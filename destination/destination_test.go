@@ -156,7 +156,7 @@ func TestUpsertIsIdempotent(t *testing.T) {
 	is.Equal(srv.Calls()["POST /crm/objects/2026-09/contacts/batch/upsert"], 20)
 
 	// A delete keyed on the email finds the object by it.
-	n, err := d.Write(ctx, []opencdc.Record{rec(opencdc.OperationDelete, "d", opencdc.RawData("w5@example.com"), nil)})
+	n, err := d.Write(ctx, []opencdc.Record{rec(opencdc.OperationDelete, "d", opencdc.RawData(`{"email":"w5@example.com"}`), nil)})
 	is.NoErr(err)
 	is.Equal(n, 1)
 	is.Equal(len(live(srv)), 999)

@@ -60,17 +60,17 @@ func TestNullClearsAValue(t *testing.T) {
 	is.Equal(o.Properties["firstname"], "C")
 }
 
-// addConsent adds a select property "consent" with options yes and no. A
-// value that is none of its options is one the destination sends as it is
-// (a string property's value) and HubSpot refuses, as tests of HubSpot's
-// refusals need: a value the destination cannot write as its property's
-// type, such as "not a number" for a number, fails before any call.
+// addConsent adds a text property "consent" whose validation rule takes
+// yes and no only. Another value is one the destination sends as it is
+// and HubSpot refuses, as tests of HubSpot's refusals need: a value the
+// destination can tell is out of range (not its property's type, not one
+// of an enumeration's options) fails before any call.
 func addConsent(t *testing.T, srv *hubspottest.Server, objectType string) {
 	t.Helper()
-	if err := srv.AddProperty(objectType, hubspottest.PropertyDef{
-		Name: "consent", Type: hubspottest.TypeEnumeration, FieldType: "select",
-		Options: []hubspottest.PropertyOption{{Label: "Yes", Value: "yes"}, {Label: "No", Value: "no"}},
-	}); err != nil {
+	if err := srv.AddProperty(objectType, hubspottest.PropertyDef{Name: "consent", Type: hubspottest.TypeString}); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.SetValidationRules(objectType, "consent", hubspottest.ValidationRule{RuleType: "REGEX", RuleArguments: []string{"^(yes|no)$"}}); err != nil {
 		t.Fatal(err)
 	}
 }

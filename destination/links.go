@@ -176,10 +176,16 @@ func linkID(v any) (string, error) {
 	case nil:
 		return "", errors.New("no id")
 	case string:
-		if s := strings.TrimSpace(v); s != "" {
-			return s, nil
+		s := strings.TrimSpace(v)
+		if s == "" {
+			return "", errors.New("the id is empty")
 		}
-		return "", errors.New("the id is empty")
+		// An id out of the range of the values HubSpot stores names no
+		// object, and never will: it fails the record rather than wait.
+		if err := checkLinkID(s); err != nil {
+			return "", fmt.Errorf("the id %s names no object HubSpot can hold: %w", quoteValue(s), err)
+		}
+		return s, nil
 	case json.Number:
 		if _, err := strconv.ParseInt(v.String(), 10, 64); err != nil {
 			return "", bad

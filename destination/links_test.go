@@ -128,7 +128,7 @@ func TestLinksMadeForEachWrite(t *testing.T) {
 			return rec(opencdc.OperationUpdate, "p1", id(w.seed(t, "deals", "d-1", map[string]string{"dealname": "Old"})), opencdc.StructuredData{"dealname": "Big", "associations": links})
 		}, hubspotID},
 		"upsert": {map[string]string{"idProperty": "mirror_id"}, func(_ *testing.T, _ *linkWorld, links any) opencdc.Record {
-			return rec(opencdc.OperationSnapshot, "p1", opencdc.RawData("d-1"), opencdc.StructuredData{"dealname": "Big", "associations": links})
+			return rec(opencdc.OperationSnapshot, "p1", mirrorKey("d-1"), opencdc.StructuredData{"dealname": "Big", "associations": links})
 		}, func(_ *linkWorld, m string) string { return m }},
 	}
 	shapes := []struct {
@@ -190,8 +190,8 @@ func TestLinksIdempotentOnRedelivery(t *testing.T) {
 			w := newLinkWorld(t)
 			d := openDestination(t, w.srv, map[string]string{"resource": "deals", "idProperty": "mirror_id", "associationsMode": mode})
 			recs := []opencdc.Record{
-				rec(opencdc.OperationSnapshot, "p1", opencdc.RawData("d-1"), opencdc.StructuredData{"dealname": "A", "associations": sourceShape(map[string][]string{"co-1": {"Primary"}}, "ct-1", "ct-2")}),
-				rec(opencdc.OperationSnapshot, "p2", opencdc.RawData("d-2"), opencdc.StructuredData{"dealname": "B", "associations": map[string]any{"companies": []string{"co-1", "co-2"}}}),
+				rec(opencdc.OperationSnapshot, "p1", mirrorKey("d-1"), opencdc.StructuredData{"dealname": "A", "associations": sourceShape(map[string][]string{"co-1": {"Primary"}}, "ct-1", "ct-2")}),
+				rec(opencdc.OperationSnapshot, "p2", mirrorKey("d-2"), opencdc.StructuredData{"dealname": "B", "associations": map[string]any{"companies": []string{"co-1", "co-2"}}}),
 			}
 			want := [2]map[string][]string{{"d-1": {"co-1[Primary]"}, "d-2": {"co-1", "co-2"}}, {"d-1": {"ct-1", "ct-2"}}}
 			n, err := d.Write(context.Background(), recs)
@@ -243,7 +243,7 @@ func TestLinksReplaceMode(t *testing.T) {
 			is.NoErr(w.srv.Associate("deals", deal, "contacts", w.ids["ct-1"]))
 			d := openDestination(t, w.srv, map[string]string{"resource": "deals", "idProperty": "mirror_id", "associationsMode": tc.mode})
 			n, err := d.Write(context.Background(), []opencdc.Record{
-				rec(opencdc.OperationUpdate, "p1", opencdc.RawData("d-1"), opencdc.StructuredData{"dealname": "Bigger", "associations": tc.links}),
+				rec(opencdc.OperationUpdate, "p1", mirrorKey("d-1"), opencdc.StructuredData{"dealname": "Bigger", "associations": tc.links}),
 			})
 			is.NoErr(err)
 			is.Equal(n, 1)
@@ -265,10 +265,10 @@ func TestLinksToObjectsWrittenLater(t *testing.T) {
 			// Without idProperty a linked id may be the key of a record
 			// this run created; with it, the mirror_id.
 			company := func(pos, key string) opencdc.Record {
-				return of("companies", rec(opencdc.OperationCreate, pos, opencdc.RawData(key), opencdc.StructuredData{"name": key, "mirror_id": key}))
+				return of("companies", rec(opencdc.OperationCreate, pos, mirrorKey(key), opencdc.StructuredData{"name": key, "mirror_id": key}))
 			}
 			deal := func(pos, key, company string) opencdc.Record {
-				return of("deals", rec(opencdc.OperationCreate, pos, opencdc.RawData(key), opencdc.StructuredData{"dealname": key, "mirror_id": key,
+				return of("deals", rec(opencdc.OperationCreate, pos, mirrorKey(key), opencdc.StructuredData{"dealname": key, "mirror_id": key,
 					"associations": map[string]any{"companies": []string{company}}}))
 			}
 			n, err := d.Write(ctx, []opencdc.Record{deal("p1", "d-1", "co-later")})
@@ -289,7 +289,7 @@ func TestLinksToObjectsWrittenLater(t *testing.T) {
 
 			// Nothing waits: a Write of no company costs no link call.
 			w.srv.ResetCalls()
-			n, err = d.Write(ctx, []opencdc.Record{of("contacts", rec(opencdc.OperationCreate, "p5", opencdc.RawData("ct-9"), opencdc.StructuredData{"email": "ct9@example.com"}))})
+			n, err = d.Write(ctx, []opencdc.Record{of("contacts", rec(opencdc.OperationCreate, "p5", mirrorKey("ct-9"), opencdc.StructuredData{"email": "ct9@example.com"}))})
 			is.NoErr(err)
 			is.Equal(n, 1)
 			for call := range w.srv.Calls() {
@@ -309,7 +309,7 @@ func TestLinksWaitBound(t *testing.T) {
 	w := newLinkWorld(t)
 	d := openDestination(t, w.srv, map[string]string{"resource": "deals", "idProperty": "mirror_id", "associationsWait": "5m"}, destination.WithClock(clock))
 	deal := func(pos, key string, links any) opencdc.Record {
-		return rec(opencdc.OperationCreate, pos, opencdc.RawData(key), opencdc.StructuredData{"dealname": key, "associations": links})
+		return rec(opencdc.OperationCreate, pos, mirrorKey(key), opencdc.StructuredData{"dealname": key, "associations": links})
 	}
 	n, err := d.Write(ctx, []opencdc.Record{deal("p1", "d-1", map[string]any{"companies": []string{"co-1", "co-never"}})})
 	is.NoErr(err)
@@ -360,6 +360,8 @@ func TestLinksMalformedIsolated(t *testing.T) {
 		{"a bool id", map[string]any{"companies": []any{true}}, `associations.companies[0]: the id true is a bool, neither a string nor a whole number`},
 		{"a fraction", map[string]any{"companies": []any{7.5}}, `associations.companies[0]: the id 7.5 is a float64, neither a string nor a whole number`},
 		{"no id", map[string]any{"companies": []any{map[string]any{"labels": []any{}}}}, `associations.companies[0]: id: no id`},
+		{"an id not UTF-8", map[string]any{"companies": []any{"co-\xff"}}, `associations.companies[0]: the id "co-\xff" names no object HubSpot can hold: the value is not valid UTF-8 (byte 3 is 0xff)`},
+		{"an id over HubSpot's text limit", map[string]any{"companies": []any{map[string]any{"id": strings.Repeat("c", 65537)}}}, `associations.companies[0]: id: the id "ccc`},
 		{"labels not a list", map[string]any{"companies": []any{map[string]any{"id": "7", "labels": "Primary"}}}, `associations.companies[0]: labels is a string, not a list of label names`},
 		{"unknown type", map[string]any{"widgets": []any{"7"}}, `associations.widgets: unknown resource "widgets"`},
 		{"a field name of no type id", map[string]any{"_2_x": []any{"7"}}, `associations._2_x: unknown resource "_2_x"`},
@@ -442,7 +444,7 @@ func linkedDeals(t testing.TB, w *linkWorld, settings map[string]string) (*desti
 	recs := make([]opencdc.Record, 1000)
 	for i := range recs {
 		links := sourceShape(map[string][]string{ref(fmt.Sprintf("k-%d", i%100)): {"Primary"}}, ref(fmt.Sprintf("c-%d", i%100)), ref(fmt.Sprintf("c-%d-b", i%100)))
-		recs[i] = rec(opencdc.OperationCreate, fmt.Sprint(i), opencdc.RawData(fmt.Sprintf("d-%d", i)), opencdc.StructuredData{"dealname": fmt.Sprint(i), "associations": links})
+		recs[i] = rec(opencdc.OperationCreate, fmt.Sprint(i), mirrorKey(fmt.Sprintf("d-%d", i)), opencdc.StructuredData{"dealname": fmt.Sprint(i), "associations": links})
 	}
 	d := openDestination(t, w.srv, mergeSettings(map[string]string{"resource": "deals"}, settings))
 	w.srv.ResetCalls()
@@ -545,8 +547,8 @@ func TestLinksOfFoldedUpserts(t *testing.T) {
 			d := openDestination(t, w.srv, map[string]string{"resource": "deals", "idProperty": "mirror_id", "associationsMode": tc.mode})
 			w.srv.ResetCalls()
 			n, err := d.Write(context.Background(), []opencdc.Record{
-				rec(opencdc.OperationSnapshot, "p1", opencdc.RawData("d-1"), opencdc.StructuredData{"dealname": "A", "associations": map[string]any{"companies": []string{"co-1"}}}),
-				rec(opencdc.OperationUpdate, "p2", opencdc.RawData("d-1"), opencdc.StructuredData{"dealname": "B", "associations": map[string]any{"companies": []string{"co-2"}}}),
+				rec(opencdc.OperationSnapshot, "p1", mirrorKey("d-1"), opencdc.StructuredData{"dealname": "A", "associations": map[string]any{"companies": []string{"co-1"}}}),
+				rec(opencdc.OperationUpdate, "p2", mirrorKey("d-1"), opencdc.StructuredData{"dealname": "B", "associations": map[string]any{"companies": []string{"co-2"}}}),
 			})
 			is.NoErr(err)
 			is.Equal(n, 2)
@@ -559,7 +561,7 @@ func TestLinksOfFoldedUpserts(t *testing.T) {
 // TestLinksPendingLifecycle: what becomes of a link that waits.
 func TestLinksPendingLifecycle(t *testing.T) {
 	deal := func(pos string, op opencdc.Operation, links any) opencdc.Record {
-		return of("deals", rec(op, pos, opencdc.RawData("d-1"), opencdc.StructuredData{"dealname": "Big", "associations": links}))
+		return of("deals", rec(op, pos, mirrorKey("d-1"), opencdc.StructuredData{"dealname": "Big", "associations": links}))
 	}
 	waitForCoX := map[string]any{"companies": []string{"co-x"}}
 	tests := []struct {
@@ -580,14 +582,14 @@ func TestLinksPendingLifecycle(t *testing.T) {
 		}, map[string][]string{"d-1": {"co-x"}}},
 		{"replaced before it came", "replace", func(t *testing.T, _ *linkWorld, d *destination.Destination, clock *hubspottest.ManualClock) {
 			writeOK(t, d, deal("p2", opencdc.OperationUpdate, map[string]any{"companies": []string{"co-1"}}))
-			writeOK(t, d, of("companies", rec(opencdc.OperationCreate, "p3", opencdc.RawData("co-x"), opencdc.StructuredData{"name": "X"})))
+			writeOK(t, d, of("companies", rec(opencdc.OperationCreate, "p3", mirrorKey("co-x"), opencdc.StructuredData{"name": "X"})))
 			clock.Advance(10 * time.Minute)
 			writeOK(t, d, deal("p4", opencdc.OperationUpdate, nil)) // nothing waits past the bound
 		}, map[string][]string{"d-1": {"co-1"}}},
 		{"its deal archived", "add", func(t *testing.T, _ *linkWorld, d *destination.Destination, clock *hubspottest.ManualClock) {
 			writeOK(t, d, deal("p2", opencdc.OperationDelete, nil))
 			clock.Advance(10 * time.Minute)
-			writeOK(t, d, of("companies", rec(opencdc.OperationCreate, "p3", opencdc.RawData("co-x"), opencdc.StructuredData{"name": "X"})))
+			writeOK(t, d, of("companies", rec(opencdc.OperationCreate, "p3", mirrorKey("co-x"), opencdc.StructuredData{"name": "X"})))
 		}, map[string][]string{}},
 	}
 	for _, tc := range tests {
@@ -647,12 +649,12 @@ func TestLinksKnownIDGone(t *testing.T) {
 	w := newLinkWorld(t)
 	d := openDestination(t, w.srv, map[string]string{"resource": "deals", "idProperty": "mirror_id"}, destination.WithClock(clock))
 	toCo1 := map[string]any{"companies": []string{"co-1"}}
-	writeOK(t, d, rec(opencdc.OperationSnapshot, "p1", opencdc.RawData("d-1"), opencdc.StructuredData{"dealname": "A", "associations": toCo1}))
+	writeOK(t, d, rec(opencdc.OperationSnapshot, "p1", mirrorKey("d-1"), opencdc.StructuredData{"dealname": "A", "associations": toCo1}))
 	is.NoErr(w.srv.Archive("companies", w.ids["co-1"]))
 	is.NoErr(w.srv.Update("companies", w.ids["co-2"], map[string]string{"mirror_id": "co-1"})) // co-1 is this one now
-	writeOK(t, d, rec(opencdc.OperationSnapshot, "p2", opencdc.RawData("d-2"), opencdc.StructuredData{"dealname": "B", "associations": toCo1}))
+	writeOK(t, d, rec(opencdc.OperationSnapshot, "p2", mirrorKey("d-2"), opencdc.StructuredData{"dealname": "B", "associations": toCo1}))
 	clock.Advance(10 * time.Second)
-	writeOK(t, d, rec(opencdc.OperationSnapshot, "p3", opencdc.RawData("d-3"), opencdc.StructuredData{"dealname": "C"}))
+	writeOK(t, d, rec(opencdc.OperationSnapshot, "p3", mirrorKey("d-3"), opencdc.StructuredData{"dealname": "C"}))
 	is.Equal(w.links(t, "companies"), map[string][]string{"d-2": {"co-1"}}) // d-1's company is archived
 	links, err := w.srv.Links("deals", dealID(t, w, "d-2"), "companies")
 	is.NoErr(err)
@@ -666,8 +668,12 @@ func TestLinksOfHubSpotShapedPayload(t *testing.T) {
 	is := is.New(t)
 	w := newLinkWorld(t)
 	d := openDestination(t, w.srv, map[string]string{"resource": "deals", "idProperty": "mirror_id"})
-	writeOK(t, d, rec(opencdc.OperationSnapshot, "p1", opencdc.RawData("d-1"), opencdc.StructuredData{
+	writeOK(t, d, rec(opencdc.OperationSnapshot, "p1", mirrorKey("d-1"), opencdc.StructuredData{
 		"id": "123", "properties": map[string]any{"dealname": "Big"}, "associations": map[string]any{"companies": []string{"co-3"}},
 	}))
 	is.Equal(w.links(t, "companies"), map[string][]string{"d-1": {"co-3"}})
 }
+
+// mirrorKey is a record key naming its object's mirror_id, which with
+// idProperty mirror_id stands in for a payload without it.
+func mirrorKey(v string) opencdc.Data { return opencdc.StructuredData{"mirror_id": v} }

@@ -33,7 +33,7 @@ func newMocked(t *testing.T, resource, idProperty string) (*Destination, *mock.M
 		t.Fatal(err)
 	}
 	properties.EXPECT().List(gomock.Any(), res.Name).Return(mockedSchemas()[res.Name], nil)
-	d := &Destination{}
+	d := NewDestination()
 	d.config.IDProperty = idProperty
 	if err := d.open(context.Background(), res, objects, properties); err != nil {
 		t.Fatal(err)

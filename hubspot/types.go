@@ -78,6 +78,16 @@ type Property struct {
 	Calculated           bool                 `json:"calculated"`
 	HasUniqueValue       bool                 `json:"hasUniqueValue"`
 	ModificationMetadata ModificationMetadata `json:"modificationMetadata"`
+	// Options are an enumeration's allowed values; HubSpot refuses any
+	// other (https://developers.hubspot.com/docs/api/crm/properties).
+	Options []PropertyOption `json:"options,omitempty"`
+}
+
+// PropertyOption is one allowed value of an enumeration property.
+type PropertyOption struct {
+	Label  string `json:"label"`
+	Value  string `json:"value"`
+	Hidden bool   `json:"hidden"`
 }
 
 // ModificationMetadata says whether a property may be written.
