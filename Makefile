@@ -15,7 +15,7 @@ build:
 # make test is always the full suite.
 .PHONY: test
 test: race-check bin/conduit
-	HUBSPOT_E2E_REQUIRED=1 go test $(GOTEST_FLAGS) -race -count=1 ./...
+	HUBSPOT_E2E_REQUIRED=1 go test $(GOTEST_FLAGS) -race -count=1 -timeout 30m ./...
 
 # race-check fails at once, before Conduit is built, where -race cannot
 # work: the race detector needs cgo, so a C compiler and CGO_ENABLED=1 (Go
