@@ -38,7 +38,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "build the plugin:", err)
 		os.Exit(1)
 	}
-	code := m.Run()
+	code := conduittest.Main(m)
 	_ = os.RemoveAll(dir)
 	os.Exit(code)
 }

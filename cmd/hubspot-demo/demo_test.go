@@ -42,7 +42,7 @@ func buildAndRun(m *testing.M) (int, error) {
 	if err := build.Run(); err != nil {
 		return 1, fmt.Errorf("build the demo and the plugin: %w", err)
 	}
-	return m.Run(), nil
+	return conduittest.Main(m), nil
 }
 
 // demo is a running demo binary, in a process group of its own as a shell
