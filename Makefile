@@ -70,6 +70,24 @@ demo: build bin/conduit
 	@tools/gobuild.sh "the demo" bin/hubspot-demo ./cmd/hubspot-demo
 	bin/hubspot-demo
 
+# example runs examples/$(NAME).yaml the way demo runs its pipeline: in
+# a real Conduit, in a temporary folder, against the simulator (two for
+# the examples from one account to another; PostgreSQL too for those into
+# it), with the files it reads made up; it shows what reaches the
+# destination, and Ctrl-C stops everything it started. TOKEN_LIFETIME
+# shortens the OAuth example's access tokens (such as 1m).
+.PHONY: example example-name
+example: example-name build bin/conduit
+	@tools/gobuild.sh "the demo" bin/hubspot-demo ./cmd/hubspot-demo
+	bin/hubspot-demo -example $(NAME) $(if $(TOKEN_LIFETIME),-token-lifetime $(TOKEN_LIFETIME))
+
+# example-name fails at once, before anything is built, without a NAME.
+example-name:
+	@if [ ! -f "examples/$(NAME).yaml" ]; then \
+		echo "make example NAME=<one of: $$(cd examples && ls *.yaml | sed 's/\.yaml$$//' | xargs)>" >&2; \
+		exit 2; \
+	fi
+
 # demo-postgres runs examples/hubspot-to-postgres.yaml in a real Conduit
 # from the simulator into a throwaway PostgreSQL cluster on loopback
 # (Debian's postgresql: apt-get install postgresql), and prints how to look
