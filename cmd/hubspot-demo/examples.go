@@ -97,8 +97,12 @@ func mutating(ctx context.Context, out io.Writer, srv *hubspottest.Server, n int
 	// The seed is printed so that the changes can be made again:
 	// hubspot-sim -seed contacts=1000 -mutate 5/s -mutate-seed N.
 	seed := rand.Uint64()
-	fmt.Fprintf(out, "HubSpot simulator at %s: %s %s; 5 changes a second after the snapshot (seed %d)\n",
-		srv.URL, thousands(n), strings.Join(types, ", "), seed)
+	each := ""
+	if len(types) > 1 {
+		each = " each of"
+	}
+	fmt.Fprintf(out, "HubSpot simulator at %s: %s%s %s; 5 changes a second after the snapshot (seed %d)\n",
+		srv.URL, thousands(n), each, strings.Join(types, ", "), seed)
 	return func() { go simdata.Mutate(ctx, srv, types, 5, seed, nil) }, nil
 }
 
