@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/matryer/is"
 )
@@ -36,15 +37,36 @@ func TestOAuthApp(t *testing.T) {
 				done <- run(ctx, append([]string{"-seed", "contacts=3"}, tt.args...), pw)
 				pw.Close()
 			}()
+			lines := make(chan string)
+			go func() {
+				sc := bufio.NewScanner(pr)
+				for sc.Scan() {
+					lines <- sc.Text()
+				}
+				close(lines)
+			}()
+			defer func() {
+				cancel()
+				for range lines { //nolint:revive // what it prints as it stops
+				}
+				is.NoErr(<-done)
+			}()
+			// The banner comes at once; a minute bounds a simulator that
+			// prints no OAuth app, not its speed.
 			printed := map[string]string{}
-			lines := bufio.NewScanner(pr)
-			for printed["Token lifetime"] == "" && lines.Scan() {
-				if k, v, ok := strings.Cut(lines.Text(), ":"); ok {
-					printed[k] = strings.TrimSpace(v)
+			for deadline := time.After(time.Minute); printed["Token lifetime"] == ""; {
+				select {
+				case line, ok := <-lines:
+					if !ok {
+						t.Fatalf("the simulator stopped before it printed its OAuth app: %v", printed)
+					}
+					if k, v, ok := strings.Cut(line, ":"); ok {
+						printed[k] = strings.TrimSpace(v)
+					}
+				case <-deadline:
+					t.Fatalf("the simulator printed no OAuth app: %v", printed)
 				}
 			}
-			go func() { _, _ = io.Copy(io.Discard, pr) }()
-			defer func() { cancel(); is.NoErr(<-done) }()
 			for k, v := range tt.want {
 				is.True(printed[k] != "") // printed
 				if v != "" {
