@@ -235,7 +235,11 @@ func hubspotToPostgres(ddl string, tables ...string) prepareFunc {
 		if _, err := pg.Psql(ddl); err != nil {
 			return s, fmt.Errorf("create the tables: %w", err)
 		}
-		fmt.Fprintf(out, "PostgreSQL on 127.0.0.1:%d, tables %s created; look at them with %s\n", pg.Port, strings.Join(tables, ", "), pg.PsqlCommand())
+		noun := "table"
+		if len(tables) > 1 {
+			noun = "tables"
+		}
+		fmt.Fprintf(out, "PostgreSQL on 127.0.0.1:%d, %s %s created; look with %s\n", pg.Port, noun, strings.Join(tables, ", "), pg.PsqlCommand())
 		srv, err := s.sim(hubspottest.WithFullPropertyCatalog())
 		if err != nil {
 			return s, err
