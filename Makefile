@@ -2,9 +2,11 @@ VERSION := $(shell git describe --tags --dirty --always 2>/dev/null || echo deve
 MODULE  := github.com/conduit-connectors/conduit-connector-hubspot
 GOTOOL  := go tool -modfile=tools/go.mod
 
+# tools/gobuild.sh says what it builds, counts the packages against their
+# total and times each step: a first build is minutes of silence otherwise.
 .PHONY: build
 build:
-	go build -ldflags "-X '$(MODULE).version=$(VERSION)'" -o conduit-connector-hubspot ./cmd/connector
+	@tools/gobuild.sh "the connector" conduit-connector-hubspot ./cmd/connector -ldflags "-X '$(MODULE).version=$(VERSION)'"
 
 # test is deterministic: the chaos tests run the seeds of
 # internal/chaos/seeds.txt, and the fuzz targets run as unit tests on their
@@ -56,7 +58,7 @@ sandbox-token:
 # once and kept (bin/ is git-ignored). The first build takes minutes:
 # build.sh says so and shows progress.
 bin/conduit: tools/conduit/go.mod tools/conduit/go.sum
-	tools/conduit/build.sh bin/conduit
+	@tools/conduit/build.sh bin/conduit
 
 .PHONY: conduit
 conduit: bin/conduit
@@ -65,8 +67,26 @@ conduit: bin/conduit
 # simulator (or the account of HUBSPOT_ACCESS_TOKEN) and shows the records.
 .PHONY: demo
 demo: build bin/conduit
-	go build -o bin/hubspot-demo ./cmd/hubspot-demo
+	@tools/gobuild.sh "the demo" bin/hubspot-demo ./cmd/hubspot-demo
 	bin/hubspot-demo
+
+# example runs examples/$(NAME).yaml the way demo runs its pipeline: in
+# a real Conduit, in a temporary folder, against the simulator (two for
+# the examples from one account to another; PostgreSQL too for those into
+# it), with the files it reads made up; it shows what reaches the
+# destination, and Ctrl-C stops everything it started. TOKEN_LIFETIME
+# shortens the OAuth example's access tokens (such as 1m).
+.PHONY: example example-name
+example: example-name build bin/conduit
+	@tools/gobuild.sh "the demo" bin/hubspot-demo ./cmd/hubspot-demo
+	bin/hubspot-demo -example $(NAME) $(if $(TOKEN_LIFETIME),-token-lifetime $(TOKEN_LIFETIME))
+
+# example-name fails at once, before anything is built, without a NAME.
+example-name:
+	@if [ ! -f "examples/$(NAME).yaml" ]; then \
+		echo "make example NAME=<one of: $$(cd examples && ls *.yaml | sed 's/\.yaml$$//' | xargs)>" >&2; \
+		exit 2; \
+	fi
 
 # demo-postgres runs examples/hubspot-to-postgres.yaml in a real Conduit
 # from the simulator into a throwaway PostgreSQL cluster on loopback
@@ -74,7 +94,7 @@ demo: build bin/conduit
 # at the table with psql. Ctrl-C stops it and removes the cluster.
 .PHONY: demo-postgres
 demo-postgres: build bin/conduit
-	go build -o bin/hubspot-demo-postgres ./cmd/hubspot-demo-postgres
+	@tools/gobuild.sh "the demo" bin/hubspot-demo-postgres ./cmd/hubspot-demo-postgres
 	bin/hubspot-demo-postgres
 
 # fuzz runs each fuzz target for FUZZTIME (go test runs one target at a

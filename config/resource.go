@@ -3,7 +3,6 @@ package config
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
@@ -48,51 +47,11 @@ func LookupResource(name string) (hubspot.Resource, error) {
 // name equal but for case names that resource alone ("Contacts" is
 // contacts, not also contracts, one edit away).
 func nearResourceNames(name string) []string {
-	name = strings.ToLower(name)
-	if name == "" {
-		return nil
-	}
 	spellings := map[string][]string{}
 	for alias, canonical := range legacyAliases() {
 		spellings[canonical] = append(spellings[canonical], alias)
 	}
-	byDistance := [2][]string{} // the names at distance 0 and 1
-	for _, res := range hubspot.ResourceNames() {
-		best := len(byDistance)
-		for _, cand := range append([]string{res}, spellings[res]...) {
-			best = min(best, editDistance(name, strings.ToLower(cand)))
-		}
-		if best < len(byDistance) {
-			byDistance[best] = append(byDistance[best], strconv.Quote(res))
-		}
-	}
-	if len(byDistance[0]) > 0 {
-		return byDistance[0]
-	}
-	return byDistance[1]
-}
-
-// editDistance is the Levenshtein distance between a and b: the fewest
-// single-rune insertions, deletions and substitutions that turn a into b.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
+	return NearNames(name, hubspot.ResourceNames(), spellings, 1)
 }
 
 // IsTemplate reports whether a resource setting is a Go template over the

@@ -157,6 +157,9 @@ func (d *Destination) open(ctx context.Context, res hubspot.Resource, objects Ob
 		return d.config.Explain(err)
 	}
 	if id := d.config.IDProperty; id != "" && !slices.Contains(d.uniqueProps, id) {
+		if _, defined := d.schema[id]; !defined {
+			return config.CheckNames(KeyIDProperty, res.Name+" has no property", []string{id}, slices.Sorted(maps.Keys(d.schema)), 2)
+		}
 		return fmt.Errorf("%q: %s has no property %q with unique values; upserts need one (such as email for contacts)", KeyIDProperty, res.Name, id)
 	}
 	return nil

@@ -348,14 +348,17 @@ func TestOpenChecks(t *testing.T) {
 	srv := newSim(t)
 	for settings, want := range map[[2]string]string{
 		{"accessToken", "pat-na1-wrong"}: "refused the access token",
-		{"idProperty", "city"}:           `"idProperty"`,
+		{"idProperty", "city"}:           `"idProperty": contacts has no property "city" with unique values`,
+		{"idProperty", "emial"}:          `"idProperty": contacts has no property "emial" (did you mean "email"?)`,
 	} {
 		cfg := config.Config{"accessToken": srv.Token, "baseURL": srv.URL, "resource": "contacts", settings[0]: settings[1]}
 		d := destination.NewDestination()
 		is.NoErr(sdk.Util.ParseConfig(context.Background(), cfg, d.Config(), connector.Connector.NewSpecification().DestinationParams))
 		err := d.Open(context.Background())
 		is.True(err != nil)
-		is.True(strings.Contains(err.Error(), want))
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("%s=%s: Open: %v\nwant it to hold %s", settings[0], settings[1], err, want)
+		}
 		is.True(!strings.Contains(err.Error(), "pat-na1-wrong"))
 	}
 }

@@ -38,7 +38,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "build the plugin:", err)
 		os.Exit(1)
 	}
-	code := m.Run()
+	code := conduittest.Main(m)
 	_ = os.RemoveAll(dir)
 	os.Exit(code)
 }
@@ -363,6 +363,11 @@ func TestFileToHubSpot(t *testing.T) {
 	})
 	if n := srv.Calls()["POST /crm/objects/2026-09/contacts/batch/upsert"]; n > 10 {
 		t.Errorf("%d upsert calls for 250 records: batching is off", n)
+	}
+	// The example starts without the SDK's warnings that suggest turning
+	// its schema middleware off: the file sets them.
+	if strings.Contains(c.out.String(), "sdk.schema.") {
+		t.Errorf("Conduit's output suggests sdk.schema settings the example lacks:\n%s", tail(c.out.String(), 4000))
 	}
 }
 

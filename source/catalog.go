@@ -7,7 +7,9 @@ import (
 	"slices"
 	"time"
 
+	"github.com/conduit-connectors/conduit-connector-hubspot/config"
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
+	sdk "github.com/conduitio/conduit-connector-sdk"
 )
 
 // PropertyLister is what the source needs of hubspot.PropertiesService:
@@ -177,4 +179,33 @@ func (e *refusedError) Unwrap() error { return e.err }
 func (c *catalog) definition(name string) (hubspot.Property, bool) {
 	p, ok := c.defs[name]
 	return p, ok
+}
+
+// typedNames are property names a user typed into param.
+type typedNames struct {
+	param string
+	names []string
+}
+
+// check fails for a typed name HubSpot does not list for the type: read as
+// is, it would be a field that is always null. Where the token may not
+// list the properties, nothing is known to check against: it warns, once,
+// at Open.
+func (c *catalog) check(ctx context.Context, typed typedNames) error {
+	if c == nil || len(typed.names) == 0 {
+		return nil
+	}
+	if c.refused {
+		sdk.Logger(ctx).Warn().Str("parameter", typed.param).
+			Msgf("hubspot source: the names in %q are not checked: the token may not list the properties of %s", typed.param, c.objectType)
+		return nil
+	}
+	known := make([]string, 0, len(c.defs))
+	for name := range c.defs {
+		known = append(known, name)
+	}
+	slices.Sort(known)
+	// Two edits: property names are long, and a transposed pair
+	// ("lastnmae") is two.
+	return config.CheckNames(typed.param, c.objectType+" has no property", typed.names, known, 2)
 }

@@ -180,11 +180,14 @@ func (c *Config) validateProperties() error {
 // resources.
 func (c *Config) readerConfig(res hubspot.Resource, set resourceSet) readerConfig {
 	var fixed []string // nil: every property
+	var typed typedNames
 	switch {
 	case len(c.Properties) > 0:
 		fixed = set.properties(res, c.Properties)
+		typed = typedNames{param: KeyProperties, names: fixed}
 	case len(c.ExtraProperties) > 0:
-		fixed = res.Properties(set.properties(res, c.ExtraProperties))
+		typed = typedNames{param: KeyExtraProperties, names: set.properties(res, c.ExtraProperties)}
+		fixed = res.Properties(typed.names)
 	}
 	var required []string
 	for _, p := range []string{hubspot.ObjectIDProperty, res.CreatedProperty, res.ModifiedProperty} {
@@ -208,6 +211,7 @@ func (c *Config) readerConfig(res hubspot.Resource, set resourceSet) readerConfi
 		linksEvery:     c.AssociationsRefreshPeriod,
 		resource:       res,
 		fixed:          fixed,
+		typed:          typed,
 		required:       required,
 		pageSize:       c.BufferSize,
 		lookback:       c.LookbackWindow,

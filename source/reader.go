@@ -17,8 +17,11 @@ type readerConfig struct {
 	// fixed are the properties to read (nil: every property HubSpot lists);
 	// required are read whatever the configuration says.
 	fixed, required []string
-	pageSize        int
-	lookback        time.Duration
+	// typed are the property names the user typed, which Open checks
+	// against the ones HubSpot lists.
+	typed    typedNames
+	pageSize int
+	lookback time.Duration
 	// snapshot says whether a snapshot covers the objects as they were at
 	// the initial timestamp.
 	snapshot bool

@@ -164,6 +164,9 @@ func (s *Source) start(ctx context.Context, cfg readerConfig, svc services, pos 
 	if err := r.refreshCatalog(ctx); err != nil {
 		return fmt.Errorf("open %s: %w", cfg.resource.Name, err)
 	}
+	if err := r.hub.catalog.check(ctx, cfg.typed); err != nil {
+		return fmt.Errorf("open %s: %w", cfg.resource.Name, err)
+	}
 	s.streams = append(s.streams, &stream{name: cfg.resource.Name, reader: r})
 	if s.lifetime == nil {
 		s.lifetime, s.stop = context.WithCancel(context.Background())

@@ -51,7 +51,18 @@ func run(ctx context.Context, out io.Writer, conduit, plugin, pipeline string) e
 	if err != nil {
 		return fmt.Errorf("work folder: %w", err)
 	}
-	defer os.RemoveAll(work)
+	// The work folder goes when the demo stops, all but Conduit's log,
+	// whose path it prints, as make demo does.
+	logPath := filepath.Join(work, "conduit.log")
+	defer func() {
+		entries, _ := os.ReadDir(work)
+		for _, e := range entries {
+			if e.Name() != filepath.Base(logPath) {
+				_ = os.RemoveAll(filepath.Join(work, e.Name()))
+			}
+		}
+		fmt.Fprintf(out, "Conduit's log: %s\n", logPath)
+	}()
 
 	pg, err := pgtest.Start(work)
 	if err != nil {
@@ -91,7 +102,6 @@ func run(ctx context.Context, out io.Writer, conduit, plugin, pipeline string) e
 	if err := os.Symlink(abs, filepath.Join(connectors, "conduit-connector-hubspot")); err != nil {
 		return fmt.Errorf("link the plugin: %w", err)
 	}
-	logPath := filepath.Join(work, "conduit.log")
 	logFile, err := os.Create(logPath)
 	if err != nil {
 		return fmt.Errorf("conduit log: %w", err)

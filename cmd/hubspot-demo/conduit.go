@@ -42,6 +42,8 @@ func startConduit(ctx context.Context, p paths, work string, log io.Writer, env 
 	cmd := exec.CommandContext(context.WithoutCancel(ctx), p.conduit, "run",
 		"--api.enabled=false",
 		"--connectors.path", filepath.Join(work, "connectors"),
+		// An empty folder: Conduit warns of a missing one.
+		"--processors.path", filepath.Join(work, "processors"),
 		"--pipelines.path", p.pipeline,
 		"--db.type", "sqlite", "--db.sqlite.path", filepath.Join(work, "db", "conduit.db"),
 		"--log.level", "info",
@@ -181,3 +183,15 @@ func readable(err string) string {
 	}
 	return strings.Join(strings.Fields(err), " ")
 }
+
+// refusal matches, in a connector's error, HubSpot's refusal of the sign-in
+// or of a scope: the connector's own wording of a refused token or OAuth
+// app (config.ExplainSignIn: "HubSpot refused ..."), or a 401 or 403
+// answer as hubspot.ErrorResponse words it ("hubspot: GET /path: 403 ...").
+// Across Conduit's plugin boundary only the text of an error passes.
+var refusal = regexp.MustCompile(`HubSpot refused |hubspot: [A-Z]+ \S+: 40[13] `)
+
+// refused reports whether a failure is one no restart can mend: HubSpot
+// refused the token or a scope, and answers so again until the user
+// changes the configuration or the app's scopes.
+func refused(failure string) bool { return refusal.MatchString(failure) }

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -42,7 +44,7 @@ func buildAndRun(m *testing.M) (int, error) {
 	if err := build.Run(); err != nil {
 		return 1, fmt.Errorf("build the demo and the plugin: %w", err)
 	}
-	return m.Run(), nil
+	return conduittest.Main(m), nil
 }
 
 // demo is a running demo binary, in a process group of its own as a shell
@@ -68,12 +70,19 @@ func (d *demo) output(t *testing.T) string {
 // settings (a token there would make the demo read a real account).
 func startDemo(t *testing.T, conduit string, env ...string) *demo {
 	t.Helper()
-	pipeline, err := filepath.Abs("../../examples/hubspot-to-file.yaml")
+	return startExample(t, conduit, "hubspot-to-file", nil, env...)
+}
+
+// startExample is startDemo of an example (make example NAME=...), with
+// the demo's args.
+func startExample(t *testing.T, conduit, name string, args []string, env ...string) *demo {
+	t.Helper()
+	pipeline, err := filepath.Abs("../../examples/" + name + ".yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(filepath.Join(binDir, "hubspot-demo"),
-		"-conduit", conduit, "-plugin", filepath.Join(binDir, "connector"), "-pipeline", pipeline)
+	cmd := exec.Command(filepath.Join(binDir, "hubspot-demo"), append([]string{"-example", name,
+		"-conduit", conduit, "-plugin", filepath.Join(binDir, "connector"), "-pipeline", pipeline}, args...)...)
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "HUBSPOT_") {
 			cmd.Env = append(cmd.Env, kv)
@@ -139,22 +148,69 @@ func (d *demo) waitFor(t *testing.T, what string, cond func(out string) bool) {
 	}
 }
 
-func TestDemoWrongTokenExits(t *testing.T) {
-	is := is.New(t)
+// fewContacts is a simulator with five contacts, for the demo to read
+// with HUBSPOT_BASE_URL.
+func fewContacts(t *testing.T) *hubspottest.Server {
+	t.Helper()
 	srv, err := hubspottest.NewServer()
-	is.NoErr(err)
+	if err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(srv.Close)
-	_, err = srv.Seed("contacts", 5, nil)
-	is.NoErr(err)
+	if _, err := srv.Seed("contacts", 5, nil); err != nil {
+		t.Fatal(err)
+	}
+	return srv
+}
 
-	d := startDemo(t, conduittest.Binary(t), "HUBSPOT_ACCESS_TOKEN=wrong-token", "HUBSPOT_BASE_URL="+srv.URL)
-	code := d.wait(t, 30*time.Second)
+// TestDemoStopsAtOnceOnARefusal: a refused token (401) or scope (403)
+// fails every time, so the demo exits at once, without restarting Conduit,
+// with HubSpot's words and what to check.
+func TestDemoStopsAtOnceOnARefusal(t *testing.T) {
+	tests := []struct {
+		name  string
+		token string // "": the simulator's
+		fault *hubspottest.Fault
+		want  string
+	}{
+		{name: "wrong token", token: "wrong-token", want: "401 INVALID_AUTHENTICATION"},
+		{name: "missing scope", fault: &hubspottest.Fault{Method: http.MethodGet, Path: "/crm/objects/2026-09/contacts", Times: 1000,
+			Kind: hubspottest.FaultStatus, Status: http.StatusForbidden}, want: "lacks the scope to read contacts"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			is := is.New(t)
+			srv := fewContacts(t)
+			if tt.fault != nil {
+				srv.InjectFault(*tt.fault)
+			}
+			token := cmp.Or(tt.token, srv.Token)
+			d := startDemo(t, conduittest.Binary(t), "HUBSPOT_ACCESS_TOKEN="+token, "HUBSPOT_BASE_URL="+srv.URL)
+			code := d.wait(t, 30*time.Second)
+			out := d.output(t)
+			t.Logf("the demo's output:\n%s", out)
+			is.True(code != 0)                                       // a refusal fails the demo
+			is.True(strings.Contains(out, tt.want))                  // HubSpot's message reaches the user
+			is.True(strings.Contains(out, "check the access token")) // and what to check
+			is.True(!strings.Contains(out, "restarting Conduit"))    // at once: no restart can mend it
+		})
+	}
+}
+
+// TestDemoRestartsOnWhatCanPass: a failure that may pass (HubSpot's 5xx,
+// past the connector's retries) restarts Conduit, three times.
+func TestDemoRestartsOnWhatCanPass(t *testing.T) {
+	is := is.New(t)
+	srv := fewContacts(t)
+	srv.InjectFault(hubspottest.Fault{Method: http.MethodGet, Path: "/crm/objects/2026-09/contacts", Times: 100000,
+		Kind: hubspottest.FaultStatus, Status: http.StatusBadGateway})
+	d := startDemo(t, conduittest.Binary(t), "HUBSPOT_ACCESS_TOKEN="+srv.Token, "HUBSPOT_BASE_URL="+srv.URL)
+	code := d.wait(t, 3*time.Minute)
 	out := d.output(t)
 	t.Logf("the demo's output:\n%s", out)
-	is.True(code != 0)                                           // a pipeline that keeps failing fails the demo
-	is.True(strings.Contains(out, "401 INVALID_AUTHENTICATION")) // HubSpot's message reaches the user
-	is.True(strings.Contains(out, "check the access token"))     // and what to check
-	is.True(strings.Contains(out, "(3 restarts)"))               // after three restarts
+	is.True(code != 0)                             // a pipeline that keeps failing fails the demo
+	is.True(strings.Contains(out, "502"))          // HubSpot's answer reaches the user
+	is.True(strings.Contains(out, "(3 restarts)")) // after three restarts
 }
 
 func TestDemoCtrlCStopsEverything(t *testing.T) {

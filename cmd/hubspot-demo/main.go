@@ -4,10 +4,16 @@
 // HUBSPOT_ACCESS_TOKEN is set), runs examples/hubspot-to-file.yaml in
 // bin/conduit, and prints the records as they arrive, with a running count.
 // A pipeline failure is printed as one line, and Conduit restarted; after
-// three restarts the demo gives up with exit status 1. Ctrl-C stops
+// three restarts the demo gives up with exit status 1, and at once when
+// HubSpot refused the token or a scope, which no restart mends. Ctrl-C stops
 // everything it started. The records stay in a file whose path it prints.
 //
+// With -example NAME it runs examples/NAME.yaml the same way, against one
+// or two simulators (and PostgreSQL for the examples into it), with the
+// files the example reads made up, and shows what reaches the destination.
+//
 //	make demo
+//	make example NAME=hubspot-oauth-to-file
 package main
 
 import (
@@ -15,21 +21,19 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math/rand/v2"
+	"maps"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
+	"strings"
 	"syscall"
 	"time"
-
-	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
-	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
-	"github.com/conduit-connectors/conduit-connector-hubspot/internal/simdata"
 )
 
 // maxRestarts is how often the demo restarts Conduit after the pipeline
-// failed before it gives up: a wrong token fails every time, a network blip
-// not.
+// failed before it gives up: a network blip passes, an answer in HubSpot's
+// 5xx may too. A refused token or scope ends the demo at once (refused).
 const maxRestarts = 3
 
 // stopWait bounds Conduit's graceful stop; then its process group is killed.
@@ -45,14 +49,20 @@ type paths struct {
 
 func main() {
 	var p paths
+	var opt options
 	flag.StringVar(&p.conduit, "conduit", "bin/conduit", "the Conduit binary")
 	flag.StringVar(&p.plugin, "plugin", "conduit-connector-hubspot", "the connector plugin (make build)")
-	flag.StringVar(&p.pipeline, "pipeline", "examples/hubspot-to-file.yaml", "the pipeline configuration")
+	flag.StringVar(&p.pipeline, "pipeline", "", "the pipeline configuration (default: the example's file in examples/)")
+	example := flag.String("example", "hubspot-to-file", "the example to run: a file of examples/, without .yaml")
+	flag.DurationVar(&opt.tokenLifetime, "token-lifetime", 30*time.Minute, "how long the OAuth example's access tokens last (HubSpot's: 30 minutes)")
 	flag.Parse()
+	if p.pipeline == "" {
+		p.pipeline = filepath.Join("examples", *example+".yaml")
+	}
 	// The context ends at the first Ctrl-C; later ones are caught too (until
 	// stop), so that they do not end the demo before Conduit has stopped.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Stdout, p)
+	err := run(ctx, os.Stdout, p, *example, opt)
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "hubspot-demo:", err)
@@ -60,15 +70,31 @@ func main() {
 	}
 }
 
-func run(ctx context.Context, out io.Writer, p paths) error {
+func run(ctx context.Context, out io.Writer, p paths, example string, opt options) error {
+	prepare, ok := examples()[example]
+	if !ok {
+		return fmt.Errorf("no example %q: want one of %s", example, strings.Join(slices.Sorted(maps.Keys(examples())), ", "))
+	}
 	// The work folder stays: it holds the records and Conduit's log.
-	work, err := os.MkdirTemp("", "hubspot-demo-")
+	work, err := os.MkdirTemp("", example+"-")
 	if err != nil {
 		return fmt.Errorf("work folder: %w", err)
 	}
-	output := filepath.Join(work, "contacts.jsonl")
 	logPath := filepath.Join(work, "conduit.log")
-	defer fmt.Fprintf(out, "records: %s\nConduit's log: %s\n", output, logPath)
+	s, err := prepare(ctx, out, work, opt)
+	defer func() {
+		s.close()
+		if s.summary != nil {
+			fmt.Fprintln(out, s.summary())
+		}
+		for _, k := range s.kept {
+			fmt.Fprintln(out, k)
+		}
+		fmt.Fprintf(out, "Conduit's log: %s\n", logPath)
+	}()
+	if err != nil {
+		return err
+	}
 
 	connectors := filepath.Join(work, "connectors")
 	defer os.RemoveAll(connectors)
@@ -80,33 +106,10 @@ func run(ctx context.Context, out io.Writer, p paths) error {
 	if err := linkPlugin(p.plugin, connectors); err != nil {
 		return err
 	}
-
-	token, baseURL := os.Getenv("HUBSPOT_ACCESS_TOKEN"), os.Getenv("HUBSPOT_BASE_URL")
-	// afterSnapshot starts the simulator's changes once the snapshot has
-	// every seeded contact: changes during the snapshot would make its count
-	// differ from the banner's.
-	afterSnapshot := func() {}
-	if token == "" {
-		srv, err := hubspottest.NewServer()
-		if err != nil {
-			return fmt.Errorf("start the simulator: %w", err)
-		}
-		defer srv.Close()
-		ids, err := srv.Seed("contacts", seeded, nil)
-		if err != nil {
-			return fmt.Errorf("seed: %w", err)
-		}
-		token, baseURL = srv.Token, srv.URL
-		// The seed is printed so that the changes can be made again:
-		// hubspot-sim -seed contacts=1000 -mutate 5/s -mutate-seed N.
-		seed := rand.Uint64()
-		fmt.Fprintf(out, "HubSpot simulator at %s: %s contacts; 5 changes a second after the snapshot (seed %d)\n", srv.URL, thousands(len(ids)), seed)
-		afterSnapshot = func() { go simdata.Mutate(ctx, srv, []string{"contacts"}, 5, seed, nil) }
-	} else {
-		if baseURL == "" {
-			baseURL = hubspot.DefaultBaseURL
-		}
-		fmt.Fprintf(out, "Reading contacts from your HubSpot account at %s\n", baseURL)
+	processors := filepath.Join(work, "processors")
+	defer os.Remove(processors)
+	if err := os.Mkdir(processors, 0o755); err != nil {
+		return fmt.Errorf("processors folder: %w", err)
 	}
 
 	logFile, err := os.Create(logPath)
@@ -114,22 +117,16 @@ func run(ctx context.Context, out io.Writer, p paths) error {
 		return fmt.Errorf("conduit log: %w", err)
 	}
 	defer logFile.Close()
-	env := []string{
-		"HUBSPOT_ACCESS_TOKEN=" + token, "HUBSPOT_BASE_URL=" + baseURL,
-		"HUBSPOT_POLLING_PERIOD=1s", "HUBSPOT_DELETES_POLLING_PERIOD=10s",
-		"OUTPUT_FILE=" + output,
-	}
-	v := newViewer(out, output, afterSnapshot)
-	defer v.close()
+	defer s.view.close()
 	for restarts := 0; ; restarts++ {
-		c, err := startConduit(ctx, p, work, logFile, env)
+		c, err := startConduit(ctx, p, work, logFile, s.env)
 		if err != nil {
 			return err
 		}
 		if restarts == 0 {
 			fmt.Fprintf(out, "Conduit is running %s; Ctrl-C stops the demo\n", p.pipeline)
 		}
-		failure, err := watch(ctx, out, v, c)
+		failure, err := watch(ctx, out, s.view, c)
 		c.stop()
 		if err != nil {
 			return err
@@ -137,6 +134,9 @@ func run(ctx context.Context, out io.Writer, p paths) error {
 		if failure == "" { // Ctrl-C
 			fmt.Fprintln(out, "stopped")
 			return nil
+		}
+		if refused(failure) {
+			return fmt.Errorf("the pipeline failed: %s\nHubSpot refused the sign-in or a scope: a restart cannot help; %s", failure, whatToCheck)
 		}
 		if restarts == maxRestarts {
 			return fmt.Errorf("the pipeline failed %d times (%d restarts): %s\n%s", restarts+1, restarts, failure, whatToCheck)

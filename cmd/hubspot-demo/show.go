@@ -20,7 +20,7 @@ const whatToCheck = "check the access token (HUBSPOT_ACCESS_TOKEN), its scopes "
 // watch shows the records and the pipeline's failure while one Conduit
 // runs. It returns the failure, one readable line, when the pipeline has
 // failed or Conduit exited, and "" when ctx ends (Ctrl-C).
-func watch(ctx context.Context, out io.Writer, v *viewer, c *conduitProc) (string, error) {
+func watch(ctx context.Context, out io.Writer, v poller, c *conduitProc) (string, error) {
 	ticker := time.NewTicker(200 * time.Millisecond)
 	defer ticker.Stop()
 	var (
@@ -67,11 +67,19 @@ func watch(ctx context.Context, out io.Writer, v *viewer, c *conduitProc) (strin
 	}
 }
 
+// poller shows an example's progress, polled a few times a second.
+type poller interface {
+	poll() error
+	close()
+}
+
 // viewer follows the output file and prints a few records a second and a
 // running count.
 type viewer struct {
 	out  io.Writer
 	path string
+	// snapshot is how many records the snapshot has.
+	snapshot int
 	// afterSnapshot runs once the snapshot has all the seeded contacts.
 	afterSnapshot func()
 
@@ -85,9 +93,9 @@ type viewer struct {
 	started bool // afterSnapshot ran
 }
 
-func newViewer(out io.Writer, path string, afterSnapshot func()) *viewer {
+func newViewer(out io.Writer, path string, snapshot int, afterSnapshot func()) *viewer {
 	return &viewer{
-		out: out, path: path, afterSnapshot: afterSnapshot,
+		out: out, path: path, snapshot: snapshot, afterSnapshot: afterSnapshot,
 		counts: map[opencdc.Operation]int{}, second: time.Now(),
 	}
 }
@@ -126,7 +134,7 @@ func (v *viewer) poll() error {
 		}
 		v.pending = v.pending[:0]
 	}
-	if !v.started && v.counts[opencdc.OperationSnapshot] >= seeded {
+	if !v.started && v.counts[opencdc.OperationSnapshot] >= v.snapshot {
 		v.started = true
 		v.afterSnapshot()
 	}
@@ -145,3 +153,48 @@ func (v *viewer) close() {
 		_ = v.f.Close()
 	}
 }
+
+// counter prints what count says of the destination, each second when it
+// changed; then runs after, once, when ready holds (the snapshot is in).
+type counter struct {
+	out   io.Writer
+	count func() (string, error)
+	after func()
+	ready func() bool
+
+	last    string
+	at      time.Time
+	started bool
+}
+
+func newCounter(out io.Writer, count func() (string, error)) *counter {
+	return &counter{out: out, count: count}
+}
+
+// then sets what runs once ready holds.
+func (c *counter) then(after func(), ready func() bool) *counter {
+	c.after, c.ready = after, ready
+	return c
+}
+
+func (c *counter) poll() error {
+	if time.Since(c.at) < time.Second {
+		return nil
+	}
+	c.at = time.Now()
+	line, err := c.count()
+	if err != nil {
+		return err
+	}
+	if line != c.last {
+		fmt.Fprintln(c.out, line)
+		c.last = line
+	}
+	if !c.started && c.after != nil && c.ready() {
+		c.started = true
+		c.after()
+	}
+	return nil
+}
+
+func (*counter) close() {}

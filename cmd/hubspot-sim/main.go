@@ -2,10 +2,18 @@
 // for the demo, end-to-end tests and benchmarks.
 //
 //	hubspot-sim -addr 127.0.0.1:3000 -seed contacts=10000,companies=500 -mutate 50/s [-mutate-seed N]
+//
+// Besides the access token it prints, it has an OAuth app installed
+// (-client-id, -client-secret, -refresh-token, random where not given), whose
+// refresh token its token endpoint (/oauth/2026-03/token) exchanges for
+// access tokens that last -token-lifetime: examples/hubspot-oauth-to-file.yaml
+// runs against it.
 package main
 
 import (
 	"context"
+	cryptorand "crypto/rand"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -50,6 +58,10 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	timeZone := fs.String("time-zone", hubspottest.DefaultAccountTimeZone, "the account's time zone, where the daily limit resets at midnight")
 	lag := fs.Duration("lag", 0, "search index lag")
 	links := fs.String("links", "", "links to make at start between seeded objects, as from:to=perObject[,...], e.g. deals:contacts=2")
+	clientID := fs.String("client-id", "", "the OAuth app's client id (default: a random one)")
+	clientSecret := fs.String("client-secret", "", "the OAuth app's client secret (default: a random one)")
+	refreshToken := fs.String("refresh-token", "", "the refresh token the account granted the OAuth app (default: a random one)")
+	tokenLifetime := fs.Duration("token-lifetime", 30*time.Minute, "how long the access tokens of the token endpoint last (HubSpot's: 30 minutes)")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("flags: %w", err)
 	}
@@ -66,6 +78,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 
+	app := oauthApp{id: orRandom(*clientID, "sim-client-"), secret: orRandom(*clientSecret, "sim-secret-"), refresh: orRandom(*refreshToken, "sim-refresh-")}
 	opts := []hubspottest.Option{
 		hubspottest.WithAddr(*addr),
 		hubspottest.WithToken(*token),
@@ -74,6 +87,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		hubspottest.WithDailyLimit(*daily),
 		hubspottest.WithAccountTimeZone(*timeZone),
 		hubspottest.WithIndexLag(*lag),
+		hubspottest.WithOAuthApp(app.id, app.secret, app.refresh),
+		hubspottest.WithAccessTokenLifetime(*tokenLifetime),
 	}
 	if *searchPerToken {
 		opts = append(opts, hubspottest.WithSearchLimitPerToken())
@@ -107,6 +122,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 
 	fmt.Fprintf(out, "HubSpot simulator listening\nURL:   %s\nToken: %s\n", srv.URL, srv.Token)
+	fmt.Fprintf(out, "OAuth app (HUBSPOT_CLIENT_ID, HUBSPOT_CLIENT_SECRET, HUBSPOT_REFRESH_TOKEN):\nClient ID:      %s\nClient secret:  %s\nRefresh token:  %s\nToken lifetime: %s\n",
+		app.id, app.secret, app.refresh, *tokenLifetime)
 
 	if perSecond > 0 && len(types) > 0 {
 		seed := *mutateSeed
@@ -179,4 +196,18 @@ func parseRate(s string) (float64, error) {
 		return 0, errors.New("-mutate: want a rate such as 50/s")
 	}
 	return rate, nil
+}
+
+// oauthApp is the OAuth app the simulator has installed.
+type oauthApp struct{ id, secret, refresh string }
+
+// orRandom is v, or where empty prefix and random hex: a secret of a
+// simulator no one else knows.
+func orRandom(v, prefix string) string {
+	if v != "" {
+		return v
+	}
+	b := make([]byte, 12)
+	_, _ = cryptorand.Read(b) // never fails (crypto/rand's documentation)
+	return prefix + hex.EncodeToString(b)
 }

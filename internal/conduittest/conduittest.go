@@ -40,6 +40,7 @@ func Binary(t testing.TB) string {
 			bin, EnvRequired, version(root))
 		return ""
 	}
+	skipped.Add(1)
 	t.Skipf("bin/conduit not found: run `make conduit` (or make test) to build %s and run the end-to-end tests", version(root))
 	return ""
 }

@@ -3,6 +3,7 @@ package conduittest
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -64,6 +65,30 @@ func TestBinary(t *testing.T) {
 			is.Equal(r.skipped, tt.skipped)
 			is.Equal(r.failed == "", tt.failed == "")
 			is.True(strings.Contains(r.failed, tt.failed))
+		})
+	}
+}
+
+// TestMainTellsTheSkips runs go test ./... as a user does, without -v, on
+// testdata/skips, whose TestMain calls Main: the output names how many
+// tests were skipped and how to run them.
+func TestMainTellsTheSkips(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{name: "package list, without -v", args: []string{"test", "-count=1", "./testdata/skips"}},
+		{name: "package list, -v", args: []string{"test", "-count=1", "-v", "./testdata/skips"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			is := is.New(t)
+			cmd := exec.Command("go", tt.args...)
+			cmd.Env = append(os.Environ(), EnvRequired+"=")
+			out, err := cmd.CombinedOutput()
+			is.NoErr(err) // skips pass
+			want := "skips: 2 end-to-end tests skipped, bin/conduit not found: `make conduit` builds Conduit, then go test runs them (make test runs every test)\n"
+			is.Equal(strings.Count(string(out), want), 1) // once, whatever -v
 		})
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -164,6 +165,7 @@ func (c *Cluster) run(prog string, args ...string) ([]byte, error) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Dir = c.dir
+	cmd.SysProcAttr = ownGroup()
 	// pg_ctl's server keeps the output open: a file, not a pipe, so that
 	// the command returns when pg_ctl does.
 	out, err := os.CreateTemp("", "pgtest-out-")
@@ -203,6 +205,7 @@ func (c *Cluster) Psql(sql string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), cmdTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, psql, "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1", "-d", c.URL("postgres"), "-c", sql)
+	cmd.SysProcAttr = ownGroup()
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
@@ -220,6 +223,11 @@ func (c *Cluster) PsqlCommand() string {
 	}
 	return fmt.Sprintf("%s %q", psql, c.URL("postgres"))
 }
+
+// ownGroup puts a command in a process group of its own: a terminal's
+// Ctrl-C, which reaches the demo's whole group, must not end a psql or the
+// server in the middle, the demo stops them itself.
+func ownGroup() *syscall.SysProcAttr { return &syscall.SysProcAttr{Setpgid: true} }
 
 func freePort() (int, error) {
 	var lc net.ListenConfig
