@@ -52,6 +52,7 @@ type config struct {
 	timeZone            string
 	missingScopes       []string
 	searchBodyLimit     int
+	archivedPipelines   bool
 }
 
 // catalogConfig is what WithFullPropertyCatalog, WithUnparsableValues

@@ -57,6 +57,7 @@ type Server struct {
 	linkChanges         []LinkChange
 	cmsDocs             map[CMSType]*docStore
 	hubdb               hubdbStore
+	pipelines           *pipelineStore
 	changes             []Change
 	calls               map[string]int
 	faults              []*Fault
@@ -158,6 +159,7 @@ func NewServer(opts ...Option) (*Server, error) {
 		zoneName:            cfg.timeZone,
 		zone:                accountZone(cfg.timeZone),
 		missingScopes:       cfg.missingScopes,
+		pipelines:           newPipelineStore(cfg.archivedPipelines),
 	}
 	if cfg.clock != nil {
 		s.clockNow = cfg.clock.Now
