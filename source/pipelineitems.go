@@ -127,16 +127,21 @@ func seenOf(it item) PipelineSeen {
 	}
 }
 
-// goneItem is the delete of a pipeline or stage that the list no longer
-// shows live: what the position remembers of it, at the time HubSpot gave
-// it, or the time of the list that showed it gone.
-func goneItem(id string, seen PipelineSeen, at time.Time) item {
+// goneItem is what the position remembers of a pipeline or stage, as of
+// at: the delete of one that the list no longer shows live (gone: at the
+// time HubSpot gave it, or the time of the list that showed it gone), or
+// the before image of an update.
+func goneItem(id string, seen PipelineSeen, at time.Time, gone bool) item {
 	props := hubspot.Properties{pipeFieldLabel: hubspot.String(seen.Label)}
 	if seen.PipelineID != "" {
 		props[pipeFieldPipelineID] = hubspot.String(seen.PipelineID)
 		props[pipeFieldPipelineLabel] = hubspot.String(seen.PipelineLabel)
 	}
-	return item{id: id, key: keyset{ts: at.UTC()}, props: props, archivedAt: timePtr(at.UTC())}
+	it := item{id: id, key: keyset{ts: at.UTC()}, props: props}
+	if gone {
+		it.archivedAt = timePtr(at.UTC())
+	}
+	return it
 }
 
 // sortedIDs are the ids of a position's pipelines, in order, so that the

@@ -85,9 +85,13 @@ func (p *pipelineScan) step(ctx context.Context) ([]opencdc.Record, bool, error)
 	known := maps.Clone(h.pos.Pipelines)
 	live := make(map[string]bool, len(items))
 	var recs []opencdc.Record
-	emit := func(op opencdc.Operation, it item) error {
+	emit := func(op opencdc.Operation, it item, before *PipelineSeen) error {
 		h.pos.Pipelines = known
 		rec, err := newRecord(op, h.pos, h.resource.Name, it, h.shape)
+		if before != nil {
+			// What the mirror knows it by, when the label changed.
+			rec.Payload.Before, _ = h.shape.values(goneItem(it.id, *before, it.key.ts, false))
+		}
 		if err == nil && !p.baseline {
 			recs = append(recs, rec)
 		}
@@ -117,7 +121,11 @@ func (p *pipelineScan) step(ctx context.Context) ([]opencdc.Record, bool, error)
 			op = opencdc.OperationSnapshot
 		}
 		known[pi.id] = next
-		if err := emit(op, pi.item); err != nil {
+		var before *PipelineSeen
+		if ok {
+			before = &seen
+		}
+		if err := emit(op, pi.item, before); err != nil {
 			return nil, false, err
 		}
 	}
@@ -134,7 +142,7 @@ func (p *pipelineScan) step(ctx context.Context) ([]opencdc.Record, bool, error)
 		if !ok {
 			at = now // no archive time: when the list showed it gone
 		}
-		if err := emit(opencdc.OperationDelete, goneItem(id, seen, at)); err != nil {
+		if err := emit(opencdc.OperationDelete, goneItem(id, seen, at, true), nil); err != nil {
 			return nil, false, err
 		}
 	}

@@ -131,6 +131,15 @@ func TestPipelinesSnapshotThenCDC(t *testing.T) {
 			// 3 creates (the pipeline, its 2 stages), 1 + 6 updates (the
 			// renamed pipeline, its stages left), 1 delete.
 			is.Equal(countOps(cdc), map[opencdc.Operation]int{opencdc.OperationCreate: 3, opencdc.OperationUpdate: 7, opencdc.OperationDelete: 1})
+			encodes(t, cdc)
+			for _, r := range cdc {
+				if r.Operation == opencdc.OperationUpdate && recordID(t, r) == "default" {
+					// The label a mirror knows the pipeline by comes
+					// before the new one.
+					is.Equal(r.Payload.Before.(opencdc.StructuredData)["label"], "Sales Pipeline")
+					is.Equal(payload(t, r)["label"], "New Business")
+				}
+			}
 
 			is.NoErr(api.Archive(ctx, "deals", created.ID))
 			e.clock.Advance(time.Second)
