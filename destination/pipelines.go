@@ -46,6 +46,9 @@ type pipelineWriter struct {
 	// pipelineIDs and stageIDs map the records' ids to the mirror's, as
 	// this run found or made them.
 	pipelineIDs, stageIDs map[string]string
+	// listed is the mirror's live pipelines as this Write listed them and
+	// its writes changed them since; nil: to be listed.
+	listed []hubspot.Pipeline
 }
 
 // openPipelines is Open for a pipeline resource: one list checks the token
@@ -63,10 +66,13 @@ func (d *Destination) openPipelines(ctx context.Context, res hubspot.Resource, s
 }
 
 // writePipelines writes the records one by one, in order, up to the first
-// that fails.
+// that fails. The mirror's pipelines are listed once a Write, and again
+// after an archive or a failed call; the writes between keep the list.
 func (d *Destination) writePipelines(ctx context.Context, recs []opencdc.Record) (int, error) {
+	d.pipelines.listed = nil // another integration may have changed them since the last Write
 	for i, r := range recs {
 		if err := d.pipelines.write(ctx, r); err != nil {
+			d.pipelines.listed = nil
 			return i, recordError(i, r, err)
 		}
 	}
@@ -122,6 +128,9 @@ func (w *pipelineWriter) noun() string {
 // live lists the mirror's live pipelines of the type, with their live
 // stages.
 func (w *pipelineWriter) live(ctx context.Context) ([]hubspot.Pipeline, error) {
+	if w.listed != nil {
+		return w.listed, nil
+	}
 	list, err := w.svc.List(ctx, w.spec.ObjectType)
 	if err != nil {
 		return nil, err
@@ -140,6 +149,7 @@ func (w *pipelineWriter) live(ctx context.Context) ([]hubspot.Pipeline, error) {
 		p.Stages = stages
 		out = append(out, p)
 	}
+	w.listed = out
 	return out, nil
 }
 
@@ -225,7 +235,10 @@ func (w *pipelineWriter) writePipeline(ctx context.Context, id string, in, befor
 	if patch.Label == nil && patch.DisplayOrder == nil {
 		return nil // the mirror has it as it is
 	}
-	_, err = w.svc.Update(ctx, w.spec.ObjectType, p.ID, patch)
+	updated, err := w.svc.Update(ctx, w.spec.ObjectType, p.ID, patch)
+	if err == nil {
+		p.Label, p.DisplayOrder = updated.Label, updated.DisplayOrder
+	}
 	return err
 }
 
@@ -251,6 +264,7 @@ func (w *pipelineWriter) writeStage(ctx context.Context, id string, in, before p
 		if err != nil {
 			return err
 		}
+		w.listed = append(w.listed, *created)
 		w.pipelineIDs[in.pipelineID] = created.ID
 		if len(created.Stages) > 0 {
 			w.stageIDs[id] = created.Stages[0].ID
@@ -264,6 +278,7 @@ func (w *pipelineWriter) writeStage(ctx context.Context, id string, in, before p
 		if err != nil {
 			return err
 		}
+		p.Stages = append(p.Stages, *created)
 		w.stageIDs[id] = created.ID
 		return nil
 	}
@@ -275,7 +290,10 @@ func (w *pipelineWriter) writeStage(ctx context.Context, id string, in, before p
 	if patch.Metadata == nil {
 		patch.Metadata = st.Metadata // required by the patch; unchanged
 	}
-	_, err = w.svc.UpdateStage(ctx, w.spec.ObjectType, p.ID, st.ID, patch)
+	updated, err := w.svc.UpdateStage(ctx, w.spec.ObjectType, p.ID, st.ID, patch)
+	if err == nil {
+		*st = *updated
+	}
 	return err
 }
 
@@ -286,6 +304,7 @@ func (w *pipelineWriter) delete(ctx context.Context, id string, in pipelineRecor
 	if err != nil {
 		return err
 	}
+	w.listed = nil // an archive leaves the list; listed again for the next record
 	if !w.spec.Stages {
 		p := w.findPipeline(list, id, in.label)
 		if p == nil {
