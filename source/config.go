@@ -40,7 +40,8 @@ type Config struct {
 
 	// Resources are the resources to read in one pipeline, separated by
 	// commas, each a name resource takes; * reads every CRM object type the
-	// access token can read and the account's custom objects. Each record's
+	// access token can read and the account's custom objects (not owners,
+	// CMS resources or pipelines: name those). Each record's
 	// opencdc.collection is its resource's name. Set resource or resources.
 	Resources []string `json:"resources"`
 	// PollingPeriod is how long the source waits before it asks HubSpot for
