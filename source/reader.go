@@ -149,8 +149,8 @@ func newReaderAt(cfg readerConfig, svc services, now func() time.Time, pos *Posi
 		if pos.InitialTimestamp != nil {
 			r.history.pos.InitialTimestamp = timePtr(pos.InitialTimestamp.UTC())
 		}
-		if d := pos.Deletes; cfg.resource.IsOwners && cfg.deletes && d != nil && d.Owners != nil {
-			known, err := parseArchivedOwners(d.Owners)
+		if d := pos.Deletes; cfg.resource.IsOwners && cfg.deletes && d != nil && d.Archived != nil {
+			known, err := parseIDSet(d.Archived)
 			if err != nil {
 				return nil, err // ParsePosition checked it
 			}
