@@ -261,3 +261,34 @@ func TestPipelinesPacedLikeDeletes(t *testing.T) {
 	is.Equal(payload(t, recs[0])["label"], "Qualified")
 	is.Equal(listed(), 3)
 }
+
+// TestTicketPipelineStages: the tickets' stages carry ticketState and no
+// deal fields, typed and with their schema; a pipeline added to the
+// tickets is a create of its pipeline record.
+func TestTicketPipelineStages(t *testing.T) {
+	is := is.New(t)
+	e := newEnv(t)
+	settings := map[string]string{"resource": "", "resources": "ticket_pipelines,ticket_pipeline_stages"}
+	src := openSource(t, e, settings, nil)
+	recs := e.readQuiet(t, src, 100*time.Millisecond, time.Minute)
+	is.Equal(countOps(recs), map[opencdc.Operation]int{opencdc.OperationSnapshot: 1 + 4})
+	encodes(t, recs)
+	states := map[string]any{}
+	for _, r := range recs {
+		p := payload(t, r)
+		if col, _ := r.Metadata.GetCollection(); col == hubspot.TicketPipelineStagesResourceName {
+			states[recordID(t, r)] = p["ticketState"]
+			_, hasProbability := p["probability"]
+			is.True(!hasProbability)
+			is.Equal(p["pipelineLabel"], "Support Pipeline")
+		}
+	}
+	is.Equal(states, map[string]any{"1": "OPEN", "2": "OPEN", "3": "OPEN", "4": "CLOSED"})
+
+	_, err := apiClient(t, e).Pipelines.Create(context.Background(), "tickets", hubspot.PipelineInput{Label: "Escalations",
+		Stages: []hubspot.StageInput{{Label: "Open", Metadata: map[string]string{"ticketState": "OPEN"}}}})
+	is.NoErr(err)
+	e.clock.Advance(time.Second)
+	cdc := e.readQuiet(t, src, 100*time.Millisecond, time.Minute)
+	is.Equal(countOps(cdc), map[opencdc.Operation]int{opencdc.OperationCreate: 2})
+}
