@@ -59,7 +59,9 @@ type Config struct {
 	// orders, carts, ..., the README's table), owners and
 	// feedback_submissions (source only),
 	// url_redirects, blog_tags, blog_posts, blog_authors, landing_pages,
-	// site_pages, hubdb_tables, or a custom object by its type id (2-12345)
+	// site_pages, hubdb_tables, the pipelines and their stages
+	// (deal_pipelines, deal_pipeline_stages, ticket_pipelines,
+	// ticket_pipeline_stages), or a custom object by its type id (2-12345)
 	// or fully qualified name (p1234567_cars). Standard object type ids
 	// (0-1 for contacts) and the names of the earlier Conduit HubSpot
 	// connector (crm.contacts, crm.lineItems, crm.feedbackSubmissions,

@@ -36,8 +36,10 @@ type Destination struct {
 	properties PropertyLister
 	// cms writes a CMS resource (URL redirects, blog tags, posts, ...),
 	// which is no CRM object: nil for every other resource.
-	cms    cmsWriter
-	schema map[string]hubspot.Property
+	cms cmsWriter
+	// pipelines writes a pipeline resource (pipelines.go); nil for others.
+	pipelines *pipelineWriter
+	schema    map[string]hubspot.Property
 	// uniqueProps are the properties whose values HubSpot keeps unique,
 	// the ones it does not declare so first.
 	uniqueProps []string
@@ -137,6 +139,9 @@ func (d *Destination) Open(ctx context.Context) error {
 func (d *Destination) openResource(ctx context.Context, res hubspot.Resource, client *hubspot.Client) error {
 	if res.Kind == hubspot.KindCMSObject {
 		return d.openCMSObjects(ctx, res, client.CMSObjects(*res.CMS))
+	}
+	if res.Kind == hubspot.KindPipelines {
+		return d.openPipelines(ctx, res, client.Pipelines)
 	}
 	return d.open(ctx, res, client.Objects, client.Properties)
 }
@@ -254,6 +259,9 @@ func (d *Destination) Write(ctx context.Context, recs []opencdc.Record) (int, er
 func (d *Destination) writeRun(ctx context.Context, recs []opencdc.Record) (int, error) {
 	if d.cms != nil {
 		return d.writeCMS(ctx, recs)
+	}
+	if d.pipelines != nil {
+		return d.writePipelines(ctx, recs)
 	}
 	return d.write(ctx, recs)
 }

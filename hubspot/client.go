@@ -117,6 +117,8 @@ type Client struct {
 	Associations *AssociationsService
 	// Account reads the account's details, such as its time zone.
 	Account *AccountService
+	// Pipelines reads and writes pipelines and their stages.
+	Pipelines *PipelinesService
 }
 
 // Option configures a Client.
@@ -343,6 +345,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	c.Schemas = &SchemasService{client: c}
 	c.Associations = &AssociationsService{client: c}
 	c.Account = &AccountService{client: c}
+	c.Pipelines = &PipelinesService{client: c}
 	c.URLRedirects = c.CMSObjects(*urlRedirectSpec())
 	c.BlogTags = c.CMSObjects(*blogTagSpec())
 	c.BlogPosts = c.CMSObjects(*blogPostSpec())

@@ -62,6 +62,9 @@ const (
 	// Resource.CMS spec (URL redirects, blog tags, posts and authors,
 	// landing and site pages): JSON objects, not property bags.
 	KindCMSObject
+	// KindPipelines is the pipelines of an object type, or their stages
+	// (pipelineresources.go): read whole from one list call each poll.
+	KindPipelines
 )
 
 // IsCMS reports whether the kind is a CMS resource: JSON objects read from
@@ -116,6 +119,9 @@ type Resource struct {
 	NaturalKey string
 	// CMS is the shape and calls of a KindCMSObject resource.
 	CMS *CMSSpec
+	// Pipelines says which pipelines, or stages, a KindPipelines resource
+	// is.
+	Pipelines *PipelineSpec
 }
 
 // DisplayName is the name to show a user: the earlier connector's name and
@@ -161,7 +167,7 @@ func resourceTable() []Resource {
 		cmsObject(LandingPagesResourceName, "cms.pages.landing", pageSpec("landing page", "landing-pages")),
 		cmsObject(SitePagesResourceName, "cms.pages.site", pageSpec("site page", "site-pages")),
 		cmsObject(HubDBTablesResourceName, "cms.hubdb.tables", hubdbTableSpec()),
-	})
+	}, pipelineResources())
 }
 
 // cmsObject is a row of a CMSObjectsService resource: list, get, create,

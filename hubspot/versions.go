@@ -68,6 +68,7 @@ const (
 	APIPages
 	APIHubDB
 	APIAccountInfo
+	APIPipelines
 	numAPIs
 )
 
@@ -100,7 +101,7 @@ func (p APIPaths) Prefix(v APIVersion) string {
 //   - CRM/Objects (and each object's own spec, the same paths),
 //     CRM/Properties, CRM/Associations and CRM/Associations Schema (labels),
 //     CRM/Crm Owners, CRM/Schemas, CMS/Posts, CMS/Authors, CMS/Tags,
-//     CMS/Url Redirects, Account/Account Info: v3 (v4 for associations),
+//     CMS/Url Redirects, Account/Account Info, CRM/Pipelines: v3 (v4 for associations),
 //     2026-03 and 2026-09;
 //   - CMS/Pages and CMS/Hubdb: v3 and 2026-03 only, so they are called at
 //     2026-03 when the client speaks 2026-09.
@@ -120,6 +121,7 @@ func VersionTable() [numAPIs]APIPaths {
 		APIPages:        {"CMS pages", "/cms/v3/pages", "/cms/pages/2026-03", "/cms/pages/2026-03"},
 		APIHubDB:        {"HubDB", "/cms/v3/hubdb", "/cms/hubdb/2026-03", "/cms/hubdb/2026-03"},
 		APIAccountInfo:  {"account info", "/account-info/v3", "/account-info/2026-03", "/account-info/2026-09"},
+		APIPipelines:    {"CRM pipelines", "/crm/v3/pipelines", "/crm/pipelines/2026-03", "/crm/pipelines/2026-09"},
 	}
 }
 

@@ -40,7 +40,8 @@ type Config struct {
 
 	// Resources are the resources to read in one pipeline, separated by
 	// commas, each a name resource takes; * reads every CRM object type the
-	// access token can read and the account's custom objects. Each record's
+	// access token can read and the account's custom objects (not owners,
+	// CMS resources or pipelines: name those). Each record's
 	// opencdc.collection is its resource's name. Set resource or resources.
 	Resources []string `json:"resources"`
 	// PollingPeriod is how long the source waits before it asks HubSpot for
@@ -158,6 +159,8 @@ func canRead(res hubspot.Resource) error {
 	switch {
 	case res.Kind.IsCMS():
 		return nil // read from the list, which filters and sorts by updatedAt
+	case res.Kind == hubspot.KindPipelines:
+		return nil // the list read whole
 	case res.Kind != hubspot.KindCRMObject:
 		return fmt.Errorf("the source cannot read %s yet (the destination writes it)", res.DisplayName())
 	case !res.Ops.Has(hubspot.OpList) || (!res.IsOwners && !res.Ops.Has(hubspot.OpSearch)):
@@ -218,7 +221,7 @@ func (c *Config) readerConfig(res hubspot.Resource, set resourceSet) readerConfi
 		snapshot:       c.Snapshot,
 		snapshotSearch: c.SnapshotSearch && !res.IsOwners && res.Ops.Has(hubspot.OpSearch),
 		drafts:         c.HubDBDrafts,
-		deletes:        c.Deletes && res.Ops.Has(hubspot.OpListArchived),
+		deletes:        c.Deletes && (res.Ops.Has(hubspot.OpListArchived) || res.Kind == hubspot.KindPipelines),
 		deletesEvery:   deletesEvery,
 		deletesPerPage: deletesPerPage(hubspot.DefaultRateLimit(), c.DeletesRateShare),
 	}

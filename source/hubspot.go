@@ -54,6 +54,7 @@ type services struct {
 	properties PropertyLister
 	schemas    SchemaLister
 	assoc      AssociationReader
+	pipelines  PipelineReader
 	// cmsObjects returns the reader of a KindCMSObject resource: with
 	// drafts, of a Drafts resource's drafts (hubdbDrafts).
 	cmsObjects func(spec hubspot.CMSSpec, drafts bool) CMSObjectReader
@@ -65,7 +66,7 @@ type services struct {
 // servicesOf returns the services of a client.
 func servicesOf(c *hubspot.Client) services {
 	return services{objects: c.Objects, owners: c.Owners, properties: c.Properties, schemas: c.Schemas, assoc: c.Associations,
-		serverTime: c.ServerTime,
+		serverTime: c.ServerTime, pipelines: c.Pipelines,
 		cmsObjects: func(spec hubspot.CMSSpec, drafts bool) CMSObjectReader {
 			svc := c.CMSObjects(spec)
 			if drafts && spec.Drafts {

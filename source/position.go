@@ -58,6 +58,9 @@ type Position struct {
 	// the run that emitted the deletes did, and emits no update after a
 	// delete.
 	Deleted []RecentDelete `json:"deleted,omitempty"`
+	// Pipelines are, for a pipeline resource, the pipelines or stages
+	// emitted and not deleted since, by id (pipelines.go).
+	Pipelines map[string]PipelineSeen `json:"pipelines,omitempty"`
 }
 
 // RecentDelete is a delete emitted: the object's id, and the time of its

@@ -70,8 +70,10 @@ type reader struct {
 	changes  *changeScan
 	owners   *ownerScan
 	list     *listScan // CMS resources: snapshot and changes in one scan
-	deletes  *deleteScan
-	links    *linkScan // with associations: every object's links again
+	// pipelines reads a pipeline resource: snapshot and changes in one.
+	pipelines *pipelineScan
+	deletes   *deleteScan
+	links     *linkScan // with associations: every object's links again
 	// fetches are the snapshot's reads ahead of Read.
 	fetches *fetches
 	// settle says that the initial timestamp is the source's clock's, to
@@ -114,6 +116,10 @@ func newReaderAt(cfg readerConfig, svc services, now func() time.Time, pos *Posi
 	}
 	if len(cfg.links) > 0 && cfg.linksEvery > 0 {
 		r.links = &linkScan{hub: r.hub, history: r.history, every: cfg.linksEvery, next: now().Add(cfg.linksEvery)}
+	}
+	if cfg.resource.Kind == hubspot.KindPipelines {
+		r.startPipelines(pos, svc.pipelines, now)
+		return r, nil
 	}
 	if cfg.resource.Kind.IsCMS() {
 		r.hub.cmsObjects = svc.cmsObjects(*cfg.resource.CMS, cfg.drafts)
@@ -187,6 +193,9 @@ func (r *reader) step(ctx context.Context) ([]opencdc.Record, bool, error) {
 		recs, err := r.deletes.step(ctx) // before anything else is read, page after page
 		return recs, true, err
 	}
+	if r.pipelines != nil {
+		return r.pipelines.step(ctx)
+	}
 	if r.snapshot != nil {
 		recs, done, err := r.snapshot.step(ctx)
 		if err != nil {
@@ -250,7 +259,7 @@ func (r *reader) step(ctx context.Context) ([]opencdc.Record, bool, error) {
 // caughtUp says whether the scan of changes found nothing new last time.
 func (r *reader) caughtUp() bool {
 	return (r.changes != nil && r.changes.caughtUp) || (r.list != nil && r.list.caughtUp) ||
-		(r.owners != nil && r.owners.caughtUp)
+		(r.owners != nil && r.owners.caughtUp) || (r.pipelines != nil && r.pipelines.caughtUp)
 }
 
 // refreshCatalog lists the resource's properties again when they are due,
@@ -260,6 +269,9 @@ func (r *reader) refreshCatalog(ctx context.Context) error {
 	if c == nil {
 		if r.list != nil {
 			return r.history.shape.fix(ctx, r.hub.cmsFields())
+		}
+		if r.pipelines != nil {
+			return r.history.shape.fix(ctx, pipelineFields(r.pipelines.spec))
 		}
 		return nil
 	}
@@ -285,7 +297,7 @@ func (r *reader) refreshCatalog(ctx context.Context) error {
 
 // snapshotting reports whether the reader is still in the snapshot.
 func (r *reader) snapshotting() bool {
-	return r.snapshot != nil || (r.list != nil && r.history.pos.Mode == ModeSnapshot)
+	return r.snapshot != nil || ((r.list != nil || r.pipelines != nil) && r.history.pos.Mode == ModeSnapshot)
 }
 
 // position is where the reader is: that of the last record it emitted, or

@@ -55,6 +55,7 @@ type config struct {
 	archiveMovesUpdated bool
 	redirectTimesAt     bool
 	searchBodyLimit     int
+	archivedPipelines   bool
 }
 
 // catalogConfig is what WithFullPropertyCatalog, WithSparseValues, WithUnparsableValues

@@ -60,6 +60,7 @@ type Server struct {
 	archiveMovesUpdated bool    // WithArchiveMovesUpdated
 	redirectTimesAt     bool    // WithRedirectTimesAt
 	hubdb               hubdbStore
+	pipelines           *pipelineStore
 	changes             []Change
 	calls               map[string]int
 	faults              []*Fault
@@ -164,6 +165,7 @@ func NewServer(opts ...Option) (*Server, error) {
 		cmsSort:             cfg.cmsSort,
 		archiveMovesUpdated: cfg.archiveMovesUpdated,
 		redirectTimesAt:     cfg.redirectTimesAt,
+		pipelines:           newPipelineStore(cfg.archivedPipelines),
 	}
 	if cfg.clock != nil {
 		s.clockNow = cfg.clock.Now
