@@ -47,8 +47,8 @@ func main() {
 }
 
 type sizes struct {
-	rate, heapSmall, heapLarge, cpu, lagChanges int
-	archives                                    []int
+	rate, heapSmall, heapLarge, cpu, lagChanges, wide int
+	archives                                          []int
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
@@ -56,8 +56,13 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	quick := fs.Bool("quick", false, "smaller runs, for a smoke test")
 	only := fs.String("only", "", "run only the step of this name (as in the source: wideSnapshot, idleCost...)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
+	serve := fs.Int("serve-sim", -1, "serve the simulator with this many contacts of every property (the wide steps run it so, in a child process)")
+	simLimits := fs.Bool("sim-limits", true, "with -serve-sim: HubSpot's rate limits on")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("flags: %w", err)
+	}
+	if *serve >= 0 {
+		return serveSim(ctx, *serve, *simLimits, os.Stdin, out)
 	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -70,16 +75,16 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	sz := sizes{rate: 20000, heapSmall: 100_000, heapLarge: 1_000_000, cpu: 50000, lagChanges: 30, archives: []int{100, 10_000, 100_000}}
+	sz := sizes{rate: 20000, heapSmall: 100_000, heapLarge: 1_000_000, cpu: 50000, lagChanges: 30, wide: 10_000, archives: []int{100, 10_000, 100_000}}
 	if *quick {
-		sz = sizes{rate: 500, heapSmall: 1000, heapLarge: 5000, cpu: 1000, lagChanges: 3, archives: []int{100, 1000}}
+		sz = sizes{rate: 500, heapSmall: 1000, heapLarge: 5000, cpu: 1000, lagChanges: 3, wide: 500, archives: []int{100, 1000}}
 	}
 	t := &table{}
 	steps := []struct {
 		name string
 		run  func(context.Context, *table, sizes) error
 	}{
-		{"destCalls", destCalls}, {"destRate", destRate}, {"snapshotRate", snapshotRate}, {"wideSnapshot", wideSnapshot},
+		{"destCalls", destCalls}, {"destRate", destRate}, {"snapshotRate", snapshotRate}, {"wideSnapshot", wideSnapshot}, {"pluginCPU", pluginCPU},
 		{"cdcLag", cdcLag}, {"lookBackCost", lookBackCost}, {"idleCost", idleCost}, {"deleteLatency", deleteLatency},
 		{"cdcSearches", cdcSearches}, {"snapshotHeap", snapshotHeap}, {"cpuPerRecord", cpuPerRecord},
 		{"associations", associationsCost}, {"searchBodyCost", searchBodyCost},
