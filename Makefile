@@ -85,7 +85,7 @@ demo-postgres: build bin/conduit
 # and make test runs it from then on.
 FUZZTIME ?= 20000x
 FUZZ_TARGETS := FuzzConfig:. FuzzParsePosition:./source FuzzPayload:./destination \
-	FuzzErrorBody:./hubspot FuzzSearchPage:./hubspot \
+	FuzzErrorBody:./hubspot FuzzSearchPage:./hubspot FuzzDecodePage:./hubspot \
 	FuzzParse:./internal/typed FuzzFormat:./internal/typed
 .PHONY: fuzz
 fuzz:

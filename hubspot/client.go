@@ -528,7 +528,7 @@ func (c *Client) attempt(ctx context.Context, req *Request, out any, attempt int
 	if out == nil || resp.StatusCode == http.StatusNoContent || len(body) == 0 {
 		return nil
 	}
-	if err := json.Unmarshal(body, out); err != nil {
+	if err := decodeBody(body, out); err != nil {
 		return &transportError{method: req.Method, path: req.Path, status: resp.StatusCode, err: fmt.Errorf("decode response: %w", err)}
 	}
 	return nil
