@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -30,12 +31,13 @@ type simChild struct {
 
 // startSimChild starts this program as a simulator with n contacts of
 // every property, HubSpot's limits on or off, and waits until it listens.
-func startSimChild(n int, limits bool) (*simChild, error) {
+func startSimChild(n int, limits bool, extra ...string) (*simChild, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("simulator process: %w", err)
 	}
-	cmd := exec.Command(self, "-serve-sim", strconv.Itoa(n), "-sim-limits="+strconv.FormatBool(limits))
+	args := append([]string{"-serve-sim", strconv.Itoa(n), "-sim-limits=" + strconv.FormatBool(limits)}, extra...)
+	cmd := exec.Command(self, args...)
 	cmd.Stderr = os.Stderr
 	in, err := cmd.StdinPipe()
 	if err != nil {
@@ -101,7 +103,11 @@ func (c *simChild) close() (time.Duration, error) {
 //
 //	update K   changes the first K contacts' firstname
 //	calls      the calls served and 429s since the last calls
-func serveSim(ctx context.Context, n int, limits bool, in io.Reader, out io.Writer) error {
+//	sample     a contact's writable properties with their values, as JSON
+//
+// extraProps are custom text properties added to contacts, so that a
+// record can carry more properties than the catalogue has writable ones.
+func serveSim(ctx context.Context, n int, limits bool, extraProps int, in io.Reader, out io.Writer) error {
 	opts := []hubspottest.Option{hubspottest.WithFullPropertyCatalog()}
 	if !limits {
 		opts = append(opts, hubspottest.WithoutRateLimits())
@@ -111,6 +117,11 @@ func serveSim(ctx context.Context, n int, limits bool, in io.Reader, out io.Writ
 		return err
 	}
 	defer srv.Close()
+	for i := range extraProps {
+		if err := srv.AddProperty("contacts", hubspottest.PropertyDef{Name: fmt.Sprintf("bench_extra_%03d", i), Type: "string"}); err != nil {
+			return fmt.Errorf("add a property: %w", err)
+		}
+	}
 	ids, err := srv.Seed("contacts", n, nil)
 	if err != nil {
 		return fmt.Errorf("seed: %w", err)
@@ -144,10 +155,37 @@ func simCommand(srv *hubspottest.Server, ids []string, line string) (string, err
 			}
 		}
 		return "", nil
+	case "sample":
+		return sampleProperties(srv)
 	case "calls":
 		answer := fmt.Sprintf("%d %d %s", srv.TotalCalls(), srv.RateLimited(), callsOf(srv))
 		srv.ResetCalls()
 		return answer, nil
 	}
 	return "", fmt.Errorf("%q: unknown command", line)
+}
+
+// sampleProperties are the first contact's writable properties with its
+// values, and a value for each writable property it has none of, as JSON.
+func sampleProperties(srv *hubspottest.Server) (string, error) {
+	objects := srv.Objects("contacts")
+	if len(objects) == 0 {
+		return "", errors.New("sample: no contact seeded")
+	}
+	values := map[string]string{}
+	for _, p := range srv.Properties("contacts", false) {
+		if p.ReadOnly || p.Unique {
+			continue
+		}
+		if v, ok := objects[0].Properties[p.Name]; ok && v != "" {
+			values[p.Name] = v
+		} else if p.Type == "string" {
+			values[p.Name] = "text of " + p.Name
+		}
+	}
+	b, err := json.Marshal(values)
+	if err != nil {
+		return "", fmt.Errorf("sample: %w", err)
+	}
+	return string(b), nil
 }
