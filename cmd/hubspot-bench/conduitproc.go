@@ -89,15 +89,13 @@ func (s fileSink) start(work string, _ []hubspot.Property) error {
 	return nil
 }
 
-func (s fileSink) destination() string {
+func (s fileSink) destination(batch string) string {
 	return fmt.Sprintf(`      - id: file
         type: destination
         plugin: builtin:file
         settings:
           path: %s
-          sdk.batch.size: "1000"
-          sdk.batch.delay: "100ms"
-`, s.counter.path)
+%s`, s.counter.path, batch)
 }
 
 func (s fileSink) count() (int, error) { return s.counter.count() }

@@ -47,8 +47,8 @@ func main() {
 }
 
 type sizes struct {
-	rate, heapSmall, heapLarge, cpu, lagChanges, wide, e2e int
-	archives                                               []int
+	rate, heapSmall, heapLarge, cpu, lagChanges, wide, e2e, destBatch int
+	archives                                                          []int
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
@@ -58,6 +58,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	e2e := fs.Bool("e2e", false, "run the end-to-end steps in real Conduit (make bench-e2e) instead of the others")
 	contacts := fs.Int("e2e-contacts", 0, "contacts the end-to-end steps read (default 125,000: 60 s past the first window at HubSpot's ceiling)")
+	destBatch := fs.Int("e2e-dest-batch", 1000, "sdk.batch.size of the end-to-end steps' destination (0: the SDK's default, one record at a time), with sdk.batch.delay 100ms")
 	serve := fs.Int("serve-sim", -1, "serve the simulator with this many contacts of every property (the wide steps run it so, in a child process)")
 	simLimits := fs.Bool("sim-limits", true, "with -serve-sim: HubSpot's rate limits on")
 	simExtra := fs.Int("sim-extra-props", 0, "with -serve-sim: custom text properties to add to contacts")
@@ -85,6 +86,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if *contacts > 0 {
 		sz.e2e = *contacts
 	}
+	sz.destBatch = *destBatch
 	t := &table{}
 	type step = struct {
 		name string
