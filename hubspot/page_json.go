@@ -30,7 +30,7 @@ func decodeBody(body []byte, out any) error {
 	case *BatchResult:
 		return decodeObjectPage(body, p, &p.Results)
 	}
-	return json.Unmarshal(body, out)
+	return json.Unmarshal(body, out) //nolint:wrapcheck // the caller says which answer it was
 }
 
 func decodeObjectPage[T any](body []byte, page *T, results *[]Object) error {
@@ -39,7 +39,7 @@ func decodeObjectPage[T any](body []byte, page *T, results *[]Object) error {
 	}
 	var zero T
 	*page = zero
-	return json.Unmarshal(body, page)
+	return json.Unmarshal(body, page) //nolint:wrapcheck // the caller says which answer it was
 }
 
 // errNotPlain says that a page holds something decodeObjects leaves to
@@ -168,7 +168,7 @@ func (d *propsDecoder) object(o *Object, hint int) error {
 		case "updatedAt":
 			ok, err = d.time(&o.UpdatedAt)
 		case "archived":
-			ok, err = d.bool(&o.Archived)
+			ok = d.bool(&o.Archived)
 		}
 		if err != nil {
 			return err
@@ -217,16 +217,16 @@ func (d *propsDecoder) time(t *time.Time) (bool, error) {
 }
 
 // bool reads true or false into b; false if the value is neither.
-func (d *propsDecoder) bool(b *bool) (bool, error) {
+func (d *propsDecoder) bool(b *bool) bool {
 	switch {
 	case d.literal("true"):
 		*b = true
 	case d.literal("false"):
 		*b = false
 	default:
-		return false, nil
+		return false
 	}
-	return true, nil
+	return true
 }
 
 // members are the members of an object left to encoding/json, written as
@@ -266,7 +266,7 @@ func (m *members) decode(v any) error {
 	if m.buf == nil {
 		return nil
 	}
-	return json.Unmarshal(append(m.buf, '}'), v)
+	return json.Unmarshal(append(m.buf, '}'), v) //nolint:wrapcheck // only says to leave the page to encoding/json
 }
 
 // maxDepth is how deep skip follows nested values before it leaves the

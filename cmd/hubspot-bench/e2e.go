@@ -210,7 +210,7 @@ func watchRun(ctx context.Context, c *conduitProc, dst sink, n int) (runFigures,
 			return r, fmt.Errorf("run: %w", ctx.Err())
 		case err := <-c.done:
 			c.done <- err
-			return r, fmt.Errorf("Conduit exited (%v): %s", err, c.tail())
+			return r, fmt.Errorf("the pipeline ended: Conduit exited (%w): %s", err, c.tail())
 		case <-time.After(250 * time.Millisecond):
 		}
 		got, err := dst.count()
@@ -313,8 +313,10 @@ func (s *pgSink) count() (int, error) {
 		return 0, err
 	}
 	var n int
-	_, err = fmt.Sscan(out, &n)
-	return n, err
+	if _, err := fmt.Sscan(out, &n); err != nil {
+		return 0, fmt.Errorf("count records: %q: %w", out, err)
+	}
+	return n, nil
 }
 
 func (s *pgSink) stop() {

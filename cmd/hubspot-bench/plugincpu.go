@@ -24,7 +24,7 @@ import (
 // first, then CDC: changes to 1,000 of the contacts.
 func pluginCPU(ctx context.Context, t *table, sz sizes) error {
 	n := sz.wide
-	child, err := startSimChild(n, false)
+	child, err := startSimChild(ctx, n, false)
 	if err != nil {
 		return err
 	}

@@ -31,13 +31,13 @@ type simChild struct {
 
 // startSimChild starts this program as a simulator with n contacts of
 // every property, HubSpot's limits on or off, and waits until it listens.
-func startSimChild(n int, limits bool, extra ...string) (*simChild, error) {
+func startSimChild(ctx context.Context, n int, limits bool, extra ...string) (*simChild, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("simulator process: %w", err)
 	}
 	args := append([]string{"-serve-sim", strconv.Itoa(n), "-sim-limits=" + strconv.FormatBool(limits)}, extra...)
-	cmd := exec.Command(self, args...)
+	cmd := exec.CommandContext(ctx, self, args...)
 	cmd.Stderr = os.Stderr
 	in, err := cmd.StdinPipe()
 	if err != nil {

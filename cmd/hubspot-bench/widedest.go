@@ -25,7 +25,7 @@ const wideProps = 600
 // with HubSpot's limits on: calls per 1,000 records, records per second
 // and the destination's CPU per record (this process alone).
 func wideDest(ctx context.Context, t *table, sz sizes) error {
-	child, err := startSimChild(1, true, "-sim-extra-props", strconv.Itoa(wideProps))
+	child, err := startSimChild(ctx, 1, true, "-sim-extra-props", strconv.Itoa(wideProps))
 	if err != nil {
 		return err
 	}
