@@ -102,7 +102,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		{"destCalls", destCalls}, {"destRate", destRate}, {"snapshotRate", snapshotRate}, {"wideSnapshot", wideSnapshot}, {"pluginCPU", pluginCPU}, {"wideDest", wideDest},
 		{"cdcLag", cdcLag}, {"lookBackCost", lookBackCost}, {"idleCost", idleCost}, {"deleteLatency", deleteLatency},
 		{"cdcSearches", cdcSearches}, {"snapshotHeap", snapshotHeap}, {"cpuPerRecord", cpuPerRecord},
-		{"associations", associationsCost}, {"searchBodyCost", searchBodyCost},
+		{"associations", associationsCost}, {"cmsScan", cmsScanCost}, {"searchBodyCost", searchBodyCost},
 	}
 	// The end-to-end steps run long (minutes each): make bench-e2e.
 	e2eSteps := []step{{"e2eFile", e2eFile}, {"e2ePostgres", e2ePostgres}}
