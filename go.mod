@@ -4,13 +4,16 @@ go 1.25.0
 
 require (
 	github.com/conduitio/conduit-commons v0.6.0
+	github.com/conduitio/conduit-connector-protocol v0.9.4
 	github.com/conduitio/conduit-connector-sdk v0.14.2
+	github.com/conduitio/conduit-schema-registry v0.2.6
 	github.com/go-playground/validator/v10 v10.30.4
 	github.com/golang/mock v1.6.0
 	github.com/hamba/avro/v2 v2.28.0
 	github.com/matryer/is v1.4.1
 	github.com/rs/zerolog v1.35.1
 	go.uber.org/goleak v1.3.0
+	google.golang.org/protobuf v1.36.11
 )
 
 require (
@@ -51,8 +54,6 @@ require (
 	github.com/charithe/durationcheck v0.0.10 // indirect
 	github.com/chavacava/garif v0.1.0 // indirect
 	github.com/ckaznocha/intrange v0.3.0 // indirect
-	github.com/conduitio/conduit-connector-protocol v0.9.4 // indirect
-	github.com/conduitio/conduit-schema-registry v0.2.6 // indirect
 	github.com/conduitio/evolviconf v0.1.0 // indirect
 	github.com/conduitio/evolviconf/evolviyaml v0.1.0 // indirect
 	github.com/conduitio/yaml/v3 v3.3.0 // indirect
@@ -229,7 +230,6 @@ require (
 	golang.org/x/tools v0.48.0 // indirect
 	google.golang.org/genproto/googleapis/rpc v0.0.0-20260414002931-afd174a4e478 // indirect
 	google.golang.org/grpc v1.82.0 // indirect
-	google.golang.org/protobuf v1.36.11 // indirect
 	gopkg.in/ini.v1 v1.67.0 // indirect
 	gopkg.in/tomb.v2 v2.0.0-20161208151619-d5d1b5820637 // indirect
 	gopkg.in/yaml.v2 v2.4.0 // indirect

@@ -105,6 +105,13 @@ type Client struct {
 	budgetMu sync.Mutex
 	budget   budgetSeen
 
+	// bodies are buffers answers are read into, reused from call to
+	// call: a wide page is megabytes, and reading each into a new slice
+	// cost the plugin 8 % of its CPU (growing and clearing the slice).
+	// Nothing decoded keeps a part of the buffer: strings are copies. A
+	// channel rather than a sync.Pool, which a garbage collection empties.
+	bodies chan *bytes.Buffer
+
 	Objects    *ObjectsService
 	Properties *PropertiesService
 	Owners     *OwnersService
@@ -306,6 +313,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 		searchRateLimit: &search,
 		share:           1,
 		version:         DefaultAPIVersion,
+		bodies:          make(chan *bytes.Buffer, pooledBodies),
 	}
 	c.timeZone.Store(time.UTC)
 	c.baseURL, _ = url.Parse(DefaultBaseURL)
@@ -513,7 +521,10 @@ func (c *Client) attempt(ctx context.Context, req *Request, out any, attempt int
 		return &transportError{method: req.Method, path: req.Path, err: err}
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
+	buf := c.getBody()
+	defer c.putBody(buf)
+	_, err = buf.ReadFrom(io.LimitReader(resp.Body, maxResponseBytes))
+	body := buf.Bytes()
 	c.logger.DebugContext(ctx, "hubspot request", "method", req.Method, "path", req.Path,
 		"attempt", attempt+1, "status", resp.StatusCode, "duration", c.clock.Now().Sub(start),
 		"rateLimitRemaining", resp.Header.Get("X-HubSpot-RateLimit-Remaining"))
@@ -522,7 +533,7 @@ func (c *Client) attempt(ctx context.Context, req *Request, out any, attempt int
 		return &transportError{method: req.Method, path: req.Path, status: resp.StatusCode, err: fmt.Errorf("read response: %w", err)}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		err := c.decodeError(req, resp, body)
+		err := c.decodeError(req, resp, bytes.Clone(body))
 		if req.Search && limiter != nil {
 			c.slowSearch(ctx, req, err)
 		}
@@ -531,10 +542,39 @@ func (c *Client) attempt(ctx context.Context, req *Request, out any, attempt int
 	if out == nil || resp.StatusCode == http.StatusNoContent || len(body) == 0 {
 		return nil
 	}
-	if err := json.Unmarshal(body, out); err != nil {
+	if err := decodeBody(body, out); err != nil {
 		return &transportError{method: req.Method, path: req.Path, status: resp.StatusCode, err: fmt.Errorf("decode response: %w", err)}
 	}
 	return nil
+}
+
+// pooledBodies is how many answer buffers a client keeps: one for each
+// call a source has in flight at once (a list page and a search page,
+// each with a retry) is enough. maxPooledBody is the largest buffer kept:
+// a page of 200 objects of every property is a few MiB.
+const (
+	pooledBodies  = 4
+	maxPooledBody = 16 << 20
+)
+
+func (c *Client) getBody() *bytes.Buffer {
+	select {
+	case buf := <-c.bodies:
+		buf.Reset()
+		return buf
+	default:
+		return new(bytes.Buffer)
+	}
+}
+
+func (c *Client) putBody(buf *bytes.Buffer) {
+	if buf.Cap() > maxPooledBody {
+		return
+	}
+	select {
+	case c.bodies <- buf:
+	default:
+	}
 }
 
 // requestURL is the URL a request is sent to.

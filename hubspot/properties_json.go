@@ -24,17 +24,26 @@ func (p *Properties) UnmarshalJSON(data []byte) error {
 	if d.literal("null") {
 		return nil // as encoding/json: null leaves the map as it was
 	}
+	n := bytes.Count(data, []byte(`":`)) // an upper bound, for the sizes
+	if err := d.properties(p, n); err != nil {
+		return err
+	}
+	return d.end()
+}
+
+// properties reads an object of string or null values into p, made with
+// room for n names when nil.
+func (d *propsDecoder) properties(p *Properties, n int) error {
 	if !d.byte('{') {
 		return errors.New("properties: not a JSON object")
 	}
-	n := bytes.Count(data, []byte(`":`)) // an upper bound, for the sizes
 	if *p == nil {
 		*p = make(Properties, n)
 	}
 	slab := make([]string, 0, n)
 	d.space()
 	if d.byte('}') {
-		return d.end()
+		return nil
 	}
 	for {
 		d.space()
@@ -62,7 +71,7 @@ func (p *Properties) UnmarshalJSON(data []byte) error {
 		}
 		d.space()
 		if d.byte('}') {
-			return d.end()
+			return nil
 		}
 		if !d.byte(',') {
 			return fmt.Errorf("properties: no ',' or '}' after %q", name)

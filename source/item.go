@@ -2,6 +2,7 @@ package source
 
 import (
 	"fmt"
+	"hash/maphash"
 	"slices"
 	"strconv"
 	"strings"
@@ -193,32 +194,26 @@ func newRecord(op opencdc.Operation, pos Position, collection string, it item, s
 // that the digest does not depend on the map's order without sorting
 // hundreds of names per object. A null property adds nothing: a version
 // read with a property the catalog did not list yet (null in it) is the
-// version read without it, not a new one.
+// version read without it, not a new one. Digests live in this process
+// only (history.seen), so the hash is maphash's, seeded once per process:
+// FNV-1a, a byte at a time, took 5 % of the plugin's CPU on contacts of
+// 607 properties.
 func (it item) sum() uint64 {
 	var total uint64
 	for name, v := range it.props {
 		if v == nil {
 			continue
 		}
-		total += mix(fnv64a(name) ^ mix(fnv64a(*v)+uint64(len(*v))+1))
+		total += mix(maphash.String(sumSeed, name) ^ mix(maphash.String(sumSeed, *v)+uint64(len(*v))+1))
 	}
 	return total
 }
 
-// fnv64a is the 64-bit FNV-1a hash of s (hash/fnv's, without its
-// allocation and copy).
-func fnv64a(s string) uint64 {
-	const offset, prime = 14695981039346656037, 1099511628211
-	h := uint64(offset)
-	for i := 0; i < len(s); i++ {
-		h ^= uint64(s[i])
-		h *= prime
-	}
-	return h
-}
+// sumSeed seeds sum's hashes; it is set once, when the process starts.
+var sumSeed = maphash.MakeSeed() //nolint:gochecknoglobals // immutable after start
 
 // mix spreads a hash's bits (splitmix64's finalizer), so that a sum of
-// hashes does not cancel out along FNV's patterns.
+// hashes does not cancel out along the hashes' patterns.
 func mix(x uint64) uint64 {
 	x ^= x >> 30
 	x *= 0xbf58476d1ce4e5b9

@@ -153,10 +153,11 @@ func (s *shape) values(it item) (opencdc.StructuredData, map[string]string) {
 	present := 0
 	for _, f := range s.fields {
 		name := f.property
-		if _, ok := it.props[name]; ok {
+		text, ok := it.props[name]
+		if ok {
 			present++
 		}
-		v, err := typed.Parse(f.def, it.props[name])
+		v, err := typed.Parse(f.def, text)
 		var perr *typed.ParseError
 		if errors.As(err, &perr) {
 			if raw == nil {

@@ -16,6 +16,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
+	"os/signal"
 	"runtime"
 	"runtime/pprof"
 	"slices"
@@ -40,15 +41,20 @@ import (
 const ceiling = 1900.0
 
 func main() {
-	if err := run(context.Background(), os.Args[1:], os.Stdout); err != nil {
+	// Ctrl-C ends a run through its deferred clean-ups: the end-to-end
+	// steps' Conduit, plugin and PostgreSQL cluster stop with it.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout)
+	stop()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "hubspot-bench:", err)
 		os.Exit(1)
 	}
 }
 
 type sizes struct {
-	rate, heapSmall, heapLarge, cpu, lagChanges int
-	archives                                    []int
+	rate, heapSmall, heapLarge, cpu, lagChanges, wide, e2e, destBatch int
+	archives                                                          []int
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
@@ -56,8 +62,17 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	quick := fs.Bool("quick", false, "smaller runs, for a smoke test")
 	only := fs.String("only", "", "run only the step of this name (as in the source: wideSnapshot, idleCost...)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
+	e2e := fs.Bool("e2e", false, "run the end-to-end steps in real Conduit (make bench-e2e) instead of the others")
+	contacts := fs.Int("e2e-contacts", 0, "contacts the end-to-end steps read (default 125,000: 60 s past the first window at HubSpot's ceiling)")
+	destBatch := fs.Int("e2e-dest-batch", 1000, "sdk.batch.size of the end-to-end steps' destination (0: the SDK's default, one record at a time), with sdk.batch.delay 100ms")
+	serve := fs.Int("serve-sim", -1, "serve the simulator with this many contacts of every property (the wide steps run it so, in a child process)")
+	simLimits := fs.Bool("sim-limits", true, "with -serve-sim: HubSpot's rate limits on")
+	simExtra := fs.Int("sim-extra-props", 0, "with -serve-sim: custom text properties to add to contacts")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("flags: %w", err)
+	}
+	if *serve >= 0 {
+		return serveSim(ctx, *serve, *simLimits, *simExtra, os.Stdin, out)
 	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -70,20 +85,34 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	sz := sizes{rate: 20000, heapSmall: 100_000, heapLarge: 1_000_000, cpu: 50000, lagChanges: 30, archives: []int{100, 10_000, 100_000}}
+	sz := sizes{rate: 20000, heapSmall: 100_000, heapLarge: 1_000_000, cpu: 50000, lagChanges: 30, wide: 10_000, e2e: 125_000, archives: []int{100, 10_000, 100_000}}
 	if *quick {
-		sz = sizes{rate: 500, heapSmall: 1000, heapLarge: 5000, cpu: 1000, lagChanges: 3, archives: []int{100, 1000}}
+		sz = sizes{rate: 500, heapSmall: 1000, heapLarge: 5000, cpu: 1000, lagChanges: 3, wide: 500, e2e: 2000, archives: []int{100, 1000}}
 	}
+	if *contacts > 0 {
+		sz.e2e = *contacts
+	}
+	sz.destBatch = *destBatch
 	t := &table{}
-	steps := []struct {
+	type step = struct {
 		name string
 		run  func(context.Context, *table, sizes) error
-	}{
-		{"destCalls", destCalls}, {"destRate", destRate}, {"snapshotRate", snapshotRate}, {"wideSnapshot", wideSnapshot},
+	}
+	steps := []step{
+		{"destCalls", destCalls}, {"destRate", destRate}, {"snapshotRate", snapshotRate}, {"wideSnapshot", wideSnapshot}, {"pluginCPU", pluginCPU}, {"wideDest", wideDest},
 		{"cdcLag", cdcLag}, {"lookBackCost", lookBackCost}, {"idleCost", idleCost}, {"deleteLatency", deleteLatency},
 		{"cdcSearches", cdcSearches}, {"snapshotHeap", snapshotHeap}, {"cpuPerRecord", cpuPerRecord},
 		{"associations", associationsCost}, {"cmsScan", cmsScanCost}, {"searchBodyCost", searchBodyCost}, {"pipelinesCost", pipelinesCost},
 	}
+	// The end-to-end steps run long (minutes each): make bench-e2e.
+	e2eSteps := []step{{"e2eFile", e2eFile}, {"e2ePostgres", e2ePostgres}}
+	switch {
+	case *e2e:
+		steps = e2eSteps
+	case *only != "":
+		steps = append(steps, e2eSteps...)
+	}
+	fmt.Fprintf(os.Stderr, "load %s\n", loadAverage())
 	for _, step := range steps {
 		if *only != "" && step.name != *only {
 			continue
