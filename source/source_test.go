@@ -284,7 +284,8 @@ func TestDeletesOnce(t *testing.T) {
 // TestDeleteInTheStartMillisecond: the source reads an object in the
 // millisecond it started in (or, snapshot off, knows the destination has
 // it), and HubSpot archives the object later in that same millisecond. Its
-// delete comes (issue 11, item 15).
+// delete comes, though its archive falls in the millisecond the source
+// started in.
 func TestDeleteInTheStartMillisecond(t *testing.T) {
 	for _, snapshot := range []string{"true", "false"} {
 		t.Run("snapshot="+snapshot, func(t *testing.T) {
