@@ -6,6 +6,24 @@ GOTOOL  := go tool -modfile=tools/go.mod
 build:
 	go build -ldflags "-X '$(MODULE).version=$(VERSION)'" -o conduit-connector-hubspot ./cmd/connector
 
+# install builds the plugin and puts it where Conduit looks for standalone
+# connectors: its connectors folder, ./connectors beside Conduit by default
+# (--connectors.path). make install CONNECTORS_DIR=/path/to/conduit/connectors
+CONNECTORS_DIR ?= connectors
+.PHONY: install
+install: build
+	mkdir -p "$(CONNECTORS_DIR)"
+	cp conduit-connector-hubspot "$(CONNECTORS_DIR)/conduit-connector-hubspot"
+
+# release-check checks .goreleaser.yml and builds every archive of a
+# release into dist/ without publishing (goreleaser from the Go module
+# proxy; the release workflow runs it on a tag). Not part of make test.
+GORELEASER := go run github.com/goreleaser/goreleaser/v2@v2.17.0
+.PHONY: release-check
+release-check:
+	$(GORELEASER) check
+	$(GORELEASER) release --snapshot --clean
+
 # test is deterministic: the chaos tests run the seeds of
 # internal/chaos/seeds.txt, and the fuzz targets run as unit tests on their
 # seed corpora (f.Add and testdata/fuzz), which go test does without -fuzz.
