@@ -12,7 +12,7 @@ import (
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
-	"github.com/conduit-connectors/conduit-connector-hubspot/internal/chaos"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/testkit/chaos"
 	"github.com/conduit-connectors/conduit-connector-hubspot/source"
 	"github.com/conduitio/conduit-commons/opencdc"
 	"github.com/matryer/is"
@@ -313,7 +313,7 @@ func TestDeleteInTheStartMillisecond(t *testing.T) {
 }
 
 // TestRestartAtRandomAckedPositions runs with the chaos tests' seeds
-// (internal/chaos).
+// (internal/testkit/chaos).
 func TestRestartAtRandomAckedPositions(t *testing.T) {
 	chaos.Run(t, 20, restartAtRandomAckedPositions)
 }
