@@ -87,6 +87,10 @@ type CMSSpec struct {
 	// Sorts are the fields the list sorts by, nil: any; List drops the
 	// others from a request (HubDB's list does not sort by id).
 	Sorts []string
+	// UpdatedSort is the sort key of the update time the list documents
+	// ("updatedAt"; authors' "updated"), "" when it documents none (URL
+	// redirects).
+	UpdatedSort string
 	// Drafts says that an object has a draft and a published version (a
 	// HubDB table): a create makes a draft, Update changes the draft
 	// (PATCH {id}/draft), Publish copies it to the published version

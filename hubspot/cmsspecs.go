@@ -64,7 +64,7 @@ func blogPostSpec() *CMSSpec {
 			text("blogAuthorId"), boolean("enableGoogleAmpOutputOverride"), text("postBody"), text("postSummary"),
 			text("rssBody"), text("rssSummary"), nested("tagIds")),
 		DeletedField: "archivedAt", Key: []string{"slug", "contentGroupId"}, KeyFilter: true,
-		Required: []string{"name", "contentGroupId"}, Batch: true,
+		Required: []string{"name", "contentGroupId"}, Batch: true, UpdatedSort: "updatedAt",
 	}
 }
 
@@ -78,7 +78,7 @@ func pageSpec(noun, path string) *CMSSpec {
 		Fields: append(contentFields(),
 			readOnly(boolean("pageRedirected")), text("subcategory"), text("templatePath")),
 		DeletedField: "archivedAt", Key: []string{"slug", "domain"}, KeyFilter: true,
-		Required: []string{"name"}, Batch: true,
+		Required: []string{"name"}, Batch: true, UpdatedSort: "updatedAt",
 	}
 }
 
@@ -95,7 +95,7 @@ func blogAuthorSpec() *CMSSpec {
 			text("twitter"), text("website"),
 		},
 		DeletedField: "deletedAt", Key: []string{"fullName", "language"},
-		Required: []string{"fullName"}, Batch: true,
+		Required: []string{"fullName"}, Batch: true, UpdatedSort: "updated",
 	}
 }
 
@@ -130,7 +130,7 @@ func blogTagSpec() *CMSSpec {
 		Noun: "blog tag", Short: "tag", API: APIBlogs, Path: "/tags",
 		Fields:       []CMSField{text("name"), text("slug"), text("language"), integer("translatedFromId")},
 		DeletedField: "deletedAt", Key: []string{"name", "language"}, KeyFilter: true, Required: []string{"name"},
-		Batch: true,
+		Batch: true, UpdatedSort: "updatedAt",
 	}
 }
 
@@ -166,7 +166,7 @@ func hubdbTableSpec() *CMSSpec {
 		},
 		Created: "createdAt", Updated: "updatedAt", DeletedField: "deletedAt",
 		Key: []string{"name"}, Required: []string{"name", "label"},
-		Sorts:  []string{"name", "createdAt", "updatedAt", "createdBy", "updatedBy"},
+		Sorts: []string{"name", "createdAt", "updatedAt", "createdBy", "updatedBy"}, UpdatedSort: "updatedAt",
 		Drafts: true, ByKey: true, Scope: "hubdb",
 	}
 }

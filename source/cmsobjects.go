@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
@@ -54,6 +55,38 @@ func cmsValue(raw json.RawMessage) (*string, error) {
 	return hubspot.String(buf.String()), nil
 }
 
+// cmsTime reads a time field under its name or its other spelling: the
+// URL redirects' spec names their times created and updated (UrlMapping in
+// PublicApiSpecs/CMS/Url Redirects of HubSpot's spec collection), the
+// example answer of the v3 reference createdAt and updatedAt
+// (https://developers.hubspot.com/docs/api-reference/legacy/cms/url-redirects/update-url-redirect).
+func cmsTime(o hubspot.CMSObject, name string) (time.Time, bool, error) {
+	t, ok, err := o.Time(name)
+	if ok || err != nil {
+		return t, ok, err
+	}
+	return o.Time(otherSpelling(name))
+}
+
+// otherSpelling is created for createdAt and createdAt for created.
+func otherSpelling(name string) string {
+	if s, ok := strings.CutSuffix(name, "At"); ok {
+		return s
+	}
+	return name + "At"
+}
+
+// noUpdatedError is an object that came without an update time: the scans
+// cannot place it, so its record fails alone (hub.cmsPage).
+type noUpdatedError struct {
+	noun, id string
+	fields   []string
+}
+
+func (e *noUpdatedError) Error() string {
+	return fmt.Sprintf("%s %s has no update time: neither %s is set", e.noun, e.id, strings.Join(e.fields, " nor "))
+}
+
 // cmsObjectItem turns an object into an item. A deleted one (archived) was
 // deleted at its deletion time, or else at its updated time; a deletion
 // time at or before the epoch is none (a guess at what a live object
@@ -72,13 +105,16 @@ func cmsObjectItem(spec hubspot.CMSSpec, o hubspot.CMSObject, archived bool) (it
 		props[f.Name] = v
 	}
 	createdField, updatedField := spec.TimeFields()
-	created, _, err := o.Time(createdField)
+	created, _, err := cmsTime(o, createdField)
 	if err != nil {
 		return item{}, fmt.Errorf("%s %s: %w", spec.Noun, o.ID(), err)
 	}
-	updated, ok, err := o.Time(updatedField)
-	if err != nil || !ok {
-		return item{}, fmt.Errorf("%s %s: no updated time: %w", spec.Noun, o.ID(), err)
+	updated, ok, err := cmsTime(o, updatedField)
+	if err != nil {
+		return item{}, fmt.Errorf("%s %s: %w", spec.Noun, o.ID(), err)
+	}
+	if !ok {
+		return item{}, &noUpdatedError{noun: spec.Noun, id: o.ID(), fields: []string{updatedField, otherSpelling(updatedField)}}
 	}
 	it := item{id: o.ID(), key: keyset{ts: updated.UTC(), id: id}, props: props, createdAt: created.UTC()}
 	if archived {

@@ -113,9 +113,9 @@ func (c cmsCase) check(t *testing.T, rp *replica, srv *hubspottest.Server, start
 	t.Helper()
 	for _, d := range srv.CMSDocs(c.typ) {
 		switch {
-		case d.Archived && d.Updated.After(start):
+		case d.Archived && d.Deleted.After(start):
 			if !rp.deleted[d.ID] {
-				t.Errorf("%s %s was deleted at %s, but no delete record came", c.name, d.ID, d.Updated)
+				t.Errorf("%s %s was deleted at %s, but no delete record came", c.name, d.ID, d.Deleted)
 			}
 		case d.Archived:
 		default:
@@ -139,61 +139,70 @@ func (c cmsCase) check(t *testing.T, rp *replica, srv *hubspottest.Server, start
 // and site pages, under either name, a snapshot of 20 objects in pages of 7, then
 // 50 random creates, updates and deletes, come out complete, typed and
 // encoding with their schema, each delete once, in the collection of the
-// short name.
+// short name; in each of cmsModes (under the short name).
 func TestCMSObjectsSnapshotThenCDC(t *testing.T) {
-	for _, c := range cmsCases() {
-		for _, name := range []string{c.legacy, c.name} {
-			t.Run(name, func(t *testing.T) {
-				is := is.New(t)
-				e := newEnv(t)
-				api := c.service(apiClient(t, e))
-				var ids []string
-				for i := range 20 {
-					ids = append(ids, c.add(t, e, i))
-				}
-				e.tick()
-				src := openSource(t, e, map[string]string{"resource": name, "bufferSize": "7"}, nil)
-				recs := e.readQuiet(t, src, 100*time.Millisecond, time.Minute)
-				is.Equal(countOps(recs), map[opencdc.Operation]int{opencdc.OperationSnapshot: 20})
-				start := *positionOf(t, recs[0]).InitialTimestamp
-				col, err := recs[0].Metadata.GetCollection()
-				is.NoErr(err)
-				is.Equal(col, c.name)
+	for i, m := range cmsModes() {
+		for _, c := range cmsCases() {
+			names := []string{c.name}
+			if i == 0 {
+				names = append(names, c.legacy)
+			}
+			for _, name := range names {
+				t.Run(m.name+"/"+name, func(t *testing.T) {
+					is := is.New(t)
+					e := newEnv(t, m.opts...)
+					api := c.service(apiClient(t, e))
+					var ids []string
+					for i := range 20 {
+						ids = append(ids, c.add(t, e, i))
+					}
+					e.tick()
+					src := openSource(t, e, map[string]string{"resource": name, "bufferSize": "7"}, nil)
+					recs := e.readQuiet(t, src, 100*time.Millisecond, time.Minute)
+					is.Equal(countOps(recs), map[opencdc.Operation]int{opencdc.OperationSnapshot: 20})
+					start := *positionOf(t, recs[0]).InitialTimestamp
+					col, err := recs[0].Metadata.GetCollection()
+					is.NoErr(err)
+					is.Equal(col, c.name)
 
-				rng := rand.New(rand.NewPCG(17, 1))
-				next := len(ids)
-				recs = append(recs, readChanges(t, e, src, func() { c.change(t, e, api, rng, &ids, &next, 10) })...)
-				encodes(t, recs)
-				rp := newReplica()
-				rp.apply(t, recs)
-				c.check(t, rp, e.srv, start, true)
-				rp.deletedOnce(t, c.name)
-			})
+					rng := rand.New(rand.NewPCG(17, 1))
+					next := len(ids)
+					recs = append(recs, readChanges(t, e, src, func() { c.change(t, e, api, rng, &ids, &next, 10) })...)
+					encodes(t, recs)
+					rp := newReplica()
+					rp.apply(t, recs)
+					c.check(t, rp, e.srv, start, true)
+					rp.deletedOnce(t, c.name)
+				})
+			}
 		}
 	}
 }
 
-// TestCMSObjectsRestartAtAckedPositions: for each resource, 50 random
-// changes during and after a snapshot, the source stopped 10 times at
-// random acked positions and opened again there: nothing is lost.
+// TestCMSObjectsRestartAtAckedPositions: for each resource, in each of
+// cmsModes, 50 random changes during and after a snapshot, the source
+// stopped 10 times at random acked positions and opened again there:
+// nothing is lost.
 func TestCMSObjectsRestartAtAckedPositions(t *testing.T) {
-	for _, c := range cmsCases() {
-		t.Run(c.name, func(t *testing.T) {
-			e := newEnv(t, hubspottest.WithRandomSeed(3))
-			api := c.service(apiClient(t, e))
-			var ids []string
-			for i := range 30 {
-				ids = append(ids, c.add(t, e, i))
-			}
-			e.tick()
-			rng := rand.New(rand.NewPCG(3, 17))
-			next := len(ids)
-			settings := map[string]string{"resource": c.name, "bufferSize": "7"}
-			src := openSource(t, e, settings, nil)
-			acked, start := restartRun(t, e, src, settings, rng, func() { c.change(t, e, api, rng, &ids, &next, 5) })
-			rp := newReplica()
-			rp.apply(t, acked)
-			c.check(t, rp, e.srv, start, false)
-		})
+	for _, m := range cmsModes() {
+		for _, c := range cmsCases() {
+			t.Run(m.name+"/"+c.name, func(t *testing.T) {
+				e := newEnv(t, append(m.opts, hubspottest.WithRandomSeed(3))...)
+				api := c.service(apiClient(t, e))
+				var ids []string
+				for i := range 30 {
+					ids = append(ids, c.add(t, e, i))
+				}
+				e.tick()
+				rng := rand.New(rand.NewPCG(3, 17))
+				next := len(ids)
+				settings := map[string]string{"resource": c.name, "bufferSize": "7"}
+				src := openSource(t, e, settings, nil)
+				acked, start := restartRun(t, e, src, settings, rng, func() { c.change(t, e, api, rng, &ids, &next, 5) })
+				rp := newReplica()
+				rp.apply(t, acked)
+				c.check(t, rp, e.srv, start, false)
+			})
+		}
 	}
 }

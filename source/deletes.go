@@ -39,7 +39,14 @@ type deleteScan struct {
 // deletePass reads the whole archived list and emits the objects archived
 // after the last pass's bound and up to its own, in (archivedAt, id) order.
 type deletePass struct {
-	bound   time.Time
+	bound time.Time
+	// untimed: the archived objects carry no deletion time (URL
+	// redirects). ids are the archived ones read, and known those the last
+	// pass's end read (nil: no pass has ended), so that an id not among
+	// them is a new delete.
+	untimed bool
+	ids     []uint64
+	known   *idSet
 	after   string
 	found   []item
 	emitted *keyset // resuming: what the interrupted pass emitted
@@ -80,6 +87,24 @@ func resumeDeletePass(d *DeletesPosition) (*deletePass, error) {
 	return pass, nil
 }
 
+// untimed readies a pass of a resource whose archived objects carry no
+// deletion time: it tells a new delete by the ids the last pass read.
+func (d *deleteScan) untimed(pass *deletePass) error {
+	spec := d.hub.resource.CMS
+	if spec == nil || spec.DeletedField != "" {
+		return nil
+	}
+	pass.untimed, pass.ids, pass.known = true, nil, nil
+	if a := d.history.pos.Deletes.Archived; a != nil {
+		known, err := parseIDSet(a)
+		if err != nil {
+			return fmt.Errorf("deletes: %w", err)
+		}
+		pass.known = known
+	}
+	return nil
+}
+
 // due says whether the scan has a page to read now.
 func (d *deleteScan) due() bool {
 	now := d.hub.now()
@@ -115,7 +140,12 @@ func (d *deleteScan) step(ctx context.Context) ([]opencdc.Record, error) {
 	}
 	pass.requests++ // a failed request costs too
 	until := h.pos.Deletes.Until
-	items, next, err := d.hub.listArchived(ctx, pass.after, until)
+	if pass.after == "" {
+		if err := d.untimed(pass); err != nil {
+			return nil, err
+		}
+	}
+	items, next, err := d.hub.listArchived(ctx, pass.after)
 	if err != nil {
 		return nil, fmt.Errorf("read deletes: %w", err)
 	}
@@ -132,7 +162,7 @@ func (d *deleteScan) step(ctx context.Context) ([]opencdc.Record, error) {
 	if d.hub.resource.IsOwners {
 		recs, err = d.ownerDeletes(ctx, pass)
 	} else {
-		recs, err = d.objectDeletes(pass, until)
+		recs, err = d.objectDeletes(ctx, pass, until)
 	}
 	if err != nil {
 		return nil, err
@@ -159,6 +189,21 @@ func (d *deleteScan) step(ctx context.Context) ([]opencdc.Record, error) {
 // the pass's bound, that the pass has not emitted and the destination had.
 func (p *deletePass) foundObjects(h *history, items []item, until time.Time) {
 	for _, it := range items {
+		if p.untimed {
+			if p.known != nil || !it.archivedAt.After(p.bound) {
+				// Not one the next pass must tell as new: archived after
+				// this pass's bound, by an updated time that moved.
+				p.ids = append(p.ids, it.key.id)
+			}
+			if p.known != nil {
+				if p.known.done(it.key.id) {
+					continue // archived at the last pass already
+				}
+				// Archived since the last pass: its updated time need
+				// not have moved, so it was deleted by this pass's bound.
+				it.archivedAt = timePtr(p.bound)
+			}
+		}
 		if it.archivedAt == nil {
 			continue
 		}
@@ -173,22 +218,37 @@ func (p *deletePass) foundObjects(h *history, items []item, until time.Time) {
 
 // objectDeletes are the deletes of the objects that the pass found
 // archived after until, in (archivedAt, id) order.
-func (d *deleteScan) objectDeletes(pass *deletePass, until time.Time) ([]opencdc.Record, error) {
+func (d *deleteScan) objectDeletes(ctx context.Context, pass *deletePass, until time.Time) ([]opencdc.Record, error) {
 	h := d.history
 	slices.SortFunc(pass.found, func(a, b item) int {
 		return compareKeys(keyset{ts: *a.archivedAt, id: a.key.id}, keyset{ts: *b.archivedAt, id: b.key.id})
 	})
 	recs := make([]opencdc.Record, 0, len(pass.found))
+	done := &DeletesPosition{Until: pass.bound}
+	var known *ArchivedIDs
+	if pass.untimed {
+		read := &idSet{}
+		floorMoved := false
+		for _, id := range pass.ids {
+			floorMoved = read.add(id) || floorMoved
+		}
+		if floorMoved {
+			warnFloor(ctx, d.hub.resource.Name, read.floor)
+		}
+		done.Archived = read.position()
+		known = h.pos.Deletes.Archived
+	}
 	var err error
 	for i, it := range pass.found {
-		at := &DeletesPosition{Until: until, Bound: timePtr(pass.bound), ArchivedAt: timePtr(it.archivedAt.UTC()), ItemID: it.id}
+		at := &DeletesPosition{Until: until, Bound: timePtr(pass.bound), ArchivedAt: timePtr(it.archivedAt.UTC()), ItemID: it.id,
+			Archived: known}
 		if i == len(pass.found)-1 {
-			at = &DeletesPosition{Until: pass.bound} // the pass is done with its last record
+			at = done // the pass is done with its last record
 		}
 		if recs, err = h.appendDelete(recs, it, at); err != nil {
 			return nil, err
 		}
 	}
-	h.pos.Deletes = &DeletesPosition{Until: pass.bound}
+	h.pos.Deletes = done
 	return recs, nil
 }

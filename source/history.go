@@ -45,12 +45,16 @@ type history struct {
 	// link scan emits the objects whose links changed alone.
 	links    []string
 	linkSums map[uint64]uint64
+	// hold, when set, is the cursor records carry in place of their own
+	// version's: a listScan emits versions in no order, and a restart
+	// reads again from what it had read whole.
+	hold *keyset
 	// archivedOwners are, for owners with deletes on, the archived owners
 	// the deletes are done with (nil: not known yet, see ownerDeletes);
 	// liveRead is when (in reads, the count of list pages read) the live
 	// list last showed each owner, which tells an owner back on it from
 	// one that left.
-	archivedOwners *ownerIDs
+	archivedOwners *idSet
 	liveRead       map[uint64]uint64
 	reads          uint64
 }

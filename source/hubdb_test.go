@@ -128,21 +128,23 @@ func checkTables(t *testing.T, rp *replica, srv *hubspottest.Server, start time.
 // published tables of 30 (drafts are not read) in pages of 7, then 50
 // random creates, draft changes, publishes and deletes, come out complete,
 // each delete once, in the collection hubdb_tables; with hubdbDrafts, the
-// 30 drafts and every draft change.
+// 30 drafts and every draft change; in each of cmsModes.
 func TestHubDBTablesSnapshotThenCDC(t *testing.T) {
-	tests := []struct {
+	type test struct {
+		mode     cmsMode
 		resource string
 		drafts   bool
 		snapshot int
-	}{
-		{"cms.hubdb.tables", false, 20},
-		{"hubdb_tables", false, 20},
-		{"hubdb_tables", true, 30},
+	}
+	modes := cmsModes()
+	tests := []test{{modes[0], "cms.hubdb.tables", false, 20}}
+	for _, m := range modes {
+		tests = append(tests, test{m, "hubdb_tables", false, 20}, test{m, "hubdb_tables", true, 30})
 	}
 	for _, tt := range tests {
-		t.Run(fmt.Sprintf("%s drafts=%v", tt.resource, tt.drafts), func(t *testing.T) {
+		t.Run(fmt.Sprintf("%s/%s drafts=%v", tt.mode.name, tt.resource, tt.drafts), func(t *testing.T) {
 			is := is.New(t)
-			e := newEnv(t)
+			e := newEnv(t, tt.mode.opts...)
 			api := hubdbAPI(t, e)
 			var ids []string
 			for i := range 30 {
@@ -172,9 +174,15 @@ func TestHubDBTablesSnapshotThenCDC(t *testing.T) {
 
 // TestHubDBTablesRestartAtAckedPositions: 50 random changes during and
 // after a snapshot, the source stopped 10 times at random acked positions
-// and opened again there: nothing is lost.
+// and opened again there: nothing is lost; in each of cmsModes.
 func TestHubDBTablesRestartAtAckedPositions(t *testing.T) {
-	e := newEnv(t, hubspottest.WithRandomSeed(7))
+	for _, m := range cmsModes() {
+		t.Run(m.name, func(t *testing.T) { hubdbRestarts(t, m) })
+	}
+}
+
+func hubdbRestarts(t *testing.T, m cmsMode) {
+	e := newEnv(t, append(m.opts, hubspottest.WithRandomSeed(7))...)
 	api := hubdbAPI(t, e)
 	var ids []string
 	for i := range 30 {

@@ -2,10 +2,12 @@ package source
 
 import (
 	"context"
+	"errors"
 	"sync/atomic"
 	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
+	sdk "github.com/conduitio/conduit-connector-sdk"
 )
 
 // The mocks are of the interfaces the source's tests mock, no more (reflect
@@ -103,6 +105,9 @@ type hub struct {
 	// scan drops: their links are not read.
 	emitted func(item) bool
 	now     func() time.Time
+	// timeless are the CMS objects that came without an update time,
+	// logged once each (failTimeless).
+	timeless map[string]bool
 	// slim says that HubSpot refused a search for its size: the
 	// resource's searches are slim for the rest of the run
 	// (slimsearch.go). Atomic: the snapshot's search runs on a fetch's
@@ -129,40 +134,57 @@ func (h *hub) listPage(ctx context.Context, after string, props []string) (page,
 	return h.objectsPage(ctx, after, props, false)
 }
 
-// listArchived returns a page of the resource's archived objects, of
-// those archived after since where the list can filter by it (the CMS
-// resources; CRM objects and owners return them all).
-func (h *hub) listArchived(ctx context.Context, after string, since time.Time) ([]item, string, error) {
+// listArchived returns a page of the resource's archived objects (or
+// owners), all of them: no document says that an archive moves a CMS
+// object's updated time, so the list is not filtered by it, and its order
+// is not asked for.
+func (h *hub) listArchived(ctx context.Context, after string) ([]item, string, error) {
 	if h.resource.IsOwners {
 		return h.ownersPage(ctx, after, true)
 	}
 	if h.resource.Kind.IsCMS() {
-		// A deleted object's updated time is when it was deleted; sorted
-		// by it, the deletes made while a pass pages come last.
-		return h.cmsPage(ctx, hubspot.CMSListOptions{
-			Limit: hubspot.MaxListLimit, After: after, Archived: true,
-			UpdatedAfter: since, Sort: []string{"updatedAt", "id"},
-		})
+		items, next, _, err := h.cmsPage(ctx, hubspot.CMSListOptions{Limit: hubspot.MaxListLimit, After: after, Archived: true})
+		return items, next, err
 	}
 	return h.taken(h.objectsPage(ctx, after, h.properties(), true))
 }
 
 // cmsPage returns a page of the CMS resource's objects and the cursor of
 // the next.
-func (h *hub) cmsPage(ctx context.Context, opts hubspot.CMSListOptions) ([]item, string, error) {
+func (h *hub) cmsPage(ctx context.Context, opts hubspot.CMSListOptions) ([]item, string, int, error) {
 	page, err := h.cmsObjects.List(ctx, opts)
 	if err != nil {
-		return nil, "", err
+		return nil, "", 0, err
 	}
-	items := make([]item, len(page.Results))
-	for i, o := range page.Results {
+	items := make([]item, 0, len(page.Results))
+	for _, o := range page.Results {
 		it, err := cmsObjectItem(*h.resource.CMS, o, opts.Archived)
-		if err != nil {
-			return nil, "", err
+		var timeless *noUpdatedError
+		if errors.As(err, &timeless) {
+			h.failTimeless(ctx, timeless)
+			continue
 		}
-		items[i] = it
+		if err != nil {
+			return nil, "", 0, err
+		}
+		items = append(items, it)
 	}
-	return items, page.NextAfter(), nil
+	return items, page.NextAfter(), page.Total, nil
+}
+
+// failTimeless fails the record of an object that came without an update
+// time, and not the pipeline: it is left out, with an error logged once
+// a run for each such object, naming it and the fields.
+func (h *hub) failTimeless(ctx context.Context, e *noUpdatedError) {
+	if h.timeless == nil {
+		h.timeless = map[string]bool{}
+	}
+	if h.timeless[e.id] {
+		return
+	}
+	h.timeless[e.id] = true
+	sdk.Logger(ctx).Error().Str("resource", h.resource.Name).Str("id", e.id).Strs("fields", e.fields).Err(e).
+		Msg("hubspot source: an object came without an update time; its record is left out, the others are read")
 }
 
 // cmsFields are the documented fields of the CMS resource, which type the

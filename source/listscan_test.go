@@ -39,6 +39,24 @@ func (l lateRedirects) List(ctx context.Context, opts hubspot.CMSListOptions) (*
 	return page, nil
 }
 
+// redirectReader is a new reader of URL redirects at c, which reads them
+// through list (a wrapper of client.URLRedirects).
+func redirectReader(t *testing.T, client *hubspot.Client, clock *hubspottest.ManualClock, c Config, list CMSObjectReader) *reader {
+	t.Helper()
+	c.Resource = hubspot.URLRedirectsResourceName
+	cfg, err := c.onlyReaderConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := servicesOf(client)
+	svc.cmsObjects = func(hubspot.CMSSpec, bool) CMSObjectReader { return list }
+	r, err := newReader(cfg, svc, clock.Now, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
 // TestURLRedirectsLateVersions: a third of the redirects' versions become
 // visible 10 s after they were made, after the scan went by newer ones;
 // the look-back after each caught-up poll still emits every last version.
@@ -47,19 +65,7 @@ func TestURLRedirectsLateVersions(t *testing.T) {
 	client := clientOf(t, srv, clock)
 	late := map[string]bool{}
 	c := Config{PollingPeriod: polling, BufferSize: 10, LookbackWindow: 30 * time.Second, Deletes: true, DeletesRateShare: 10}
-	c.Resource = hubspot.URLRedirectsResourceName
-	cfg, err := c.onlyReaderConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc := servicesOf(client)
-	svc.cmsObjects = func(hubspot.CMSSpec, bool) CMSObjectReader {
-		return lateRedirects{CMSObjectReader: client.URLRedirects, now: clock.Now, late: late, lag: 10 * time.Second}
-	}
-	r, err := newReader(cfg, svc, clock.Now, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := redirectReader(t, client, clock, c, lateRedirects{CMSObjectReader: client.URLRedirects, now: clock.Now, late: late, lag: 10 * time.Second})
 	if err := r.refreshCatalog(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/conduitio/conduit-commons/opencdc"
-	sdk "github.com/conduitio/conduit-connector-sdk"
 )
 
 // Owners that leave: HubSpot moves a deactivated owner from the live list
@@ -14,7 +13,7 @@ import (
 // it no archivedAt (supaglue-labs/supaglue#665; the spec's PublicOwner has
 // none), and no document says that the move changes its updatedAt. So a
 // pass of the deletes scan reads the archived list whole and deletes each
-// owner on it that the position's ArchivedOwners does not name yet, then
+// owner on it that the position's ArchivedIDs does not name yet, then
 // names it. A new source names the owners archived when it starts (a
 // baseline pass before the snapshot), which the destination never had.
 
@@ -33,14 +32,14 @@ func (p *deletePass) foundOwners(items []item, read uint64) {
 // ownerDeletes are the deletes of the owners the pass found archived that
 // the deletes are not done with, in id order. An owner the live list
 // showed after the pass read it archived is back already: the next pass
-// sees which list it is on. A position from before ArchivedOwners names
+// sees which list it is on. A position from before ArchivedIDs names
 // none, and its first pass deletes every archived owner: the destination
 // may have had any of them, and a delete of one it never had is harmless.
 func (d *deleteScan) ownerDeletes(ctx context.Context, pass *deletePass) ([]opencdc.Record, error) {
 	h := d.history
 	slices.SortFunc(pass.found, func(a, b item) int { return compareKeys(keyset{id: a.key.id}, keyset{id: b.key.id}) })
 	if pass.baseline || h.archivedOwners == nil {
-		h.archivedOwners = &ownerIDs{}
+		h.archivedOwners = &idSet{}
 	}
 	var recs []opencdc.Record
 	floorMoved := false
@@ -60,10 +59,9 @@ func (d *deleteScan) ownerDeletes(ctx context.Context, pass *deletePass) ([]open
 		}
 		floorMoved = moved || floorMoved
 	}
-	h.pos.Deletes = &DeletesPosition{Until: pass.bound, Owners: h.archivedOwners.position()}
+	h.pos.Deletes = &DeletesPosition{Until: pass.bound, Archived: h.archivedOwners.position()}
 	if floorMoved {
-		sdk.Logger(ctx).Warn().Int("limit", maxArchivedOwners).Uint64("floor", h.archivedOwners.floor).
-			Msg("hubspot source: more archived owners than the position names; an owner with an id at or below floor that is deactivated from now on gets no delete")
+		warnFloor(ctx, d.hub.resource.Name, h.archivedOwners.floor)
 	}
 	return recs, nil
 }
@@ -72,7 +70,7 @@ func (d *deleteScan) ownerDeletes(ctx context.Context, pass *deletePass) ([]open
 // archived list, with the deletes done up to until and with it.
 func (h *history) appendOwnerDelete(recs []opencdc.Record, it item, until time.Time) ([]opencdc.Record, bool, error) {
 	moved := h.archivedOwners.add(it.key.id)
-	h.pos.Deletes = &DeletesPosition{Until: until, Owners: h.archivedOwners.position()}
+	h.pos.Deletes = &DeletesPosition{Until: until, Archived: h.archivedOwners.position()}
 	rec, err := h.record(opencdc.OperationDelete, it)
 	if err != nil {
 		return nil, false, err
@@ -96,7 +94,7 @@ func (h *history) appendOwnerBack(recs []opencdc.Record, it item, advance bool) 
 	h.archivedOwners.remove(it.key.id)
 	if h.pos.Deletes != nil {
 		d := *h.pos.Deletes
-		d.Owners = h.archivedOwners.position()
+		d.Archived = h.archivedOwners.position()
 		h.pos.Deletes = &d
 	}
 	h.seen[it.key.id] = h.seen[it.key.id].with(it.key.ts, it.sum())

@@ -182,11 +182,11 @@ func TestOwnerReactivated(t *testing.T) {
 	}
 }
 
-// TestOwnerPositionBeforeArchivedOwners: a position that names no archived
+// TestOwnerPositionBeforeArchivedIDs: a position that names no archived
 // owners (written before the source deleted owners) opens, and its first
 // pass deletes every archived owner once, since the destination may have
 // had any of them.
-func TestOwnerPositionBeforeArchivedOwners(t *testing.T) {
+func TestOwnerPositionBeforeArchivedIDs(t *testing.T) {
 	is := is.New(t)
 	e, gone, _ := ownerEnv(t, nil, "b")
 	init := t0.Add(-time.Hour).Format(time.RFC3339Nano)
@@ -205,6 +205,6 @@ func TestOwnerPositionBeforeArchivedOwners(t *testing.T) {
 		is.NoErr(src.Teardown(t.Context()))
 		p, err := source.ParsePosition(recs[len(recs)-1].Position)
 		is.NoErr(err)
-		is.True(p.Deletes != nil && p.Deletes.Owners != nil)
+		is.True(p.Deletes != nil && p.Deletes.Archived != nil)
 	}
 }

@@ -77,10 +77,13 @@ type DeletesPosition struct {
 	Bound      *time.Time `json:"bound,omitempty"`
 	ArchivedAt *time.Time `json:"archivedAt,omitempty"`
 	ItemID     string     `json:"itemId,omitempty"`
-	// Owners are, for the owners resource, the archived owners the deletes
-	// are done with; nil in a position that predates them, after which the
-	// first pass deletes every archived owner (ownerDeletes).
-	Owners *ArchivedOwners `json:"owners,omitempty"`
+	// Archived are, for a resource whose archived list gives no deletion
+	// time (owners, URL redirects), the archived objects the deletes are
+	// done with: an object archived and not among them is a new delete.
+	// nil: none known yet (a new source, or a position that predates it),
+	// after which the first pass takes what it finds as described in
+	// ownerDeletes and deletePass.untimed.
+	Archived *ArchivedIDs `json:"archived,omitempty"`
 }
 
 // marshal encodes the position for a record. Every record gets its own
@@ -169,8 +172,8 @@ func (p Position) validate() error {
 	if d := p.Deletes; d != nil && d.Bound == nil && (d.ArchivedAt != nil || d.ItemID != "") {
 		return errors.New("deletes: a scan keyset needs its bound")
 	}
-	if d := p.Deletes; d != nil && d.Owners != nil {
-		if _, err := parseArchivedOwners(d.Owners); err != nil {
+	if d := p.Deletes; d != nil && d.Archived != nil {
+		if _, err := parseIDSet(d.Archived); err != nil {
 			return fmt.Errorf("deletes: %w", err)
 		}
 	}

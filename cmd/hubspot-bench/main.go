@@ -82,7 +82,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		{"destCalls", destCalls}, {"destRate", destRate}, {"snapshotRate", snapshotRate}, {"wideSnapshot", wideSnapshot},
 		{"cdcLag", cdcLag}, {"lookBackCost", lookBackCost}, {"idleCost", idleCost}, {"deleteLatency", deleteLatency},
 		{"cdcSearches", cdcSearches}, {"snapshotHeap", snapshotHeap}, {"cpuPerRecord", cpuPerRecord},
-		{"associations", associationsCost}, {"searchBodyCost", searchBodyCost},
+		{"associations", associationsCost}, {"cmsScan", cmsScanCost}, {"searchBodyCost", searchBodyCost},
 	}
 	for _, step := range steps {
 		if *only != "" && step.name != *only {

@@ -23,8 +23,8 @@ import (
 //     each run of other characters than letters and digits a "-";
 //   - the property filters served are on name, slug and id; others are
 //     refused with 400;
-//   - deleting sets deletedAt and updated, lists the tag with
-//     archived=true, and frees its name.
+//   - deleting sets deletedAt (and updated only WithArchiveMovesUpdated),
+//     lists the tag with archived=true, and frees its name.
 
 // BlogTag is a blog tag as tests see it.
 type BlogTag struct {

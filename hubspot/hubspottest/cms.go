@@ -70,28 +70,36 @@ func cmsFilters(r *http.Request) ([]cmsFilter, *apiError) {
 	return out, nil
 }
 
-// cmsOrder reads the sort parameter into a comparison: createdAt,
-// updatedAt, id or one of fields, with a leading "-" for descending; ties,
-// and no sort, go by id.
-func cmsOrder[T cmsObject](r *http.Request, noun string, fields map[string]func(a, b T) int) (func(a, b T) int, *apiError) {
+// cmsOrder reads the sort parameter into a comparison: each key taken
+// (sorting, cmssort.go) with a leading "-" for descending; ties, and no
+// sort, go by creation time and then id (CMSSortAnyField: by id alone).
+func cmsOrder[T cmsObject](r *http.Request, noun string, sorting cmsSorting, fields map[string]func(a, b T) int) (func(a, b T) int, *apiError) {
 	byID := func(a, b T) int {
 		x, _ := strconv.ParseInt(a.cmsID(), 10, 64)
 		y, _ := strconv.ParseInt(b.cmsID(), 10, 64)
 		return cmp.Compare(x, y)
 	}
+	byCreated := func(a, b T) int { x, _ := a.cmsTimes(); y, _ := b.cmsTimes(); return x.Compare(y) }
 	var cmps []func(a, b T) int
 	for _, k := range queryList(r, "sort") {
 		name, desc := strings.CutPrefix(k, "-")
+		if sorting.mode == CMSSortIgnored ||
+			(sorting.mode == CMSSortDocumented && !slices.Contains(sorting.documented, name)) {
+			continue // not a sort this API documents: ignored without a word
+		}
 		var c func(a, b T) int
 		switch name {
 		case "createdAt", "created":
-			c = func(a, b T) int { x, _ := a.cmsTimes(); y, _ := b.cmsTimes(); return x.Compare(y) }
+			c = byCreated
 		case "updatedAt", "updated":
 			c = func(a, b T) int { _, x := a.cmsTimes(); _, y := b.cmsTimes(); return x.Compare(y) }
 		case "id":
 			c = byID
 		default:
 			if c = fields[name]; c == nil {
+				if sorting.mode == CMSSortDocumented {
+					continue // a documented key the simulator has no data for (createdBy)
+				}
 				return nil, badRequest(fmt.Sprintf("cannot sort %s by %q", noun, k))
 			}
 		}
@@ -100,6 +108,9 @@ func cmsOrder[T cmsObject](r *http.Request, noun string, fields map[string]func(
 			c = func(a, b T) int { return -asc(a, b) }
 		}
 		cmps = append(cmps, c)
+	}
+	if sorting.mode != CMSSortAnyField {
+		cmps = append(cmps, byCreated) // "createdAt will be used by default"
 	}
 	cmps = append(cmps, byID)
 	return func(a, b T) int {
@@ -115,7 +126,7 @@ func cmsOrder[T cmsObject](r *http.Request, noun string, fields map[string]func(
 // cmsList serves a CMS list call over objs (in creation order): the
 // documented response holds total, results and paging. keep, when set,
 // applies the resource's own filters.
-func cmsList[T cmsObject, J any](r *http.Request, noun string, objs []T, fields map[string]func(a, b T) int,
+func cmsList[T cmsObject, J any](r *http.Request, noun string, sorting cmsSorting, objs []T, fields map[string]func(a, b T) int,
 	keep func(T) bool, toJSON func(T) J,
 ) (int, any, *apiError) {
 	limit, offset, archived, e := pageParams(r, cmsDefLimit, cmsMaxLimit)
@@ -126,7 +137,7 @@ func cmsList[T cmsObject, J any](r *http.Request, noun string, objs []T, fields 
 	if e != nil {
 		return 0, nil, e
 	}
-	order, e := cmsOrder(r, noun, fields)
+	order, e := cmsOrder(r, noun, sorting, fields)
 	if e != nil {
 		return 0, nil, e
 	}

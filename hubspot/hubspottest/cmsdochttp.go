@@ -74,7 +74,7 @@ func (h docHandlers) list(r *http.Request) (int, any, *apiError) {
 	if e != nil {
 		return 0, nil, e
 	}
-	return cmsList(r, st.kind.noun+"s", st.all(), map[string]func(a, b *CMSDoc) int{
+	return cmsList(r, st.kind.noun+"s", cmsSorting{h.s.cmsSort, st.kind.sorts}, st.all(), map[string]func(a, b *CMSDoc) int{
 		"name": byText("name"), "slug": byText("slug"), "fullName": byText("fullName"),
 		"routePrefix": byText("routePrefix"), "destination": byText("destination"),
 	}, keep, st.json)
@@ -137,8 +137,13 @@ func (h docHandlers) update(r *http.Request) (int, any, *apiError) {
 	return http.StatusOK, st.json(d), nil
 }
 
-func (st *docStore) archive(d *CMSDoc, now time.Time) {
-	d.Archived, d.Updated, d.Deleted = true, now, now
+// archive deletes d at now; its updated time moves only
+// WithArchiveMovesUpdated.
+func (st *docStore) archive(d *CMSDoc, now time.Time, movesUpdated bool) {
+	d.Archived, d.Deleted = true, now
+	if movesUpdated {
+		d.Updated = now
+	}
 }
 
 func (h docHandlers) delete(r *http.Request) (int, any, *apiError) {
@@ -147,7 +152,7 @@ func (h docHandlers) delete(r *http.Request) (int, any, *apiError) {
 	if e != nil {
 		return 0, nil, e
 	}
-	st.archive(d, h.s.now())
+	st.archive(d, h.s.now(), h.s.archiveMovesUpdated)
 	return http.StatusNoContent, nil, nil
 }
 
@@ -198,7 +203,7 @@ func (h docHandlers) batch(r *http.Request) (int, any, *apiError) {
 			d.Updated = now
 			*st.byID[d.ID] = *d
 		case "archive":
-			st.archive(d, now)
+			st.archive(d, now, h.s.archiveMovesUpdated)
 			continue
 		}
 		out.Results = append(out.Results, st.json(d))

@@ -49,8 +49,10 @@ import (
 //     __contains, __icontains, __in and __nin, on any top-level field;
 //   - a batch call checks every input first and writes all or none: a bad
 //     input refuses the whole batch (400, 404 or 409), naming it;
-//   - the list's limit defaults to 10 and is at most 100; sort takes
-//     createdAt, updatedAt, name, slug, fullName or id.
+//   - the list's limit defaults to 10 and is at most 100; sort takes the
+//     keys each API documents and ignores the others (cmssort.go);
+//   - deleting sets the deletion time, and updated only
+//     WithArchiveMovesUpdated.
 
 var slugRun = regexp.MustCompile(`[^a-z0-9]+`)
 
@@ -97,29 +99,31 @@ type cmsKind struct {
 	validate func(*CMSDoc) *apiError
 	// batch says that the resource has batch calls.
 	batch bool
+	// sorts are the sort keys the resource's API documents (cmssort.go).
+	sorts []string
 }
 
 func cmsKinds() []cmsKind {
 	page := func(typ CMSType, path, noun string, first int64) cmsKind {
 		return cmsKind{typ: typ, api: "pages", path: path, noun: noun, firstID: first, deleted: "archivedAt", batch: true,
-			required: []string{"name"}, unique: []string{"domain", "slug"}, slugFrom: "name", states: true}
+			required: []string{"name"}, unique: []string{"domain", "slug"}, slugFrom: "name", states: true, sorts: contentSorts}
 	}
 	return []cmsKind{
 		redirectKind(),
 		// Blog tags (blogtags.go): the list filters by name, slug and id.
 		{typ: BlogTags, api: "blogs", path: "/tags", noun: "blog tag", firstID: 184993428780, deleted: "deletedAt", batch: true,
-			required: []string{"name"}, unique: []string{"name", "language"}, slugFrom: "name", filters: []string{"name", "slug", "id"}},
+			required: []string{"name"}, unique: []string{"name", "language"}, slugFrom: "name", filters: []string{"name", "slug", "id"}, sorts: contentSorts},
 		{typ: BlogPosts, api: "blogs", path: "/posts", noun: "blog post", firstID: 184993428800, deleted: "archivedAt", millis: true,
-			batch: true, required: []string{"name", "contentGroupId"}, unique: []string{"contentGroupId", "slug"}, slugFrom: "name", states: true},
+			batch: true, required: []string{"name", "contentGroupId"}, unique: []string{"contentGroupId", "slug"}, slugFrom: "name", states: true, sorts: contentSorts},
 		{typ: BlogAuthors, api: "blogs", path: "/authors", noun: "blog author", firstID: 184993428900, deleted: "deletedAt", batch: true,
-			required: []string{"fullName"}, unique: []string{"fullName", "language"}, slugFrom: "fullName"},
+			required: []string{"fullName"}, unique: []string{"fullName", "language"}, slugFrom: "fullName", sorts: authorSorts},
 		page(LandingPages, "/landing-pages", "landing page", 184993429000),
 		page(SitePages, "/site-pages", "site page", 184993429100),
 	}
 }
 
 // generated are the fields the server sets, ignored in bodies.
-var generated = []string{"id", "created", "updated", "archivedAt", "deletedAt", "url", "currentState", "currentlyPublished"}
+var generated = []string{"id", "created", "updated", "createdAt", "updatedAt", "archivedAt", "deletedAt", "url", "currentState", "currentlyPublished"}
 
 // CMSDoc is the simulator's ground truth for one CMS object.
 type CMSDoc struct {
@@ -143,10 +147,12 @@ func (d *CMSDoc) cmsTimes() (time.Time, time.Time) { return d.Created, d.Updated
 func (d *CMSDoc) cmsArchived() bool                { return d.Archived }
 
 type docStore struct {
-	kind   cmsKind
-	byID   map[string]*CMSDoc
-	order  []string
-	nextID int64
+	kind cmsKind
+	// created and updated name the times' fields on the wire.
+	created, updated string
+	byID             map[string]*CMSDoc
+	order            []string
+	nextID           int64
 }
 
 // docs returns the store of a type; callers hold s.mu.
@@ -159,7 +165,10 @@ func (s *Server) docs(t CMSType) *docStore {
 			if s.cmsDocs == nil {
 				s.cmsDocs = map[CMSType]*docStore{}
 			}
-			st := &docStore{kind: k, byID: map[string]*CMSDoc{}, nextID: k.firstID}
+			st := &docStore{kind: k, byID: map[string]*CMSDoc{}, nextID: k.firstID, created: "created", updated: "updated"}
+			if t == URLRedirects && s.redirectTimesAt {
+				st.created, st.updated = "createdAt", "updatedAt"
+			}
 			s.cmsDocs[t] = st
 			return st
 		}
@@ -179,7 +188,7 @@ func (st *docStore) all() []*CMSDoc {
 // fields.
 func (st *docStore) json(d *CMSDoc) map[string]any {
 	out := maps.Clone(d.Fields)
-	out["id"], out["created"], out["updated"] = d.ID, formatTime(d.Created), formatTime(d.Updated)
+	out["id"], out[st.created], out[st.updated] = d.ID, formatTime(d.Created), formatTime(d.Updated)
 	if d.Archived && st.kind.deleted != "" {
 		out[st.kind.deleted] = formatTime(d.Deleted)
 		if st.kind.millis {
@@ -290,6 +299,33 @@ func (s *Server) AddCMS(t CMSType, fields map[string]any) (string, error) {
 	}
 	st.store(d, s.now())
 	return d.ID, nil
+}
+
+// UpdateCMS changes the fields of a live object as the API's update
+// (PATCH) does.
+func (s *Server) UpdateCMS(t CMSType, id string, fields map[string]any) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.docs(t)
+	d, ok := st.byID[id]
+	if !ok || d.Archived {
+		return fmt.Errorf("hubspottest: update: no live %s %s", st.kind.noun, id)
+	}
+	b, err := json.Marshal(fields)
+	if err != nil {
+		return fmt.Errorf("hubspottest: update: %w", err)
+	}
+	var body map[string]any
+	if err := json.Unmarshal(b, &body); err != nil {
+		return fmt.Errorf("hubspottest: update: %w", err)
+	}
+	next, e := st.patched(d, body, nil)
+	if e != nil {
+		return fmt.Errorf("hubspottest: update %s: %s", st.kind.noun, e.message)
+	}
+	next.Updated = s.now()
+	*d = *next
+	return nil
 }
 
 // CMSDocs returns every object of a type, deleted ones too, in creation

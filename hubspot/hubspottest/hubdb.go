@@ -33,11 +33,12 @@ import (
 //     "cannot be changed once the table has been created");
 //   - publishing sets the published version's updatedAt and publishedAt
 //     to the time of the publish, and leaves the draft as it is;
-//   - deleting sets deletedAt and both versions' updatedAt; the archived
+//   - deleting sets deletedAt (and both versions' updatedAt only
+//     WithArchiveMovesUpdated); the archived
 //     published list holds the deleted tables that had been published;
 //   - the list's limit defaults to 10 and is at most 100 as the other CMS
 //     lists (HubSpot's spec says the default is 1000; clients here always
-//     send one); ties in a sort go by id;
+//     send one); ties in a sort go by createdAt, then id (cmssort.go);
 //   - a column's type is one of HubSpot's column types; a column sent
 //     without an id keeps the id of the column of its name, or gets a new
 //     one; rows are not simulated (rowCount is 0).
@@ -338,7 +339,7 @@ func (s *Server) LiveHubDBTables() map[string]HubDBTable {
 func (s *Server) listHubDBTables(draft bool) handlerFunc {
 	return func(r *http.Request) (int, any, *apiError) {
 		for _, k := range queryList(r, "sort") {
-			if !slices.Contains(hubdbSorts, strings.TrimPrefix(k, "-")) {
+			if s.cmsSort == CMSSortAnyField && !slices.Contains(hubdbSorts, strings.TrimPrefix(k, "-")) {
 				return 0, nil, badRequest(fmt.Sprintf("cannot sort HubDB tables by %q: valid fields are %s", k, strings.Join(hubdbSorts, ", ")))
 			}
 		}
@@ -348,7 +349,7 @@ func (s *Server) listHubDBTables(draft bool) handlerFunc {
 				objs = append(objs, hubdbView{t: t, draft: draft})
 			}
 		}
-		return cmsList(r, "HubDB tables", objs, map[string]func(a, b hubdbView) int{
+		return cmsList(r, "HubDB tables", cmsSorting{s.cmsSort, hubdbSorts}, objs, map[string]func(a, b hubdbView) int{
 			"name": func(a, b hubdbView) int { return strings.Compare(a.t.Name, b.t.Name) },
 			// The simulator has no users: every table was made by one.
 			"createdBy": func(hubdbView, hubdbView) int { return 0 },
@@ -441,9 +442,12 @@ func (s *Server) deleteHubDBTable(r *http.Request) (int, any, *apiError) {
 		return 0, nil, e
 	}
 	now := s.now()
-	t.Archived, t.DeletedAt, t.Draft.Updated = true, now, now
-	if t.Published != nil {
-		t.Published.Updated = now
+	t.Archived, t.DeletedAt = true, now
+	if s.archiveMovesUpdated {
+		t.Draft.Updated = now
+		if t.Published != nil {
+			t.Published.Updated = now
+		}
 	}
 	return http.StatusNoContent, nil, nil
 }

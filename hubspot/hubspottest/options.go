@@ -51,6 +51,9 @@ type config struct {
 	numberedRetired     bool
 	timeZone            string
 	missingScopes       []string
+	cmsSort             CMSSort
+	archiveMovesUpdated bool
+	redirectTimesAt     bool
 	searchBodyLimit     int
 }
 

@@ -18,12 +18,21 @@ import (
 //     409 CONFLICT (HubSpot's UI refuses a duplicate; the API's answer is not
 //     documented);
 //   - the list's limit defaults to 10 and is at most 100, as CRM lists;
-//   - sort takes createdAt, updatedAt, routePrefix, destination or id, with a
-//     leading "-" for descending; the default is by id;
+//   - the API documents no sort key: results come in creation order
+//     (cmssort.go; WithCMSSort(CMSSortAnyField): by createdAt, updatedAt,
+//     routePrefix, destination or id, by id without a sort);
 //   - the after cursor is opaque (here an offset into the sorted list);
 //   - a redirect has no deletion time: a deleted one is listed with
-//     archived=true, with the time of its delete as updated, and frees its
-//     routePrefix.
+//     archived=true, its updated time as it was (WithArchiveMovesUpdated: the
+//     time of its delete), and frees its routePrefix.
+
+// WithRedirectTimesAt names a URL redirect's times createdAt and updatedAt,
+// as the example answer of HubSpot's v3 reference does
+// (https://developers.hubspot.com/docs/api-reference/legacy/cms/url-redirects/update-url-redirect),
+// in place of the spec's created and updated (UrlMapping in
+// PublicApiSpecs/CMS/Url Redirects of HubSpot's spec collection): the
+// sources disagree, and a client must read either.
+func WithRedirectTimesAt() Option { return func(c *config) { c.redirectTimesAt = true } }
 
 const (
 	categoryConflict = "CONFLICT"
@@ -65,7 +74,10 @@ type Redirect struct {
 	Precedence              int
 	Created                 time.Time
 	Updated                 time.Time
-	Archived                bool
+	// Deleted is when it was deleted, zero while live: ground truth, not
+	// on the wire (a redirect has no deletion time).
+	Deleted  time.Time
+	Archived bool
 }
 
 // AddRedirect creates a redirect as the API's create does, and returns its
@@ -94,7 +106,7 @@ func (s *Server) Redirects() []Redirect {
 			RedirectStyle: num("redirectStyle"), IsOnlyAfterNotFound: flag("isOnlyAfterNotFound"),
 			IsMatchFullURL: flag("isMatchFullUrl"), IsMatchQueryString: flag("isMatchQueryString"), IsPattern: flag("isPattern"),
 			IsTrailingSlashOptional: flag("isTrailingSlashOptional"), IsProtocolAgnostic: flag("isProtocolAgnostic"),
-			Precedence: num("precedence"), Created: d.Created, Updated: d.Updated, Archived: d.Archived}
+			Precedence: num("precedence"), Created: d.Created, Updated: d.Updated, Deleted: d.Deleted, Archived: d.Archived}
 	}
 	return out
 }

@@ -56,6 +56,9 @@ type Server struct {
 	assocBumps          bool // a link change moves both ends' last-modified time
 	linkChanges         []LinkChange
 	cmsDocs             map[CMSType]*docStore
+	cmsSort             CMSSort // how the CMS lists sort (cmssort.go)
+	archiveMovesUpdated bool    // WithArchiveMovesUpdated
+	redirectTimesAt     bool    // WithRedirectTimesAt
 	hubdb               hubdbStore
 	changes             []Change
 	calls               map[string]int
@@ -158,6 +161,9 @@ func NewServer(opts ...Option) (*Server, error) {
 		zoneName:            cfg.timeZone,
 		zone:                accountZone(cfg.timeZone),
 		missingScopes:       cfg.missingScopes,
+		cmsSort:             cfg.cmsSort,
+		archiveMovesUpdated: cfg.archiveMovesUpdated,
+		redirectTimesAt:     cfg.redirectTimesAt,
 	}
 	if cfg.clock != nil {
 		s.clockNow = cfg.clock.Now
