@@ -20,7 +20,9 @@ const sdkTag = "validate"
 // modulePath prefixes the packages whose embedded structs the Checker reads
 // the SDK's tags of: the SDK's own middleware structs have tags too, which
 // their own Validate checks.
-var modulePath = strings.TrimSuffix(reflect.TypeFor[Config]().PkgPath(), "/config")
+func modulePath() string {
+	return strings.TrimSuffix(reflect.TypeFor[Config]().PkgPath(), "/config")
+}
 
 // paramField is a parameter of a configuration struct with an SDK tag.
 type paramField struct {
@@ -38,7 +40,7 @@ func sdkTagged(t reflect.Type, prefix []int) []paramField {
 		f := t.Field(i)
 		index := append(slices.Clone(prefix), i)
 		if f.Anonymous && f.Type.Kind() == reflect.Struct {
-			if strings.HasPrefix(f.Type.PkgPath(), modulePath) {
+			if strings.HasPrefix(f.Type.PkgPath(), modulePath()) {
 				fields = append(fields, sdkTagged(f.Type, index)...)
 			}
 			continue
