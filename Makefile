@@ -8,12 +8,30 @@ GOTOOL  := go tool -modfile=tools/go.mod
 build:
 	@tools/gobuild.sh "the connector" conduit-connector-hubspot ./cmd/connector -ldflags "-X '$(MODULE).version=$(VERSION)'"
 
+# install builds the plugin and puts it where Conduit looks for standalone
+# connectors: its connectors folder, ./connectors beside Conduit by default
+# (--connectors.path). make install CONNECTORS_DIR=/path/to/conduit/connectors
+CONNECTORS_DIR ?= connectors
+.PHONY: install
+install: build
+	mkdir -p "$(CONNECTORS_DIR)"
+	cp conduit-connector-hubspot "$(CONNECTORS_DIR)/conduit-connector-hubspot"
+
+# release-check checks .goreleaser.yml and builds every archive of a
+# release into dist/ without publishing (goreleaser from the Go module
+# proxy; the release workflow runs it on a tag). Not part of make test.
+GORELEASER := go run github.com/goreleaser/goreleaser/v2@v2.17.0
+.PHONY: release-check
+release-check:
+	$(GORELEASER) check
+	$(GORELEASER) release --snapshot --clean
+
 # test is deterministic: the chaos tests run the seeds of
-# internal/chaos/seeds.txt, and the fuzz targets run as unit tests on their
+# internal/testkit/chaos/seeds.txt, and the fuzz targets run as unit tests on their
 # seed corpora (f.Add and testdata/fuzz), which go test does without -fuzz.
 # Exploring new seeds and inputs is make chaos's and make fuzz's.
 # A plain go test ./... skips the end-to-end tests without bin/conduit;
-# HUBSPOT_E2E_REQUIRED=1 (internal/conduittest) makes them fail instead, so
+# HUBSPOT_E2E_REQUIRED=1 (internal/testkit/conduittest) makes them fail instead, so
 # make test is always the full suite.
 .PHONY: test
 test: race-check bin/conduit
@@ -37,7 +55,7 @@ race-check:
 		exit 2; \
 	fi
 
-# test-sandbox runs the account tests (TestAccount..., see internal/sandbox)
+# test-sandbox runs the account tests (TestAccount..., see internal/testkit/sandbox)
 # against the real HubSpot account of HUBSPOT_ACCESS_TOKEN: a developer test
 # account, never one with data of its own (docs/development.md: "Testing against a real
 # account"). One package at a time, so that the tests share the account's
@@ -117,7 +135,7 @@ fuzz:
 # chaos runs the chaos tests long with a new random seed (CHAOS_SEED
 # replays one): CHAOS_RUNS restarts or rounds. It prints the seed and the
 # lost, repeat and duplicate counts. A seed that fails goes into
-# internal/chaos/seeds.txt, which make test runs.
+# internal/testkit/chaos/seeds.txt, which make test runs.
 CHAOS_RUNS ?= 1000
 .PHONY: chaos
 chaos: SHELL := /bin/bash

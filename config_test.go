@@ -43,6 +43,8 @@ func TestConfigure(t *testing.T) {
 		{name: "missing resource", extra: map[string]string{"resource": "<unset>"}, wantErr: "resource"},
 		{name: "unknown resource", extra: map[string]string{"resource": "widgets"}, wantErr: "resource"},
 		{name: "negative retries", extra: map[string]string{"maxRetries": "-1"}, wantErr: "maxRetries"},
+		{name: "daily reserve of the whole quota", extra: map[string]string{"dailyReservePercent": "100"}, wantErr: "dailyReservePercent"},
+		{name: "deletes rate share 0", extra: map[string]string{"deletesRateShare": "0"}, wantErr: "deletesRateShare"},
 		{name: "too many retries", extra: map[string]string{"maxRetries": "11"}, wantErr: "maxRetries"},
 		{name: "retries not a number", extra: map[string]string{"maxRetries": "many"}, wantErr: "maxRetries"},
 		{name: "half the rate limits", extra: map[string]string{"rateLimitPercent": "50", "onDailyLimit": "fail", "accountTimeZone": "America/New_York"}},
@@ -91,6 +93,30 @@ func TestConfigure(t *testing.T) {
 			is.True(strings.Contains(err.Error(), tt.wantErr))
 			is.True(!strings.Contains(err.Error(), "pat-na1-secret-value"))
 		})
+	}
+}
+
+// TestSpecificationShowsLimits: the ranges and choices of parameters are in
+// the generated specification, where Conduit's API and UI show and check
+// them, not only in the connector's own Validate.
+func TestSpecificationShowsLimits(t *testing.T) {
+	spec := Connector.NewSpecification()
+	for _, tc := range []struct {
+		side   string
+		params config.Parameters
+		names  []string
+	}{
+		{"source", spec.SourceParams, []string{"maxRetries", "rateLimitPercent", "dailyReservePercent", "deletesRateShare", "bufferSize", "apiVersion", "onDailyLimit"}},
+		{"destination", spec.DestinationParams, []string{"maxRetries", "rateLimitPercent", "apiVersion", "onDailyLimit", "readOnlyProperties", "associationsMode"}},
+	} {
+		for _, name := range tc.names {
+			t.Run(tc.side+"/"+name, func(t *testing.T) {
+				is := is.New(t)
+				p, ok := tc.params[name]
+				is.True(ok)
+				is.True(len(p.Validations) > 0) // connector.yaml lists the parameter's limits
+			})
+		}
 	}
 }
 

@@ -76,7 +76,7 @@ type Config struct {
 	// a server error or a network error is tried again (0 to 10: beyond
 	// that a failing HubSpot would hold a pipeline for many minutes before
 	// the error reaches it).
-	MaxRetries int `json:"maxRetries" default:"4" check:"min=0,max=10"`
+	MaxRetries int `json:"maxRetries" default:"4" validate:"gt=-1,lt=11"`
 	// BaseURL is the HubSpot API host. Plain http is accepted only for
 	// loopback hosts, such as a local HubSpot simulator.
 	BaseURL string `json:"baseURL" default:"https://api.hubapi.com" check:"baseurl"`
@@ -93,7 +93,7 @@ type Config struct {
 	// to 100), that the connector may use: of the 10-second limit HubSpot's
 	// rate-limit headers name, and of the search limit. Lower it to leave
 	// headroom for other integrations of the same app.
-	RateLimitPercent int `json:"rateLimitPercent" default:"100" check:"min=1,max=100"`
+	RateLimitPercent int `json:"rateLimitPercent" default:"100" validate:"gt=0,lt=101"`
 	// OnDailyLimit is what the connector does when HubSpot refuses a request
 	// because the account's daily quota is spent: pause waits until the
 	// quota resets at midnight in the account's time zone and goes on,
@@ -110,9 +110,11 @@ type Config struct {
 	AccountTimeZone string `json:"accountTimeZone" check:"omitempty,timezone"`
 }
 
-// Validate checks what the parameter specification cannot: the way of
-// signing in (signIn), the resource, the retry range and the base URL (NewChecker and the
-// check tags). Every error names its parameter.
+// Validate checks every rule of the shared settings: the SDK's tags,
+// which the parameter specification holds too (the retry range, the rate
+// limit share, the choices), and what the specification cannot say, the way
+// of signing in (signIn), the resource, the base URL and the time zone
+// (NewChecker and the check tags). Every error names its parameter.
 func (c *Config) Validate(context.Context) error {
 	return NewChecker().Check(c)
 }

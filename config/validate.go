@@ -11,16 +11,20 @@ import (
 	"github.com/go-playground/validator/v10"
 )
 
-// checkTag is the struct tag the Checker reads. It is not `validate`: the
-// SDK reads that one with a meaning of its own ("inclusion=fail|skip"),
-// writes it into connector.yaml and checks it when Conduit configures the
-// connector. `check` holds what the SDK's tags cannot say.
+// checkTag is the struct tag of validator's rules. It is not `validate`:
+// the SDK reads that one with a meaning of its own ("inclusion=fail|skip",
+// "gt=-1,lt=11"), writes it into connector.yaml and checks it when Conduit
+// configures the connector. Every range, choice and required field the
+// SDK's tags can say is in them, so that Conduit shows it; `check` holds
+// only what they cannot say: durations' bounds (the SDK reads a bound as a
+// number, and "5s" is none), names of resources, base URLs and time zones.
 const checkTag = "check"
 
 // Checker validates configuration structs: their `check` tags, which name
-// validator's own rules (gte=0, max=10) or the named rules of the Checker,
-// and rules across a struct's parameters. Every error names the parameter
-// as users write it, its json name.
+// validator's own rules (gte=0s) or the named rules of the Checker, the
+// SDK's `validate` tags (sdktags.go), and rules across a struct's
+// parameters. Every error names the parameter as users write it, its json
+// name.
 type Checker struct {
 	v *validator.Validate
 	// explain says, for each named rule, why a value breaks it: validator
@@ -29,6 +33,9 @@ type Checker struct {
 	// across are the rules across parameters, by the struct type they check:
 	// validator keeps one struct-level function per type.
 	across map[reflect.Type][]func(validator.StructLevel)
+	// acrossTags are the tags of the rules across parameters, whose errors
+	// follow those of the fields.
+	acrossTags map[string]bool
 }
 
 // NewChecker returns a Checker with the rules of the shared settings.
@@ -36,7 +43,7 @@ func NewChecker() *Checker {
 	v := validator.New(validator.WithRequiredStructEnabled())
 	v.SetTagName(checkTag)
 	v.RegisterTagNameFunc(paramName)
-	c := &Checker{v: v, explain: map[string]func(any) error{}, across: map[reflect.Type][]func(validator.StructLevel){}}
+	c := &Checker{v: v, explain: map[string]func(any) error{}, across: map[reflect.Type][]func(validator.StructLevel){}, acrossTags: map[string]bool{}}
 	Rule(c, "resource", func(name string) error {
 		if IsTemplate(name) {
 			return nil // the destination's to parse; the source refuses one
@@ -142,6 +149,7 @@ func Across[S any](c *Checker, tag string, check func(S) (string, error)) {
 		_, err := check(v.(S))
 		return err
 	}
+	c.acrossTags[tag] = true
 	t := reflect.TypeFor[S]()
 	c.across[t] = append(c.across[t], func(sl validator.StructLevel) {
 		s := sl.Current().Interface().(S)
@@ -160,21 +168,49 @@ func Across[S any](c *Checker, tag string, check func(S) (string, error)) {
 }
 
 // Check validates s, a pointer to a configuration struct, and returns an
-// error for each broken rule, naming its parameter.
+// error for each broken rule, naming its parameter: the rules of its fields,
+// `check` and the SDK's `validate` tags alike, in the order of the fields,
+// then the rules across parameters.
 func (c *Checker) Check(s any) error {
+	rv := reflect.ValueOf(s)
+	if rv.Kind() != reflect.Pointer || rv.Elem().Kind() != reflect.Struct {
+		return fmt.Errorf("validate %T: not a pointer to a struct", s) // a programming error
+	}
+	byParam := map[string][]error{}
+	var unplaced, across []error
 	err := c.v.Struct(s)
 	var broken validator.ValidationErrors
-	if err == nil {
-		return nil
+	if err != nil && !errors.As(err, &broken) {
+		return fmt.Errorf("validate %T: %w", s, err)
 	}
-	if !errors.As(err, &broken) {
-		return fmt.Errorf("validate %T: %w", s, err) // s is not a struct: a programming error
-	}
-	errs := make([]error, 0, len(broken))
 	for _, fe := range broken {
-		errs = append(errs, c.fieldError(fe))
+		if c.acrossTags[fe.Tag()] {
+			across = append(across, c.fieldError(fe))
+			continue
+		}
+		byParam[fe.Field()] = append(byParam[fe.Field()], c.fieldError(fe))
 	}
-	return errors.Join(errs...)
+	fields := sdkTagged(rv.Elem().Type(), nil)
+	for _, f := range fields {
+		if f.tag == "" {
+			continue
+		}
+		if err := checkSDKTag(rv.Elem().FieldByIndex(f.index), f.tag); err != nil {
+			byParam[f.name] = append(byParam[f.name], fmt.Errorf("%q: %w", f.name, err))
+		}
+	}
+	var errs []error
+	for _, f := range fields {
+		errs = append(errs, byParam[f.name]...)
+		delete(byParam, f.name)
+	}
+	for _, fe := range broken { // fields sdkTagged does not list, in validator's order
+		if errs, ok := byParam[fe.Field()]; ok {
+			unplaced = append(unplaced, errs...)
+			delete(byParam, fe.Field())
+		}
+	}
+	return errors.Join(append(append(errs, unplaced...), across...)...)
 }
 
 // fieldError says which parameter breaks which rule. A named rule says why

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/config"
-	"github.com/conduit-connectors/conduit-connector-hubspot/internal/configtest"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/testkit/configtest"
 	"github.com/matryer/is"
 )
 
@@ -30,6 +30,11 @@ func TestValidate(t *testing.T) {
 		{Name: "most retries", Change: func(c *config.Config) { c.MaxRetries = 10 }, Want: ""},
 		{Name: "negative retries", Change: func(c *config.Config) { c.MaxRetries = -1 }, Want: `"maxRetries": -1 is negative`},
 		{Name: "too many retries", Change: func(c *config.Config) { c.MaxRetries = 11 }, Want: `"maxRetries": 11 is more than 10`},
+		{Name: "no share of the rate limits", Change: func(c *config.Config) { c.RateLimitPercent = 0 }, Want: `"rateLimitPercent": 0 is less than 1`},
+		{Name: "over the rate limits", Change: func(c *config.Config) { c.RateLimitPercent = 101 }, Want: `"rateLimitPercent": 101 is more than 100`},
+		{Name: "unknown daily limit mode", Change: func(c *config.Config) { c.OnDailyLimit = "wait" }, Want: `"onDailyLimit": "wait" is not one of pause, fail`},
+		{Name: "unknown API version", Change: func(c *config.Config) { c.APIVersion = "v3" }, Want: `"apiVersion": "v3" is not one of 2026-09, 2026-03, legacy`},
+		{Name: "API version left to the default", Change: func(c *config.Config) { c.APIVersion = "" }, Want: ""},
 		{Name: "http on loopback", Change: func(c *config.Config) { c.BaseURL = "http://127.0.0.1:3000" }, Want: ""},
 		{Name: "http to a remote host", Change: func(c *config.Config) { c.BaseURL = "http://api.hubapi.com" }, Want: `"baseURL": base URL "http://api.hubapi.com": plain http is only allowed for loopback hosts`},
 		{Name: "relative base URL", Change: func(c *config.Config) { c.BaseURL = "api.hubapi.com" }, Want: `"baseURL": base URL "api.hubapi.com": want an absolute URL`},

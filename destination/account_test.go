@@ -8,14 +8,14 @@ import (
 	connector "github.com/conduit-connectors/conduit-connector-hubspot"
 	"github.com/conduit-connectors/conduit-connector-hubspot/destination"
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
-	"github.com/conduit-connectors/conduit-connector-hubspot/internal/sandbox"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/testkit/sandbox"
 	"github.com/conduitio/conduit-commons/config"
 	"github.com/conduitio/conduit-commons/opencdc"
 	sdk "github.com/conduitio/conduit-connector-sdk"
 	"github.com/matryer/is"
 )
 
-// TestAccountWrites writes to a live account (internal/sandbox: the
+// TestAccountWrites writes to a live account (internal/testkit/sandbox: the
 // simulator, or under make test-sandbox a real account, archiving what it
 // created). It checks the result by reading the objects back over HTTP.
 func TestAccountWrites(t *testing.T) {

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
-	"github.com/conduit-connectors/conduit-connector-hubspot/internal/chaos"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/testkit/chaos"
 	"github.com/conduitio/conduit-commons/opencdc"
 )
 

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/config"
-	"github.com/conduit-connectors/conduit-connector-hubspot/internal/configtest"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/testkit/configtest"
 	"github.com/matryer/is"
 )
 

@@ -12,7 +12,8 @@ import (
 )
 
 // Tests of how real HubSpot answers writes, where it differs from what a
-// reader of its reference pages would expect (hubspot-api.md).
+// reader of its reference pages would expect (docs/hubspot.md, "Writing
+// values", "Uniqueness", "Batches").
 
 // TestUpsertOnEmail: HubSpot's properties API says email is not unique,
 // yet contacts upsert on it, folding its case.

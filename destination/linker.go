@@ -22,7 +22,7 @@ import (
 const pendingRetryEvery = 10 * time.Second
 
 // notFound is HubSpot's category of an input naming an object that does
-// not exist (hubspot-api.md, errors). That a link write answers a missing
+// not exist (docs/hubspot.md, "Errors"). That a link write answers a missing
 // end so, per input, is a guess the simulator shares (docs/associations.md:
 // per-input failures of writes are not documented).
 const notFound = "OBJECT_NOT_FOUND"

@@ -10,11 +10,11 @@ import (
 	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
-	"github.com/conduit-connectors/conduit-connector-hubspot/internal/sandbox"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/testkit/sandbox"
 )
 
 // TestAccountFileToHubSpot runs examples/file-to-hubspot.yaml, the upsert
-// on email, in Conduit against a live account (internal/sandbox: the
+// on email, in Conduit against a live account (internal/testkit/sandbox: the
 // simulator, or under make test-sandbox a real account), and reads the
 // contacts back over HTTP. It archives them even when it fails.
 func TestAccountFileToHubSpot(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
-	"github.com/conduit-connectors/conduit-connector-hubspot/internal/simdata"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/testkit/simdata"
 )
 
 // crmProps are the properties the CRM mirror test compares, by type.

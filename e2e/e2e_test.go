@@ -1,7 +1,7 @@
 // Package e2e runs the connector inside a real Conduit (bin/conduit, built
 // by make from tools/conduit) with the example pipelines, against the
 // HubSpot simulator. Without bin/conduit, go test skips these tests (make
-// test fails them instead): internal/conduittest.
+// test fails them instead): internal/testkit/conduittest.
 package e2e
 
 import (
@@ -17,8 +17,8 @@ import (
 	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
-	"github.com/conduit-connectors/conduit-connector-hubspot/internal/conduittest"
-	"github.com/conduit-connectors/conduit-connector-hubspot/internal/syncbuf"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/testkit/conduittest"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/testkit/syncbuf"
 	"github.com/conduitio/conduit-commons/opencdc"
 )
 

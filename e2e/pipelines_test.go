@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
-	"github.com/conduit-connectors/conduit-connector-hubspot/internal/pgtest"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/testkit/pgtest"
 )
 
 // dealPipelineTables are the tables of examples/hubspot-deal-pipelines-to-postgres.yaml.

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
-	"github.com/conduit-connectors/conduit-connector-hubspot/internal/pgtest"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/testkit/pgtest"
 )
 
 // pgTime is how the test has PostgreSQL print a timestamptz: in UTC with
@@ -95,7 +95,7 @@ func rowsMatch(t *testing.T, pg *pgtest.Cluster, srv *hubspottest.Server) (bool,
 // Conduit's builtin postgres destination (examples/hubspot-to-postgres.yaml)
 // with their numbers, booleans, datetimes and dates in columns of those
 // types, and updates and deletes follow. The cluster is a throwaway one
-// (internal/pgtest): Debian's postgresql, on loopback.
+// (internal/testkit/pgtest): Debian's postgresql, on loopback.
 func TestTypedToPostgres(t *testing.T) {
 	start := time.Now()
 	pg := pgtest.StartT(t)

@@ -37,8 +37,8 @@ const (
 	defaultTimeout    = 60 * time.Second
 	// defaultRateWindow is HubSpot's burst window: a 429 that names no wait
 	// is waited out over a whole window, since a rolling window frees no
-	// slot sooner than its oldest request ages out
-	// (../shared/hubspot-api.md, "Rate limits"). The
+	// slot sooner than its oldest request ages out (docs/hubspot.md,
+	// "Rate limits" and "Guesses"). The
 	// X-HubSpot-RateLimit-Interval-Milliseconds header, when HubSpot sent
 	// one, says the window's length instead.
 	defaultRateWindow = 10 * time.Second
@@ -50,8 +50,8 @@ const (
 	// (https://developers.hubspot.com/docs/api-reference/error-handling).
 	lockedWait = 2 * time.Second
 	// maxURLLength is the longest URL the client sends. HubSpot answers 414
-	// to URLs longer than about 15,000 characters
-	// (../shared/hubspot-api.md, "Rate limits"; 414 in
+	// to URLs longer than about 15,000 characters (docs/hubspot.md,
+	// "Errors"; 414 in
 	// https://developers.hubspot.com/docs/api-reference/error-handling); the
 	// exact limit is not published, so the client keeps a third below it.
 	maxURLLength = 10000
@@ -329,7 +329,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 		c.auth = c.oauth
 		if c.rateLimit == &general {
 			// No WithRateLimit: an OAuth app's own 10-second limit is
-			// lower than a private app's (hubspot-api.md, "OAuth apps").
+			// lower than a private app's (docs/hubspot.md, "Rate limits").
 			oauth := DefaultOAuthRateLimit()
 			c.rateLimit = &oauth
 		}

@@ -9,7 +9,7 @@ import (
 	connector "github.com/conduit-connectors/conduit-connector-hubspot"
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
-	"github.com/conduit-connectors/conduit-connector-hubspot/internal/sandbox"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/testkit/sandbox"
 	"github.com/conduit-connectors/conduit-connector-hubspot/source"
 	"github.com/conduitio/conduit-commons/config"
 	"github.com/conduitio/conduit-commons/opencdc"
@@ -17,7 +17,7 @@ import (
 	"github.com/matryer/is"
 )
 
-// TestAccountCDC runs the source against a live account (internal/sandbox:
+// TestAccountCDC runs the source against a live account (internal/testkit/sandbox:
 // the simulator on the wall clock, or under make test-sandbox a real
 // account): objects this test creates, changes and archives come out as
 // create, update and delete records. Other activity in a real account is

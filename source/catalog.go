@@ -13,9 +13,8 @@ import (
 )
 
 // PropertyLister is what the source needs of hubspot.PropertiesService:
-// the definitions of the properties it reads. It is declared here, not in
-// hubspot.go with the other clients, because the destination needs the
-// same and its mock (mock.MockPropertyLister) serves both.
+// the definitions of the properties it reads (mock.MockSourcePropertyLister
+// in tests).
 type PropertyLister interface {
 	List(ctx context.Context, objectType string) ([]hubspot.Property, error)
 }

@@ -28,7 +28,7 @@ func TestCatalogFollowsHubSpot(t *testing.T) {
 	is := is.New(t)
 	ctx := context.Background()
 	clock := hubspottest.NewManualClock(at(0))
-	lister := mock.NewMockPropertyLister(gomock.NewController(t))
+	lister := mock.NewMockSourcePropertyLister(gomock.NewController(t))
 	c := newCatalog(lister, "contacts", nil, []string{"hs_object_id"}, nil, clock.Now)
 	is.Equal(c.names, []string{"hs_object_id"}) // not listed yet
 	is.True(c.due())
@@ -79,7 +79,7 @@ func TestCatalogFixed(t *testing.T) {
 	is := is.New(t)
 	ctx := context.Background()
 	clock := hubspottest.NewManualClock(at(0))
-	lister := mock.NewMockPropertyLister(gomock.NewController(t))
+	lister := mock.NewMockSourcePropertyLister(gomock.NewController(t))
 	c := newCatalog(lister, "contacts", []string{"email", "typo"}, []string{"hs_object_id"}, nil, clock.Now)
 	is.Equal(c.names, []string{"email", "hs_object_id", "typo"})
 

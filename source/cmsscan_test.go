@@ -30,7 +30,7 @@ func cmsTargets() []cmsTarget {
 	return out
 }
 
-// TestCMSListScanAnyOrder (issue 24, item 1): 20 objects, the first
+// TestCMSListScanAnyOrder: 20 objects, the first
 // changed after the others were made, read in pages of 7 whether the list
 // sorts as documented or ignores every sort (creation order): the
 // snapshot holds each object once, the first at its changed version, and
@@ -76,7 +76,7 @@ func TestCMSListScanAnyOrder(t *testing.T) {
 	}
 }
 
-// TestCMSDeletesWithoutUpdatedMoving (issue 24, item 2): where an archive
+// TestCMSDeletesWithoutUpdatedMoving: where an archive
 // leaves an object's updated time as it was, and where it moves it, a
 // delete made after the snapshot comes once, also for URL redirects,
 // which carry no deletion time; one made before the start does not.

@@ -106,14 +106,14 @@ type Config struct {
 	// without crowding out the other requests. At 100 the read goes as
 	// fast as the client's own pacing lets it, taking turns with the
 	// reads of changes while they have a backlog.
-	DeletesRateShare int `json:"deletesRateShare" default:"10" check:"min=1,max=100"`
+	DeletesRateShare int `json:"deletesRateShare" default:"10" validate:"gt=0,lt=101"`
 	// DailyReservePercent is the share of the account's daily API quota, in
 	// percent (0 to 99), that the source leaves to the account's other
 	// integrations and to destinations. When what is left of the quota runs
 	// low, the source stretches its polling period so that it stays above
 	// the reserve until the quota resets (midnight in accountTimeZone), and
 	// logs a warning saying so.
-	DailyReservePercent int `json:"dailyReservePercent" default:"10" check:"min=0,max=99"`
+	DailyReservePercent int `json:"dailyReservePercent" default:"10" validate:"gt=-1,lt=100"`
 	// HubDBDrafts, for the resource hubdb_tables, reads the tables' drafts,
 	// edits not yet published and tables never published included,
 	// instead of the published versions, which HubSpot's pages and public

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/config"
-	"github.com/conduit-connectors/conduit-connector-hubspot/internal/configtest"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/testkit/configtest"
 	"github.com/conduit-connectors/conduit-connector-hubspot/source"
 )
 
@@ -26,6 +26,9 @@ func TestValidate(t *testing.T) {
 		{Name: "negative deletes polling period", Change: func(c *source.Config) { c.DeletesPollingPeriod = -time.Second }, Want: `"deletesPollingPeriod": -1s is negative`},
 		{Name: "deletes rate share 0", Change: func(c *source.Config) { c.DeletesRateShare = 0 }, Want: `"deletesRateShare": 0 is less than 1`},
 		{Name: "deletes rate share over 100", Change: func(c *source.Config) { c.DeletesRateShare = 101 }, Want: `"deletesRateShare": 101 is more than 100`},
+		{Name: "no daily reserve", Change: func(c *source.Config) { c.DailyReservePercent = 0 }, Want: ""},
+		{Name: "the whole daily quota in reserve", Change: func(c *source.Config) { c.DailyReservePercent = 100 }, Want: `"dailyReservePercent": 100 is more than 99`},
+		{Name: "buffer size 0", Change: func(c *source.Config) { c.BufferSize = 0 }, Want: `"bufferSize": 0 is less than 1`},
 		{Name: "no lookback", Change: func(c *source.Config) { c.LookbackWindow = 0 }, Want: ""},
 		{Name: "negative lookback", Change: func(c *source.Config) { c.LookbackWindow = -time.Second }, Want: `"lookbackWindow": -1s is negative`},
 		{Name: "properties", Change: func(c *source.Config) { c.Properties = []string{"email"} }, Want: ""},

@@ -14,7 +14,7 @@ import (
 	connector "github.com/conduit-connectors/conduit-connector-hubspot"
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
-	"github.com/conduit-connectors/conduit-connector-hubspot/internal/syncbuf"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/testkit/syncbuf"
 	"github.com/conduit-connectors/conduit-connector-hubspot/internal/typed"
 	"github.com/conduit-connectors/conduit-connector-hubspot/source"
 	"github.com/conduitio/conduit-commons/config"

@@ -10,7 +10,10 @@ import (
 	sdk "github.com/conduitio/conduit-connector-sdk"
 )
 
-//go:generate go tool -modfile=../tools/go.mod mockgen -source=hubspot.go -destination=../mock/source.go -package=mock
+// The mocks are of the interfaces the source's tests mock, no more (reflect
+// mode names them); PropertyLister's is MockSourcePropertyLister, apart from
+// the destination's interface of the same name.
+//go:generate go tool -modfile=../tools/go.mod mockgen -destination=../mock/source.go -package=mock -mock_names=PropertyLister=MockSourcePropertyLister github.com/conduit-connectors/conduit-connector-hubspot/source ObjectReader,OwnerReader,PropertyLister
 
 // ObjectReader is what the source needs of hubspot.ObjectsService: listing
 // for the snapshot and for deletes, search for changes.

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
-	"github.com/conduit-connectors/conduit-connector-hubspot/internal/syncbuf"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/testkit/syncbuf"
 	"github.com/matryer/is"
 	"github.com/rs/zerolog"
 )

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
-	"github.com/conduit-connectors/conduit-connector-hubspot/internal/syncbuf"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/testkit/syncbuf"
 	"github.com/matryer/is"
 )
 

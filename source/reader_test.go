@@ -32,7 +32,7 @@ type mocked struct {
 	cfg        readerConfig
 	objects    *mock.MockObjectReader
 	owners     *mock.MockOwnerReader
-	properties *mock.MockPropertyLister
+	properties *mock.MockSourcePropertyLister
 }
 
 // mockedProperties are the properties HubSpot lists for the mocked
@@ -65,7 +65,7 @@ func openMocked(t *testing.T, resource string) (mocked, *Source) {
 		t.Fatal(err)
 	}
 	ctrl := gomock.NewController(t)
-	m := mocked{cfg: cfg, objects: mock.NewMockObjectReader(ctrl), owners: mock.NewMockOwnerReader(ctrl), properties: mock.NewMockPropertyLister(ctrl)}
+	m := mocked{cfg: cfg, objects: mock.NewMockObjectReader(ctrl), owners: mock.NewMockOwnerReader(ctrl), properties: mock.NewMockSourcePropertyLister(ctrl)}
 	return m, m.open(t, nil)
 }
 

@@ -18,7 +18,8 @@ import (
 )
 
 // These tests hold the source to what a real HubSpot account does and the
-// simulator's defaults leave out (issue 11).
+// simulator's defaults leave out (docs/hubspot.md names each behaviour
+// and its source).
 
 // TestShortSearchPages: HubSpot's search returns pages shorter than the
 // limit while paging.next offers more. A burst of 3,200 changes read

@@ -35,7 +35,7 @@ func (l timelessRedirects) List(ctx context.Context, opts hubspot.CMSListOptions
 	return page, nil
 }
 
-// TestURLRedirectTimes (issue 24, item 3): redirects whose times are named
+// TestURLRedirectTimes: redirects whose times are named
 // as the spec names them (created, updated) and as the v3 reference's
 // example does (createdAt, updatedAt) are read, in the snapshot and as
 // changes; a redirect with neither fails its own record, logged once with

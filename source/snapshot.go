@@ -16,7 +16,7 @@ import (
 // list reads them by id from the bottom of the id range up: a list has no
 // 10,000 cap and no index lag. A resource with search is read from the top
 // down at the same time, by search, whose rate limit is a budget of its own
-// (hubspot-api.md, "Search" and "Rate limits"): 200 objects a search at 4
+// (docs/hubspot.md, "Search" and "Rate limits"): 200 objects a search at 4
 // searches a second beside the list's 100 objects per two calls (the list
 // call, then the batch read of a page's properties when they do not fit its
 // URL) at 19 calls a second. The snapshot is done when the two ends meet.

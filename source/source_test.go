@@ -12,7 +12,7 @@ import (
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
-	"github.com/conduit-connectors/conduit-connector-hubspot/internal/chaos"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/testkit/chaos"
 	"github.com/conduit-connectors/conduit-connector-hubspot/source"
 	"github.com/conduitio/conduit-commons/opencdc"
 	"github.com/matryer/is"
@@ -301,7 +301,8 @@ func deletesOnce(t *testing.T, sb searchBody) {
 // TestDeleteInTheStartMillisecond: the source reads an object in the
 // millisecond it started in (or, snapshot off, knows the destination has
 // it), and HubSpot archives the object later in that same millisecond. Its
-// delete comes (issue 11, item 15).
+// delete comes, though its archive falls in the millisecond the source
+// started in.
 func TestDeleteInTheStartMillisecond(t *testing.T) { forEachSearchBody(t, deleteInTheStartMillisecond) }
 
 func deleteInTheStartMillisecond(t *testing.T, sb searchBody) {
@@ -331,7 +332,7 @@ func deleteInTheStartMillisecond(t *testing.T, sb searchBody) {
 }
 
 // TestRestartAtRandomAckedPositions runs with the chaos tests' seeds
-// (internal/chaos).
+// (internal/testkit/chaos).
 func TestRestartAtRandomAckedPositions(t *testing.T) {
 	forEachSearchBody(t, func(t *testing.T, sb searchBody) {
 		chaos.Run(t, 20, func(t *testing.T, c chaos.Case) { restartAtRandomAckedPositions(t, c, sb) })

@@ -8,7 +8,7 @@ import (
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
-	"github.com/conduit-connectors/conduit-connector-hubspot/internal/syncbuf"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/testkit/syncbuf"
 	"github.com/matryer/is"
 	"github.com/rs/zerolog"
 )

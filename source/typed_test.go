@@ -10,7 +10,7 @@ import (
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
 	"github.com/conduit-connectors/conduit-connector-hubspot/internal/record"
-	"github.com/conduit-connectors/conduit-connector-hubspot/internal/syncbuf"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/testkit/syncbuf"
 	"github.com/conduitio/conduit-commons/opencdc"
 	"github.com/conduitio/conduit-connector-sdk/schema"
 	"github.com/matryer/is"

@@ -11,7 +11,7 @@ import (
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
-	"github.com/conduit-connectors/conduit-connector-hubspot/internal/pgtest"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/testkit/pgtest"
 	"github.com/conduit-connectors/conduit-connector-hubspot/internal/typed"
 )
 
@@ -38,7 +38,7 @@ func e2eFile(ctx context.Context, t *table, sz sizes) error {
 }
 
 // e2ePostgres: HubSpot → Conduit → PostgreSQL (Debian's postgresql:
-// internal/pgtest).
+// internal/testkit/pgtest).
 func e2ePostgres(ctx context.Context, t *table, sz sizes) error {
 	return e2eRun(ctx, t, sz, &pgSink{})
 }

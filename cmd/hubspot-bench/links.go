@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/conduit-connectors/conduit-connector-hubspot/internal/simdata"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/testkit/simdata"
 	"github.com/conduitio/conduit-commons/config"
 )
 

@@ -1,7 +1,7 @@
 // Command hubspot-demo-postgres shows HubSpot contacts replicated into a
 // PostgreSQL table with typed columns: it starts the HubSpot simulator with
 // every contact property and seed contacts, a throwaway PostgreSQL cluster
-// on loopback (Debian's postgresql; internal/pgtest), creates the table,
+// on loopback (Debian's postgresql; internal/testkit/pgtest), creates the table,
 // and runs examples/hubspot-to-postgres.yaml in bin/conduit. It prints how
 // to look at the table with psql and the row count as it changes; after
 // the snapshot the simulator makes a change a second (creates, updates,
@@ -25,8 +25,8 @@ import (
 	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
-	"github.com/conduit-connectors/conduit-connector-hubspot/internal/pgtest"
-	"github.com/conduit-connectors/conduit-connector-hubspot/internal/simdata"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/testkit/pgtest"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/testkit/simdata"
 )
 
 // seeded is how many contacts the simulator starts with.

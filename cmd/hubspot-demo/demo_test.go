@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
-	"github.com/conduit-connectors/conduit-connector-hubspot/internal/conduittest"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/testkit/conduittest"
 	"github.com/matryer/is"
 )
 

@@ -13,8 +13,8 @@ import (
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
-	"github.com/conduit-connectors/conduit-connector-hubspot/internal/pgtest"
-	"github.com/conduit-connectors/conduit-connector-hubspot/internal/simdata"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/testkit/pgtest"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/testkit/simdata"
 )
 
 // setup is what an example needs around Conduit: the simulators (and

@@ -9,8 +9,8 @@ import (
 	"strings"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
-	"github.com/conduit-connectors/conduit-connector-hubspot/internal/pgtest"
-	"github.com/conduit-connectors/conduit-connector-hubspot/internal/simdata"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/testkit/pgtest"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/testkit/simdata"
 )
 
 // The examples that write into HubSpot or PostgreSQL: their progress is a

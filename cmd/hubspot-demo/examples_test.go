@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/conduit-connectors/conduit-connector-hubspot/internal/conduittest"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/testkit/conduittest"
 	"github.com/matryer/is"
 )
 

@@ -4,7 +4,7 @@ import "fmt"
 
 // A create, single or batch, may link the new object:
 // "associations":[{"to":{"id":"7"},"types":[{"associationCategory":"HUBSPOT_DEFINED","associationTypeId":3}]}]
-// (hubspot-api.md, "Associations"; "when creating an object record, you
+// (docs/associations.md, "Links on create"; "when creating an object record, you
 // can associate it with existing records in the same request by including
 // an associations array in the request body",
 // https://developers.hubspot.com/docs/api-reference/latest/crm/associations/overview).

@@ -70,7 +70,8 @@ type assocTypeJSON struct {
 }
 
 type assocToJSON struct {
-	// ToObjectID is a number, as hubspot-api.md's example shows it.
+	// ToObjectID is a number, as the associations spec's toObjectId is
+	// (docs/associations.md, "v4 endpoints").
 	ToObjectID       int64           `json:"toObjectId"`
 	AssociationTypes []assocTypeJSON `json:"associationTypes"`
 }

@@ -7,8 +7,8 @@ import (
 
 // The v3 list and read calls take associations=companies,deals and show
 // each object's links inline: "associations":{"companies":{"results":
-// [{"id":"7","type":"contact_to_company"}]}} (hubspot-api.md,
-// "Associations"). Each type of a link is its own result, so a link with
+// [{"id":"7","type":"contact_to_company"}]}} (docs/associations.md,
+// "v3 associations= on list and read"). Each type of a link is its own result, so a link with
 // its unlabeled type and Primary is two results with the same id. At most
 // inlineMaxResults show per linked type; past them the entry carries a
 // paging link, as HubSpot changed the v3 calls to do

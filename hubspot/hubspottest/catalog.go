@@ -26,7 +26,8 @@ import (
 // calculation_equation. Properties HubSpot calculates also show
 // calculation_rollup, calculation_score and calculation_read_time;
 // phone_number properties show phonenumber. The docs' table spells the type
-// "dateTime"; the API answers "datetime" (hubspot-api.md), as this does.
+// "dateTime"; the API answers "datetime" (docs/hubspot.md, "CRM
+// objects"), as this does.
 var validFieldTypes = map[string][]string{
 	TypeBool:        {"booleancheckbox", "calculation_equation"},
 	TypeEnumeration: {"booleancheckbox", "checkbox", "radio", "select", "calculation_equation"},

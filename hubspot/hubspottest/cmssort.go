@@ -34,7 +34,8 @@ const (
 	CMSSortIgnored
 	// CMSSortAnyField sorts by createdAt, updatedAt, id and the resource's
 	// text fields, refuses other keys with 400 and orders by id without a
-	// sort: the simulator's behaviour before issue 24.
+	// sort: the simulator's behaviour before it modelled the documented
+	// sort keys alone.
 	CMSSortAnyField
 )
 
@@ -42,8 +43,8 @@ const (
 func WithCMSSort(mode CMSSort) Option { return func(c *config) { c.cmsSort = mode } }
 
 // WithArchiveMovesUpdated makes deleting a CMS object (or HubDB table) set
-// its updated time to the time of the delete, as the simulator did before
-// issue 24. No document says an archive moves updated: by default it does
+// its updated time to the time of the delete, as the simulator once did.
+// No document says an archive moves updated: by default it does
 // not, and the deletion time (archivedAt, deletedAt) alone tells when.
 func WithArchiveMovesUpdated() Option { return func(c *config) { c.archiveMovesUpdated = true } }
 

@@ -99,8 +99,7 @@ func nextPage(r *http.Request, after string) *pagingJSON {
 }
 
 // maxURLLength is the longest URL HubSpot serves: it answers 414 to URLs
-// longer than about 15,000 characters (../shared/hubspot-api.md, "Rate
-// limits"; 414 "The request URI is too long" in
+// longer than about 15,000 characters (docs/hubspot.md, "Errors"; 414 "The request URI is too long" in
 // https://developers.hubspot.com/docs/api-reference/error-handling). The
 // length counts the URL as a client sends it to HubSpot's host, scheme
 // included.

@@ -124,7 +124,7 @@ func (s *Server) LiveIDs(objectType string) []string {
 
 // SpendDailyQuota counts n requests against the account's daily quota of
 // the current day, as the account's other integrations spend it: the daily
-// limit is the account's, shared by every app (hubspot-api.md), so a
+// limit is the account's, shared by every app (docs/hubspot.md, "Rate limits"), so a
 // connector finds part of it gone.
 func (s *Server) SpendDailyQuota(n int) {
 	s.mu.Lock()

@@ -97,8 +97,8 @@ func (s *Server) get(r *http.Request) (int, any, *apiError) {
 
 // propertyValues is a properties object of a request body. HubSpot takes
 // numbers and booleans too and stores them as strings. A JSON null is
-// accepted and changes nothing; "" clears a value (hubspot-api.md,
-// "Writing").
+// accepted and changes nothing; "" clears a value (docs/hubspot.md,
+// "Writing values").
 type propertyValues map[string]json.RawMessage
 
 func (p propertyValues) strings() (map[string]*string, *apiError) {

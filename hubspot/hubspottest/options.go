@@ -103,17 +103,18 @@ type lateIndex struct {
 
 // WithLateIndexing makes a fixed-seed share (0 to 1) of the writes reach
 // search only after lag instead of the index lag of WithIndexLag. HubSpot
-// documents no bound on the lag ("can take seconds", hubspot-api.md); this
-// models the few late changes issue 11's independent fake showed, off by
-// default. The draws follow WithRandomSeed.
+// documents no bound on the lag (docs/hubspot.md, "Search"); this
+// models a few changes far later than the rest, as users of other
+// connectors lost to it (airbytehq/airbyte#69203), off by default. The draws follow WithRandomSeed.
 func WithLateIndexing(fraction float64, lag time.Duration) Option {
 	return func(c *config) { c.late = lateIndex{fraction: fraction, lag: lag} }
 }
 
 // WithShortPages makes a fixed-seed share (0 to 1) of search pages hold
 // fewer results than the limit asked for, while paging.next still offers
-// the rest, as HubSpot's search does at times (hubspot-api.md: whether more
-// results exist is told by paging.next, never by the page's length). It is
+// the rest, as HubSpot's search does at times (docs/hubspot.md, "Search":
+// whether more results exist is told by paging.next, never by the page's
+// length). It is
 // off by default because HubSpot does not do it on every account or query.
 // The draws follow WithRandomSeed.
 func WithShortPages(fraction float64) Option { return func(c *config) { c.short = fraction } }
@@ -176,8 +177,8 @@ func WithSearchLimitPerToken() Option {
 
 // WithRetryAfter makes the 429s of the burst and search limits carry a
 // Retry-After header: the seconds until the window frees a slot. HubSpot
-// sends one sometimes, and often not (../shared/hubspot-api.md, "Rate
-// limits"), so by default the simulator sends none.
+// sends one sometimes, and often not (docs/hubspot.md, "Rate limits"), so
+// by default the simulator sends none.
 func WithRetryAfter() Option { return func(c *config) { c.limits.retryAfter = true } }
 
 // WithoutRateLimits turns every rate limit off.
@@ -231,7 +232,7 @@ type lazyObjects struct {
 
 // WithoutWriteTraceIDs answers batch creates and upserts as older rollouts
 // of v3 do: without objectWriteTraceId on results and errors
-// (hubspot-api.md, batch results), so that a writer must match results to
+// (docs/hubspot.md, "Batches"), so that a writer must match results to
 // inputs by their values.
 func WithoutWriteTraceIDs() Option {
 	return func(c *config) { c.rollout.noTraceIDs = true }
@@ -247,8 +248,8 @@ func WithoutWriteTraceIDs() Option {
 // HubSpot's contacts batch endpoint: "any errors with a single contact in
 // your batch will prevent the entire batch from processing" with a 400
 // (developers.hubspot.com/docs/api-reference/legacy/crm-contacts-v1);
-// upserts likewise per issue 11. Batch updates stay per input: no source
-// says otherwise.
+// upserts likewise, a guess (docs/hubspot.md, "Batches"). Batch updates
+// stay per input: no source says otherwise.
 func WithPartialContactBatches() Option {
 	return func(c *config) { c.rollout.partialContactBatches = true }
 }
@@ -284,7 +285,7 @@ func WithUnparsableValues(n int) Option { return func(c *config) { c.catalog.unp
 // 8601, as HubSpot answered for some properties, such as line items'
 // hs_recurring_billing_end_date, a date property
 // (https://github.com/airbytehq/airbyte/pull/10576). HubSpot's docs say
-// values are ISO 8601 (hubspot-api.md) and do not document which
+// values are ISO 8601 (docs/hubspot.md, "CRM objects") and do not document which
 // properties answer otherwise, so it is off by default. It needs
 // WithFullPropertyCatalog.
 func WithEpochMillisDates() Option { return func(c *config) { c.catalog.epochMillis = true } }

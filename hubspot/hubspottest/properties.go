@@ -63,7 +63,7 @@ type propertyCreateBody struct {
 }
 
 // maxUniqueProperties is how many unique properties a type may have
-// (hubspot-api.md, "Uniqueness": at most 10 per object type).
+// (docs/hubspot.md, "Uniqueness": at most 10 per object type).
 const maxUniqueProperties = 10
 
 // propertyNamePattern is what HubSpot takes as an internal name: lowercase

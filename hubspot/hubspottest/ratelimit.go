@@ -46,7 +46,7 @@ func limitedBy(policy, window string) *rateLimitBody {
 // rate-limit headers to send (none for search, as HubSpot sends none) and
 // the 429 body when refused. Refused requests do not count. The 10-second
 // limit is the app's, an OAuth app's (app) or the private app's (nil); the
-// daily limit is the account's, shared by every app (hubspot-api.md).
+// daily limit is the account's, shared by every app (docs/hubspot.md, "Rate limits").
 // token is the request's bearer token, which the search limit counts
 // searches by under WithSearchLimitPerToken. Searches are exempt from the
 // 10-second limit, not from the daily one: HubSpot's specs mark every

@@ -32,7 +32,7 @@ type PropertyDef struct {
 	Unique bool
 	// UnlistedUnique is a Unique property that the properties API still
 	// reports with hasUniqueValue false, as HubSpot does for contacts'
-	// email (hubspot-api.md, "Uniqueness").
+	// email (docs/hubspot.md, "Uniqueness").
 	UnlistedUnique bool
 	// FieldType is how HubSpot shows the property ("text", "select",
 	// "checkbox", "calculation_equation"...); "" takes the usual one of Type.
@@ -74,8 +74,8 @@ type objectType struct {
 	// the order they were archived: reads, writes and search no longer see
 	// them.
 	archived []PropertyDef
-	// merges: records of the type can be merged (hubspot-api.md: contacts,
-	// companies, deals, tickets), and list what they absorbed in
+	// merges: records of the type can be merged (docs/hubspot.md, "Merges":
+	// contacts, companies, deals, tickets), and list what they absorbed in
 	// hs_merged_object_ids.
 	merges bool
 	// aliases are other names a path may give the type ("payments").

@@ -258,7 +258,7 @@ func (s *typeStore) apply(now time.Time, lag time.Duration, r *record, props map
 // archive moves an object to the recycle bin and frees its unique values.
 // Search keeps showing it, at its last version, for the index lag: "for a
 // few seconds after an archive, search (whose index lags) may still return
-// the object" (hubspot-api.md).
+// the object" (docs/hubspot.md, "Archives").
 func (s *typeStore) archive(now time.Time, lag time.Duration, r *record) {
 	r.archived = true
 	r.archivedAt = now
@@ -275,7 +275,7 @@ func (s *typeStore) archive(now time.Time, lag time.Duration, r *record) {
 // primary has none ("the property values of the resulting merged record
 // will use the latest property values of the primary record", same
 // changelog), and lists every absorbed id in hs_merged_object_ids
-// (hubspot-api.md). Nothing is archived; the absorbed ids leave list and
+// (docs/hubspot.md, "Merges"). Nothing is archived; the absorbed ids leave list and
 // search (after the index lag), and their unique values point to the
 // survivor.
 func (s *typeStore) merge(now time.Time, lag time.Duration, primary, secondary *record, keepID bool) *record {
@@ -324,7 +324,7 @@ func (s *typeStore) merge(now time.Time, lag time.Duration, primary, secondary *
 }
 
 // additionalEmailsProperty lists, ;-separated, a contact's secondary
-// emails: HubSpot finds the contact by any of them (hubspot-api.md,
+// emails: HubSpot finds the contact by any of them (docs/hubspot.md,
 // "Uniqueness"), a merge adds the secondary contact's email there, and no
 // new contact may take it (knowledge.hubspot.com/contacts/how-do-i-merge-contacts).
 const additionalEmailsProperty = "hs_additional_emails"

@@ -10,9 +10,9 @@ import (
 
 // The values of the full catalogue's properties on seeded and lazy objects
 // (WithFullPropertyCatalog). They are what HubSpot answers: every value a
-// string (hubspot-api.md, "CRM objects"); numbers integer or decimal;
+// string (docs/hubspot.md, "CRM objects"); numbers integer or decimal;
 // bools "true" or "false"; datetimes ISO 8601 UTC with milliseconds
-// (hubspot-api.md); dates "YYYY-MM-DD", midnight UTC being the only time a
+// (docs/hubspot.md, "CRM objects"); dates "YYYY-MM-DD", midnight UTC being the only time a
 // date property holds ("Date properties will only store the date, and must
 // be set to midnight UTC",
 // https://developers.hubspot.com/docs/faq/how-should-timestamps-be-formatted-for-hubspots-apis,
@@ -22,7 +22,7 @@ import (
 // separated by a semicolon", https://developers.hubspot.com/docs/api/crm/properties).
 // Some properties have no value (absent, JSON null when asked for) and
 // some the empty string, which is what a cleared value reads as
-// (hubspot-api.md, "Writing": "" clears).
+// (docs/hubspot.md, "Writing values": "" clears).
 
 // valueBase is the latest instant values are made before.
 var valueBase = time.Date(2026, 1, 2, 3, 4, 5, 678_000_000, time.UTC)

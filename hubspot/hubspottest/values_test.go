@@ -209,7 +209,7 @@ func TestLazyObjectsWithFullCatalog(t *testing.T) {
 
 // TestManyPropertiesInTheURL: a list with hundreds of names in properties=
 // gets every one of them while the URL is short enough, and 414 past about
-// 15,000 characters (hubspot-api.md, "Rate limits").
+// 15,000 characters (docs/hubspot.md, "Errors").
 func TestManyPropertiesInTheURL(t *testing.T) {
 	is := is.New(t)
 	srv := newServer(t, hubspottest.WithFullPropertyCatalog())

@@ -38,7 +38,7 @@ func (e *FormatError) Unwrap() error { return e.Err }
 //
 // Null (a nil v or nil pointer) is "", as is "" for any kind: "" is how
 // HubSpot clears a value, while a JSON null there changes nothing
-// (hubspot-api.md, "Writing"), so a source's null clears the property, as
+// (docs/hubspot.md, "Writing values"), so a source's null clears the property, as
 // the destination has always written it.
 //
 // Numbers are written in plain decimal, never with an exponent, and as

@@ -62,7 +62,7 @@ func (k Kind) String() string {
 // KindOf returns the kind of a property's values.
 //
 // HubSpot's property types are string, number, date, datetime, bool,
-// enumeration and phone_number (hubspot-api.md, "Properties and owners";
+// enumeration and phone_number (docs/hubspot.md, "Properties";
 // https://developers.hubspot.com/docs/api/crm/properties, whose table
 // spells datetime "dateTime", so types are matched in any case). An enumeration
 // is a list only with fieldType checkbox ("Multiple checkboxes"); with

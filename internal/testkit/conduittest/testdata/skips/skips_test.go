@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/conduit-connectors/conduit-connector-hubspot/internal/conduittest"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/testkit/conduittest"
 )
 
 func TestMain(m *testing.M) {

@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
-	"github.com/conduit-connectors/conduit-connector-hubspot/internal/simdata"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/testkit/simdata"
 	"github.com/matryer/is"
 )
 

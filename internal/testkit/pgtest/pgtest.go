@@ -27,7 +27,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/conduit-connectors/conduit-connector-hubspot/internal/conduittest"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/testkit/conduittest"
 )
 
 // ErrNotInstalled is returned when no PostgreSQL server is found.
