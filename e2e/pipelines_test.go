@@ -11,24 +11,6 @@ import (
 	"github.com/conduit-connectors/conduit-connector-hubspot/internal/testkit/pgtest"
 )
 
-// dealPipelineTables are the tables of examples/hubspot-deal-pipelines-to-postgres.yaml.
-const dealPipelineTables = `CREATE TABLE deals (id text PRIMARY KEY, "createdAt" timestamptz,
-  "updatedAt" timestamptz, "archivedAt" timestamptz,
-  hs_object_id double precision, createdate timestamptz,
-  hs_lastmodifieddate timestamptz, hs_merged_object_ids text,
-  dealname text, dealstage text, pipeline text);
-CREATE TABLE deal_pipelines (id text PRIMARY KEY,
-  "createdAt" timestamptz, "updatedAt" timestamptz,
-  "archivedAt" timestamptz, label text, "displayOrder" double precision,
-  "objectType" text);
-CREATE TABLE deal_pipeline_stages (id text PRIMARY KEY,
-  "createdAt" timestamptz, "updatedAt" timestamptz,
-  "archivedAt" timestamptz, label text, "displayOrder" double precision,
-  "objectType" text, "pipelineId" text, "pipelineLabel" text,
-  "pipelineDisplayOrder" double precision, metadata text,
-  "writePermissions" text, probability double precision,
-  "isClosed" boolean);`
-
 // dealStages is what PostgreSQL answers the example's join: each deal's
 // name, its stage's label, pipeline label and probability, by deal name.
 func dealStages(t *testing.T, pg *pgtest.Cluster) string {
@@ -49,7 +31,7 @@ func dealStages(t *testing.T, pg *pgtest.Cluster) string {
 // renamed and a new pipeline with a deal in it follow.
 func TestDealPipelinesToPostgres(t *testing.T) {
 	pg := pgtest.StartT(t)
-	if _, err := pg.Psql(dealPipelineTables); err != nil {
+	if _, err := pg.Psql(pgtest.DealPipelineTables); err != nil {
 		t.Fatal(err)
 	}
 	srv := newSim(t)

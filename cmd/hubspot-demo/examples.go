@@ -73,6 +73,8 @@ func examples() map[string]prepareFunc {
 		"hubspot-cms-to-hubspot":  hubspotCMSToHubSpot,
 		"hubspot-to-postgres":     hubspotToPostgres(pgtest.ContactsTable, "contacts"),
 		"hubspot-crm-to-postgres": hubspotToPostgres(pgtest.CRMTables, "contacts", "companies", "deals"),
+		"hubspot-deal-pipelines-to-postgres": hubspotToPostgres(pgtest.DealPipelineTables,
+			"deals", "deal_pipelines", "deal_pipeline_stages"),
 	}
 }
 
@@ -88,7 +90,13 @@ func sourceEnv(srv *hubspottest.Server) []string {
 // mutating seeds srv with n objects of each type and returns what starts
 // the changes, 5 a second, once the snapshot is read: changes during the
 // snapshot would make its count differ from the banner's.
-func mutating(ctx context.Context, out io.Writer, srv *hubspottest.Server, n int, types ...string) (func(), error) {
+func mutating(ctx context.Context, out io.Writer, srv *hubspottest.Server, n int, resources ...string) (func(), error) {
+	// The pipeline resources are the simulator's default pipelines, not
+	// objects to seed or change.
+	types := slices.DeleteFunc(slices.Clone(resources), func(name string) bool {
+		res, err := hubspot.LookupResource(name)
+		return err != nil || res.Kind != hubspot.KindCRMObject
+	})
 	for _, typ := range types {
 		if _, err := srv.Seed(typ, n, nil); err != nil {
 			return nil, fmt.Errorf("seed %s: %w", typ, err)

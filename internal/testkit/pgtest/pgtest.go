@@ -298,3 +298,22 @@ CREATE TABLE deals (
 	id text PRIMARY KEY, "createdAt" timestamptz, "updatedAt" timestamptz, "archivedAt" timestamptz,
 	hs_object_id double precision, createdate timestamptz, hs_lastmodifieddate timestamptz,
 	hs_merged_object_ids text, dealname text, amount double precision)`
+
+// DealPipelineTables creates the tables examples/hubspot-deal-pipelines-to-postgres.yaml
+// writes into: deals, their pipelines and their stages.
+const DealPipelineTables = `CREATE TABLE deals (id text PRIMARY KEY, "createdAt" timestamptz,
+  "updatedAt" timestamptz, "archivedAt" timestamptz,
+  hs_object_id double precision, createdate timestamptz,
+  hs_lastmodifieddate timestamptz, hs_merged_object_ids text,
+  dealname text, dealstage text, pipeline text);
+CREATE TABLE deal_pipelines (id text PRIMARY KEY,
+  "createdAt" timestamptz, "updatedAt" timestamptz,
+  "archivedAt" timestamptz, label text, "displayOrder" double precision,
+  "objectType" text);
+CREATE TABLE deal_pipeline_stages (id text PRIMARY KEY,
+  "createdAt" timestamptz, "updatedAt" timestamptz,
+  "archivedAt" timestamptz, label text, "displayOrder" double precision,
+  "objectType" text, "pipelineId" text, "pipelineLabel" text,
+  "pipelineDisplayOrder" double precision, metadata text,
+  "writePermissions" text, probability double precision,
+  "isClosed" boolean);`
