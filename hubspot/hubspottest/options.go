@@ -262,8 +262,8 @@ func WithPartialContactBatches() Option {
 // small default set is what most tests read.
 func WithFullPropertyCatalog() Option { return func(c *config) { c.catalog.full = true } }
 
-// WithSparseValues, with WithFullPropertyCatalog, leaves the catalogue's
-// values off generated objects: they hold the caller's values (or the
+// WithSparseValues leaves the catalogue's values off generated objects,
+// with WithFullPropertyCatalog: they hold the caller's values (or the
 // default set's) and every other property reads as null, as most of an
 // account's properties are empty on most of its records. It is for tests
 // whose subject is the catalogue's size (a search body of every name)
