@@ -31,7 +31,7 @@ func cmsOp(op opencdc.Operation) opencdc.Operation {
 // MaxBatchInputs. It returns how many records it wrote and the error of
 // the next. A record the run cannot carry (no id, a bad key) ends it; on
 // its own it is written singly, which reports its error.
-func (d *Destination) writeCMSRun(ctx context.Context, b cmsBatcher, recs []opencdc.Record) (int, error) {
+func (w *cmsRecordWriter) writeCMSRun(ctx context.Context, b cmsBatcher, recs []opencdc.Record) (int, error) {
 	op := cmsOp(recs[0].Operation)
 	var recKeys, ids []string
 	var payloads []opencdc.Data
@@ -45,7 +45,7 @@ func (d *Destination) writeCMSRun(ctx context.Context, b cmsBatcher, recs []open
 			break
 		}
 		target := recKey
-		if created, ok := d.createdIDs[recKey]; ok && recKey != "" {
+		if created, ok := w.createdIDs[recKey]; ok && recKey != "" {
 			target = created
 		}
 		if (op != opencdc.OperationCreate && target == "") || (target != "" && seen[target]) {
@@ -55,7 +55,7 @@ func (d *Destination) writeCMSRun(ctx context.Context, b cmsBatcher, recs []open
 		recKeys, ids, payloads = append(recKeys, recKey), append(ids, target), append(payloads, r.Payload.After)
 	}
 	if len(payloads) < 2 || (op != opencdc.OperationCreate && op != opencdc.OperationUpdate && op != opencdc.OperationDelete) {
-		if err := d.writeCMSRecord(ctx, recs[0]); err != nil {
+		if err := w.writeCMSRecord(ctx, recs[0]); err != nil {
 			return 0, err
 		}
 		return 1, nil
@@ -65,7 +65,7 @@ func (d *Destination) writeCMSRun(ctx context.Context, b cmsBatcher, recs []open
 		created, n, err := b.createBatch(ctx, payloads)
 		for k := range n {
 			if recKeys[k] != "" {
-				d.createdIDs[recKeys[k]] = created[k]
+				w.createdIDs[recKeys[k]] = created[k]
 			}
 		}
 		return n, err

@@ -83,12 +83,12 @@ func newCMSObjectWriter(w CMSObjectWriter, publish bool) cmsObjectWriter {
 
 // openCMSObjects is Open for a CMSObjectsService resource; of a Drafts
 // resource the check lists the drafts, which every object has.
-func (d *Destination) openCMSObjects(ctx context.Context, res hubspot.Resource, w CMSObjectWriter) error {
+func openCMSObjects(ctx context.Context, cfg Config, res hubspot.Resource, w CMSObjectWriter) (*cmsRecordWriter, error) {
 	list := w.List
 	if res.CMS.Drafts {
 		list = w.ListDrafts
 	}
-	return d.openCMS(ctx, res, newCMSObjectWriter(w, d.config.HubDBPublish), func(ctx context.Context, o hubspot.CMSListOptions) error {
+	return openCMS(ctx, cfg, res, newCMSObjectWriter(w, cfg.HubDBPublish), func(ctx context.Context, o hubspot.CMSListOptions) error {
 		_, err := list(ctx, o)
 		return err
 	})

@@ -19,18 +19,18 @@ import (
 
 // recordKeyOf is recordKey, but a key of several fields that names
 // idProperty is that field's value rather than an error.
-func (d *Destination) recordKeyOf(r opencdc.Record) (string, error) {
+func (w *crmWriter) recordKeyOf(r opencdc.Record) (string, error) {
 	recKey, err := recordKey(r.Key)
-	if err == nil || d.config.IDProperty == "" {
+	if err == nil || w.config.IDProperty == "" {
 		return recKey, err
 	}
 	fields, _, ferr := keyFields(r.Key)
-	if ferr != nil || fields[d.config.IDProperty] == nil {
+	if ferr != nil || fields[w.config.IDProperty] == nil {
 		return "", err
 	}
-	v, err := keyString(fields[d.config.IDProperty])
+	v, err := keyString(fields[w.config.IDProperty])
 	if err != nil {
-		return "", fmt.Errorf("key field %q: %w", d.config.IDProperty, err)
+		return "", fmt.Errorf("key field %q: %w", w.config.IDProperty, err)
 	}
 	return v, nil
 }
@@ -38,8 +38,8 @@ func (d *Destination) recordKeyOf(r opencdc.Record) (string, error) {
 // keyIDValue is the idProperty value r's key stands in for, or an error
 // naming idProperty and where the value was looked for: in (the payload's
 // field, "the payload" or "the before image") and the key.
-func (d *Destination) keyIDValue(r opencdc.Record, in string) (string, error) {
-	idProp := d.config.IDProperty
+func (w *crmWriter) keyIDValue(r opencdc.Record, in string) (string, error) {
+	idProp := w.config.IDProperty
 	fields, bare, err := keyFields(r.Key)
 	if err != nil {
 		return "", err
@@ -52,33 +52,33 @@ func (d *Destination) keyIDValue(r opencdc.Record, in string) (string, error) {
 	// A source's id is no email: it stands in for a HubSpot-kept unique
 	// property (contacts' email) only on a delete, where a value of no
 	// object deletes nothing (a merged contact's delete holds no email).
-	ownValue := slices.Contains(d.resource.UniqueProperties, idProp)
+	ownValue := slices.Contains(w.resource.UniqueProperties, idProp)
 	if fromHubSpot(r) && (r.Operation == opencdc.OperationDelete || !ownValue) {
 		if v, err := keyString(fields[record.FieldID]); err == nil && v != "" {
 			return v, nil
 		}
 	}
-	if d.config.IDFromBareKey {
+	if w.config.IDFromBareKey {
 		if v, err := recordKey(r.Key); err == nil && v != "" {
 			return v, nil
 		}
 	}
 	return "", fmt.Errorf("no value for idProperty %q: none in %s's field %q, and the key %s, so nothing was sent for this record",
-		idProp, in, idProp, d.describeKey(fields, bare))
+		idProp, in, idProp, w.describeKey(fields, bare))
 }
 
 // describeKey says why a key is not the idProperty value.
-func (d *Destination) describeKey(fields map[string]any, bare string) string {
+func (w *crmWriter) describeKey(fields map[string]any, bare string) string {
 	optIn := fmt.Sprintf("(%q: true lets a bare key stand in for it)", KeyIDFromBareKey)
 	switch {
 	case fields == nil && bare == "":
 		return "is empty"
 	case fields == nil:
-		return fmt.Sprintf("%q is bare bytes, no field %q %s", bare, d.config.IDProperty, optIn)
+		return fmt.Sprintf("%q is bare bytes, no field %q %s", bare, w.config.IDProperty, optIn)
 	case len(fields) == 0:
 		return "has no fields"
 	default:
-		return fmt.Sprintf("has fields %v, none %q %s", slices.Sorted(maps.Keys(fields)), d.config.IDProperty, optIn)
+		return fmt.Sprintf("has fields %v, none %q %s", slices.Sorted(maps.Keys(fields)), w.config.IDProperty, optIn)
 	}
 }
 

@@ -119,16 +119,16 @@ const optionsFreshFor = time.Minute
 // checkValueNow is checkValue, with the schema read again when a value is
 // no option of a property whose options were read over optionsFreshFor
 // ago.
-func (d *Destination) checkValueNow(ctx context.Context, p hubspot.Property, s string) error {
+func (w *crmWriter) checkValueNow(ctx context.Context, p hubspot.Property, s string) error {
 	err := checkValue(p, s)
 	var opt *optionError
-	if !errors.As(err, &opt) || d.now().Sub(d.schemaReadAt) < optionsFreshFor {
+	if !errors.As(err, &opt) || w.now().Sub(w.schemaReadAt) < optionsFreshFor {
 		return err
 	}
-	if rerr := d.readSchema(ctx); rerr != nil {
+	if rerr := w.readSchema(ctx); rerr != nil {
 		return fmt.Errorf("%w (and reading the options again failed: %w)", err, rerr)
 	}
-	return checkValue(d.schema[p.Name], s)
+	return checkValue(w.schema[p.Name], s)
 }
 
 // optionList names options for an error: the first ten, and how many more.

@@ -259,13 +259,13 @@ func (s linkSet) merge(later linkSet, replace bool) linkSet {
 }
 
 // readLinks reads a record's links and looks up the labels they name.
-func (d *Destination) readLinks(ctx context.Context, data map[string]any) (linkSet, error) {
+func (w *crmWriter) readLinks(ctx context.Context, data map[string]any) (linkSet, error) {
 	links, err := readLinks(data)
 	if err != nil || links == nil {
 		return nil, err
 	}
-	if d.links == nil {
+	if w.links == nil {
 		return nil, fmt.Errorf("%s: this destination makes no links", record.FieldAssociations)
 	}
-	return links, d.links.resolveLabels(ctx, d.resource.Name, links)
+	return links, w.links.resolveLabels(ctx, w.resource.Name, links)
 }

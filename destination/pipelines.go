@@ -53,33 +53,33 @@ type pipelineWriter struct {
 
 // openPipelines is Open for a pipeline resource: one list checks the token
 // and its scope.
-func (d *Destination) openPipelines(ctx context.Context, res hubspot.Resource, svc PipelineWriter) error {
-	d.resource = res
-	d.pipelines = &pipelineWriter{svc: svc, spec: *res.Pipelines, pipelineIDs: map[string]string{}, stageIDs: map[string]string{}}
+func openPipelines(ctx context.Context, cfg Config, res hubspot.Resource, svc PipelineWriter) (*pipelineWriter, error) {
+	w := &pipelineWriter{svc: svc, spec: *res.Pipelines, pipelineIDs: map[string]string{}, stageIDs: map[string]string{}}
 	if _, err := svc.List(ctx, res.Pipelines.ObjectType); err != nil {
 		if hubspot.StatusCode(err) == http.StatusForbidden {
-			return fmt.Errorf("the access token lacks the scope to write the pipelines of %s (parameter %q): %w", res.Pipelines.ObjectType, d.config.SignInParam(), err)
+			return nil, fmt.Errorf("the access token lacks the scope to write the pipelines of %s (parameter %q): %w", res.Pipelines.ObjectType, cfg.SignInParam(), err)
 		}
-		return d.config.Explain(err)
+		return nil, cfg.Explain(err)
 	}
-	return nil
+	return w, nil
 }
 
-// writePipelines writes the records one by one, in order, up to the first
+// write writes the records one by one, in order, up to the first
 // that fails. The mirror's pipelines are listed once a Write, and again
 // after an archive or a failed call; the writes between keep the list.
-func (d *Destination) writePipelines(ctx context.Context, recs []opencdc.Record) (int, error) {
-	d.pipelines.listed = nil // another integration may have changed them since the last Write
+func (w *pipelineWriter) write(ctx context.Context, recs []opencdc.Record) (int, error) {
+	w.listed = nil // another integration may have changed them since the last Write
 	for i, r := range recs {
-		if err := d.pipelines.write(ctx, r); err != nil {
-			d.pipelines.listed = nil
+		if err := w.writeRecord(ctx, r); err != nil {
+			w.listed = nil
 			return i, recordError(i, r, err)
 		}
 	}
 	return len(recs), nil
 }
 
-func (w *pipelineWriter) write(ctx context.Context, r opencdc.Record) error {
+// writeRecord writes one record.
+func (w *pipelineWriter) writeRecord(ctx context.Context, r opencdc.Record) error {
 	id, err := recordKey(r.Key)
 	if err != nil {
 		return err

@@ -17,14 +17,24 @@ import (
 // record goes to the resource its opencdc.collection names, or that the
 // template makes of the record, as Conduit's Postgres destination picks a
 // record's table. Consecutive records of one resource make one run, written
-// by that resource's Destination, so no batch mixes types and the records
+// by that resource's writer, so no batch mixes types and the records
 // keep their order across runs.
 
-// router holds the template and the Destinations of the resources written
-// so far, by resource name and by the other names records gave them.
+// router holds the template and the writers of the resources written so
+// far, by resource name and by the other names records gave them.
 type router struct {
 	tmpl    *template.Template // nil: the record's opencdc.collection
-	writers map[string]*Destination
+	writers map[string]routed
+	// open opens the writer of a resource for its first record, with the
+	// Destination's client.
+	open func(ctx context.Context, res hubspot.Resource) (writer, error)
+}
+
+// routed is the writer of one resource, and the resource, which names it
+// in errors.
+type routed struct {
+	res hubspot.Resource
+	w   writer
 }
 
 // newRouter returns the router of a resource setting that names no one
@@ -32,7 +42,7 @@ type router struct {
 func newRouter(setting string) (*router, error) {
 	switch {
 	case strings.TrimSpace(setting) == "":
-		return &router{writers: map[string]*Destination{}}, nil
+		return &router{writers: map[string]routed{}}, nil
 	case !config.IsTemplate(setting):
 		return nil, nil //nolint:nilnil // no router: one resource
 	}
@@ -40,7 +50,7 @@ func newRouter(setting string) (*router, error) {
 	if err != nil {
 		return nil, fmt.Errorf("is not a valid Go template: %w", err)
 	}
-	return &router{tmpl: tmpl, writers: map[string]*Destination{}}, nil
+	return &router{tmpl: tmpl, writers: map[string]routed{}}, nil
 }
 
 // resourceOf names the resource a record goes to.
@@ -63,17 +73,17 @@ func (r *router) resourceOf(rec opencdc.Record) (string, error) {
 	return name, nil
 }
 
-// route writes the records in runs of one resource each, in order. It
+// write writes the records in runs of one resource each, in order. It
 // returns how many HubSpot accepted, from the first on, and an error naming
 // the first record it did not.
-func (d *Destination) route(ctx context.Context, recs []opencdc.Record) (int, error) {
+func (r *router) write(ctx context.Context, recs []opencdc.Record) (int, error) {
 	// Each record's resource once (a template runs per record); the
 	// first that has none ends the records routed, and its error comes
 	// when the records before it are written.
 	names := make([]string, 0, len(recs))
 	var nameErr error
-	for _, r := range recs {
-		name, err := d.router.resourceOf(r)
+	for _, rec := range recs {
+		name, err := r.resourceOf(rec)
 		if err != nil {
 			nameErr = err
 			break
@@ -86,7 +96,7 @@ func (d *Destination) route(ctx context.Context, recs []opencdc.Record) (int, er
 			return written, recordError(start, recs[start], nameErr)
 		}
 		name := names[start]
-		w, err := d.routeTo(ctx, name)
+		w, err := r.writerOf(ctx, name)
 		if err != nil {
 			return written, recordError(start, recs[start], err)
 		}
@@ -94,43 +104,43 @@ func (d *Destination) route(ctx context.Context, recs []opencdc.Record) (int, er
 		for end < len(names) && names[end] == name {
 			end++
 		}
-		n, err := w.writeRun(ctx, recs[start:end])
+		n, err := w.w.write(ctx, recs[start:end])
 		written += n
 		var rerr *RecordError
 		if errors.As(err, &rerr) {
 			rerr.Index += start // the run's index is the batch's
 		}
 		if err != nil {
-			return written, fmt.Errorf("write %s: %w", w.resource.DisplayName(), err)
+			return written, fmt.Errorf("write %s: %w", w.res.DisplayName(), err)
 		}
 		start = end
 	}
 	return written, nil
 }
 
-// routeTo returns the Destination of the named resource, opening it, with
-// the router's client, for the first record that goes to it.
-func (d *Destination) routeTo(ctx context.Context, name string) (*Destination, error) {
-	if w, ok := d.router.writers[name]; ok {
+// writerOf returns the writer of the named resource, opening it for the
+// first record that goes to it.
+func (r *router) writerOf(ctx context.Context, name string) (routed, error) {
+	if w, ok := r.writers[name]; ok {
 		return w, nil
 	}
 	res, err := config.LookupResource(name)
 	if err != nil {
-		return nil, err
+		return routed{}, err
 	}
 	if err := canWrite(res); err != nil {
-		return nil, err
+		return routed{}, err
 	}
-	if w, ok := d.router.writers[res.Name]; ok {
-		d.router.writers[name] = w // another name of it ("0-3", "crm.deals")
+	if w, ok := r.writers[res.Name]; ok {
+		r.writers[name] = w // another name of it ("0-3", "crm.deals")
 		return w, nil
 	}
-	w := &Destination{config: d.config, now: d.now, links: d.links}
-	w.config.Resource = res.Name
-	if err := w.openResource(ctx, res, d.client); err != nil {
-		return nil, fmt.Errorf("open %s: %w", res.DisplayName(), err)
+	opened, err := r.open(ctx, res)
+	if err != nil {
+		return routed{}, fmt.Errorf("open %s: %w", res.DisplayName(), err)
 	}
-	d.router.writers[name], d.router.writers[res.Name] = w, w
+	w := routed{res: res, w: opened}
+	r.writers[name], r.writers[res.Name] = w, w
 	return w, nil
 }
 
