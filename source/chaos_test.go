@@ -41,15 +41,8 @@ func randomFault(rng *rand.Rand) hubspottest.Fault {
 // points. At the end the records account for every object's final state
 // and every delete.
 func TestSourceChaos(t *testing.T) {
-	forEachSearchBody(t, func(t *testing.T, sb searchBody) {
-		runs := 25
-		if sb.limited {
-			// Every read carries the full catalog's 600 names, which
-			// makes each run some five times dearer: fewer runs by
-			// default (make chaos explores more).
-			runs = 5
-		}
-		chaos.Run(t, runs, func(t *testing.T, c chaos.Case) { sourceChaos(t, c, sb) })
+	forEachChaosSearchBody(t, func(t *testing.T, sb searchBody) {
+		chaos.Run(t, 25, func(t *testing.T, c chaos.Case) { sourceChaos(t, c, sb) })
 	})
 }
 

@@ -334,7 +334,7 @@ func deleteInTheStartMillisecond(t *testing.T, sb searchBody) {
 // TestRestartAtRandomAckedPositions runs with the chaos tests' seeds
 // (internal/testkit/chaos).
 func TestRestartAtRandomAckedPositions(t *testing.T) {
-	forEachSearchBody(t, func(t *testing.T, sb searchBody) {
+	forEachChaosSearchBody(t, func(t *testing.T, sb searchBody) {
 		chaos.Run(t, 20, func(t *testing.T, c chaos.Case) { restartAtRandomAckedPositions(t, c, sb) })
 	})
 }
