@@ -251,3 +251,16 @@ func (s *Server) LiveLists() []string {
 	}
 	return out
 }
+
+// DeletedLists returns the ids of the deleted lists, in ascending order.
+func (s *Server) DeletedLists() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, l := range s.sortedLists() {
+		if l.DeletedAt != nil {
+			out = append(out, l.ID)
+		}
+	}
+	return out
+}

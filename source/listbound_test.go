@@ -1,0 +1,57 @@
+package source_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/testkit/syncbuf"
+	"github.com/conduitio/conduit-commons/opencdc"
+	"github.com/matryer/is"
+)
+
+// TestListMembershipsBound: a position remembers at most 10,000 members
+// over all lists. A list whose members do not fit beside the others' is
+// untracked, with a warning: its new members still come as creates, a
+// member removed from it gets no delete (and a warning says so), while
+// the tracked list's removals still come; no position passes the bound's
+// size.
+func TestListMembershipsBound(t *testing.T) {
+	is := is.New(t)
+	var logs syncbuf.Buffer
+	e := newEnv(t).logTo(&logs)
+	ids := seed(t, e.srv, "contacts", 11_002)
+	tracked := e.srv.CreateList("Tracked", "0-1", hubspot.ListManual)
+	is.Equal(len(e.srv.AddListMembers(tracked, ids[:6000]...)), 6000)
+	big := e.srv.CreateList("Big", "0-1", hubspot.ListDynamic)
+	is.Equal(len(e.srv.AddListMembers(big, ids[6000:11_000]...)), 5000)
+
+	src := openSource(t, e, membershipSettings, nil)
+	snap := e.readQuiet(t, src, 100*time.Millisecond, time.Minute)
+	is.Equal(countOps(snap), map[opencdc.Operation]int{opencdc.OperationSnapshot: 11_000})
+	is.Equal(strings.Count(logs.String(), "this list's do not fit"), 1)
+	longest := 0
+	for _, r := range snap {
+		longest = max(longest, len(r.Position))
+	}
+	t.Logf("longest position: %d bytes", longest)
+	is.True(longest < 8*10_000) // under 8 bytes a member remembered
+
+	e.clock.Advance(time.Minute)
+	e.srv.RemoveListMembers(tracked, ids[5])
+	e.srv.RemoveListMembers(big, ids[6005])
+	e.srv.AddListMembers(big, ids[11_001])
+	e.clock.Advance(time.Minute)
+	cdc := e.readQuiet(t, src, 100*time.Millisecond, time.Minute)
+	is.Equal(countOps(cdc), map[opencdc.Operation]int{opencdc.OperationDelete: 1, opencdc.OperationCreate: 1})
+	for _, r := range cdc {
+		switch r.Operation {
+		case opencdc.OperationDelete:
+			is.Equal(memberKey(t, r), tracked+"/"+ids[5])
+		default:
+			is.Equal(memberKey(t, r), big+"/"+ids[11_001])
+		}
+	}
+	is.True(strings.Contains(logs.String(), "a member removed from it gets no delete"))
+}
