@@ -55,3 +55,24 @@ func TestListMembershipsBound(t *testing.T) {
 	}
 	is.True(strings.Contains(logs.String(), "a member removed from it gets no delete"))
 }
+
+// TestListMembershipsPacedLikeDeletes: the member pages of a pass after
+// its first request take deletesRateShare of the budget, as the deletes
+// scan's pages do: at 10 % of 190 requests per 10 s, one page each 526 ms.
+func TestListMembershipsPacedLikeDeletes(t *testing.T) {
+	is := is.New(t)
+	e := newEnv(t)
+	l := e.srv.CreateList("L", "0-1", hubspot.ListManual)
+	e.srv.AddListMembers(l, seed(t, e.srv, "contacts", 600)...) // 3 pages of 250
+	settings := map[string]string{"resource": "list_memberships", "deletesRateShare": "10", "deletesPollingPeriod": "1m"}
+	src := openSource(t, e, settings, nil)
+	pages := func() int { return e.srv.Calls()["GET /crm/lists/2026-09/{list}/memberships"] }
+	var recs []opencdc.Record
+	for want := 1; want <= 3; want++ {
+		recs = append(recs, e.readQuiet(t, src, 100*time.Millisecond, time.Minute)...)
+		is.Equal(pages(), want) // no page before its share of the budget allows
+		e.clock.Advance(526 * time.Millisecond)
+	}
+	recs = append(recs, e.readQuiet(t, src, 100*time.Millisecond, time.Minute)...)
+	is.Equal(len(recs), 600)
+}
