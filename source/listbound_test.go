@@ -76,3 +76,22 @@ func TestListMembershipsPacedLikeDeletes(t *testing.T) {
 	recs = append(recs, e.readQuiet(t, src, 100*time.Millisecond, time.Minute)...)
 	is.Equal(len(recs), 600)
 }
+
+// TestListMembershipsWithoutSnapshot: with the snapshot off, the first
+// pass notes each list's members and emits nothing; a member added after
+// is a create, one removed a delete.
+func TestListMembershipsWithoutSnapshot(t *testing.T) {
+	is := is.New(t)
+	e := newEnv(t)
+	ids := seed(t, e.srv, "contacts", 4)
+	l := e.srv.CreateList("L", "0-1", hubspot.ListManual)
+	e.srv.AddListMembers(l, ids[:3]...)
+	src := openSource(t, e, map[string]string{"resource": "list_memberships", "snapshot": "false"}, nil)
+	is.Equal(len(e.readQuiet(t, src, 100*time.Millisecond, time.Minute)), 0)
+	e.tick()
+	e.srv.AddListMembers(l, ids[3])
+	e.srv.RemoveListMembers(l, ids[0])
+	e.tick()
+	recs := e.readQuiet(t, src, 100*time.Millisecond, time.Minute)
+	is.Equal(countOps(recs), map[opencdc.Operation]int{opencdc.OperationCreate: 1, opencdc.OperationDelete: 1})
+}
