@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
-	"github.com/conduit-connectors/conduit-connector-hubspot/internal/record"
 	"github.com/conduitio/conduit-commons/opencdc"
 	sdk "github.com/conduitio/conduit-connector-sdk"
+	"github.com/conduitio/conduit-connector-sdk/schema"
 )
 
 // compare emits the changes of one list's members, in record id order,
@@ -151,19 +151,23 @@ func (m *memberScan) record(op opencdc.Operation, pos opencdc.Position, work lis
 	payload := opencdc.StructuredData{memberFieldList: work.id, memberFieldRecord: rid,
 		memberFieldObjectType: work.objectType, memberFieldJoinedAt: nil}
 	if joined != nil {
-		payload[memberFieldJoinedAt] = record.FormatTime(*joined)
+		payload[memberFieldJoinedAt] = joined.UTC()
 	}
 	meta := opencdc.Metadata{}
 	meta.SetCollection(m.history.resource.Name)
 	meta.SetCreatedAt(at)
+	var rec opencdc.Record
 	switch op {
 	case opencdc.OperationDelete:
-		return sdk.Util.Source.NewRecordDelete(pos, meta, key, payload)
+		rec = sdk.Util.Source.NewRecordDelete(pos, meta, key, payload)
 	case opencdc.OperationSnapshot:
-		return sdk.Util.Source.NewRecordSnapshot(pos, meta, key, payload)
+		rec = sdk.Util.Source.NewRecordSnapshot(pos, meta, key, payload)
 	default:
-		return sdk.Util.Source.NewRecordCreate(pos, meta, key, payload)
+		rec = sdk.Util.Source.NewRecordCreate(pos, meta, key, payload)
 	}
+	schema.AttachKeySchemaToRecord(rec, m.key)
+	schema.AttachPayloadSchemaToRecord(rec, m.payload)
+	return rec
 }
 
 // memberProgress is a list's state part way through its comparison: the

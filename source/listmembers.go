@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/typed"
 	"github.com/conduitio/conduit-commons/opencdc"
+	"github.com/conduitio/conduit-connector-sdk/schema"
 )
 
 // Field names of the list_memberships records: the key is (listId,
@@ -47,6 +49,9 @@ type memberScan struct {
 	next     time.Time
 	caughtUp bool
 	pass     *memberPass
+	// key and payload are the records' schemas, registered by the first
+	// step.
+	key, payload schema.Schema
 }
 
 // memberPass is a pass in progress: the lists left to compare, and the
@@ -69,6 +74,9 @@ type listWork struct {
 func (m *memberScan) idle() bool { return m.caughtUp }
 
 func (m *memberScan) step(ctx context.Context) ([]opencdc.Record, bool, error) {
+	if err := m.registerSchemas(ctx); err != nil {
+		return nil, false, err
+	}
 	now := m.now()
 	if m.pass == nil {
 		if now.Before(m.next) {
@@ -103,6 +111,23 @@ func (m *memberScan) step(ctx context.Context) ([]opencdc.Record, bool, error) {
 	}
 	p.queue, p.members, p.after = p.queue[1:], nil, ""
 	return recs, true, nil
+}
+
+// registerSchemas registers the records' key and payload schemas once.
+func (m *memberScan) registerSchemas(ctx context.Context) error {
+	if m.payload.Subject != "" {
+		return nil
+	}
+	name := m.history.resource.Name
+	key, payload, err := typed.MemberSchemas(name, memberFieldList, memberFieldRecord, memberFieldObjectType, memberFieldJoinedAt)
+	if err != nil {
+		return err
+	}
+	if m.key, err = register(ctx, name+".key", key); err != nil {
+		return err
+	}
+	m.payload, err = register(ctx, name+".payload", payload)
+	return err
 }
 
 // start begins a pass: the search, and the lists to compare.

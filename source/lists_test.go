@@ -104,6 +104,7 @@ func TestListMembershipsSnapshotThenCDC(t *testing.T) {
 			rp := &memberReplica{members: map[string]bool{}}
 			snap := e.readQuiet(t, src, 100*time.Millisecond, time.Minute)
 			is.Equal(countOps(snap), map[opencdc.Operation]int{opencdc.OperationSnapshot: 8})
+			encodes(t, snap)
 			p := payload(t, snap[0])
 			is.Equal(p["listId"], vip.ListID)
 			is.Equal(p["recordId"], ids[0])
@@ -126,6 +127,7 @@ func TestListMembershipsSnapshotThenCDC(t *testing.T) {
 				e.tick()
 				recs := e.readQuiet(t, src, 100*time.Millisecond, time.Minute)
 				is.Equal(countOps(recs), want)
+				encodes(t, recs)
 				rp.apply(t, recs)
 				rp.check(t, e.srv)
 			}
