@@ -107,7 +107,10 @@ type memberPageJSON struct {
 	Paging  *Paging      `json:"paging"`
 }
 
-// Search reads one page of the lists search.
+// Search reads one page of the lists search. It is paced with the
+// general requests, not under the CRM search's limit: the lists search is
+// not the objects' search, and HubSpot names no limit of its own for it
+// (a guess).
 func (s *ListsService) Search(ctx context.Context, in ListSearchRequest) (*ListSearchPage, error) {
 	if in.ListIDs == nil {
 		in.ListIDs = []string{}
