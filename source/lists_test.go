@@ -326,3 +326,55 @@ func TestResourcesStarLeavesListsOut(t *testing.T) {
 	}
 	is.Equal(cols, map[string]int{"contacts": 2, "lists": 1, "list_memberships": 2})
 }
+
+// TestListsRestartAtAckedPositions: random list changes during and after
+// the snapshot, the source of lists stopped 10 times at a random acked
+// position and opened there again: the records build HubSpot's live lists
+// with their names and sizes.
+func TestListsRestartAtAckedPositions(t *testing.T) {
+	for seed := range uint64(4) {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			is := is.New(t)
+			e := newEnv(t, listBehaviours[[]string{"deleted left out", "deleted listed"}[seed%2]]...)
+			api := apiClient(t, e).Lists
+			rng := rand.New(rand.NewPCG(seed, 28))
+			ids := seed3(t, e, 10)
+			var deleted []string
+			changeLists(t, e, api, rng, ids, &deleted, 6)
+			settings := map[string]string{"resource": "lists"}
+			src := openSource(t, e, settings, nil)
+			replica := map[string]string{} // list id: name and size
+			apply := func(recs []opencdc.Record) {
+				for _, r := range recs {
+					if r.Operation == opencdc.OperationDelete {
+						delete(replica, recordID(t, r))
+						continue
+					}
+					p := payload(t, r)
+					replica[recordID(t, r)] = fmt.Sprintf("%v/%v", p["name"], p["size"])
+				}
+			}
+			for restarts := 0; restarts < 10; {
+				e.tick()
+				changeLists(t, e, api, rng, ids, &deleted, 3)
+				e.clock.Advance(10 * time.Millisecond)
+				var got []opencdc.Record
+				if got, src = readAndRestart(t, e, src, settings, rng, 4, 3); len(got) > 0 {
+					apply(got)
+					restarts++
+				}
+			}
+			apply(e.readQuiet(t, src, 100*time.Millisecond, time.Minute))
+			page, err := api.Search(context.Background(), hubspot.ListSearchRequest{Count: hubspot.MaxListSearchCount})
+			is.NoErr(err)
+			truth := map[string]string{}
+			for _, l := range page.Lists {
+				if l.DeletedAt == nil {
+					truth[l.ListID] = fmt.Sprintf("%v/%v", l.Name, l.AdditionalProperties[hubspot.ListPropSize])
+				}
+			}
+			is.Equal(replica, truth)
+			t.Logf("seed %d: %d lists", seed, len(truth))
+		})
+	}
+}
