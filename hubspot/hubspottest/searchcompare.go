@@ -37,6 +37,9 @@ func parseValue(typ, v string) (parsedValue, error) {
 		}
 		return parsedValue{number: n}, nil
 	case TypeDateTime, TypeDate:
+		if ms, ok := storedMillis(v); ok {
+			return parsedValue{millis: ms}, nil
+		}
 		ms, err := instantMillis(v)
 		if err != nil {
 			return parsedValue{}, fmt.Errorf("%q is not a date: use epoch milliseconds", v)
@@ -92,4 +95,38 @@ func instantMillis(v string) (int64, error) {
 		t = d
 	}
 	return t.UnixMilli(), nil
+}
+
+// storedMillis reads a time the way the simulator stores it, as
+// formatTime (2006-01-02T15:04:05.000Z) or a date (2006-01-02) writes it,
+// without time.Parse: a search compares a time of every object it holds.
+// Anything else, a field out of its range included, is left to
+// instantMillis.
+func storedMillis(v string) (int64, bool) {
+	num := func(from, to int) int {
+		n := 0
+		for _, c := range []byte(v[from:to]) {
+			if c < '0' || c > '9' {
+				return -1
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n
+	}
+	if len(v) != len(time.DateOnly) && len(v) != len(hubspotTime) || v[4] != '-' || v[7] != '-' {
+		return 0, false
+	}
+	year, month, day := num(0, 4), num(5, 7), num(8, 10)
+	hour, minute, sec, milli := 0, 0, 0, 0
+	if len(v) == len(hubspotTime) {
+		if v[10] != 'T' || v[13] != ':' || v[16] != ':' || v[19] != '.' || v[23] != 'Z' {
+			return 0, false
+		}
+		hour, minute, sec, milli = num(11, 13), num(14, 16), num(17, 19), num(20, 23)
+	}
+	if year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 ||
+		sec < 0 || sec > 59 || milli < 0 || day > time.Date(year, time.Month(month)+1, 0, 0, 0, 0, 0, time.UTC).Day() {
+		return 0, false
+	}
+	return time.Date(year, time.Month(month), day, hour, minute, sec, milli*int(time.Millisecond), time.UTC).UnixMilli(), true
 }
