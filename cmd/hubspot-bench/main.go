@@ -55,6 +55,12 @@ func main() {
 type sizes struct {
 	rate, heapSmall, heapLarge, cpu, lagChanges, wide, e2e, destBatch int
 	archives                                                          []int
+	// simProfile is where the simulator in a child process writes a CPU
+	// profile of its serving ("": none).
+	simProfile string
+	// conduitProfile is where the end-to-end steps' Conduit writes a CPU
+	// profile of its run ("": none).
+	conduitProfile string
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
@@ -68,22 +74,20 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	serve := fs.Int("serve-sim", -1, "serve the simulator with this many contacts of every property (the wide steps run it so, in a child process)")
 	simLimits := fs.Bool("sim-limits", true, "with -serve-sim: HubSpot's rate limits on")
 	simExtra := fs.Int("sim-extra-props", 0, "with -serve-sim: custom text properties to add to contacts")
+	conduitProfile := fs.String("e2e-conduit-cpuprofile", "", "the end-to-end steps run Conduit with --dev.cpuprofile set to this file")
+	simProfile := fs.String("sim-cpuprofile", "", "write a CPU profile of the simulator's serving (seeding apart) to this file: with -serve-sim, or for the steps that run it in a child process")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("flags: %w", err)
 	}
 	if *serve >= 0 {
-		return serveSim(ctx, *serve, *simLimits, *simExtra, os.Stdin, out)
+		return serveSim(ctx, simConfig{n: *serve, limits: *simLimits, extraProps: *simExtra, profile: *simProfile}, os.Stdin, out)
 	}
 	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
+		stop, err := startCPUProfile(*cpuProfile)
 		if err != nil {
-			return fmt.Errorf("cpu profile: %w", err)
+			return err
 		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return fmt.Errorf("cpu profile: %w", err)
-		}
-		defer pprof.StopCPUProfile()
+		defer stop()
 	}
 	sz := sizes{rate: 20000, heapSmall: 100_000, heapLarge: 1_000_000, cpu: 50000, lagChanges: 30, wide: 10_000, e2e: 125_000, archives: []int{100, 10_000, 100_000}}
 	if *quick {
@@ -93,6 +97,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		sz.e2e = *contacts
 	}
 	sz.destBatch = *destBatch
+	sz.simProfile = *simProfile
+	sz.conduitProfile = *conduitProfile
 	t := &table{}
 	type step = struct {
 		name string
@@ -123,6 +129,22 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	t.print(out)
 	return nil
+}
+
+// startCPUProfile writes a CPU profile to path until stop.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 // table collects the figures.
