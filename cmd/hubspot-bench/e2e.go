@@ -83,7 +83,11 @@ func e2eRun(ctx context.Context, t *table, sz sizes, dst sink) error {
 	}
 	defer dst.stop()
 	pipeline := filepath.Join(work, "pipeline.yaml")
-	if err := os.WriteFile(pipeline, []byte(pipelineYAML(srv, dst, sz.destBatch)), 0o600); err != nil {
+	yaml, err := pipelineYAML(srv, dst, sz.e2eSettings)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(pipeline, []byte(yaml), 0o600); err != nil {
 		return fmt.Errorf("pipeline: %w", err)
 	}
 	fmt.Fprintf(os.Stderr, "%s: %d contacts seeded; Conduit starts (load %s)\n", dst.name(), n, loadAverage())
@@ -103,7 +107,7 @@ func e2eRun(ctx context.Context, t *table, sz sizes, dst sink) error {
 	if run.simPeak, err = readProc(os.Getpid()); err != nil {
 		return err
 	}
-	run.report(t, dst.name(), n, sz.destBatch)
+	run.report(t, dst.name(), n, sz.e2eSettings)
 	return nil
 }
 
@@ -140,13 +144,12 @@ func wideSim(ctx context.Context, n int) (*hubspottest.Server, []hubspot.Propert
 	return srv, props, nil
 }
 
-// pipelineYAML is the pipeline: the source with the settings that help
-// (docs/performance.md), into dst, which takes batches of batch records
-// (0: one at a time, the SDK's default).
-func pipelineYAML(srv *hubspottest.Server, dst sink, batch int) string {
-	settings := ""
-	if batch > 0 {
-		settings = fmt.Sprintf("          sdk.batch.size: \"%d\"\n          sdk.batch.delay: \"100ms\"\n", batch)
+// pipelineYAML is the pipeline: the source into dst, each with the SDK's
+// settings of set.
+func pipelineYAML(srv *hubspottest.Server, dst sink, set e2eSettings) (string, error) {
+	destSettings, err := set.destination()
+	if err != nil {
+		return "", err
 	}
 	return fmt.Sprintf(`version: "2.2"
 pipelines:
@@ -157,12 +160,10 @@ pipelines:
         type: source
         plugin: standalone:hubspot
         settings:
-          sdk.schema.extract.key.enabled: "false"
-          sdk.schema.extract.payload.enabled: "false"
-          accessToken: %s
+%s          accessToken: %s
           baseURL: %s
           resource: contacts
-%s`, srv.Token, srv.URL, dst.destination(settings))
+%s`, set.source(), srv.Token, srv.URL, dst.destination(destSettings)), nil
 }
 
 // runFigures is what a pipeline run measured.
@@ -181,11 +182,11 @@ type runFigures struct {
 	load     string
 }
 
-func (r runFigures) report(t *table, sinkName string, n, batch int) {
+func (r runFigures) report(t *table, sinkName string, n int, set e2eSettings) {
 	rate := float64(n) / r.elapsed.Seconds()
 	sustained := float64(r.sustainedRecords) / r.sustained.Seconds()
 	per := func(d time.Duration) string { return fmt.Sprintf("%.0f ns", float64(d.Nanoseconds())/float64(n)) }
-	t.add(fmt.Sprintf("end-to-end records/s, 607 properties, HubSpot → Conduit → %s (%d contacts, destination's sdk.batch.size %d)", sinkName, n, batch),
+	t.add(fmt.Sprintf("end-to-end records/s, 607 properties, HubSpot → Conduit → %s (%d contacts; %s)", sinkName, n, set),
 		fmt.Sprintf("%.0f past the first 10 s (%.0f %% of %.0f), %.0f overall, in %s; load %s",
 			sustained, 100*sustained/wideCeiling, wideCeiling, rate, r.elapsed.Round(time.Second), r.load),
 		"≥ 90 % of 1,750", verdict(sustained >= 0.9*wideCeiling))

@@ -53,8 +53,9 @@ func main() {
 }
 
 type sizes struct {
-	rate, heapSmall, heapLarge, cpu, lagChanges, wide, e2e, destBatch int
-	archives                                                          []int
+	rate, heapSmall, heapLarge, cpu, lagChanges, wide, e2e int
+	e2eSettings                                            e2eSettings
+	archives                                               []int
 	// simProfile is where the simulator in a child process writes a CPU
 	// profile of its serving ("": none).
 	simProfile string
@@ -71,6 +72,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	e2e := fs.Bool("e2e", false, "run the end-to-end steps in real Conduit (make bench-e2e) instead of the others")
 	contacts := fs.Int("e2e-contacts", 0, "contacts the end-to-end steps read (default 125,000: 60 s past the first window at HubSpot's ceiling)")
 	destBatch := fs.Int("e2e-dest-batch", 1000, "sdk.batch.size of the end-to-end steps' destination (0: the SDK's default, one record at a time), with sdk.batch.delay 100ms")
+	sourceBatch := fs.Int("e2e-source-batch", 0, "sdk.batch.size of the end-to-end steps' source (0: the SDK's default, one record per message to Conduit), with sdk.batch.delay 100ms")
+	sourceSchema := fs.Bool("e2e-source-schema", false, "the end-to-end steps' source extracts schemas and encodes the payload (sdk.schema.extract.*.enabled, on by Conduit's default)")
+	destExtra := fs.String("e2e-dest-settings", "", "more settings of the end-to-end steps' destination, key=value,key=value (e.g. sdk.record.format=opencdc/json,sdk.schema.extract.payload.enabled=false)")
 	serve := fs.Int("serve-sim", -1, "serve the simulator with this many contacts of every property (the wide steps run it so, in a child process)")
 	simLimits := fs.Bool("sim-limits", true, "with -serve-sim: HubSpot's rate limits on")
 	simExtra := fs.Int("sim-extra-props", 0, "with -serve-sim: custom text properties to add to contacts")
@@ -96,7 +100,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if *contacts > 0 {
 		sz.e2e = *contacts
 	}
-	sz.destBatch = *destBatch
+	sz.e2eSettings = e2eSettings{sourceBatch: *sourceBatch, destBatch: *destBatch, sourceSchema: *sourceSchema, destExtra: *destExtra}
 	sz.simProfile = *simProfile
 	sz.conduitProfile = *conduitProfile
 	t := &table{}
