@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -27,7 +28,8 @@ type conduitProc struct {
 // startConduitProc runs Conduit with the pipelines file, its database in
 // work, its API off, and exiting when the pipeline degrades.
 // With a profile path, Conduit writes a CPU profile of its run there.
-func startConduitProc(ctx context.Context, bin, work, pipeline, profile string) (*conduitProc, error) {
+// extra are more flags, space-separated.
+func startConduitProc(ctx context.Context, bin, work, pipeline, profile, extra string) (*conduitProc, error) {
 	args := []string{"run",
 		"--api.enabled=false",
 		"--connectors.path", filepath.Join(work, "connectors"),
@@ -40,6 +42,7 @@ func startConduitProc(ctx context.Context, bin, work, pipeline, profile string) 
 	if profile != "" {
 		args = append(args, "--dev.cpuprofile", profile)
 	}
+	args = append(args, strings.Fields(extra)...)
 	// Not ctx: its end would kill Conduit, which stop signals instead.
 	cmd := exec.CommandContext(context.WithoutCancel(ctx), bin, args...)
 	cmd.Dir = work

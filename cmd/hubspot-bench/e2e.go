@@ -93,7 +93,7 @@ func e2eRun(ctx context.Context, t *table, sz sizes, dst sink) error {
 	fmt.Fprintf(os.Stderr, "%s: %d contacts seeded; Conduit starts (load %s)\n", dst.name(), n, loadAverage())
 	srv.ResetCalls()
 	simFrom := processCPU()
-	c, err := startConduitProc(ctx, conduitBin, work, pipeline, sz.conduitProfile)
+	c, err := startConduitProc(ctx, conduitBin, work, pipeline, sz.conduitProfile, sz.e2eSettings.conduitFlags)
 	if err != nil {
 		return err
 	}

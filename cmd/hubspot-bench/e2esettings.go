@@ -15,6 +15,9 @@ type e2eSettings struct {
 	sourceBatch, destBatch int    // sdk.batch.size (0: the SDK's default), with sdk.batch.delay 100ms
 	sourceSchema           bool   // sdk.schema.extract.{key,payload}.enabled on the source
 	destExtra              string // key=value,key=value for the destination
+	// conduitFlags are more flags of conduit run, space-separated (e.g.
+	// its pipeline architecture v2).
+	conduitFlags string
 }
 
 // source is the source's SDK settings as YAML lines.
@@ -51,6 +54,9 @@ func (e e2eSettings) String() string {
 	s := fmt.Sprintf("source: sdk.batch.size %d, schema extraction %s; destination: sdk.batch.size %d", e.sourceBatch, schema, e.destBatch)
 	if e.destExtra != "" {
 		s += ", " + e.destExtra
+	}
+	if e.conduitFlags != "" {
+		s += "; conduit run " + e.conduitFlags
 	}
 	return s
 }
