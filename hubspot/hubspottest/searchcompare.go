@@ -70,8 +70,9 @@ type wantedValue struct {
 	err error
 }
 
-// compare is compareValues with want parsed once per search.
-func (w wantedValues) compare(typ, stored, want string) (int, error) {
+// compare is compareValues with want parsed once per search, and the
+// stored value parsed by stored (when the parse is needed).
+func (w wantedValues) compare(typ string, stored func() parsedValue, want string) (int, error) {
 	key := [2]string{typ, want}
 	wv, ok := w[key]
 	if !ok {
@@ -81,8 +82,45 @@ func (w wantedValues) compare(typ, stored, want string) (int, error) {
 	if wv.err != nil {
 		return 0, wv.err
 	}
-	a, _ := parseValue(typ, stored)
-	return compareParsed(typ, a, wv.v), nil
+	return compareParsed(typ, stored(), wv.v), nil
+}
+
+// searchKeys are a version's values of the properties the source's
+// searches filter and sort on (the type's created and modified properties
+// and hs_object_id), parsed when the version is indexed: a search compares
+// them for every object the type holds, and a lookup in a map of 600
+// properties and a parse for each made the simulator's searches of 100,000
+// contacts its largest cost.
+type searchKeys [3]searchKey
+
+type searchKey struct {
+	name, typ string
+	raw       string
+	present   bool // in props, "" or not
+	parsed    parsedValue
+}
+
+func newSearchKeys(t *objectType, props map[string]string) *searchKeys {
+	var k searchKeys
+	for i, name := range [...]string{t.created, t.modified, "hs_object_id"} {
+		k[i] = searchKey{name: name, typ: t.byName[name].Type}
+		k[i].raw, k[i].present = props[name]
+		k[i].parsed, _ = parseValue(k[i].typ, k[i].raw)
+	}
+	return &k
+}
+
+// of is p's key, if it is one and p's type is the one it was parsed as.
+func (k *searchKeys) of(p PropertyDef) (searchKey, bool) {
+	if k == nil {
+		return searchKey{}, false
+	}
+	for _, key := range k {
+		if key.name == p.Name && key.typ == p.Type {
+			return key, true
+		}
+	}
+	return searchKey{}, false
 }
 
 func instantMillis(v string) (int64, error) {
