@@ -70,10 +70,22 @@ type schemaVersion struct {
 	version int
 }
 
-// serde is a registered schema and the serde it encodes with.
+// serde is a registered schema and the serde it encodes with, and its
+// record writer (nil for a schema that is not a record).
 type serde struct {
 	schema schema.Schema
 	serde  schema.Serde
+	writer *recordWriter
+}
+
+// marshal returns v in Avro, as the serde's Marshal does.
+func (sd serde) marshal(v opencdc.StructuredData) ([]byte, error) {
+	if sd.writer != nil {
+		if b, ok := sd.writer.write(v); ok {
+			return b, nil
+		}
+	}
+	return sd.serde.Marshal(v) //nolint:wrapcheck // the caller says what it encoded
 }
 
 func (s *encodingSource) Read(ctx context.Context) (opencdc.Record, error) {
@@ -123,7 +135,7 @@ func (s *encodingSource) encodePart(ctx context.Context, rec *opencdc.Record, pa
 		if !ok {
 			continue
 		}
-		encoded, err := sd.serde.Marshal(v)
+		encoded, err := sd.marshal(v)
 		if err != nil {
 			return fmt.Errorf("failed to encode %s: failed to marshal data with schema: %w", part, err)
 		}
@@ -184,6 +196,9 @@ func (s *encodingSource) serde(ctx context.Context, subject string, version int)
 		return serde{}, fmt.Errorf("failed to get serde for schema: %w", err)
 	}
 	sd := serde{schema: sch, serde: srd}
+	if sch.Type == schema.TypeAvro {
+		sd.writer = newRecordWriter(sch.Bytes)
+	}
 	s.serdes[k] = sd
 	return sd, nil
 }
