@@ -160,6 +160,8 @@ func canRead(res hubspot.Resource) error {
 		return nil // read from the list, which filters and sorts by updatedAt
 	case res.Kind == hubspot.KindPipelines:
 		return nil // the list read whole
+	case res.Kind == hubspot.KindLists:
+		return nil // the lists search, and each changed list's members
 	case res.Kind != hubspot.KindCRMObject:
 		return fmt.Errorf("the source cannot read %s yet (the destination writes it)", res.DisplayName())
 	case !res.Ops.Has(hubspot.OpList) || (!res.IsOwners && !res.Ops.Has(hubspot.OpSearch)):
@@ -220,7 +222,7 @@ func (c *Config) readerConfig(res hubspot.Resource, set resourceSet) readerConfi
 		snapshot:       c.Snapshot,
 		snapshotSearch: c.SnapshotSearch && !res.IsOwners && res.Ops.Has(hubspot.OpSearch),
 		drafts:         c.HubDBDrafts,
-		deletes:        c.Deletes && (res.Ops.Has(hubspot.OpListArchived) || res.Kind == hubspot.KindPipelines),
+		deletes:        c.Deletes && (res.Ops.Has(hubspot.OpListArchived) || res.Kind == hubspot.KindPipelines || res.Kind == hubspot.KindLists),
 		deletesEvery:   deletesEvery,
 		deletesPerPage: deletesPerPage(hubspot.DefaultRateLimit(), c.DeletesRateShare),
 	}

@@ -58,6 +58,7 @@ type services struct {
 	schemas    SchemaLister
 	assoc      AssociationReader
 	pipelines  PipelineReader
+	lists      ListReader
 	// cmsObjects returns the reader of a KindCMSObject resource: with
 	// drafts, of a Drafts resource's drafts (hubdbDrafts).
 	cmsObjects func(spec hubspot.CMSSpec, drafts bool) CMSObjectReader
@@ -69,7 +70,7 @@ type services struct {
 // servicesOf returns the services of a client.
 func servicesOf(c *hubspot.Client) services {
 	return services{objects: c.Objects, owners: c.Owners, properties: c.Properties, schemas: c.Schemas, assoc: c.Associations,
-		serverTime: c.ServerTime, pipelines: c.Pipelines,
+		serverTime: c.ServerTime, pipelines: c.Pipelines, lists: c.Lists,
 		cmsObjects: func(spec hubspot.CMSSpec, drafts bool) CMSObjectReader {
 			svc := c.CMSObjects(spec)
 			if drafts && spec.Drafts {
