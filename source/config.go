@@ -10,7 +10,6 @@ import (
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/config"
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
-	sdk "github.com/conduitio/conduit-connector-sdk"
 )
 
 // Names of the source's own parameters.
@@ -35,7 +34,7 @@ const (
 
 // Config is the source's configuration.
 type Config struct {
-	sdk.DefaultSourceMiddleware
+	Middleware
 	config.Config
 
 	// Resources are the resources to read in one pipeline, separated by
@@ -128,7 +127,7 @@ func (c *Config) Validate(ctx context.Context) error {
 	checker := config.NewChecker()
 	config.Across(checker, "readable", readable)
 	_, linksErr := c.linkTypes("")
-	return errors.Join(checker.Check(c), c.validateProperties(), linksErr, c.DefaultSourceMiddleware.Validate(ctx))
+	return errors.Join(checker.Check(c), c.validateProperties(), linksErr, c.Middleware.Validate(ctx))
 }
 
 // readable is the source's rule on resource and resources: one of them

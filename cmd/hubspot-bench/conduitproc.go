@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -26,9 +27,10 @@ type conduitProc struct {
 
 // startConduitProc runs Conduit with the pipelines file, its database in
 // work, its API off, and exiting when the pipeline degrades.
-func startConduitProc(ctx context.Context, bin, work, pipeline string) (*conduitProc, error) {
-	// Not ctx: its end would kill Conduit, which stop signals instead.
-	cmd := exec.CommandContext(context.WithoutCancel(ctx), bin, "run",
+// With a profile path, Conduit writes a CPU profile of its run there.
+// extra are more flags, space-separated.
+func startConduitProc(ctx context.Context, bin, work, pipeline, profile, extra string) (*conduitProc, error) {
+	args := []string{"run",
 		"--api.enabled=false",
 		"--connectors.path", filepath.Join(work, "connectors"),
 		"--pipelines.path", pipeline,
@@ -36,7 +38,13 @@ func startConduitProc(ctx context.Context, bin, work, pipeline string) (*conduit
 		"--pipelines.exit-on-degraded",
 		"--pipelines.error-recovery.max-retries", "0",
 		"--log.level", "warn",
-	)
+	}
+	if profile != "" {
+		args = append(args, "--dev.cpuprofile", profile)
+	}
+	args = append(args, strings.Fields(extra)...)
+	// Not ctx: its end would kill Conduit, which stop signals instead.
+	cmd := exec.CommandContext(context.WithoutCancel(ctx), bin, args...)
 	cmd.Dir = work
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	c := &conduitProc{cmd: cmd, out: &syncbuf.Buffer{}, done: make(chan error, 1)}

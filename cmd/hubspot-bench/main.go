@@ -53,8 +53,15 @@ func main() {
 }
 
 type sizes struct {
-	rate, heapSmall, heapLarge, cpu, lagChanges, wide, e2e, destBatch int
-	archives                                                          []int
+	rate, heapSmall, heapLarge, cpu, lagChanges, wide, e2e int
+	e2eSettings                                            e2eSettings
+	archives                                               []int
+	// simProfile is where the simulator in a child process writes a CPU
+	// profile of its serving ("": none).
+	simProfile string
+	// conduitProfile is where the end-to-end steps' Conduit writes a CPU
+	// profile of its run ("": none).
+	conduitProfile string
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
@@ -65,25 +72,27 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	e2e := fs.Bool("e2e", false, "run the end-to-end steps in real Conduit (make bench-e2e) instead of the others")
 	contacts := fs.Int("e2e-contacts", 0, "contacts the end-to-end steps read (default 125,000: 60 s past the first window at HubSpot's ceiling)")
 	destBatch := fs.Int("e2e-dest-batch", 1000, "sdk.batch.size of the end-to-end steps' destination (0: the SDK's default, one record at a time), with sdk.batch.delay 100ms")
+	sourceBatch := fs.Int("e2e-source-batch", 0, "sdk.batch.size of the end-to-end steps' source (0: the SDK's default, one record per message to Conduit), with sdk.batch.delay 100ms")
+	sourceSchema := fs.Bool("e2e-source-schema", false, "the end-to-end steps' source extracts schemas and encodes the payload (sdk.schema.extract.*.enabled, on by Conduit's default)")
+	conduitFlags := fs.String("e2e-conduit-flags", "", "more flags of the end-to-end steps' conduit run, space-separated (e.g. --preview.pipeline-arch-v2)")
+	destExtra := fs.String("e2e-dest-settings", "", "more settings of the end-to-end steps' destination, key=value,key=value (e.g. sdk.record.format=opencdc/json,sdk.schema.extract.payload.enabled=false)")
 	serve := fs.Int("serve-sim", -1, "serve the simulator with this many contacts of every property (the wide steps run it so, in a child process)")
 	simLimits := fs.Bool("sim-limits", true, "with -serve-sim: HubSpot's rate limits on")
 	simExtra := fs.Int("sim-extra-props", 0, "with -serve-sim: custom text properties to add to contacts")
+	conduitProfile := fs.String("e2e-conduit-cpuprofile", "", "the end-to-end steps run Conduit with --dev.cpuprofile set to this file")
+	simProfile := fs.String("sim-cpuprofile", "", "write a CPU profile of the simulator's serving (seeding apart) to this file: with -serve-sim, or for the steps that run it in a child process")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("flags: %w", err)
 	}
 	if *serve >= 0 {
-		return serveSim(ctx, *serve, *simLimits, *simExtra, os.Stdin, out)
+		return serveSim(ctx, simConfig{n: *serve, limits: *simLimits, extraProps: *simExtra, profile: *simProfile}, os.Stdin, out)
 	}
 	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
+		stop, err := startCPUProfile(*cpuProfile)
 		if err != nil {
-			return fmt.Errorf("cpu profile: %w", err)
+			return err
 		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return fmt.Errorf("cpu profile: %w", err)
-		}
-		defer pprof.StopCPUProfile()
+		defer stop()
 	}
 	sz := sizes{rate: 20000, heapSmall: 100_000, heapLarge: 1_000_000, cpu: 50000, lagChanges: 30, wide: 10_000, e2e: 125_000, archives: []int{100, 10_000, 100_000}}
 	if *quick {
@@ -92,7 +101,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if *contacts > 0 {
 		sz.e2e = *contacts
 	}
-	sz.destBatch = *destBatch
+	sz.e2eSettings = e2eSettings{sourceBatch: *sourceBatch, destBatch: *destBatch, sourceSchema: *sourceSchema, destExtra: *destExtra, conduitFlags: *conduitFlags}
+	sz.simProfile = *simProfile
+	sz.conduitProfile = *conduitProfile
 	t := &table{}
 	type step = struct {
 		name string
@@ -124,6 +135,22 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	t.print(out)
 	return nil
+}
+
+// startCPUProfile writes a CPU profile to path until stop.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 // table collects the figures.

@@ -79,6 +79,19 @@ func (c *simChild) do(command string) (string, error) {
 	return strings.TrimSpace(answer), nil
 }
 
+// cpu is the CPU time the child used so far.
+func (c *simChild) cpu() (time.Duration, error) {
+	answer, err := c.do("cpu")
+	if err != nil {
+		return 0, err
+	}
+	ns, err := strconv.ParseInt(answer, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("simulator process: cpu %q: %w", answer, err)
+	}
+	return time.Duration(ns), nil
+}
+
 // close ends the child (closing its input ends it) and returns the CPU
 // time it used.
 func (c *simChild) close() (time.Duration, error) {
@@ -97,19 +110,29 @@ func (c *simChild) close() (time.Duration, error) {
 	}
 }
 
+// simConfig is what the simulator in a child process serves: n contacts
+// of every property and extraProps more, HubSpot's limits on or off, and
+// where to write a CPU profile of its serving ("": none).
+type simConfig struct {
+	n, extraProps int
+	limits        bool
+	profile       string
+}
+
 // serveSim is the child's side: it seeds n contacts of every property,
 // prints its URL and token, and then answers commands on its input until
 // it closes:
 //
 //	update K   changes the first K contacts' firstname
 //	calls      the calls served and 429s since the last calls
+//	cpu        the CPU time it used so far, in nanoseconds
 //	sample     a contact's writable properties with their values, as JSON
 //
 // extraProps are custom text properties added to contacts, so that a
 // record can carry more properties than the catalogue has writable ones.
-func serveSim(ctx context.Context, n int, limits bool, extraProps int, in io.Reader, out io.Writer) error {
+func serveSim(ctx context.Context, cfg simConfig, in io.Reader, out io.Writer) error {
 	opts := []hubspottest.Option{hubspottest.WithFullPropertyCatalog()}
-	if !limits {
+	if !cfg.limits {
 		opts = append(opts, hubspottest.WithoutRateLimits())
 	}
 	srv, err := newSim(opts...)
@@ -117,14 +140,21 @@ func serveSim(ctx context.Context, n int, limits bool, extraProps int, in io.Rea
 		return err
 	}
 	defer srv.Close()
-	for i := range extraProps {
+	for i := range cfg.extraProps {
 		if err := srv.AddProperty("contacts", hubspottest.PropertyDef{Name: fmt.Sprintf("bench_extra_%03d", i), Type: "string"}); err != nil {
 			return fmt.Errorf("add a property: %w", err)
 		}
 	}
-	ids, err := srv.Seed("contacts", n, nil)
+	ids, err := srv.Seed("contacts", cfg.n, nil)
 	if err != nil {
 		return fmt.Errorf("seed: %w", err)
+	}
+	if cfg.profile != "" {
+		stop, err := startCPUProfile(cfg.profile)
+		if err != nil {
+			return fmt.Errorf("simulator: %w", err)
+		}
+		defer stop()
 	}
 	time.Sleep(2 * time.Millisecond) // a snapshot started now holds them
 	srv.ResetCalls()
@@ -157,6 +187,8 @@ func simCommand(srv *hubspottest.Server, ids []string, line string) (string, err
 		return "", nil
 	case "sample":
 		return sampleProperties(srv)
+	case "cpu":
+		return strconv.FormatInt(processCPU().Nanoseconds(), 10), nil
 	case "calls":
 		answer := fmt.Sprintf("%d %d %s", srv.TotalCalls(), srv.RateLimited(), callsOf(srv))
 		srv.ResetCalls()

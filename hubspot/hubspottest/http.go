@@ -183,7 +183,7 @@ func (e *endpoint) serve(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(status)
 		return
 	}
-	writeJSON(w, status, body)
+	s.answer = writeJSONIn(s.answer[:0], w, status, body)
 }
 
 func (s *Server) writeError(w http.ResponseWriter, e *apiError) {

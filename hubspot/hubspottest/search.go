@@ -66,7 +66,7 @@ func (s *Server) search(r *http.Request) (int, any, *apiError) {
 	}
 	now := s.now()
 	wants := wantedValues{}
-	match := func(props map[string]string) (bool, *apiError) { return matches(ts.t, req, props, wants) }
+	match := func(view indexed) (bool, *apiError) { return matches(ts.t, req, view, wants) }
 	var window []hit
 	var total int
 	if len(req.Sorts) == 1 && req.Sorts[0].PropertyName != "hs_object_id" {
@@ -149,7 +149,8 @@ func checkSearch(t *objectType, req *searchRequest) (int, int, *apiError) {
 
 // matches applies the filter groups (ORed; the filters of a group ANDed)
 // and the free-text query.
-func matches(t *objectType, req searchRequest, props map[string]string, wants wantedValues) (bool, *apiError) {
+func matches(t *objectType, req searchRequest, view indexed, wants wantedValues) (bool, *apiError) {
+	props := view.props
 	if q := strings.TrimSpace(req.Query); q != "" && !queryMatches(q, props) {
 		return false, nil
 	}
@@ -159,7 +160,7 @@ func matches(t *objectType, req searchRequest, props map[string]string, wants wa
 	for _, g := range req.FilterGroups {
 		all := true
 		for _, f := range g.Filters {
-			ok, e := filterMatches(t.byName[f.PropertyName], f, props, wants)
+			ok, e := filterMatches(t.byName[f.PropertyName], f, view, wants)
 			if e != nil {
 				return false, e
 			}
@@ -185,8 +186,19 @@ func queryMatches(q string, props map[string]string) bool {
 	return false
 }
 
-func filterMatches(p PropertyDef, f searchFilter, props map[string]string, wants wantedValues) (bool, *apiError) {
-	v, has := props[p.Name]
+func filterMatches(p PropertyDef, f searchFilter, view indexed, wants wantedValues) (bool, *apiError) {
+	key, keyed := view.keys.of(p)
+	v, has := key.raw, key.present
+	if !keyed {
+		v, has = view.props[p.Name]
+	}
+	stored := func() parsedValue {
+		if keyed {
+			return key.parsed
+		}
+		a, _ := parseValue(p.Type, v)
+		return a
+	}
 	has = has && v != ""
 	need := func(x *string) (string, *apiError) {
 		if x == nil {
@@ -199,7 +211,7 @@ func filterMatches(p PropertyDef, f searchFilter, props map[string]string, wants
 		if e != nil {
 			return 0, e
 		}
-		c, err := wants.compare(p.Type, v, want)
+		c, err := wants.compare(p.Type, stored, want)
 		if err != nil {
 			return 0, badRequest(fmt.Sprintf("Filter on %q: %v", p.Name, err))
 		}
@@ -257,7 +269,7 @@ func filterMatches(p PropertyDef, f searchFilter, props map[string]string, wants
 	case "IN", "NOT_IN":
 		in := false
 		for _, want := range f.Values {
-			if c, err := wants.compare(p.Type, v, want); has && err == nil && c == 0 {
+			if c, err := wants.compare(p.Type, stored, want); has && err == nil && c == 0 {
 				in = true
 				break
 			}
@@ -295,7 +307,7 @@ func containsToken(v, token string) bool {
 // a search sorted by hs_object_id or by nothing, and returns the hits from
 // offset on, at most limit of them, and how many hits there are in all:
 // a large search keeps one page of hits, not every hit.
-func idWindow(ts *typeStore, now time.Time, match func(map[string]string) (bool, *apiError), desc bool, offset, limit int) ([]hit, int, *apiError) {
+func idWindow(ts *typeStore, now time.Time, match func(indexed) (bool, *apiError), desc bool, offset, limit int) ([]hit, int, *apiError) {
 	var window []hit
 	total := 0
 	for i := range ts.ids {
@@ -307,7 +319,7 @@ func idWindow(ts *typeStore, now time.Time, match func(map[string]string) (bool,
 		if !ok {
 			continue
 		}
-		ok, e := match(view.props)
+		ok, e := match(view)
 		if e != nil {
 			return nil, 0, e
 		}
@@ -325,7 +337,7 @@ func idWindow(ts *typeStore, now time.Time, match func(map[string]string) (bool,
 // sortedWindow is idWindow for a search sorted by any other property: it
 // orders every hit by it; objects without a value come last, and ties keep
 // id order.
-func sortedWindow(ts *typeStore, now time.Time, match func(map[string]string) (bool, *apiError), name string, desc bool, offset, limit int) ([]hit, int, *apiError) {
+func sortedWindow(ts *typeStore, now time.Time, match func(indexed) (bool, *apiError), name string, desc bool, offset, limit int) ([]hit, int, *apiError) {
 	hits, total, e := idWindow(ts, now, match, false, 0, len(ts.ids))
 	if e != nil {
 		return nil, 0, e

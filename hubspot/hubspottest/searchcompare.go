@@ -37,6 +37,9 @@ func parseValue(typ, v string) (parsedValue, error) {
 		}
 		return parsedValue{number: n}, nil
 	case TypeDateTime, TypeDate:
+		if ms, ok := storedMillis(v); ok {
+			return parsedValue{millis: ms}, nil
+		}
 		ms, err := instantMillis(v)
 		if err != nil {
 			return parsedValue{}, fmt.Errorf("%q is not a date: use epoch milliseconds", v)
@@ -67,8 +70,9 @@ type wantedValue struct {
 	err error
 }
 
-// compare is compareValues with want parsed once per search.
-func (w wantedValues) compare(typ, stored, want string) (int, error) {
+// compare is compareValues with want parsed once per search, and the
+// stored value parsed by stored (when the parse is needed).
+func (w wantedValues) compare(typ string, stored func() parsedValue, want string) (int, error) {
 	key := [2]string{typ, want}
 	wv, ok := w[key]
 	if !ok {
@@ -78,8 +82,45 @@ func (w wantedValues) compare(typ, stored, want string) (int, error) {
 	if wv.err != nil {
 		return 0, wv.err
 	}
-	a, _ := parseValue(typ, stored)
-	return compareParsed(typ, a, wv.v), nil
+	return compareParsed(typ, stored(), wv.v), nil
+}
+
+// searchKeys are a version's values of the properties the source's
+// searches filter and sort on (the type's created and modified properties
+// and hs_object_id), parsed when the version is indexed: a search compares
+// them for every object the type holds, and a lookup in a map of 600
+// properties and a parse for each made the simulator's searches of 100,000
+// contacts its largest cost.
+type searchKeys [3]searchKey
+
+type searchKey struct {
+	name, typ string
+	raw       string
+	present   bool // in props, "" or not
+	parsed    parsedValue
+}
+
+func newSearchKeys(t *objectType, props map[string]string) *searchKeys {
+	var k searchKeys
+	for i, name := range [...]string{t.created, t.modified, "hs_object_id"} {
+		k[i] = searchKey{name: name, typ: t.byName[name].Type}
+		k[i].raw, k[i].present = props[name]
+		k[i].parsed, _ = parseValue(k[i].typ, k[i].raw)
+	}
+	return &k
+}
+
+// of is p's key, if it is one and p's type is the one it was parsed as.
+func (k *searchKeys) of(p PropertyDef) (searchKey, bool) {
+	if k == nil {
+		return searchKey{}, false
+	}
+	for _, key := range k {
+		if key.name == p.Name && key.typ == p.Type {
+			return key, true
+		}
+	}
+	return searchKey{}, false
 }
 
 func instantMillis(v string) (int64, error) {
@@ -92,4 +133,38 @@ func instantMillis(v string) (int64, error) {
 		t = d
 	}
 	return t.UnixMilli(), nil
+}
+
+// storedMillis reads a time the way the simulator stores it, as
+// formatTime (2006-01-02T15:04:05.000Z) or a date (2006-01-02) writes it,
+// without time.Parse: a search compares a time of every object it holds.
+// Anything else, a field out of its range included, is left to
+// instantMillis.
+func storedMillis(v string) (int64, bool) {
+	num := func(from, to int) int {
+		n := 0
+		for _, c := range []byte(v[from:to]) {
+			if c < '0' || c > '9' {
+				return -1
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n
+	}
+	if len(v) != len(time.DateOnly) && len(v) != len(hubspotTime) || v[4] != '-' || v[7] != '-' {
+		return 0, false
+	}
+	year, month, day := num(0, 4), num(5, 7), num(8, 10)
+	hour, minute, sec, milli := 0, 0, 0, 0
+	if len(v) == len(hubspotTime) {
+		if v[10] != 'T' || v[13] != ':' || v[16] != ':' || v[19] != '.' || v[23] != 'Z' {
+			return 0, false
+		}
+		hour, minute, sec, milli = num(11, 13), num(14, 16), num(17, 19), num(20, 23)
+	}
+	if year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 ||
+		sec < 0 || sec > 59 || milli < 0 || day > time.Date(year, time.Month(month)+1, 0, 0, 0, 0, 0, time.UTC).Day() {
+		return 0, false
+	}
+	return time.Date(year, time.Month(month), day, hour, minute, sec, milli*int(time.Millisecond), time.UTC).UnixMilli(), true
 }

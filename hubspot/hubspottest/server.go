@@ -71,6 +71,9 @@ type Server struct {
 	oauth               oauthState
 	// refused counts the 429s the server answered.
 	refused int
+	// answer is the buffer answers are written in, kept between them
+	// (under mu): a page of wide objects is megabytes.
+	answer []byte
 	// lazy are object types whose list is made up on the fly.
 	lazy      map[string]lazyObjects
 	startedAt time.Time

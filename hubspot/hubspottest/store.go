@@ -69,6 +69,7 @@ type indexed struct {
 	createdAt time.Time
 	updatedAt time.Time
 	archived  bool
+	keys      *searchKeys // props' values every search compares, parsed once
 }
 
 func (r *record) public(typ string) Object {
@@ -366,7 +367,7 @@ func mergedIDs(lists ...string) []int64 {
 
 func (s *typeStore) reindex(now time.Time, lag time.Duration, r *record) {
 	r.index = append(r.index, indexed{
-		visibleAt: now.Add(lag), props: r.props,
+		visibleAt: now.Add(lag), props: r.props, keys: newSearchKeys(s.t, r.props),
 		createdAt: r.createdAt, updatedAt: r.updatedAt,
 	})
 }

@@ -173,16 +173,23 @@ func renderRecord(r *record, fields []string) objectJSON {
 // writeJSON writes v as encoding/json's Encoder does; pages and batches
 // of objects write themselves (wireappend.go).
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	writeJSONIn(nil, w, status, v)
+}
+
+// writeJSONIn is writeJSON with the buffer to write in, which it returns.
+func writeJSONIn(buf []byte, w http.ResponseWriter, status int, v any) []byte {
 	w.Header().Set("Content-Type", "application/json;charset=utf-8")
 	if a, ok := v.(jsonAppender); ok {
-		if b, err := a.appendJSON(make([]byte, 0, 64<<10)); err == nil {
+		if b, err := a.appendJSON(buf); err == nil {
 			w.WriteHeader(status)
-			_, _ = w.Write(append(b, '\n'))
-			return
+			b = append(b, '\n')
+			_, _ = w.Write(b)
+			return b
 		}
 	}
 	w.WriteHeader(status)
 	if v != nil {
 		_ = json.NewEncoder(w).Encode(v)
 	}
+	return buf
 }

@@ -1,7 +1,9 @@
 package hubspottest_test
 
 import (
+	"strconv"
 	"testing"
+	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
 	"github.com/matryer/is"
@@ -48,4 +50,32 @@ func TestChangeLogKeepsEachVersion(t *testing.T) {
 			is.Equal(cities, []string{"create One", "update Two", "update Three", "merge Three", "create Three"}) // the merge makes a new survivor
 		})
 	}
+}
+
+// TestSearchKeysFollowEachVersion: search compares the modified time and
+// the id of the version it sees, before and after the index catches up
+// with a write.
+func TestSearchKeysFollowEachVersion(t *testing.T) {
+	is := is.New(t)
+	clock := hubspottest.NewManualClock(start)
+	srv := newServer(t, hubspottest.WithClock(clock), hubspottest.WithIndexLag(5*time.Second), hubspottest.WithoutRateLimits())
+	id, err := srv.Create("contacts", map[string]string{"email": "k@example.com"})
+	is.NoErr(err)
+	created := strconv.FormatInt(start.UnixMilli(), 10)
+	clock.Advance(5 * time.Second)
+	is.NoErr(srv.Update("contacts", id, map[string]string{"city": "New"}))
+	updated := strconv.FormatInt(start.Add(5*time.Second).UnixMilli(), 10)
+	count := func(filters string) int {
+		return len(results(t, call(t, srv, "POST", "/crm/v3/objects/contacts/search", `{"filterGroups":[{"filters":[`+filters+`]}]}`)))
+	}
+	byModified := func(ms string) string {
+		return `{"propertyName":"lastmodifieddate","operator":"EQ","value":"` + ms + `"},{"propertyName":"hs_object_id","operator":"EQ","value":"` + id + `"}`
+	}
+	is.Equal(count(byModified(created)), 1) // the update is not indexed yet
+	is.Equal(count(byModified(updated)), 0)
+	clock.Advance(5 * time.Second)
+	is.Equal(count(byModified(created)), 0)
+	is.Equal(count(byModified(updated)), 1)
+	is.Equal(count(`{"propertyName":"hs_object_id","operator":"GT","value":"`+id+`"}`), 0)
+	is.Equal(count(`{"propertyName":"hs_object_id","operator":"GTE","value":"`+id+`"}`), 1)
 }
