@@ -45,7 +45,8 @@ func (c *Middleware) Validate(ctx context.Context) error {
 // its metadata names (subject and version), and attaches them, as the SDK's
 // SourceWithEncoding does, byte for byte; a record that names none is left
 // as it is. A schema version never changes once registered, so the serde
-// of each is built once.
+// of each is built once, with a writer of its records' Avro
+// (recordWriter) that the serde's Marshal backs.
 type Encoding struct{}
 
 // Wrap wraps impl in the encoding.

@@ -19,8 +19,9 @@ import (
 // pluginCPU: the CPU the connector spends per contact of every property
 // (607), in this process, with the simulator in a child process and its
 // limits off. The records go the way the plugin sends them to Conduit:
-// through the SDK's middleware (schema extraction and the payload's Avro
-// encoding) and into the protocol's messages, marshalled. The snapshot
+// through the source's middleware (source.New: the SDK's schema
+// extraction, the source's Avro encoding of the payload) and into the
+// protocol's messages, marshalled. The snapshot
 // first, then CDC: changes to 1,000 of the contacts.
 func pluginCPU(ctx context.Context, t *table, sz sizes) error {
 	n := sz.wide
