@@ -2,7 +2,9 @@ package source
 
 import (
 	"fmt"
+	"hash/fnv"
 	"hash/maphash"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -207,6 +209,19 @@ func (it item) sum() uint64 {
 		total += mix(maphash.String(sumSeed, name) ^ mix(maphash.String(sumSeed, *v)+uint64(len(*v))+1))
 	}
 	return total
+}
+
+// stableSum is a digest of an item's values that is the same in every
+// process (item.sum is not), for the digests positions keep across
+// restarts: those of lists and of pipelines and stages, whose records are
+// few, so FNV-1a's cost does not matter.
+func stableSum(props hubspot.Properties) string {
+	h := fnv.New64a()
+	for _, name := range slices.Sorted(maps.Keys(props)) {
+		v, _ := props.Get(name)
+		fmt.Fprintf(h, "%d:%s=%d:%s;", len(name), name, len(v), v)
+	}
+	return strconv.FormatUint(h.Sum64(), 36)
 }
 
 // sumSeed seeds sum's hashes; it is set once, when the process starts.

@@ -3,7 +3,6 @@ package source
 import (
 	"context"
 	"fmt"
-	"hash/fnv"
 	"maps"
 	"slices"
 	"strconv"
@@ -134,17 +133,6 @@ func listItem(l hubspot.List) (item, error) {
 		it.key.ts = l.UpdatedAt.UTC()
 	}
 	return it, nil
-}
-
-// stableSum is a digest of an item's values that is the same in every
-// process (item.sum is not): positions keep it across restarts.
-func stableSum(props hubspot.Properties) string {
-	h := fnv.New64a()
-	for _, name := range slices.Sorted(maps.Keys(props)) {
-		v, _ := props.Get(name)
-		fmt.Fprintf(h, "%d:%s=%d:%s;", len(name), name, len(v), v)
-	}
-	return strconv.FormatUint(h.Sum64(), 36)
 }
 
 // crmListScan reads the lists resource: each pass searches every list (one

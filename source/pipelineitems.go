@@ -122,7 +122,7 @@ type PipelineSeen struct {
 func seenOf(it item) PipelineSeen {
 	get := func(name string) string { v, _ := it.props.Get(name); return v }
 	return PipelineSeen{
-		Sum: strconv.FormatUint(it.sum(), 36), Label: get(pipeFieldLabel),
+		Sum: stableSum(it.props), Label: get(pipeFieldLabel),
 		PipelineID: get(pipeFieldPipelineID), PipelineLabel: get(pipeFieldPipelineLabel),
 	}
 }
