@@ -56,6 +56,7 @@ type config struct {
 	redirectTimesAt     bool
 	searchBodyLimit     int
 	archivedPipelines   bool
+	historyPagesLowered bool
 }
 
 // catalogConfig is what WithFullPropertyCatalog, WithSparseValues, WithUnparsableValues

@@ -61,6 +61,7 @@ type Server struct {
 	redirectTimesAt     bool    // WithRedirectTimesAt
 	hubdb               hubdbStore
 	pipelines           *pipelineStore
+	historyPagesLowered bool // WithHistoryPagesLowered
 	changes             []Change
 	calls               map[string]int
 	faults              []*Fault
@@ -166,6 +167,7 @@ func NewServer(opts ...Option) (*Server, error) {
 		archiveMovesUpdated: cfg.archiveMovesUpdated,
 		redirectTimesAt:     cfg.redirectTimesAt,
 		pipelines:           newPipelineStore(cfg.archivedPipelines),
+		historyPagesLowered: cfg.historyPagesLowered,
 	}
 	if cfg.clock != nil {
 		s.clockNow = cfg.clock.Now
