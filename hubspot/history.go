@@ -10,9 +10,9 @@ import (
 // MaxHistoryLimit is the most objects one request reads when it asks for
 // propertiesWithHistory: a list page, and (a guess, see docs/hubspot.md,
 // "Property history") a batch read. The CRM objects spec says that the
-// parameter "will reduce the maximum number of deals that can be read by
-// a single request" without a number
-// (PublicApiSpecs/CRM/Deals/Rollouts/424/2026-09/deals.json, GET
+// parameter "will reduce the maximum number of objects that can be read
+// by a single request" without a number
+// (PublicApiSpecs/CRM/Objects/Rollouts/424/2026-09/objects.json, GET
 // /crm/objects/2026-09/{objectType}); a page of 100 is a 400
 // (HubSpot/hubspot-api-python issue 143), and 50 is the page integrators
 // read it with (dlt-hub/verified-sources pull request 206).

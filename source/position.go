@@ -61,6 +61,9 @@ type Position struct {
 	// Pipelines are, for a pipeline resource, the pipelines or stages
 	// emitted and not deleted since, by id (pipelines.go).
 	Pipelines map[string]PipelineSeen `json:"pipelines,omitempty"`
+	// History is, for a property history resource, how far it has come
+	// (propertyhistory.go).
+	History *HistoryState `json:"history,omitempty"`
 }
 
 // RecentDelete is a delete emitted: the object's id, and the time of its
@@ -165,6 +168,11 @@ func (p Position) validate() error {
 	if p.Below != "" {
 		if _, err := parseID(p.Below); err != nil {
 			return fmt.Errorf("below: %w", err)
+		}
+	}
+	if h := p.History; h != nil && h.Last != nil {
+		if _, err := parseID(h.Last.ObjectID); err != nil {
+			return fmt.Errorf("history: %w", err)
 		}
 	}
 	for _, d := range p.Deleted {

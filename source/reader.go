@@ -41,6 +41,11 @@ type readerConfig struct {
 	// how often the link scan reads them all again.
 	links      []string
 	linksEvery time.Duration
+	// historyOf, for a property history resource, is the object type
+	// whose properties' values it reads, and historyProps those
+	// properties.
+	historyOf    *hubspot.Resource
+	historyProps []string
 }
 
 // startKey is where the changes after the snapshot begin, for telling
@@ -72,8 +77,11 @@ type reader struct {
 	list     *listScan // CMS resources: snapshot and changes in one scan
 	// pipelines reads a pipeline resource: snapshot and changes in one.
 	pipelines *pipelineScan
-	deletes   *deleteScan
-	links     *linkScan // with associations: every object's links again
+	// propHistory reads a property history resource: snapshot and
+	// changes in one.
+	propHistory *historyScan
+	deletes     *deleteScan
+	links       *linkScan // with associations: every object's links again
 	// fetches are the snapshot's reads ahead of Read.
 	fetches *fetches
 	// settle says that the initial timestamp is the source's clock's, to
@@ -116,6 +124,10 @@ func newReaderAt(cfg readerConfig, svc services, now func() time.Time, pos *Posi
 	}
 	if len(cfg.links) > 0 && cfg.linksEvery > 0 {
 		r.links = &linkScan{hub: r.hub, history: r.history, every: cfg.linksEvery, next: now().Add(cfg.linksEvery)}
+	}
+	if cfg.historyOf != nil {
+		r.startHistory(pos, svc.objects, now)
+		return r, nil
 	}
 	if cfg.resource.Kind == hubspot.KindPipelines {
 		r.startPipelines(pos, svc.pipelines, now)
@@ -196,6 +208,9 @@ func (r *reader) step(ctx context.Context) ([]opencdc.Record, bool, error) {
 	if r.pipelines != nil {
 		return r.pipelines.step(ctx)
 	}
+	if r.propHistory != nil {
+		return r.propHistory.step(ctx)
+	}
 	if r.snapshot != nil {
 		recs, done, err := r.snapshot.step(ctx)
 		if err != nil {
@@ -259,7 +274,8 @@ func (r *reader) step(ctx context.Context) ([]opencdc.Record, bool, error) {
 // caughtUp says whether the scan of changes found nothing new last time.
 func (r *reader) caughtUp() bool {
 	return (r.changes != nil && r.changes.caughtUp) || (r.list != nil && r.list.caughtUp) ||
-		(r.owners != nil && r.owners.caughtUp) || (r.pipelines != nil && r.pipelines.caughtUp)
+		(r.owners != nil && r.owners.caughtUp) || (r.pipelines != nil && r.pipelines.caughtUp) ||
+		(r.propHistory != nil && r.propHistory.caughtUp)
 }
 
 // refreshCatalog lists the resource's properties again when they are due,
@@ -297,7 +313,7 @@ func (r *reader) refreshCatalog(ctx context.Context) error {
 
 // snapshotting reports whether the reader is still in the snapshot.
 func (r *reader) snapshotting() bool {
-	return r.snapshot != nil || ((r.list != nil || r.pipelines != nil) && r.history.pos.Mode == ModeSnapshot)
+	return r.snapshot != nil || ((r.list != nil || r.pipelines != nil || r.propHistory != nil) && r.history.pos.Mode == ModeSnapshot)
 }
 
 // position is where the reader is: that of the last record it emitted, or

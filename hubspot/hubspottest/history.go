@@ -12,13 +12,13 @@ import (
 // serves it: the list (GET /crm/objects/{version}/{objectType}) and the
 // read of one object take it as a query parameter, batch read
 // (POST .../batch/read) as a body field, and search does not take it
-// (PublicApiSpecs/CRM/Deals/Rollouts/424/2026-09/deals.json: the
+// (PublicApiSpecs/CRM/Objects/Rollouts/424/2026-09/objects.json: the
 // propertiesWithHistory parameters, BatchReadInputSimplePublicObjectId,
 // PublicObjectSearchRequest, and ValueWithTimestamp for each value).
 
 // historyMaxLimit is the most objects one request reads with
 // propertiesWithHistory. The spec says only that asking for it "will
-// reduce the maximum number of deals that can be read by a single
+// reduce the maximum number of objects that can be read by a single
 // request"; 50 is the number integrators found (docs/hubspot.md,
 // "Property history"). That batch read takes no more is a guess.
 const historyMaxLimit = 50
@@ -49,9 +49,9 @@ type historyJSON struct {
 
 // WithHistoryPagesLowered makes a list that asks for propertiesWithHistory
 // with a limit above 50 answer a page of 50 objects, where by default it
-// answers 400. The spec's words ("will reduce the maximum number ... that
-// can be read by a single request") read either way; a 400 is what
-// HubSpot/hubspot-api-python issue 143 shows for a page of 100.
+// answers 400. The spec's words ("will reduce the maximum number of
+// objects that can be read by a single request") read either way; a 400
+// is what HubSpot/hubspot-api-python issue 143 shows for a page of 100.
 func WithHistoryPagesLowered() Option {
 	return func(c *config) { c.historyPagesLowered = true }
 }
@@ -114,8 +114,10 @@ func renderHistory(r *record, asked []string) map[string][]historyJSON {
 }
 
 // historyLimit checks a page or batch of n objects that asks for
-// propertiesWithHistory, and returns the number to serve.
+// propertiesWithHistory, and returns the number to serve. The caller
+// holds s.mu.
 func (s *Server) historyLimit(n int, page bool) (int, *apiError) {
+	s.historyReads = append(s.historyReads, n)
 	if n <= historyMaxLimit {
 		return n, nil
 	}
@@ -124,6 +126,16 @@ func (s *Server) historyLimit(n int, page bool) (int, *apiError) {
 	}
 	return 0, &apiError{status: http.StatusBadRequest, category: categoryValidation,
 		message: fmt.Sprintf("limit of %d is too large when requesting propertiesWithHistory: at most %d objects may be read per request", n, historyMaxLimit)}
+}
+
+// HistoryReads returns the number of objects each list page and batch
+// read that asked for propertiesWithHistory asked for, since the start or
+// ResetCalls, refused ones included: what tests check a reader's page
+// sizes by.
+func (s *Server) HistoryReads() []int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.historyReads)
 }
 
 // HistoryOf returns the values the simulator keeps of an object's

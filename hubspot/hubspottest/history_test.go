@@ -47,6 +47,11 @@ func TestHistoryLimit(t *testing.T) {
 			is.NoErr(err)
 			r := call(t, srv, tt.method, tt.path, tt.body)
 			is.Equal(r.status, tt.status)
+			if strings.Contains(tt.path+tt.body, "propertiesWithHistory") {
+				asked := srv.HistoryReads()
+				is.Equal(len(asked), 1)
+				is.True(asked[0] == 50 || asked[0] == 51 || asked[0] == 100) // what the request asked
+			}
 			if tt.status == 400 {
 				is.Equal(r.json(t)["category"], "VALIDATION_ERROR")
 				is.True(strings.Contains(r.json(t)["message"].(string), "50"))

@@ -61,7 +61,8 @@ type Server struct {
 	redirectTimesAt     bool    // WithRedirectTimesAt
 	hubdb               hubdbStore
 	pipelines           *pipelineStore
-	historyPagesLowered bool // WithHistoryPagesLowered
+	historyPagesLowered bool  // WithHistoryPagesLowered
+	historyReads        []int // HistoryReads
 	changes             []Change
 	calls               map[string]int
 	faults              []*Fault
