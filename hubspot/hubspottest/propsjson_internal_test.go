@@ -15,18 +15,17 @@ func TestPropsJSONAsEncodingJSON(t *testing.T) {
 		props propsJSON
 	}{
 		{"empty", propsJSON{}},
-		{"plain and null", propsJSON{names: []string{"email", "phone"}, values: []string{"a@b.c", ""}, set: []bool{true, false}}},
-		{"empty string", propsJSON{names: []string{"city"}, values: []string{""}, set: []bool{true}}},
-		{"escapes", propsJSON{names: []string{`q"uote`, "ctl"}, values: []string{"back\\slash \"x\" \n\r\t\x01\x1f", "<&>"}, set: []bool{true, true}}},
-		{"utf-8 and not", propsJSON{names: []string{"é"}, values: []string{"café \U0001F600 bad\xff\xfeend"}, set: []bool{true}}},
+		{"plain and null", propsJSON{names: []string{"email", "phone"}, props: map[string]string{"email": "a@b.c"}}},
+		{"empty string", propsJSON{names: []string{"city"}, props: map[string]string{"city": ""}}},
+		{"escapes", propsJSON{names: []string{`q"uote`, "ctl"}, props: map[string]string{`q"uote`: "back\\slash \"x\" \n\r\t\x01\x1f\b\f", "ctl": "<&> \u2028\u2029"}}},
+		{"utf-8 and not", propsJSON{names: []string{"é"}, props: map[string]string{"é": "café \U0001F600 bad\xff\xfeend"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			is := is.New(t)
 			want := map[string]*string{}
-			for i, n := range tt.props.names {
-				if tt.props.set[i] {
-					v := tt.props.values[i]
+			for _, n := range tt.props.names {
+				if v, ok := tt.props.props[n]; ok {
 					want[n] = &v
 				} else {
 					want[n] = nil

@@ -1,7 +1,6 @@
 package hubspottest
 
 import (
-	"cmp"
 	"fmt"
 	"net/http"
 	"path"
@@ -66,24 +65,19 @@ func (s *Server) search(r *http.Request) (int, any, *apiError) {
 		return 0, nil, e
 	}
 	now := s.now()
-	var hits []hit
-	for _, id := range ts.ids {
-		view, ok := ts.byID[id].searchView(now)
-		if !ok {
-			continue
-		}
-		match, e := matches(ts.t, req, view.props)
-		if e != nil {
-			return 0, nil, e
-		}
-		if match {
-			hits = append(hits, hit{id: id, view: view})
-		}
+	wants := wantedValues{}
+	match := func(props map[string]string) (bool, *apiError) { return matches(ts.t, req, props, wants) }
+	var window []hit
+	var total int
+	if len(req.Sorts) == 1 && req.Sorts[0].PropertyName != "hs_object_id" {
+		window, total, e = sortedWindow(ts, now, match, req.Sorts[0].PropertyName, strings.EqualFold(req.Sorts[0].Direction, "DESCENDING"), offset, limit)
+	} else {
+		desc := len(req.Sorts) == 1 && strings.EqualFold(req.Sorts[0].Direction, "DESCENDING")
+		window, total, e = idWindow(ts, now, match, desc, offset, limit)
 	}
-	if len(req.Sorts) == 1 {
-		sortHits(ts.t, hits, req.Sorts[0].PropertyName, strings.EqualFold(req.Sorts[0].Direction, "DESCENDING"))
+	if e != nil {
+		return 0, nil, e
 	}
-	total := len(hits)
 	out := pageJSON[objectJSON]{Total: &total, Results: []objectJSON{}}
 	end := min(offset+limit, total)
 	if s.short > 0 && end-offset > 1 && s.pageRng.Float64() < s.short {
@@ -92,7 +86,7 @@ func (s *Server) search(r *http.Request) (int, any, *apiError) {
 		end = offset + 1 + s.pageRng.IntN(end-offset-1)
 	}
 	fields := fieldsOf(ts.t, req.Properties)
-	for _, h := range hits[min(offset, total):end] {
+	for _, h := range window[:max(0, end-offset)] {
 		out.Results = append(out.Results, render(h.view.props, h.id, h.view.createdAt, h.view.updatedAt, nil, fields))
 	}
 	if end < total {
@@ -155,7 +149,7 @@ func checkSearch(t *objectType, req *searchRequest) (int, int, *apiError) {
 
 // matches applies the filter groups (ORed; the filters of a group ANDed)
 // and the free-text query.
-func matches(t *objectType, req searchRequest, props map[string]string) (bool, *apiError) {
+func matches(t *objectType, req searchRequest, props map[string]string, wants wantedValues) (bool, *apiError) {
 	if q := strings.TrimSpace(req.Query); q != "" && !queryMatches(q, props) {
 		return false, nil
 	}
@@ -165,7 +159,7 @@ func matches(t *objectType, req searchRequest, props map[string]string) (bool, *
 	for _, g := range req.FilterGroups {
 		all := true
 		for _, f := range g.Filters {
-			ok, e := filterMatches(t.byName[f.PropertyName], f, props)
+			ok, e := filterMatches(t.byName[f.PropertyName], f, props, wants)
 			if e != nil {
 				return false, e
 			}
@@ -191,7 +185,7 @@ func queryMatches(q string, props map[string]string) bool {
 	return false
 }
 
-func filterMatches(p PropertyDef, f searchFilter, props map[string]string) (bool, *apiError) {
+func filterMatches(p PropertyDef, f searchFilter, props map[string]string, wants wantedValues) (bool, *apiError) {
 	v, has := props[p.Name]
 	has = has && v != ""
 	need := func(x *string) (string, *apiError) {
@@ -205,7 +199,7 @@ func filterMatches(p PropertyDef, f searchFilter, props map[string]string) (bool
 		if e != nil {
 			return 0, e
 		}
-		c, err := compareValues(p.Type, v, want)
+		c, err := wants.compare(p.Type, v, want)
 		if err != nil {
 			return 0, badRequest(fmt.Sprintf("Filter on %q: %v", p.Name, err))
 		}
@@ -263,7 +257,7 @@ func filterMatches(p PropertyDef, f searchFilter, props map[string]string) (bool
 	case "IN", "NOT_IN":
 		in := false
 		for _, want := range f.Values {
-			if c, err := compareValues(p.Type, v, want); has && err == nil && c == 0 {
+			if c, err := wants.compare(p.Type, v, want); has && err == nil && c == 0 {
 				in = true
 				break
 			}
@@ -297,60 +291,46 @@ func containsToken(v, token string) bool {
 	return false
 }
 
-// compareValues orders a stored value against a filter value by the
-// property's type: numbers and times numerically (times as epoch
-// milliseconds), everything else as case-insensitive text.
-func compareValues(typ, stored, want string) (int, error) {
-	switch typ {
-	case TypeNumber:
-		b, err := strconv.ParseFloat(want, 64)
-		if err != nil {
-			return 0, fmt.Errorf("%q is not a number", want)
-		}
-		// Stored numbers were normalized on write, so they parse.
-		a, _ := strconv.ParseFloat(stored, 64)
-		return cmp.Compare(a, b), nil
-	case TypeDateTime, TypeDate:
-		b, err := instantMillis(want)
-		if err != nil {
-			return 0, fmt.Errorf("%q is not a date: use epoch milliseconds", want)
-		}
-		// Stored times were normalized on write, so they parse.
-		a, _ := instantMillis(stored)
-		return cmp.Compare(a, b), nil
-	default:
-		return strings.Compare(strings.ToLower(stored), strings.ToLower(want)), nil
-	}
-}
-
-func instantMillis(v string) (int64, error) {
-	t, err := parseInstant(v)
-	if err != nil {
-		d, err2 := time.Parse(time.DateOnly, v)
-		if err2 != nil {
-			return 0, err
-		}
-		t = d
-	}
-	return t.UnixMilli(), nil
-}
-
-// sortHits orders hits by one property; objects without a value come last,
-// and ties keep id order.
-func sortHits(t *objectType, hits []hit, name string, desc bool) {
-	if name == "hs_object_id" {
-		// Every record's hs_object_id is its id, and hits come in id
-		// order: the same order as comparing the values, without parsing
-		// two numbers per comparison over every hit of a large search.
-		if !slices.IsSortedFunc(hits, func(a, b hit) int { return cmp.Compare(a.id, b.id) }) {
-			slices.SortFunc(hits, func(a, b hit) int { return cmp.Compare(a.id, b.id) })
-		}
+// idWindow scans the index in id order (descending if desc), the order of
+// a search sorted by hs_object_id or by nothing, and returns the hits from
+// offset on, at most limit of them, and how many hits there are in all:
+// a large search keeps one page of hits, not every hit.
+func idWindow(ts *typeStore, now time.Time, match func(map[string]string) (bool, *apiError), desc bool, offset, limit int) ([]hit, int, *apiError) {
+	var window []hit
+	total := 0
+	for i := range ts.ids {
+		id := ts.ids[i]
 		if desc {
-			slices.Reverse(hits)
+			id = ts.ids[len(ts.ids)-1-i]
 		}
-		return
+		view, ok := ts.byID[id].searchView(now)
+		if !ok {
+			continue
+		}
+		ok, e := match(view.props)
+		if e != nil {
+			return nil, 0, e
+		}
+		if !ok {
+			continue
+		}
+		if total >= offset && total < offset+limit {
+			window = append(window, hit{id: id, view: view})
+		}
+		total++
 	}
-	typ := t.byName[name].Type
+	return window, total, nil
+}
+
+// sortedWindow is idWindow for a search sorted by any other property: it
+// orders every hit by it; objects without a value come last, and ties keep
+// id order.
+func sortedWindow(ts *typeStore, now time.Time, match func(map[string]string) (bool, *apiError), name string, desc bool, offset, limit int) ([]hit, int, *apiError) {
+	hits, total, e := idWindow(ts, now, match, false, 0, len(ts.ids))
+	if e != nil {
+		return nil, 0, e
+	}
+	typ := ts.t.byName[name].Type
 	slices.SortStableFunc(hits, func(a, b hit) int {
 		av, aok := a.view.props[name]
 		bv, bok := b.view.props[name]
@@ -368,4 +348,5 @@ func sortHits(t *objectType, hits []hit, name string, desc bool) {
 		}
 		return c
 	})
+	return hits[min(offset, total):min(offset+limit, total)], total, nil
 }

@@ -236,7 +236,7 @@ func (s *Server) correlationID() string {
 }
 
 func (s *Server) logChange(typ string, r *record, kind string, at time.Time) {
-	s.changes = append(s.changes, Change{Type: typ, ID: idString(r.id), Kind: kind, At: at, Properties: maps.Clone(r.props)})
+	s.changes = append(s.changes, Change{Type: typ, ID: idString(r.id), Kind: kind, At: at, Properties: r.props})
 }
 
 // ---- writes from tests, through the same rules as the API ----

@@ -47,7 +47,10 @@ type Change struct {
 
 // record is one stored object.
 type record struct {
-	id         int64
+	id int64
+	// props is never written once stored: a write stores a new map, so
+	// that the search index and the change log share each version
+	// instead of copying it (a contact of every property holds 600).
 	props      map[string]string
 	createdAt  time.Time
 	updatedAt  time.Time
@@ -226,21 +229,23 @@ func singular(typeName string) string {
 func (s *typeStore) create(now time.Time, lag time.Duration, props map[string]*string) *record {
 	id := s.nextID
 	s.nextID++
-	r := &record{id: id, props: map[string]string{}, createdAt: now}
+	r := &record{id: id, createdAt: now, props: map[string]string{
+		s.t.created: formatTime(now), "hs_object_id": idString(id), "hs_object_source": "INTEGRATION",
+	}}
 	s.byID[id] = r
 	s.ids = append(s.ids, id)
-	r.props[s.t.created] = formatTime(now)
-	r.props["hs_object_id"] = idString(id)
-	r.props["hs_object_source"] = "INTEGRATION"
 	s.apply(now, lag, r, props)
 	return r
 }
 
-// apply writes checked properties and moves the last-modified time.
+// apply writes checked properties, into a new map (record.props), and
+// moves the last-modified time.
 func (s *typeStore) apply(now time.Time, lag time.Duration, r *record, props map[string]*string) {
+	next := make(map[string]string, len(r.props)+len(props)+1)
+	maps.Copy(next, r.props)
 	for name, v := range props {
 		if idx, ok := s.unique[name]; ok {
-			if old, had := r.props[name]; had {
+			if old, had := next[name]; had {
 				delete(idx, fold(old))
 			}
 			if v != nil && *v != "" {
@@ -248,14 +253,15 @@ func (s *typeStore) apply(now time.Time, lag time.Duration, r *record, props map
 			}
 		}
 		if v == nil {
-			delete(r.props, name)
+			delete(next, name)
 			continue
 		}
-		r.props[name] = *v
+		next[name] = *v
 	}
 	r.remember(now, props)
 	r.updatedAt = now
-	r.props[s.t.modified] = formatTime(now)
+	next[s.t.modified] = formatTime(now)
+	r.props = next
 	s.reindex(now, lag, r)
 }
 
@@ -310,6 +316,7 @@ func (s *typeStore) merge(now time.Time, lag time.Duration, primary, secondary *
 	if _, ok := s.t.byName[additionalEmailsProperty]; ok {
 		props[additionalEmailsProperty] = additionalEmails(props["email"], primary.props, secondary.props)
 	}
+	props[s.t.modified] = formatTime(now)
 	survivor.props = props
 	for _, r := range absorbed {
 		r.mergedInto, r.mergedAt = survivor.id, now
@@ -323,7 +330,6 @@ func (s *typeStore) merge(now time.Time, lag time.Duration, primary, secondary *
 		}
 	}
 	survivor.updatedAt = now
-	survivor.props[s.t.modified] = formatTime(now)
 	s.reindex(now, lag, survivor)
 	return survivor
 }
@@ -365,7 +371,7 @@ func mergedIDs(lists ...string) []int64 {
 
 func (s *typeStore) reindex(now time.Time, lag time.Duration, r *record) {
 	r.index = append(r.index, indexed{
-		visibleAt: now.Add(lag), props: maps.Clone(r.props),
+		visibleAt: now.Add(lag), props: r.props,
 		createdAt: r.createdAt, updatedAt: r.updatedAt,
 	})
 }

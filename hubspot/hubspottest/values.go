@@ -63,7 +63,11 @@ func draw(name string, i int, salt uint64) uint64 {
 // a type, for the names given (every property when names is nil), as cfg
 // has them: WithUnparsableValues, WithEpochMillisDates.
 func catalogValues(t *objectType, i int, names []string, cfg catalogConfig) map[string]string {
-	out := map[string]string{}
+	size := len(t.props)
+	if names != nil {
+		size = len(names)
+	}
+	out := make(map[string]string, size)
 	each := func(p PropertyDef) {
 		if noValue(t, p) {
 			return

@@ -155,11 +155,8 @@ func fieldsOf(t *objectType, asked []string) []string {
 // that exist but have no value are null.
 func render(props map[string]string, id int64, createdAt, updatedAt time.Time, archivedAt *time.Time, fields []string) objectJSON {
 	out := objectJSON{
-		ID: idString(id), Properties: propsJSON{names: fields, values: make([]string, len(fields)), set: make([]bool, len(fields))},
+		ID: idString(id), Properties: propsJSON{names: fields, props: props},
 		CreatedAt: formatTime(createdAt), UpdatedAt: formatTime(updatedAt),
-	}
-	for i, n := range fields {
-		out.Properties.values[i], out.Properties.set[i] = props[n]
 	}
 	if archivedAt != nil {
 		out.Archived = true
@@ -176,8 +173,17 @@ func renderRecord(r *record, fields []string) objectJSON {
 	return render(r.props, r.id, r.createdAt, r.updatedAt, archivedAt, fields)
 }
 
+// writeJSON writes v as encoding/json's Encoder does; pages and batches
+// of objects write themselves (wireappend.go).
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json;charset=utf-8")
+	if a, ok := v.(jsonAppender); ok {
+		if b, err := a.appendJSON(make([]byte, 0, 64<<10)); err == nil {
+			w.WriteHeader(status)
+			_, _ = w.Write(append(b, '\n'))
+			return
+		}
+	}
 	w.WriteHeader(status)
 	if v != nil {
 		_ = json.NewEncoder(w).Encode(v)
