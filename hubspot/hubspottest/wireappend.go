@@ -23,7 +23,7 @@ func appendValue(b []byte, v any) ([]byte, error) {
 	}
 	m, err := json.Marshal(v)
 	if err != nil {
-		return nil, err
+		return nil, err //nolint:wrapcheck // writeJSON then falls back to the Encoder, which says what failed
 	}
 	return append(b, m...), nil
 }
