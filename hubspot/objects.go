@@ -48,6 +48,10 @@ type ListOptions struct {
 	// Associations names the types whose linked ids each object shows
 	// (Object.Associations).
 	Associations []string
+	// PropertiesWithHistory names the properties whose histories each
+	// object shows (Object.PropertiesWithHistory); the page then holds at
+	// most MaxHistoryLimit objects, its size with Limit 0.
+	PropertiesWithHistory []string
 }
 
 // List returns one page of objects, ordered by id.
@@ -56,11 +60,16 @@ type ListOptions struct {
 // 15,000 characters) are read with a batch read, whose POST body has room
 // for them: see listWide.
 func (s *ObjectsService) List(ctx context.Context, objectType string, opts ListOptions) (*ObjectPage, error) {
-	q, err := pageQuery(opts.Limit, opts.After, opts.Archived)
+	limit, err := historyLimit(opts.Limit, opts.PropertiesWithHistory)
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", objectType, err)
+	}
+	q, err := pageQuery(limit, opts.After, opts.Archived)
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", objectType, err)
 	}
 	setProperties(q, opts.Properties)
+	setHistory(q, opts.PropertiesWithHistory)
 	setAssociations(q, opts.Associations)
 	req, err := NewRequest(http.MethodGet, s.client.objectsPath(objectType), q, nil)
 	if err != nil {
@@ -104,7 +113,8 @@ func (s *ObjectsService) listWide(ctx context.Context, objectType string, opts L
 	for i, o := range ids.Results {
 		want[i] = o.ID
 	}
-	res, err := s.BatchRead(ctx, objectType, BatchReadRequest{IDs: want, Properties: opts.Properties, Archived: opts.Archived})
+	res, err := s.BatchRead(ctx, objectType, BatchReadRequest{IDs: want, Properties: opts.Properties, Archived: opts.Archived,
+		PropertiesWithHistory: opts.PropertiesWithHistory})
 	if err != nil {
 		return nil, fmt.Errorf("list %s: read the page's properties: %w", objectType, err)
 	}
@@ -136,6 +146,9 @@ type GetOptions struct {
 	Archived   bool
 	// Associations names the types whose linked ids the object shows.
 	Associations []string
+	// PropertiesWithHistory names the properties whose histories the
+	// object shows.
+	PropertiesWithHistory []string
 }
 
 // Get returns one object; a missing one is an *ErrorResponse with status 404.
@@ -151,6 +164,7 @@ func (s *ObjectsService) Get(ctx context.Context, objectType, id string, opts Ge
 		q.Set("archived", "true")
 	}
 	setAssociations(q, opts.Associations)
+	setHistory(q, opts.PropertiesWithHistory)
 	req, err := NewRequest(http.MethodGet, s.client.objectsPath(objectType, id), q, nil)
 	if err != nil {
 		return nil, fmt.Errorf("get %s %s: %w", objectType, id, err)
@@ -168,7 +182,8 @@ func (s *ObjectsService) Get(ctx context.Context, objectType, id string, opts Ge
 // getWide is Get by a batch read. A missing object, which the batch read
 // reports among its errors, is a 404 as Get's own call would answer.
 func (s *ObjectsService) getWide(ctx context.Context, objectType, id string, opts GetOptions, req *Request) (*Object, error) {
-	res, err := s.BatchRead(ctx, objectType, BatchReadRequest{IDs: []string{id}, Properties: opts.Properties, IDProperty: opts.IDProperty, Archived: opts.Archived})
+	res, err := s.BatchRead(ctx, objectType, BatchReadRequest{IDs: []string{id}, Properties: opts.Properties, IDProperty: opts.IDProperty,
+		Archived: opts.Archived, PropertiesWithHistory: opts.PropertiesWithHistory})
 	if err != nil {
 		return nil, fmt.Errorf("get %s %s: %w", objectType, id, err)
 	}
@@ -368,6 +383,9 @@ type BatchReadRequest struct {
 	Properties []string
 	IDProperty string
 	Archived   bool
+	// PropertiesWithHistory names the properties whose histories each
+	// object shows; the read then goes MaxHistoryLimit ids a call.
+	PropertiesWithHistory []string
 }
 
 type idInput struct {
@@ -375,9 +393,10 @@ type idInput struct {
 }
 
 type batchReadBody struct {
-	Properties []string  `json:"properties"`
-	IDProperty string    `json:"idProperty,omitempty"`
-	Inputs     []idInput `json:"inputs"`
+	Properties            []string  `json:"properties"`
+	PropertiesWithHistory []string  `json:"propertiesWithHistory,omitempty"`
+	IDProperty            string    `json:"idProperty,omitempty"`
+	Inputs                []idInput `json:"inputs"`
 }
 
 type batchBody[T any] struct {
@@ -392,8 +411,9 @@ func idInputs(ids []string) []idInput {
 	return in
 }
 
-// BatchRead reads objects by id, up to 100 per call. Missing ids come back
-// as errors of the result, not as an error.
+// BatchRead reads objects by id, up to 100 per call (MaxHistoryLimit with
+// history). Missing ids come back as errors of the result, not as an
+// error.
 func (s *ObjectsService) BatchRead(ctx context.Context, objectType string, r BatchReadRequest) (*BatchResult, error) {
 	var q url.Values
 	if r.Archived {
@@ -403,9 +423,9 @@ func (s *ObjectsService) BatchRead(ctx context.Context, objectType string, r Bat
 	if props == nil {
 		props = []string{}
 	}
-	return s.batch(ctx, "read", objectType, len(r.IDs), func(lo, hi int) (*Request, error) {
+	return s.batchOf(ctx, "read", objectType, len(r.IDs), batchSize(r.PropertiesWithHistory), func(lo, hi int) (*Request, error) {
 		return NewRequest(http.MethodPost, s.client.objectsPath(objectType, "batch", "read"), q,
-			batchReadBody{Properties: props, IDProperty: r.IDProperty, Inputs: idInputs(r.IDs[lo:hi])})
+			batchReadBody{Properties: props, PropertiesWithHistory: r.PropertiesWithHistory, IDProperty: r.IDProperty, Inputs: idInputs(r.IDs[lo:hi])})
 	})
 }
 
@@ -448,12 +468,17 @@ func (s *ObjectsService) BatchArchive(ctx context.Context, objectType string, id
 // results. When a call fails, the result holds what the calls before it
 // returned, and the error says which inputs were not written.
 func (s *ObjectsService) batch(ctx context.Context, op, objectType string, n int, build func(lo, hi int) (*Request, error)) (*BatchResult, error) {
+	return s.batchOf(ctx, op, objectType, n, MaxBatchInputs, build)
+}
+
+// batchOf is batch in calls of at most size inputs.
+func (s *ObjectsService) batchOf(ctx context.Context, op, objectType string, n, size int, build func(lo, hi int) (*Request, error)) (*BatchResult, error) {
 	merged := &BatchResult{Status: "COMPLETE"}
 	if n == 0 {
 		return merged, nil
 	}
 	var built error
-	first, err := inBatches(n, MaxBatchInputs, func(lo, hi int) error {
+	first, err := inBatches(n, size, func(lo, hi int) error {
 		req, err := build(lo, hi)
 		if err != nil {
 			built = err

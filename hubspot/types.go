@@ -36,6 +36,10 @@ type Object struct {
 	// Associations are the linked ids of the types a list or read asked
 	// for (ListOptions.Associations), by type: associations.go.
 	Associations map[string]InlineAssociations `json:"associations,omitempty"`
+	// PropertiesWithHistory are the values each property a read asked
+	// the history of held (ListOptions.PropertiesWithHistory), in the
+	// order HubSpot sends them.
+	PropertiesWithHistory map[string][]ValueWithTimestamp `json:"propertiesWithHistory,omitempty"`
 }
 
 // ObjectPage is one page of the list call.

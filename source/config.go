@@ -30,6 +30,7 @@ const (
 	KeyDeletesRateShare     = "deletesRateShare"
 	KeyDailyReservePercent  = "dailyReservePercent"
 	KeyHubDBDrafts          = "hubdbDrafts"
+	KeyPropertyHistory      = "propertyHistory"
 )
 
 // Config is the source's configuration.
@@ -60,6 +61,17 @@ type Config struct {
 	// them; qualified as in properties with several resources. Set either
 	// properties or extraProperties.
 	ExtraProperties []string `json:"extraProperties"`
+	// PropertyHistory names properties whose every value the source reads
+	// (dealstage,lifecyclestage): for each object, each value a property
+	// held, with when and by what it was set, as one record in the
+	// collection <resource>_property_history (deals_property_history),
+	// keyed by object id, property and time. Qualified as in properties
+	// with several resources (deals.dealstage). CRM object resources
+	// only; * reads no history but what this names. HubSpot reads 50
+	// objects a request with history: the snapshot costs a request per 50
+	// objects, and CDC two (a search and a batch read) per 50 objects
+	// changed. Empty reads no history.
+	PropertyHistory []string `json:"propertyHistory"`
 	// Associations are the object types whose links each record carries in
 	// its payload's associations field, separated by commas
 	// (companies,deals): for each linked object its id and its association

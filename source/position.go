@@ -67,6 +67,9 @@ type Position struct {
 	// Members is, for the list_memberships resource, each list's members
 	// as last compared (listpos.go).
 	Members *MembersPosition `json:"members,omitempty"`
+	// History is, for a property history resource, how far it has come
+	// (propertyhistory.go).
+	History *HistoryState `json:"history,omitempty"`
 }
 
 // RecentDelete is a delete emitted: the object's id, and the time of its
@@ -171,6 +174,11 @@ func (p Position) validate() error {
 	if p.Below != "" {
 		if _, err := parseID(p.Below); err != nil {
 			return fmt.Errorf("below: %w", err)
+		}
+	}
+	if h := p.History; h != nil && h.Last != nil {
+		if _, err := parseID(h.Last.ObjectID); err != nil {
+			return fmt.Errorf("history: %w", err)
 		}
 	}
 	for _, d := range p.Deleted {

@@ -41,6 +41,11 @@ type readerConfig struct {
 	// how often the link scan reads them all again.
 	links      []string
 	linksEvery time.Duration
+	// historyOf, for a property history resource, is the object type
+	// whose properties' values it reads, and historyProps those
+	// properties.
+	historyOf    *hubspot.Resource
+	historyProps []string
 }
 
 // startKey is where the changes after the snapshot begin, for telling
@@ -74,9 +79,12 @@ type reader struct {
 	pipelines *pipelineScan
 	// lists reads the lists or their members (KindLists): snapshot and
 	// changes in one.
-	lists   wholeScan
-	deletes *deleteScan
-	links   *linkScan // with associations: every object's links again
+	lists wholeScan
+	// propHistory reads a property history resource: snapshot and
+	// changes in one.
+	propHistory *historyScan
+	deletes     *deleteScan
+	links       *linkScan // with associations: every object's links again
 	// fetches are the snapshot's reads ahead of Read.
 	fetches *fetches
 	// settle says that the initial timestamp is the source's clock's, to
@@ -119,6 +127,10 @@ func newReaderAt(cfg readerConfig, svc services, now func() time.Time, pos *Posi
 	}
 	if len(cfg.links) > 0 && cfg.linksEvery > 0 {
 		r.links = &linkScan{hub: r.hub, history: r.history, every: cfg.linksEvery, next: now().Add(cfg.linksEvery)}
+	}
+	if cfg.historyOf != nil {
+		r.startHistory(pos, svc.objects, now)
+		return r, nil
 	}
 	if cfg.resource.Kind == hubspot.KindPipelines {
 		r.startPipelines(pos, svc.pipelines, now)
@@ -206,6 +218,9 @@ func (r *reader) step(ctx context.Context) ([]opencdc.Record, bool, error) {
 	if r.lists != nil {
 		return r.lists.step(ctx)
 	}
+	if r.propHistory != nil {
+		return r.propHistory.step(ctx)
+	}
 	if r.snapshot != nil {
 		recs, done, err := r.snapshot.step(ctx)
 		if err != nil {
@@ -270,7 +285,8 @@ func (r *reader) step(ctx context.Context) ([]opencdc.Record, bool, error) {
 func (r *reader) caughtUp() bool {
 	return (r.changes != nil && r.changes.caughtUp) || (r.list != nil && r.list.caughtUp) ||
 		(r.owners != nil && r.owners.caughtUp) || (r.pipelines != nil && r.pipelines.caughtUp) ||
-		(r.lists != nil && r.lists.idle())
+		(r.lists != nil && r.lists.idle()) ||
+		(r.propHistory != nil && r.propHistory.caughtUp)
 }
 
 // refreshCatalog lists the resource's properties again when they are due,
@@ -311,7 +327,7 @@ func (r *reader) refreshCatalog(ctx context.Context) error {
 
 // snapshotting reports whether the reader is still in the snapshot.
 func (r *reader) snapshotting() bool {
-	return r.snapshot != nil || ((r.list != nil || r.pipelines != nil || r.lists != nil) && r.history.pos.Mode == ModeSnapshot)
+	return r.snapshot != nil || ((r.list != nil || r.pipelines != nil || r.lists != nil || r.propHistory != nil) && r.history.pos.Mode == ModeSnapshot)
 }
 
 // position is where the reader is: that of the last record it emitted, or

@@ -64,7 +64,7 @@ func (c *Config) resourceSet() (resourceSet, string, error) {
 	for _, p := range []struct {
 		key  string
 		list []string
-	}{{KeyProperties, c.Properties}, {KeyExtraProperties, c.ExtraProperties}} {
+	}{{KeyProperties, c.Properties}, {KeyExtraProperties, c.ExtraProperties}, {KeyPropertyHistory, c.PropertyHistory}} {
 		if err := set.checkQualified(p.list); err != nil {
 			return resourceSet{}, p.key, err
 		}

@@ -133,7 +133,13 @@ func (s *Source) openSet(ctx context.Context, set resourceSet, svc services, raw
 		sdk.Logger(ctx).Warn().Str("resource", resources[0].Name).
 			Msgf("hubspot source: the position names no resource (the earlier connector's, or this one's of one resource): it is taken as the state of %s, the first of %q; list the resource it was written for first", resources[0].Name, KeyResources)
 	}
-	s.several = set.several
+	histories, err := s.config.histories(set, resources)
+	if err != nil {
+		return err
+	}
+	// A history is a resource of its own: the position holds each
+	// one's state by name.
+	s.several = set.several || len(histories) > 0
 	for _, res := range resources {
 		if !set.all {
 			// * checked access as it chose the types.
@@ -145,6 +151,11 @@ func (s *Source) openSet(ctx context.Context, set resourceSet, svc services, raw
 			return err
 		}
 		delete(states, res.Name)
+		if props := histories[res.Name]; len(props) > 0 {
+			if err := s.startHistory(ctx, res, props, svc, states); err != nil {
+				return err
+			}
+		}
 	}
 	for name := range states {
 		sdk.Logger(ctx).Info().Str("resource", name).

@@ -115,6 +115,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		{"cdcSearches", cdcSearches}, {"snapshotHeap", snapshotHeap}, {"cpuPerRecord", cpuPerRecord},
 		{"associations", associationsCost}, {"cmsScan", cmsScanCost}, {"searchBodyCost", searchBodyCost}, {"pipelinesCost", pipelinesCost},
 		{"listsCost", listsCost},
+		{"propertyHistoryCost", propertyHistoryCost},
 	}
 	// The end-to-end steps run long (minutes each): make bench-e2e.
 	e2eSteps := []step{{"e2eFile", e2eFile}, {"e2ePostgres", e2ePostgres}}

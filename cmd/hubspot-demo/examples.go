@@ -74,7 +74,7 @@ func examples() map[string]prepareFunc {
 		"hubspot-to-postgres":     hubspotToPostgres(pgtest.ContactsTable, "contacts"),
 		"hubspot-crm-to-postgres": hubspotToPostgres(pgtest.CRMTables, "contacts", "companies", "deals"),
 		"hubspot-deal-pipelines-to-postgres": hubspotToPostgres(pgtest.DealPipelineTables,
-			"deals", "deal_pipelines", "deal_pipeline_stages"),
+			"deals", "deal_pipelines", "deal_pipeline_stages", "deals_property_history"),
 	}
 }
 

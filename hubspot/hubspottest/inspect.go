@@ -85,6 +85,7 @@ func (s *Server) ResetCalls() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	clear(s.calls)
+	s.historyReads = nil
 	s.refused = 0
 	s.requests.searches, s.requests.searchRefused = 0, 0
 }

@@ -51,6 +51,12 @@ func (s *Server) list(r *http.Request) (int, any, *apiError) {
 		return 0, nil, e
 	}
 	asked := queryList(r, "properties")
+	withHistory := queryList(r, "propertiesWithHistory")
+	if len(withHistory) > 0 {
+		if limit, e = s.historyLimit(limit, true); e != nil {
+			return 0, nil, e
+		}
+	}
 	linked, e := s.inlineTypes(r)
 	if e != nil {
 		return 0, nil, e
@@ -62,7 +68,9 @@ func (s *Server) list(r *http.Request) (int, any, *apiError) {
 	out := pageJSON[objectJSON]{Results: make([]objectJSON, 0, len(recs))}
 	fields := fieldsOf(ts.t, asked)
 	for _, rec := range recs {
-		out.Results = append(out.Results, s.withInline(r, ts, rec, renderRecord(rec, fields), linked))
+		obj := s.withInline(r, ts, rec, renderRecord(rec, fields), linked)
+		obj.PropertiesWithHistory = renderHistory(rec, withHistory)
+		out.Results = append(out.Results, obj)
 	}
 	if next != "" {
 		out.Paging = nextPage(r, next)
@@ -92,7 +100,9 @@ func (s *Server) get(r *http.Request) (int, any, *apiError) {
 	if e != nil {
 		return 0, nil, e
 	}
-	return http.StatusOK, s.withInline(r, ts, rec, renderRecord(rec, fieldsOf(ts.t, queryList(r, "properties"))), linked), nil
+	obj := s.withInline(r, ts, rec, renderRecord(rec, fieldsOf(ts.t, queryList(r, "properties"))), linked)
+	obj.PropertiesWithHistory = renderHistory(rec, queryList(r, "propertiesWithHistory"))
+	return http.StatusOK, obj, nil
 }
 
 // propertyValues is a properties object of a request body. HubSpot takes
@@ -269,6 +279,9 @@ type batchRequest struct {
 	Inputs     []batchInput `json:"inputs"`
 	Properties []string     `json:"properties"`
 	IDProperty string       `json:"idProperty"`
+	// PropertiesWithHistory, of a batch read, asks for those properties'
+	// histories too.
+	PropertiesWithHistory []string `json:"propertiesWithHistory"`
 }
 
 // batch serves POST /crm/v3/objects/{type}/batch/{read,create,update,upsert,archive}.
@@ -306,6 +319,11 @@ func (s *Server) batch(r *http.Request) (int, any, *apiError) {
 		if e != nil {
 			return 0, nil, e
 		}
+		if len(req.PropertiesWithHistory) > 0 {
+			if _, e := s.historyLimit(len(req.Inputs), false); e != nil {
+				return 0, nil, e
+			}
+		}
 		var missing []string
 		fields := fieldsOf(ts.t, req.Properties)
 		for _, in := range req.Inputs {
@@ -317,7 +335,9 @@ func (s *Server) batch(r *http.Request) (int, any, *apiError) {
 				missing = append(missing, in.ID)
 				continue
 			}
-			res.Results = append(res.Results, renderRecord(rec, fields))
+			obj := renderRecord(rec, fields)
+			obj.PropertiesWithHistory = renderHistory(rec, req.PropertiesWithHistory)
+			res.Results = append(res.Results, obj)
 		}
 		if len(missing) > 0 {
 			fail(notFound(fmt.Sprintf("Could not get some %s objects, they may be deleted or not exist. Check that ids are valid.", ts.t.name)), ctxMap("ids", missing...))

@@ -57,6 +57,7 @@ type config struct {
 	searchBodyLimit      int
 	archivedPipelines    bool
 	deletedListsInSearch bool
+	historyPagesLowered  bool
 }
 
 // catalogConfig is what WithFullPropertyCatalog, WithSparseValues, WithUnparsableValues

@@ -62,6 +62,8 @@ type Server struct {
 	hubdb               hubdbStore
 	pipelines           *pipelineStore
 	lists               *listStore
+	historyPagesLowered bool  // WithHistoryPagesLowered
+	historyReads        []int // HistoryReads
 	changes             []Change
 	calls               map[string]int
 	faults              []*Fault
@@ -171,6 +173,7 @@ func NewServer(opts ...Option) (*Server, error) {
 		redirectTimesAt:     cfg.redirectTimesAt,
 		pipelines:           newPipelineStore(cfg.archivedPipelines),
 		lists:               newListStore(cfg.deletedListsInSearch),
+		historyPagesLowered: cfg.historyPagesLowered,
 	}
 	if cfg.clock != nil {
 		s.clockNow = cfg.clock.Now

@@ -58,6 +58,9 @@ type record struct {
 	archivedAt time.Time
 	mergedInto int64 // 0: not merged into another object
 	mergedAt   time.Time
+	// history is each written property's values, oldest first
+	// (history.go).
+	history map[string][]historyValue
 	// index holds what search sees: the object as written, each version
 	// visible from its own time on, the newest visible one winning.
 	index []indexed
@@ -256,6 +259,7 @@ func (s *typeStore) apply(now time.Time, lag time.Duration, r *record, props map
 		}
 		next[name] = *v
 	}
+	r.remember(now, props)
 	r.updatedAt = now
 	next[s.t.modified] = formatTime(now)
 	r.props = next
@@ -303,6 +307,7 @@ func (s *typeStore) merge(now time.Time, lag time.Duration, primary, secondary *
 		ids = append(ids, primary.id, secondary.id)
 		absorbed = append(absorbed, primary)
 	}
+	mergeHistory(survivor, absorbed...)
 	slices.Sort(ids)
 	parts := make([]string, len(ids))
 	for i, id := range ids {

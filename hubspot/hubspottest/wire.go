@@ -95,6 +95,9 @@ type objectJSON struct {
 	// Associations are the links the v3 associations= parameter asked for
 	// (associations_inline.go).
 	Associations map[string]inlineJSON `json:"associations,omitempty"`
+	// PropertiesWithHistory are the values of the properties that
+	// propertiesWithHistory asked for (history.go).
+	PropertiesWithHistory map[string][]historyJSON `json:"propertiesWithHistory,omitempty"`
 }
 
 type nextJSON struct {

@@ -67,6 +67,12 @@ func (o objectJSON) appendJSON(b []byte) ([]byte, error) {
 			return nil, err
 		}
 	}
+	if len(o.PropertiesWithHistory) > 0 {
+		var err error
+		if b, err = appendValue(appendField(b, "propertiesWithHistory", false), o.PropertiesWithHistory); err != nil {
+			return nil, err
+		}
+	}
 	return append(b, '}'), nil
 }
 

@@ -23,10 +23,14 @@ func TestWireAsEncoder(t *testing.T) {
 	linked := obj
 	linked.Associations = map[string]inlineJSON{"companies": {Results: []inlineAssocJSON{{ID: "9", Type: "contact_to_company"}},
 		Paging: &pagingJSON{Next: nextJSON{After: "100", Link: "https://h/x?a=1&b=2"}}}}
+	withHistory := linked
+	withHistory.PropertiesWithHistory = map[string][]historyJSON{"odd": {{Value: odd, Timestamp: "t", SourceType: "API"}},
+		"email": {{Value: "a@b.c", Timestamp: "t2", SourceType: "CRM_UI", SourceID: "userId:1", SourceLabel: odd, UpdatedByUserID: 1}}}
 	tests := []struct {
 		name string
 		v    any
 	}{
+		{"object with history", withHistory},
 		{"object", obj},
 		{"archived object", archived},
 		{"written object", written},

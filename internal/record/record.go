@@ -33,6 +33,21 @@ const (
 	FieldProperties = "properties"
 )
 
+// Fields of a property history record (one value a property held): the
+// key is its object's id, the property and the value's time; the payload
+// adds the value and what set it, as HubSpot's ValueWithTimestamp names
+// them.
+const (
+	FieldObjectID        = "objectId"
+	FieldProperty        = "property"
+	FieldTimestamp       = "timestamp"
+	FieldValue           = "value"
+	FieldSourceType      = "sourceType"
+	FieldSourceID        = "sourceId"
+	FieldSourceLabel     = "sourceLabel"
+	FieldUpdatedByUserID = "updatedByUserId"
+)
+
 // IsObjectField reports whether a payload field describes the object (its
 // id, times or archived flag) rather than set one of its properties: the
 // destination never writes these as properties.

@@ -300,7 +300,8 @@ CREATE TABLE deals (
 	hs_merged_object_ids text, dealname text, amount double precision)`
 
 // DealPipelineTables creates the tables examples/hubspot-deal-pipelines-to-postgres.yaml
-// writes into: deals, their pipelines and their stages.
+// writes into: deals, their pipelines, their stages and the history of
+// their dealstage.
 const DealPipelineTables = `CREATE TABLE deals (id text PRIMARY KEY, "createdAt" timestamptz,
   "updatedAt" timestamptz, "archivedAt" timestamptz,
   hs_object_id double precision, createdate timestamptz,
@@ -316,4 +317,8 @@ CREATE TABLE deal_pipeline_stages (id text PRIMARY KEY,
   "objectType" text, "pipelineId" text, "pipelineLabel" text,
   "pipelineDisplayOrder" double precision, metadata text,
   "writePermissions" text, probability double precision,
-  "isClosed" boolean);`
+  "isClosed" boolean);
+CREATE TABLE deals_property_history ("objectId" text, property text,
+  "timestamp" timestamptz, value text, "sourceType" text, "sourceId" text,
+  "sourceLabel" text, "updatedByUserId" bigint,
+  PRIMARY KEY ("objectId", property, "timestamp"));`
