@@ -2,6 +2,7 @@ package hubspottest
 
 import (
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -23,7 +24,7 @@ func appendValue(b []byte, v any) ([]byte, error) {
 	}
 	m, err := json.Marshal(v)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("marshal %T: %w", v, err)
 	}
 	return append(b, m...), nil
 }
