@@ -148,6 +148,9 @@ func (r *router) writerOf(ctx context.Context, name string) (routed, error) {
 // type HubSpot's API writes in part (partner clients: updates only) is
 // written; a record asking for a write it lacks fails alone (canDo).
 func canWrite(res hubspot.Resource) error {
+	if res.Kind == hubspot.KindLists {
+		return fmt.Errorf("%s is read-only here: the destination writes no lists or list members (the source reads them)", res.Name)
+	}
 	if res.ReadOnly() {
 		return fmt.Errorf("%s is read-only: HubSpot's API creates, updates and deletes none of them, so the destination cannot write it (the source reads it)", res.DisplayName())
 	}

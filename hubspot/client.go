@@ -126,6 +126,8 @@ type Client struct {
 	Account *AccountService
 	// Pipelines reads and writes pipelines and their stages.
 	Pipelines *PipelinesService
+	// Lists reads list definitions and their members.
+	Lists *ListsService
 }
 
 // Option configures a Client.
@@ -354,6 +356,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	c.Associations = &AssociationsService{client: c}
 	c.Account = &AccountService{client: c}
 	c.Pipelines = &PipelinesService{client: c}
+	c.Lists = &ListsService{client: c}
 	c.URLRedirects = c.CMSObjects(*urlRedirectSpec())
 	c.BlogTags = c.CMSObjects(*blogTagSpec())
 	c.BlogPosts = c.CMSObjects(*blogPostSpec())

@@ -38,7 +38,9 @@ var propertiesCases = []string{
 	`{"a":"caf` + "\xc3\xa9" + `","b":"bad` + "\xff" + `"}`,
 	`{"a":"1","a":"2"}`, `{"a":1}`, `{"a":true}`, `{"a":["x"]}`, `{"a":{"b":"c"}}`,
 	`{"a":"1",}`, `{"a" "1"}`, `["a"]`, `"a"`, `{"a":"1"} x`, `{"a":"unterminated}`,
-	"{\"a\":\"tab\tinside\"}", `{"a:b":"c\":d"}`, `{"\u0061":"x"}`, "\n{\"a\" :\t\"b\" ,\r\"c\": null}\n",
+	"{\"a\":\"tab\tinside\"}", `{"a":"\/\b\f\r\t\u0000\u00E9\u20ac","b":"caf\u00e9 ` + "\xc3\xa9" + `\n"}`, `{"a":"\ud800"}`,
+	`{"a":"\udc00x"}`, `{"a":"\x"}`, `{"a":"\u12"}`, `{"a":"\u00g0"}`, `{"a":"\u+123"}`, `{"a":"\u-123"}`, `{"a":"x\"}`,
+	`{"a":"` + "\xff" + `\n"}`, `{"a":"\\\"\\"}`, `{"a:b":"c\":d"}`, `{"\u0061":"x"}`, "\n{\"a\" :\t\"b\" ,\r\"c\": null}\n",
 }
 
 func TestPropertiesDecodeAsEncodingJSON(t *testing.T) {

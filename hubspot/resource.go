@@ -65,6 +65,10 @@ const (
 	// KindPipelines is the pipelines of an object type, or their stages
 	// (pipelineresources.go): read whole from one list call each poll.
 	KindPipelines
+	// KindLists is the list definitions, or their members
+	// (listresources.go): read from the lists search and each changed
+	// list's memberships.
+	KindLists
 )
 
 // IsCMS reports whether the kind is a CMS resource: JSON objects read from
@@ -122,6 +126,9 @@ type Resource struct {
 	// Pipelines says which pipelines, or stages, a KindPipelines resource
 	// is.
 	Pipelines *PipelineSpec
+	// Lists says whether a KindLists resource is the lists or their
+	// members.
+	Lists *ListSpec
 }
 
 // DisplayName is the name to show a user: the earlier connector's name and
@@ -167,7 +174,7 @@ func resourceTable() []Resource {
 		cmsObject(LandingPagesResourceName, "cms.pages.landing", pageSpec("landing page", "landing-pages")),
 		cmsObject(SitePagesResourceName, "cms.pages.site", pageSpec("site page", "site-pages")),
 		cmsObject(HubDBTablesResourceName, "cms.hubdb.tables", hubdbTableSpec()),
-	}, pipelineResources())
+	}, pipelineResources(), listResources())
 }
 
 // cmsObject is a row of a CMSObjectsService resource: list, get, create,

@@ -69,6 +69,7 @@ const (
 	APIHubDB
 	APIAccountInfo
 	APIPipelines
+	APILists
 	numAPIs
 )
 
@@ -101,7 +102,7 @@ func (p APIPaths) Prefix(v APIVersion) string {
 //   - CRM/Objects (and each object's own spec, the same paths),
 //     CRM/Properties, CRM/Associations and CRM/Associations Schema (labels),
 //     CRM/Crm Owners, CRM/Schemas, CMS/Posts, CMS/Authors, CMS/Tags,
-//     CMS/Url Redirects, Account/Account Info, CRM/Pipelines: v3 (v4 for associations),
+//     CMS/Url Redirects, Account/Account Info, CRM/Pipelines, CRM/Lists: v3 (v4 for associations),
 //     2026-03 and 2026-09;
 //   - CMS/Pages and CMS/Hubdb: v3 and 2026-03 only, so they are called at
 //     2026-03 when the client speaks 2026-09.
@@ -122,6 +123,7 @@ func VersionTable() [numAPIs]APIPaths {
 		APIHubDB:        {"HubDB", "/cms/v3/hubdb", "/cms/hubdb/2026-03", "/cms/hubdb/2026-03"},
 		APIAccountInfo:  {"account info", "/account-info/v3", "/account-info/2026-03", "/account-info/2026-09"},
 		APIPipelines:    {"CRM pipelines", "/crm/v3/pipelines", "/crm/pipelines/2026-03", "/crm/pipelines/2026-09"},
+		APILists:        {"CRM lists", "/crm/v3/lists", "/crm/lists/2026-03", "/crm/lists/2026-09"},
 	}
 }
 

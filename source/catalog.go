@@ -29,8 +29,9 @@ const catalogRefreshEvery = 10 * time.Minute
 
 // catalog is the resource's properties the source reads, with their
 // definitions: the configured ones (fixed), or every property HubSpot lists
-// for the type, kept current while the pipeline runs. A read that returns a
-// property the catalog does not know makes it list them again at once.
+// for the type, kept current while the pipeline runs. A record built of an
+// object with a property the catalog does not know makes it list them again
+// at once (shape.values notes it).
 type catalog struct {
 	lister     PropertyLister
 	objectType string
@@ -143,7 +144,9 @@ func (c *catalog) listed() bool { return c.defs != nil }
 func (c *catalog) postpone() { c.listedAt, c.stale = c.now(), false }
 
 // note marks the catalog stale when an object carries a property it does
-// not know.
+// not know. shape.values calls it only for an object with a property its
+// fields lack: a map access per property, for every object, was 13 % of
+// the plugin's CPU in a wide snapshot.
 func (c *catalog) note(props hubspot.Properties) {
 	if c == nil || c.stale || c.defs == nil {
 		return

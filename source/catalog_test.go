@@ -20,6 +20,14 @@ func stringProps(names ...string) []hubspot.Property {
 	return out
 }
 
+// contactsCatalog returns a catalog of every property of contacts, not
+// listed yet, its lister and its clock.
+func contactsCatalog(t *testing.T) (*catalog, *mock.MockSourcePropertyLister, *hubspottest.ManualClock) {
+	clock := hubspottest.NewManualClock(at(0))
+	lister := mock.NewMockSourcePropertyLister(gomock.NewController(t))
+	return newCatalog(lister, "contacts", nil, []string{"hs_object_id"}, nil, clock.Now), lister, clock
+}
+
 // TestCatalogFollowsHubSpot: with every property read, the catalog reads
 // what HubSpot lists, lists again after 10 minutes or at once for a name a
 // read returned that it did not know (once per such name), and drops
@@ -27,9 +35,7 @@ func stringProps(names ...string) []hubspot.Property {
 func TestCatalogFollowsHubSpot(t *testing.T) {
 	is := is.New(t)
 	ctx := context.Background()
-	clock := hubspottest.NewManualClock(at(0))
-	lister := mock.NewMockSourcePropertyLister(gomock.NewController(t))
-	c := newCatalog(lister, "contacts", nil, []string{"hs_object_id"}, nil, clock.Now)
+	c, lister, clock := contactsCatalog(t)
 	is.Equal(c.names, []string{"hs_object_id"}) // not listed yet
 	is.True(c.due())
 
@@ -117,4 +123,27 @@ func TestUnknownPropertyKeptInMetadata(t *testing.T) {
 	_, field := d["shoe_size"]
 	is.True(!field)
 	is.Equal(raw, map[string]string{"shoe_size": "42"})
+}
+
+// TestRecordOfUnknownPropertyListsAgain: a record built of an object that
+// carries a property the catalog lacks makes the catalog list the
+// properties again at once; one of known properties alone does not.
+func TestRecordOfUnknownPropertyListsAgain(t *testing.T) {
+	is := is.New(t)
+	ctx := context.Background()
+	c, lister, _ := contactsCatalog(t)
+	lister.EXPECT().List(gomock.Any(), "contacts").Return(stringProps("hs_object_id", "email"), nil)
+	_, err := c.refresh(ctx)
+	is.NoErr(err)
+	s := newShape("contacts")
+	is.NoErr(s.update(ctx, c))
+
+	known := item{id: "1", key: keyset{ts: at(0), id: 1}, createdAt: at(0), props: hubspot.Properties{"email": hubspot.String("a@b.c")}}
+	s.values(known)
+	is.True(!c.due()) // every property known
+
+	unknown := known
+	unknown.props = hubspot.Properties{"email": hubspot.String("a@b.c"), "shoe_size": nil}
+	s.values(unknown)
+	is.True(c.due()) // shoe_size is new: list again
 }

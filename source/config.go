@@ -10,7 +10,6 @@ import (
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/config"
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
-	sdk "github.com/conduitio/conduit-connector-sdk"
 )
 
 // Names of the source's own parameters.
@@ -35,7 +34,7 @@ const (
 
 // Config is the source's configuration.
 type Config struct {
-	sdk.DefaultSourceMiddleware
+	Middleware
 	config.Config
 
 	// Resources are the resources to read in one pipeline, separated by
@@ -128,7 +127,7 @@ func (c *Config) Validate(ctx context.Context) error {
 	checker := config.NewChecker()
 	config.Across(checker, "readable", readable)
 	_, linksErr := c.linkTypes("")
-	return errors.Join(checker.Check(c), c.validateProperties(), linksErr, c.DefaultSourceMiddleware.Validate(ctx))
+	return errors.Join(checker.Check(c), c.validateProperties(), linksErr, c.Middleware.Validate(ctx))
 }
 
 // readable is the source's rule on resource and resources: one of them
@@ -161,6 +160,8 @@ func canRead(res hubspot.Resource) error {
 		return nil // read from the list, which filters and sorts by updatedAt
 	case res.Kind == hubspot.KindPipelines:
 		return nil // the list read whole
+	case res.Kind == hubspot.KindLists:
+		return nil // the lists search, and each changed list's members
 	case res.Kind != hubspot.KindCRMObject:
 		return fmt.Errorf("the source cannot read %s yet (the destination writes it)", res.DisplayName())
 	case !res.Ops.Has(hubspot.OpList) || (!res.IsOwners && !res.Ops.Has(hubspot.OpSearch)):
@@ -221,7 +222,7 @@ func (c *Config) readerConfig(res hubspot.Resource, set resourceSet) readerConfi
 		snapshot:       c.Snapshot,
 		snapshotSearch: c.SnapshotSearch && !res.IsOwners && res.Ops.Has(hubspot.OpSearch),
 		drafts:         c.HubDBDrafts,
-		deletes:        c.Deletes && (res.Ops.Has(hubspot.OpListArchived) || res.Kind == hubspot.KindPipelines),
+		deletes:        c.Deletes && (res.Ops.Has(hubspot.OpListArchived) || res.Kind == hubspot.KindPipelines || res.Kind == hubspot.KindLists),
 		deletesEvery:   deletesEvery,
 		deletesPerPage: deletesPerPage(hubspot.DefaultRateLimit(), c.DeletesRateShare),
 	}

@@ -58,6 +58,7 @@ type services struct {
 	schemas    SchemaLister
 	assoc      AssociationReader
 	pipelines  PipelineReader
+	lists      ListReader
 	// cmsObjects returns the reader of a KindCMSObject resource: with
 	// drafts, of a Drafts resource's drafts (hubdbDrafts).
 	cmsObjects func(spec hubspot.CMSSpec, drafts bool) CMSObjectReader
@@ -69,7 +70,7 @@ type services struct {
 // servicesOf returns the services of a client.
 func servicesOf(c *hubspot.Client) services {
 	return services{objects: c.Objects, owners: c.Owners, properties: c.Properties, schemas: c.Schemas, assoc: c.Associations,
-		serverTime: c.ServerTime, pipelines: c.Pipelines,
+		serverTime: c.ServerTime, pipelines: c.Pipelines, lists: c.Lists,
 		cmsObjects: func(spec hubspot.CMSSpec, drafts bool) CMSObjectReader {
 			svc := c.CMSObjects(spec)
 			if drafts && spec.Drafts {
@@ -126,7 +127,7 @@ func (h *hub) properties() []string {
 
 // listPage is a page of the list, live objects (or owners) in id order,
 // with the properties props. It reads nothing of the hub that changes, so
-// a fetch may run it on its own goroutine; taken notes what it holds.
+// a fetch may run it on its own goroutine.
 func (h *hub) listPage(ctx context.Context, after string, props []string) (page, error) {
 	if h.resource.IsOwners {
 		items, next, err := h.ownersPage(ctx, after, false)
@@ -207,7 +208,7 @@ func (h *hub) search(ctx context.Context, req hubspot.SearchRequest) ([]item, st
 // searchPage is search's answer: in the slim form once HubSpot refused a
 // search for its size (slimsearch.go). It reads nothing of the hub that
 // changes but the atomic slim, so a fetch may run it on its own
-// goroutine; taken notes what it holds.
+// goroutine.
 func (h *hub) searchPage(ctx context.Context, req hubspot.SearchRequest) (page, error) {
 	if h.slim.Load() {
 		return h.slimSearchPage(ctx, req)
@@ -243,14 +244,12 @@ func (h *hub) objectsPage(ctx context.Context, after string, props []string, arc
 	return page{items: items, next: p.NextAfter()}, err
 }
 
-// taken returns a page that was read as its items and next cursor, after
-// the catalog noted the properties it holds (on Read's goroutine).
+// taken returns a page that was read as its items and next cursor. The
+// catalog learns of properties it lacks from the records built of them
+// (shape.values), on Read's goroutine.
 func (h *hub) taken(p page, err error) ([]item, string, error) {
 	if err != nil {
 		return nil, "", err
-	}
-	for _, it := range p.items {
-		h.catalog.note(it.props)
 	}
 	return p.items, p.next, nil
 }

@@ -24,10 +24,7 @@ const maxArchivedIDs = 2000
 // neither archivedAt nor deletedAt). An archived object not among them is
 // a new delete.
 type ArchivedIDs struct {
-	// IDs are the ids in ascending order, each as its difference from the
-	// one before in base 36, comma-separated: "2s,1,a" is 100, 101, 111.
-	// HubSpot numbers one resource's objects close together, so a
-	// thousand take a few kilobytes.
+	// IDs are the ids in ascending order, as encodeIDs writes them.
 	IDs string `json:"ids"`
 	// Floor, when set, is the largest id that the bound pushed out: every
 	// archived object at or below it counts as done with.
@@ -50,37 +47,64 @@ func parseIDSet(a *ArchivedIDs) (*idSet, error) {
 		}
 		o.floor = n
 	}
-	if a.IDs == "" {
-		return o, nil
+	ids, err := decodeIDs(a.IDs)
+	if err != nil {
+		return nil, fmt.Errorf("archived ids: %w", err)
 	}
-	var last uint64
-	for i, d := range strings.Split(a.IDs, ",") {
-		n, err := strconv.ParseUint(d, 36, 64)
-		if err != nil || (i > 0 && n == 0) {
-			return nil, fmt.Errorf("archived ids: %q is not an id's distance from the one before", d)
-		}
-		last += n
-		o.ids = append(o.ids, last)
-	}
+	o.ids = ids
 	return o, nil
 }
 
 // position is o as a position holds it.
 func (o *idSet) position() *ArchivedIDs {
-	var b strings.Builder
-	var last uint64
-	for i, id := range o.ids {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(strconv.FormatUint(id-last, 36))
-		last = id
-	}
-	a := &ArchivedIDs{IDs: b.String()}
+	a := &ArchivedIDs{IDs: encodeIDs(o.ids)}
 	if o.floor > 0 {
 		a.Floor = strconv.FormatUint(o.floor, 10)
 	}
 	return a
+}
+
+// encodeIDs writes ascending ids as a position holds them: each as its
+// difference from the one before in base 36, comma-separated ("2s,1,a" is
+// 100, 101, 111). HubSpot numbers one type's objects close together, so a
+// thousand take a few kilobytes.
+func encodeIDs(ids []uint64) string {
+	s, _ := encodeIDsWithEnds(ids)
+	return s
+}
+
+// encodeIDsWithEnds is encodeIDs, with where each id's text ends in it.
+func encodeIDsWithEnds(ids []uint64) (string, []int) {
+	var b strings.Builder
+	ends := make([]int, len(ids))
+	var last uint64
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatUint(id-last, 36))
+		ends[i] = b.Len()
+		last = id
+	}
+	return b.String(), ends
+}
+
+// decodeIDs reads what encodeIDs wrote.
+func decodeIDs(s string) ([]uint64, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var out []uint64
+	var last uint64
+	for i, d := range strings.Split(s, ",") {
+		n, err := strconv.ParseUint(d, 36, 64)
+		if err != nil || (i > 0 && n == 0) {
+			return nil, fmt.Errorf("%q is not an id's distance from the one before", d)
+		}
+		last += n
+		out = append(out, last)
+	}
+	return out, nil
 }
 
 // done says whether the deletes are done with the archived object id.

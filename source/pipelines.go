@@ -63,6 +63,19 @@ func (r *reader) startPipelines(pos *Position, svc PipelineReader, now func() ti
 	r.pipelines = scan
 }
 
+// changeOp is the operation of a record of a scan that reads its
+// resource whole: an update of one it emitted before (known), else a
+// snapshot record in the snapshot's pass or a create after it.
+func changeOp(known bool, mode Mode) opencdc.Operation {
+	switch {
+	case known:
+		return opencdc.OperationUpdate
+	case mode == ModeSnapshot:
+		return opencdc.OperationSnapshot
+	}
+	return opencdc.OperationCreate
+}
+
 // step makes a pass when one is due.
 func (p *pipelineScan) step(ctx context.Context) ([]opencdc.Record, bool, error) {
 	now := p.now()
@@ -113,13 +126,7 @@ func (p *pipelineScan) step(ctx context.Context) ([]opencdc.Record, bool, error)
 		if ok && seen.Sum == next.Sum {
 			continue
 		}
-		op := opencdc.OperationCreate
-		switch {
-		case ok:
-			op = opencdc.OperationUpdate
-		case h.pos.Mode == ModeSnapshot:
-			op = opencdc.OperationSnapshot
-		}
+		op := changeOp(ok, h.pos.Mode)
 		known[pi.id] = next
 		var before *PipelineSeen
 		if ok {

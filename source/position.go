@@ -61,6 +61,12 @@ type Position struct {
 	// Pipelines are, for a pipeline resource, the pipelines or stages
 	// emitted and not deleted since, by id (pipelines.go).
 	Pipelines map[string]PipelineSeen `json:"pipelines,omitempty"`
+	// Lists are, for the lists resource, the lists emitted and not
+	// deleted since: the digest of each one's record, by id (lists.go).
+	Lists map[string]string `json:"lists,omitempty"`
+	// Members is, for the list_memberships resource, each list's members
+	// as last compared (listpos.go).
+	Members *MembersPosition `json:"members,omitempty"`
 }
 
 // RecentDelete is a delete emitted: the object's id, and the time of its
@@ -178,6 +184,11 @@ func (p Position) validate() error {
 	if d := p.Deletes; d != nil && d.Archived != nil {
 		if _, err := parseIDSet(d.Archived); err != nil {
 			return fmt.Errorf("deletes: %w", err)
+		}
+	}
+	if p.Members != nil {
+		if err := p.Members.validate(); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -72,8 +72,11 @@ type reader struct {
 	list     *listScan // CMS resources: snapshot and changes in one scan
 	// pipelines reads a pipeline resource: snapshot and changes in one.
 	pipelines *pipelineScan
-	deletes   *deleteScan
-	links     *linkScan // with associations: every object's links again
+	// lists reads the lists or their members (KindLists): snapshot and
+	// changes in one.
+	lists   wholeScan
+	deletes *deleteScan
+	links   *linkScan // with associations: every object's links again
 	// fetches are the snapshot's reads ahead of Read.
 	fetches *fetches
 	// settle says that the initial timestamp is the source's clock's, to
@@ -119,6 +122,10 @@ func newReaderAt(cfg readerConfig, svc services, now func() time.Time, pos *Posi
 	}
 	if cfg.resource.Kind == hubspot.KindPipelines {
 		r.startPipelines(pos, svc.pipelines, now)
+		return r, nil
+	}
+	if cfg.resource.Kind == hubspot.KindLists {
+		r.startLists(pos, svc.lists, now)
 		return r, nil
 	}
 	if cfg.resource.Kind.IsCMS() {
@@ -196,6 +203,9 @@ func (r *reader) step(ctx context.Context) ([]opencdc.Record, bool, error) {
 	if r.pipelines != nil {
 		return r.pipelines.step(ctx)
 	}
+	if r.lists != nil {
+		return r.lists.step(ctx)
+	}
 	if r.snapshot != nil {
 		recs, done, err := r.snapshot.step(ctx)
 		if err != nil {
@@ -259,7 +269,8 @@ func (r *reader) step(ctx context.Context) ([]opencdc.Record, bool, error) {
 // caughtUp says whether the scan of changes found nothing new last time.
 func (r *reader) caughtUp() bool {
 	return (r.changes != nil && r.changes.caughtUp) || (r.list != nil && r.list.caughtUp) ||
-		(r.owners != nil && r.owners.caughtUp) || (r.pipelines != nil && r.pipelines.caughtUp)
+		(r.owners != nil && r.owners.caughtUp) || (r.pipelines != nil && r.pipelines.caughtUp) ||
+		(r.lists != nil && r.lists.idle())
 }
 
 // refreshCatalog lists the resource's properties again when they are due,
@@ -272,6 +283,9 @@ func (r *reader) refreshCatalog(ctx context.Context) error {
 		}
 		if r.pipelines != nil {
 			return r.history.shape.fix(ctx, pipelineFields(r.pipelines.spec))
+		}
+		if r.history.shape != nil && r.lists != nil {
+			return r.history.shape.fix(ctx, listFields())
 		}
 		return nil
 	}
@@ -297,7 +311,7 @@ func (r *reader) refreshCatalog(ctx context.Context) error {
 
 // snapshotting reports whether the reader is still in the snapshot.
 func (r *reader) snapshotting() bool {
-	return r.snapshot != nil || ((r.list != nil || r.pipelines != nil) && r.history.pos.Mode == ModeSnapshot)
+	return r.snapshot != nil || ((r.list != nil || r.pipelines != nil || r.lists != nil) && r.history.pos.Mode == ModeSnapshot)
 }
 
 // position is where the reader is: that of the last record it emitted, or

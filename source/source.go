@@ -191,6 +191,8 @@ func (s *Source) checkAccess(ctx context.Context, res hubspot.Resource, svc serv
 		_, err = svc.cmsObjects(*res.CMS, s.config.HubDBDrafts).List(ctx, hubspot.CMSListOptions{Limit: 1})
 	case res.Kind == hubspot.KindPipelines:
 		_, err = svc.pipelines.List(ctx, res.Pipelines.ObjectType)
+	case res.Kind == hubspot.KindLists:
+		_, err = svc.lists.Search(ctx, hubspot.ListSearchRequest{Count: 1})
 	default:
 		_, err = svc.objects.List(ctx, res.Name, hubspot.ListOptions{Limit: 1})
 	}

@@ -114,6 +114,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		{"cdcLag", cdcLag}, {"lookBackCost", lookBackCost}, {"idleCost", idleCost}, {"deleteLatency", deleteLatency},
 		{"cdcSearches", cdcSearches}, {"snapshotHeap", snapshotHeap}, {"cpuPerRecord", cpuPerRecord},
 		{"associations", associationsCost}, {"cmsScan", cmsScanCost}, {"searchBodyCost", searchBodyCost}, {"pipelinesCost", pipelinesCost},
+		{"listsCost", listsCost},
 	}
 	// The end-to-end steps run long (minutes each): make bench-e2e.
 	e2eSteps := []step{{"e2eFile", e2eFile}, {"e2ePostgres", e2ePostgres}}

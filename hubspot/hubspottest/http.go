@@ -75,6 +75,7 @@ func (s *Server) routes() http.Handler {
 	hubdb.handle("POST", "/tables/{table}/draft/publish", false, s.publishHubDBTable)
 	hubdb.handle("DELETE", "/tables/{table}", false, s.deleteHubDBTable)
 	s.pipelineRoutes(api(apiFamily{"/crm/v3/pipelines", "/crm/pipelines/{v}", dates}))
+	s.listRoutes(api(apiFamily{"/crm/v3/lists", "/crm/lists/{v}", dates}))
 	api(apiFamily{"/account-info/v3", "/account-info/{v}", dates}).
 		handle("GET", "/details", false, s.needsScope(scopeBasic, s.accountDetails))
 	mux.Handle("POST "+tokenPath, &endpoint{s: s, token: s.exchangeToken})

@@ -27,35 +27,36 @@ type limits struct {
 type Option func(*config)
 
 type config struct {
-	addr                string
-	token               string
-	clock               hubspot.Clock
-	lag                 time.Duration
-	skew                time.Duration
-	limits              limits
-	seed                uint64
-	seeded              bool
-	customs             []customType
-	lazy                map[string]lazyObjects
-	rollout             rollout
-	portalID            int64
-	late                lateIndex
-	short               float64
-	mergeKeepsPrimaryID bool
-	ownerArchiveTouches bool
-	oauthApps           []oauthAppConfig
-	tokenLifetime       time.Duration
-	rotateRefresh       bool
-	catalog             catalogConfig
-	assocBumps          bool
-	numberedRetired     bool
-	timeZone            string
-	missingScopes       []string
-	cmsSort             CMSSort
-	archiveMovesUpdated bool
-	redirectTimesAt     bool
-	searchBodyLimit     int
-	archivedPipelines   bool
+	addr                 string
+	token                string
+	clock                hubspot.Clock
+	lag                  time.Duration
+	skew                 time.Duration
+	limits               limits
+	seed                 uint64
+	seeded               bool
+	customs              []customType
+	lazy                 map[string]lazyObjects
+	rollout              rollout
+	portalID             int64
+	late                 lateIndex
+	short                float64
+	mergeKeepsPrimaryID  bool
+	ownerArchiveTouches  bool
+	oauthApps            []oauthAppConfig
+	tokenLifetime        time.Duration
+	rotateRefresh        bool
+	catalog              catalogConfig
+	assocBumps           bool
+	numberedRetired      bool
+	timeZone             string
+	missingScopes        []string
+	cmsSort              CMSSort
+	archiveMovesUpdated  bool
+	redirectTimesAt      bool
+	searchBodyLimit      int
+	archivedPipelines    bool
+	deletedListsInSearch bool
 }
 
 // catalogConfig is what WithFullPropertyCatalog, WithSparseValues, WithUnparsableValues

@@ -61,6 +61,7 @@ type Server struct {
 	redirectTimesAt     bool    // WithRedirectTimesAt
 	hubdb               hubdbStore
 	pipelines           *pipelineStore
+	lists               *listStore
 	changes             []Change
 	calls               map[string]int
 	faults              []*Fault
@@ -169,6 +170,7 @@ func NewServer(opts ...Option) (*Server, error) {
 		archiveMovesUpdated: cfg.archiveMovesUpdated,
 		redirectTimesAt:     cfg.redirectTimesAt,
 		pipelines:           newPipelineStore(cfg.archivedPipelines),
+		lists:               newListStore(cfg.deletedListsInSearch),
 	}
 	if cfg.clock != nil {
 		s.clockNow = cfg.clock.Now

@@ -2,7 +2,6 @@ package hubspottest
 
 import (
 	"encoding/json"
-	"fmt"
 	"strconv"
 	"strings"
 )
@@ -24,7 +23,7 @@ func appendValue(b []byte, v any) ([]byte, error) {
 	}
 	m, err := json.Marshal(v)
 	if err != nil {
-		return nil, fmt.Errorf("marshal %T: %w", v, err)
+		return nil, err //nolint:wrapcheck // writeJSON then falls back to the Encoder, which says what failed
 	}
 	return append(b, m...), nil
 }
