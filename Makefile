@@ -155,11 +155,11 @@ bench:
 # bench-e2e runs contacts of every property (607) from the simulator, with
 # HubSpot's limits on, through the plugin in a real Conduit into a file and
 # into PostgreSQL (Debian's postgresql), and prints records/s, the share of
-# HubSpot's ceiling, CPU and peak RSS of the plugin and of Conduit, and the
-# 429s. 125,000 contacts last 60 s past HubSpot's first 10-second window at
-# its ceiling (1,750 records/s); the simulator holds them in about 16 GiB
-# (129 KiB a contact of 607 properties) and takes minutes to seed them:
-# BENCH_E2E_CONTACTS sets fewer.
+# HubSpot's ceiling, CPU of the plugin, Conduit and the simulator, peak RSS
+# of each, and the 429s. 125,000 contacts last 60 s past HubSpot's first
+# 10-second window at its ceiling (1,750 records/s); the simulator held
+# 100,000 in a peak RSS of 7.3 GiB (docs/performance.md) and takes minutes to
+# seed them: BENCH_E2E_CONTACTS sets fewer.
 BENCH_E2E_CONTACTS ?= 125000
 .PHONY: bench-e2e
 bench-e2e: bin/conduit

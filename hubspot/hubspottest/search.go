@@ -160,7 +160,7 @@ func matches(t *objectType, req searchRequest, view indexed, wants wantedValues)
 	for _, g := range req.FilterGroups {
 		all := true
 		for _, f := range g.Filters {
-			ok, e := filterMatches(t.byName[f.PropertyName], f, view, wants)
+			ok, e := filterMatches(t, t.byName[f.PropertyName], f, view, wants)
 			if e != nil {
 				return false, e
 			}
@@ -186,8 +186,8 @@ func queryMatches(q string, props map[string]string) bool {
 	return false
 }
 
-func filterMatches(p PropertyDef, f searchFilter, view indexed, wants wantedValues) (bool, *apiError) {
-	key, keyed := view.keys.of(p)
+func filterMatches(t *objectType, p PropertyDef, f searchFilter, view indexed, wants wantedValues) (bool, *apiError) {
+	key, keyed := view.keys.of(t, p)
 	v, has := key.raw, key.present
 	if !keyed {
 		v, has = view.props[p.Name]
@@ -310,12 +310,13 @@ func containsToken(v, token string) bool {
 func idWindow(ts *typeStore, now time.Time, match func(indexed) (bool, *apiError), desc bool, offset, limit int) ([]hit, int, *apiError) {
 	var window []hit
 	total := 0
-	for i := range ts.ids {
-		id := ts.ids[i]
+	for i := range ts.recs {
+		rec := ts.recs[i]
 		if desc {
-			id = ts.ids[len(ts.ids)-1-i]
+			rec = ts.recs[len(ts.recs)-1-i]
 		}
-		view, ok := ts.byID[id].searchView(now)
+		id := rec.id
+		view, ok := rec.searchView(now)
 		if !ok {
 			continue
 		}

@@ -91,33 +91,44 @@ func (w wantedValues) compare(typ string, stored func() parsedValue, want string
 // them for every object the type holds, and a lookup in a map of 600
 // properties and a parse for each made the simulator's searches of 100,000
 // contacts its largest cost.
-type searchKeys [3]searchKey
+// They are kept in the version, not behind a pointer, so that a scan
+// reads them where it reads the version.
+type searchKeys struct {
+	set  bool
+	keys [3]searchKey
+}
 
 type searchKey struct {
-	name, typ string
-	raw       string
-	present   bool // in props, "" or not
-	parsed    parsedValue
+	typ     string // the property's type it was parsed as
+	raw     string
+	present bool // in props, "" or not
+	parsed  parsedValue
 }
 
-func newSearchKeys(t *objectType, props map[string]string) *searchKeys {
-	var k searchKeys
-	for i, name := range [...]string{t.created, t.modified, "hs_object_id"} {
-		k[i] = searchKey{name: name, typ: t.byName[name].Type}
-		k[i].raw, k[i].present = props[name]
-		k[i].parsed, _ = parseValue(k[i].typ, k[i].raw)
+func searchKeyNames(t *objectType) [3]string {
+	return [...]string{t.created, t.modified, "hs_object_id"}
+}
+
+func newSearchKeys(t *objectType, props map[string]string) searchKeys {
+	k := searchKeys{set: true}
+	for i, name := range searchKeyNames(t) {
+		key := &k.keys[i]
+		key.typ = t.byName[name].Type
+		key.raw, key.present = props[name]
+		key.parsed, _ = parseValue(key.typ, key.raw)
 	}
-	return &k
+	return k
 }
 
-// of is p's key, if it is one and p's type is the one it was parsed as.
-func (k *searchKeys) of(p PropertyDef) (searchKey, bool) {
-	if k == nil {
+// of is p's key, if it is one of t's and p's type is the one it was
+// parsed as.
+func (k *searchKeys) of(t *objectType, p PropertyDef) (searchKey, bool) {
+	if !k.set {
 		return searchKey{}, false
 	}
-	for _, key := range k {
-		if key.name == p.Name && key.typ == p.Type {
-			return key, true
+	for i, name := range searchKeyNames(t) {
+		if name == p.Name && k.keys[i].typ == p.Type {
+			return k.keys[i], true
 		}
 	}
 	return searchKey{}, false

@@ -72,7 +72,7 @@ type indexed struct {
 	createdAt time.Time
 	updatedAt time.Time
 	archived  bool
-	keys      *searchKeys // props' values every search compares, parsed once
+	keys      searchKeys // props' values every search compares, parsed once
 }
 
 func (r *record) public(typ string) Object {
@@ -105,6 +105,7 @@ type typeStore struct {
 	t      *objectType
 	byID   map[int64]*record
 	ids    []int64                     // every id ever created, ascending
+	recs   []*record                   // the records of ids, in their order: a search scans them all
 	unique map[string]map[string]int64 // property -> folded value -> live object id
 	nextID int64
 }
@@ -234,7 +235,7 @@ func (s *typeStore) create(now time.Time, lag time.Duration, props map[string]*s
 		s.t.created: formatTime(now), "hs_object_id": idString(id), "hs_object_source": "INTEGRATION",
 	}}
 	s.byID[id] = r
-	s.ids = append(s.ids, id)
+	s.ids, s.recs = append(s.ids, id), append(s.recs, r)
 	s.apply(now, lag, r, props)
 	return r
 }
@@ -301,7 +302,7 @@ func (s *typeStore) merge(now time.Time, lag time.Duration, primary, secondary *
 		survivor = &record{id: s.nextID, createdAt: now}
 		s.nextID++
 		s.byID[survivor.id] = survivor
-		s.ids = append(s.ids, survivor.id)
+		s.ids, s.recs = append(s.ids, survivor.id), append(s.recs, survivor)
 		props[s.t.created] = formatTime(now)
 		props["hs_object_id"] = idString(survivor.id)
 		ids = append(ids, primary.id, secondary.id)
