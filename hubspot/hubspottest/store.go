@@ -58,9 +58,8 @@ type record struct {
 	archivedAt time.Time
 	mergedInto int64 // 0: not merged into another object
 	mergedAt   time.Time
-	// history is each written property's values, oldest first
-	// (history.go).
-	history map[string][]historyValue
+	// history is the record's writes, oldest first (history.go).
+	history []historyWrite
 	// index holds what search sees: the object as written, each version
 	// visible from its own time on, the newest visible one winning.
 	index []indexed
@@ -108,6 +107,8 @@ type typeStore struct {
 	recs   []*record                   // the records of ids, in their order: a search scans them all
 	unique map[string]map[string]int64 // property -> folded value -> live object id
 	nextID int64
+	// lastWritten is the names of the last write, sorted (writtenNames).
+	lastWritten []string
 }
 
 func newTypeStore(t *objectType) *typeStore {
@@ -260,9 +261,9 @@ func (s *typeStore) apply(now time.Time, lag time.Duration, r *record, props map
 		}
 		next[name] = *v
 	}
-	r.remember(now, props)
 	r.updatedAt = now
 	next[s.t.modified] = formatTime(now)
+	s.remember(r, now, props, next)
 	r.props = next
 	s.reindex(now, lag, r)
 }
