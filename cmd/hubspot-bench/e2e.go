@@ -114,10 +114,12 @@ func e2eRun(ctx context.Context, t *table, sz sizes, dst sink) error {
 // wideSim starts the simulator with HubSpot's limits on and n contacts of
 // every property, and returns the properties the source reads.
 func wideSim(ctx context.Context, n int) (*hubspottest.Server, []hubspot.Property, error) {
-	srv, err := newSim(hubspottest.WithFullPropertyCatalog())
+	clock := newPastClock(seedAge)
+	srv, err := newSim(hubspottest.WithFullPropertyCatalog(), hubspottest.WithClock(clock))
 	if err != nil {
 		return nil, nil, err
 	}
+	defer clock.present()
 	start := time.Now()
 	for seeded := 0; seeded < n; {
 		batch, from := min(10_000, n-seeded), seeded

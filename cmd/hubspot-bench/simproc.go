@@ -131,7 +131,8 @@ type simConfig struct {
 // extraProps are custom text properties added to contacts, so that a
 // record can carry more properties than the catalogue has writable ones.
 func serveSim(ctx context.Context, cfg simConfig, in io.Reader, out io.Writer) error {
-	opts := []hubspottest.Option{hubspottest.WithFullPropertyCatalog()}
+	clock := newPastClock(seedAge)
+	opts := []hubspottest.Option{hubspottest.WithFullPropertyCatalog(), hubspottest.WithClock(clock)}
 	if !cfg.limits {
 		opts = append(opts, hubspottest.WithoutRateLimits())
 	}
@@ -149,6 +150,7 @@ func serveSim(ctx context.Context, cfg simConfig, in io.Reader, out io.Writer) e
 	if err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}
+	clock.present()
 	if cfg.profile != "" {
 		stop, err := startCPUProfile(cfg.profile)
 		if err != nil {
