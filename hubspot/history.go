@@ -14,8 +14,9 @@ import (
 // by a single request" without a number
 // (PublicApiSpecs/CRM/Objects/Rollouts/424/2026-09/objects.json, GET
 // /crm/objects/2026-09/{objectType}); a page of 100 is a 400
-// (HubSpot/hubspot-api-python issue 143), and 50 is the page integrators
-// read it with (dlt-hub/verified-sources pull request 206).
+// (https://github.com/HubSpot/hubspot-api-python/issues/143), and 50 is
+// the page integrators read it with
+// (https://github.com/dlt-hub/verified-sources/pull/206).
 const MaxHistoryLimit = 50
 
 // ValueWithTimestamp is one value a property held, as propertiesWithHistory

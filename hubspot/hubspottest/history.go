@@ -51,7 +51,8 @@ type historyJSON struct {
 // with a limit above 50 answer a page of 50 objects, where by default it
 // answers 400. The spec's words ("will reduce the maximum number of
 // objects that can be read by a single request") read either way; a 400
-// is what HubSpot/hubspot-api-python issue 143 shows for a page of 100.
+// is what https://github.com/HubSpot/hubspot-api-python/issues/143 shows
+// for a page of 100 (docs/hubspot.md, "Property history").
 func WithHistoryPagesLowered() Option {
 	return func(c *config) { c.historyPagesLowered = true }
 }
