@@ -11,7 +11,6 @@ import (
 	"github.com/conduit-connectors/conduit-connector-hubspot/internal/record"
 	"github.com/conduit-connectors/conduit-connector-hubspot/internal/typed"
 	"github.com/conduitio/conduit-commons/opencdc"
-	sdk "github.com/conduitio/conduit-connector-sdk"
 	"github.com/conduitio/conduit-connector-sdk/schema"
 )
 
@@ -126,14 +125,12 @@ func (s *historyShape) record(op opencdc.Operation, pos Position, v historyValue
 	if v.value.UpdatedByUserID != nil {
 		payload[record.FieldUpdatedByUserID] = *v.value.UpdatedByUserID
 	}
-	var rec opencdc.Record
-	switch op {
-	case opencdc.OperationSnapshot:
-		rec = sdk.Util.Source.NewRecordSnapshot(p, meta, key, payload)
-	case opencdc.OperationCreate:
-		rec = sdk.Util.Source.NewRecordCreate(p, meta, key, payload)
-	default:
+	if op != opencdc.OperationSnapshot && op != opencdc.OperationCreate {
 		return opencdc.Record{}, fmt.Errorf("operation %v is not one a history emits", op)
+	}
+	rec, err := recordOf(op, p, meta, key, payload)
+	if err != nil {
+		return opencdc.Record{}, err
 	}
 	schema.AttachKeySchemaToRecord(rec, s.key)
 	schema.AttachPayloadSchemaToRecord(rec, s.payload)

@@ -152,6 +152,23 @@ func newMergeDelete(pos Position, collection, id string, survivor item, sh *shap
 	return rec, nil
 }
 
+// recordOf builds a record of the operation with sdk.Util: every
+// resource's records are made here, so that each says its operation alike.
+func recordOf(op opencdc.Operation, p opencdc.Position, meta opencdc.Metadata, key, payload opencdc.Data) (opencdc.Record, error) {
+	switch op {
+	case opencdc.OperationSnapshot:
+		return sdk.Util.Source.NewRecordSnapshot(p, meta, key, payload), nil
+	case opencdc.OperationCreate:
+		return sdk.Util.Source.NewRecordCreate(p, meta, key, payload), nil
+	case opencdc.OperationUpdate:
+		return sdk.Util.Source.NewRecordUpdate(p, meta, key, nil, payload), nil
+	case opencdc.OperationDelete:
+		return sdk.Util.Source.NewRecordDelete(p, meta, key, payload), nil
+	default:
+		return opencdc.Record{}, fmt.Errorf("operation %v is not one the source emits", op)
+	}
+}
+
 // newRecord builds the record of one item at a position, typed and with
 // its schemas by sh (nil: the values as HubSpot sent them).
 func newRecord(op opencdc.Operation, pos Position, collection string, it item, sh *shape) (opencdc.Record, error) {
@@ -170,18 +187,9 @@ func newRecord(op opencdc.Operation, pos Position, collection string, it item, s
 		}
 		payload = values
 	}
-	var rec opencdc.Record
-	switch op {
-	case opencdc.OperationSnapshot:
-		rec = sdk.Util.Source.NewRecordSnapshot(p, meta, it.recordKey(), payload)
-	case opencdc.OperationCreate:
-		rec = sdk.Util.Source.NewRecordCreate(p, meta, it.recordKey(), payload)
-	case opencdc.OperationUpdate:
-		rec = sdk.Util.Source.NewRecordUpdate(p, meta, it.recordKey(), nil, payload)
-	case opencdc.OperationDelete:
-		rec = sdk.Util.Source.NewRecordDelete(p, meta, it.recordKey(), payload)
-	default:
-		return opencdc.Record{}, fmt.Errorf("operation %v is not one the source emits", op)
+	rec, err := recordOf(op, p, meta, it.recordKey(), payload)
+	if err != nil {
+		return opencdc.Record{}, err
 	}
 	if sh != nil {
 		sh.attach(rec)

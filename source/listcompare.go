@@ -135,17 +135,22 @@ func (m *memberScan) records(work listWork, added, removed []uint64, joined map[
 		if err != nil {
 			return nil, err
 		}
+		var rec opencdc.Record
 		if create {
 			at := joined[id]
-			out = append(out, m.record(op, p, work, id, &at, at))
+			rec, err = m.record(op, p, work, id, &at, at)
 		} else {
-			out = append(out, m.record(opencdc.OperationDelete, p, work, id, nil, now))
+			rec, err = m.record(opencdc.OperationDelete, p, work, id, nil, now)
 		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rec)
 	}
 	return out, nil
 }
 
-func (m *memberScan) record(op opencdc.Operation, pos opencdc.Position, work listWork, id uint64, joined *time.Time, at time.Time) opencdc.Record {
+func (m *memberScan) record(op opencdc.Operation, pos opencdc.Position, work listWork, id uint64, joined *time.Time, at time.Time) (opencdc.Record, error) {
 	rid := strconv.FormatUint(id, 10)
 	key := opencdc.StructuredData{memberFieldList: work.id, memberFieldRecord: rid}
 	payload := opencdc.StructuredData{memberFieldList: work.id, memberFieldRecord: rid,
@@ -156,18 +161,13 @@ func (m *memberScan) record(op opencdc.Operation, pos opencdc.Position, work lis
 	meta := opencdc.Metadata{}
 	meta.SetCollection(m.history.resource.Name)
 	meta.SetCreatedAt(at)
-	var rec opencdc.Record
-	switch op {
-	case opencdc.OperationDelete:
-		rec = sdk.Util.Source.NewRecordDelete(pos, meta, key, payload)
-	case opencdc.OperationSnapshot:
-		rec = sdk.Util.Source.NewRecordSnapshot(pos, meta, key, payload)
-	default:
-		rec = sdk.Util.Source.NewRecordCreate(pos, meta, key, payload)
+	rec, err := recordOf(op, pos, meta, key, payload)
+	if err != nil {
+		return opencdc.Record{}, err
 	}
 	schema.AttachKeySchemaToRecord(rec, m.key)
 	schema.AttachPayloadSchemaToRecord(rec, m.payload)
-	return rec
+	return rec, nil
 }
 
 // memberProgress is a list's state part way through its comparison: the
