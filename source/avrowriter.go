@@ -2,10 +2,13 @@ package source
 
 import (
 	"bytes"
+	"fmt"
 	"sync"
 	"time"
 
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/record"
 	"github.com/conduitio/conduit-commons/opencdc"
+	"github.com/conduitio/conduit-connector-sdk/schema"
 	"github.com/hamba/avro/v2"
 )
 
@@ -105,13 +108,32 @@ func kindOfSchema(t avro.Schema) fieldKind {
 
 // write returns d in Avro, or false: see recordWriter.
 func (w *recordWriter) write(d opencdc.StructuredData) ([]byte, bool) {
+	return w.writeEach(func(i int) (any, bool) {
+		v, ok := d[w.fields[i].name]
+		return v, ok
+	})
+}
+
+// writeValues returns in Avro the record whose fields' values are vals, in
+// the schema's order, or false: see recordWriter. It is how the source
+// writes a payload it typed itself, without a map between.
+func (w *recordWriter) writeValues(vals []any) ([]byte, bool) {
+	if len(vals) != len(w.fields) {
+		return nil, false
+	}
+	return w.writeEach(func(i int) (any, bool) { return vals[i], true })
+}
+
+// writeEach writes each field's value, as value gives it by the field's
+// index (false: the field has none).
+func (w *recordWriter) writeEach(value func(i int) (any, bool)) ([]byte, bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	out := w.out
 	out.Reset(nil)
 	out.Error = nil
-	for _, f := range w.fields {
-		v, ok := d[f.name]
+	for i, f := range w.fields {
+		v, ok := value(i)
 		if !ok || !f.write(out, v) {
 			return nil, false
 		}
@@ -184,4 +206,72 @@ func collectionOfUnion(s avro.Schema) bool {
 		}
 	}
 	return false
+}
+
+// payloadWriter writes the payloads of one payload schema version from the
+// values a shape puts in its slots, one per field in the schema's order:
+// with the record writer, or, where that would not write the serde's
+// bytes, with the serde itself, of a map made of the slots.
+type payloadWriter struct {
+	vals   []any          // the values of the payload being written, by slot
+	names  []string       // the field of each slot
+	slot   map[string]int // the slot of each field
+	at     fixedSlots
+	writer *recordWriter // nil: the serde writes every payload
+	serde  schema.Serde
+}
+
+// fixedSlots are the slots of the fields every payload has (associations:
+// where the source reads them).
+type fixedSlots struct{ id, createdAt, updatedAt, archivedAt, associations int }
+
+// newPayloadWriter returns a writer of sch's payloads.
+func newPayloadWriter(sch schema.Schema) (payloadWriter, error) {
+	parsed, err := avro.ParseBytes(sch.Bytes)
+	if err != nil {
+		return payloadWriter{}, fmt.Errorf("parse the schema: %w", err)
+	}
+	rs, ok := parsed.(*avro.RecordSchema)
+	if !ok {
+		return payloadWriter{}, fmt.Errorf("the schema is a %s, not a record", parsed.Type())
+	}
+	srd, err := sch.Serde()
+	if err != nil {
+		return payloadWriter{}, fmt.Errorf("serde of the schema: %w", err)
+	}
+	w := payloadWriter{writer: newRecordWriter(sch.Bytes), serde: srd, slot: make(map[string]int, len(rs.Fields()))}
+	for i, f := range rs.Fields() {
+		w.names = append(w.names, f.Name())
+		w.slot[f.Name()] = i
+	}
+	w.vals = make([]any, len(w.names))
+	w.at = fixedSlots{
+		id: w.slot[record.FieldID], createdAt: w.slot[record.FieldCreatedAt], updatedAt: w.slot[record.FieldUpdatedAt],
+		archivedAt: w.slot[record.FieldArchivedAt], associations: w.slot[record.FieldAssociations],
+	}
+	return w, nil
+}
+
+// write returns the slots' payload in Avro.
+func (w *payloadWriter) write() (opencdc.RawData, error) {
+	if w.writer != nil {
+		if b, ok := w.writer.writeValues(w.vals); ok {
+			return b, nil
+		}
+	}
+	b, err := w.serde.Marshal(w.structured())
+	if err != nil {
+		return nil, fmt.Errorf("marshal the payload: %w", err)
+	}
+	return b, nil
+}
+
+// structured returns the slots' payload as a map by field name, as the
+// SDK's serde takes it.
+func (w *payloadWriter) structured() opencdc.StructuredData {
+	d := make(opencdc.StructuredData, len(w.names))
+	for i, name := range w.names {
+		d[name] = w.vals[i]
+	}
+	return d
 }

@@ -1,6 +1,7 @@
 package source
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -8,6 +9,7 @@ import (
 	"github.com/conduit-connectors/conduit-connector-hubspot/internal/typed"
 	"github.com/conduitio/conduit-commons/opencdc"
 	"github.com/conduitio/conduit-commons/schema"
+	sdk "github.com/conduitio/conduit-connector-sdk"
 	"github.com/hamba/avro/v2"
 	"github.com/matryer/is"
 )
@@ -75,4 +77,41 @@ func TestRecordWriterAsMarshal(t *testing.T) {
 	withMap, err := avro.NewRecordSchema("r", "", []*avro.Field{m})
 	is.NoErr(err)
 	is.True(newRecordWriter([]byte(withMap.String())) == nil)
+}
+
+// TestPayloadAsTheSDKEncodes: the payload the source writes of an object,
+// every property typed and links included, is the one the SDK's encoding
+// middleware writes of the same typed values as a map; a value that does
+// not parse is null there too, and its text is kept.
+func TestPayloadAsTheSDKEncodes(t *testing.T) {
+	is := is.New(t)
+	ctx := context.Background()
+	s := newShape("contacts")
+	s.links = []string{"companies"}
+	is.NoErr(s.build(ctx, []hubspot.Property{
+		{Name: "s", Type: "string"}, {Name: "n", Type: "number"}, {Name: "b", Type: "bool"},
+		{Name: "ts", Type: "datetime"}, {Name: "d", Type: "date"}, {Name: "l", Type: "enumeration", FieldType: "checkbox"},
+		{Name: "e", Type: "enumeration", FieldType: "checkbox"}, {Name: "bad", Type: "number"}, {Name: "unset", Type: "string"},
+	}, 1))
+	archived := at(9)
+	for _, it := range []item{
+		{id: "1", key: keyset{ts: at(1), id: 1}, createdAt: at(0), props: hubspot.Properties{
+			"s": hubspot.String("x\n"), "n": hubspot.String("-0.25"), "b": hubspot.String("true"),
+			"ts": hubspot.String("2026-01-02T03:04:05.678Z"), "d": hubspot.String("2026-01-02"), "l": hubspot.String("a;b"),
+			"e": hubspot.String(""), "bad": hubspot.String("many"), "unset": nil,
+		}, links: map[string][]hubspot.Link{"companies": {{ToID: "7", Types: []hubspot.AssociationType{{Category: "USER_DEFINED", TypeID: 3, Label: hubspot.String("Owner")}}}}}},
+		{id: "2", key: keyset{ts: at(2), id: 2}, createdAt: at(0), archivedAt: &archived, props: hubspot.Properties{}},
+	} {
+		got, raw, err := s.encode(it)
+		is.NoErr(err)
+		rec := opencdc.Record{Metadata: opencdc.Metadata{}, Key: opencdc.StructuredData{"id": it.id}, Payload: opencdc.Change{After: s.out.structured()}}
+		s.attach(rec)
+		want, err := sdk.SourceWithEncoding{}.Wrap(&oneRecord{rec: rec}).Read(ctx)
+		is.NoErr(err)
+		is.Equal(got, want.Payload.After) // the SDK's bytes
+		if it.id == "1" {
+			is.Equal(raw, map[string]string{"bad": "many"})
+			is.Equal(s.out.structured()["bad"], nil)
+		}
+	}
 }

@@ -118,7 +118,8 @@ func TestUnknownPropertyKeptInMetadata(t *testing.T) {
 	it := item{id: "1", key: keyset{ts: at(0), id: 1}, createdAt: at(0), props: hubspot.Properties{
 		"email": hubspot.String("a@b.c"), "shoe_size": hubspot.String("42"), "unset_new": nil,
 	}}
-	d, raw := s.values(it)
+	raw := s.fill(it)
+	d := s.out.structured()
 	is.Equal(d["email"], "a@b.c")
 	_, field := d["shoe_size"]
 	is.True(!field)
@@ -139,11 +140,11 @@ func TestRecordOfUnknownPropertyListsAgain(t *testing.T) {
 	is.NoErr(s.update(ctx, c))
 
 	known := item{id: "1", key: keyset{ts: at(0), id: 1}, createdAt: at(0), props: hubspot.Properties{"email": hubspot.String("a@b.c")}}
-	s.values(known)
+	s.fill(known)
 	is.True(!c.due()) // every property known
 
 	unknown := known
 	unknown.props = hubspot.Properties{"email": hubspot.String("a@b.c"), "shoe_size": nil}
-	s.values(unknown)
+	s.fill(unknown)
 	is.True(c.due()) // shoe_size is new: list again
 }

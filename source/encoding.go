@@ -14,26 +14,28 @@ import (
 
 // Middleware is the source's middleware: the SDK's default set
 // (sdk.DefaultSourceMiddleware), in its order and with its parameters,
-// but for the encoding. The SDK's SourceWithEncoding finds a record's
-// serde by the fingerprint of its schema's text, computed again for every
-// record: for a payload schema of 607 fields that was 14 % of the plugin's
-// CPU in a wide snapshot (conduit-commons rabin.update, by a profile of
-// hubspot-bench -only pluginCPU). Encoding keeps the SDK's contract and
-// looks the serde up by the schema's subject and version instead.
+// but for the encoding and the schema extraction, which pass the payloads
+// the source wrote in Avro itself (shape.encode) as they are. The SDK's
+// SourceWithEncoding also finds a record's serde by the fingerprint of
+// its schema's text, computed again for every record: for a payload
+// schema of 607 fields that was 14 % of the plugin's CPU in a wide
+// snapshot (conduit-commons rabin.update, by a profile of hubspot-bench
+// -only pluginCPU). Encoding keeps the SDK's contract and looks the serde
+// up by the schema's subject and version instead.
 type Middleware struct {
 	sdk.UnimplementedSourceConfig
 
 	sdk.SourceWithBatch
 	Encoding
 	sdk.SourceWithSchemaContext
-	sdk.SourceWithSchemaExtraction
+	SchemaExtraction
 }
 
 // Validate validates the middlewares that have something to validate, as
 // sdk.DefaultSourceMiddleware's Validate does.
 func (c *Middleware) Validate(ctx context.Context) error {
 	var errs []error
-	for _, m := range []any{&c.SourceWithBatch, &c.Encoding, &c.SourceWithSchemaContext, &c.SourceWithSchemaExtraction} {
+	for _, m := range []any{&c.SourceWithBatch, &c.Encoding, &c.SourceWithSchemaContext, &c.SchemaExtraction} {
 		if v, ok := m.(sdk.Validatable); ok {
 			errs = append(errs, v.Validate(ctx))
 		}
@@ -122,6 +124,9 @@ func (s *encodingSource) encode(ctx context.Context, rec *opencdc.Record) error 
 // schema; it warns once if a part is never structured.
 func (s *encodingSource) encodePart(ctx context.Context, rec *opencdc.Record, part string, warn *sync.Once, data ...*opencdc.Data) error {
 	if !slices.ContainsFunc(data, func(d *opencdc.Data) bool { _, ok := (*d).(opencdc.StructuredData); return ok }) {
+		if s.encoded(rec, part) {
+			return nil
+		}
 		warn.Do(func() {
 			sdk.Logger(ctx).Warn().Msgf(`record %ss produced by this connector are not structured and won't be encoded"`, part)
 		})
@@ -148,6 +153,16 @@ func (s *encodingSource) encodePart(ctx context.Context, rec *opencdc.Record, pa
 		schema.AttachPayloadSchemaToRecord(*rec, sd.schema)
 	}
 	return nil
+}
+
+// encoded reports whether the record's key or payload (part), which is not
+// structured, names its schema: the source wrote it in Avro itself
+// (shape.encode), so there is nothing to encode and nothing to warn of.
+func (s *encodingSource) encoded(rec *opencdc.Record, part string) bool {
+	if part == "payload" {
+		return named(rec.Metadata, opencdc.MetadataPayloadSchemaSubject, opencdc.MetadataPayloadSchemaVersion)
+	}
+	return named(rec.Metadata, opencdc.MetadataKeySchemaSubject, opencdc.MetadataKeySchemaVersion)
 }
 
 // named returns the serde of the schema a record's metadata names for

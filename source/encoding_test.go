@@ -1,7 +1,9 @@
 package source_test
 
 import (
+	"bytes"
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
@@ -9,6 +11,7 @@ import (
 	"github.com/conduitio/conduit-commons/opencdc"
 	sdk "github.com/conduitio/conduit-connector-sdk"
 	"github.com/matryer/is"
+	"github.com/rs/zerolog"
 )
 
 // fixedSource returns copies of the same records at each read: each
@@ -82,7 +85,24 @@ func TestEncodingAsTheSDKs(t *testing.T) {
 		is.NoErr(e.srv.Associate("contacts", c, "companies", companies[i%2]))
 	}
 	src := openSource(t, e, map[string]string{"associations": "companies"}, nil)
-	recs := variants(readCount(t, src, 30))
+	read := readCount(t, src, 30)
+	ctx := context.Background()
+
+	// The source writes its payloads in Avro itself (TestPayloadAsTheSDKEncodes
+	// holds them to the SDK's bytes); decoded, they are the structured
+	// payloads a source of maps would emit.
+	decoded := make([]opencdc.Record, len(read))
+	for i, r := range read {
+		if _, ok := r.Payload.After.(opencdc.RawData); !ok {
+			t.Fatalf("record %d: payload not in Avro: %T", i, r.Payload.After)
+		}
+		decoded[i] = r.Clone()
+		decoded[i].Payload.After = source.StructuredPayload(t, r, r.Payload.After)
+	}
+
+	// Encoding encodes what is structured as the SDK's does, and passes
+	// the source's own Avro as the SDK's does.
+	recs := append(variants(decoded), read...)
 	kinds := map[string]int{}
 	for _, r := range recs {
 		after, _ := r.Payload.After.(opencdc.StructuredData)
@@ -96,7 +116,6 @@ func TestEncodingAsTheSDKs(t *testing.T) {
 		}
 	}
 
-	ctx := context.Background()
 	want, wantErr := sdk.SourceWithEncoding{}.Wrap(&fixedSource{recs: recs}).ReadN(ctx, len(recs))
 	is.NoErr(wantErr)
 	got, err := source.Encoding{}.Wrap(&fixedSource{recs: recs}).ReadN(ctx, len(recs))
@@ -132,4 +151,46 @@ func TestEncodingAsTheSDKs(t *testing.T) {
 		is.True(werr != nil) // the SDK's fails
 		is.True(gerr != nil) // and ours
 	}
+}
+
+// TestSchemaExtractionAsTheSDKs: the source's schema extraction gives the
+// records the SDK's gives, those that name their schemas and those that
+// name none (whose schemas it extracts); and it does not warn of the
+// payloads the source wrote in Avro itself, which the SDK's does.
+func TestSchemaExtractionAsTheSDKs(t *testing.T) {
+	is := is.New(t)
+	e := newEnv(t)
+	seed(t, e.srv, "contacts", 3)
+	src := openSource(t, e, nil, nil)
+	read := readCount(t, src, 3)
+	unnamed := make([]opencdc.Record, len(read))
+	for i, r := range read {
+		unnamed[i] = r.Clone()
+		unnamed[i].Payload.After = source.StructuredPayload(t, r, r.Payload.After)
+		unnamed[i].Metadata = opencdc.Metadata{opencdc.MetadataCollection: "contacts"}
+	}
+	recs := append(read, unnamed...)
+
+	extract := func(wrap func(sdk.Source) sdk.Source) ([]opencdc.Record, string) {
+		var logs bytes.Buffer
+		ctx := zerolog.New(&logs).WithContext(context.Background())
+		out, err := wrap(&fixedSource{recs: recs}).ReadN(ctx, len(recs))
+		is.NoErr(err)
+		return out, logs.String()
+	}
+	on, keySubject, payloadSubject := true, "key", "payload" // the SDK's defaults
+	sdkMW := sdk.SourceWithSchemaExtraction{
+		SchemaTypeStr: "avro", PayloadEnabled: &on, PayloadSubject: &payloadSubject, KeyEnabled: &on, KeySubject: &keySubject,
+	}
+	ours := source.SchemaExtraction{SourceWithSchemaExtraction: sdkMW}
+	want, sdkLogs := extract(sdkMW.Wrap)
+	got, ourLogs := extract(ours.Wrap)
+	is.Equal(got, want)
+	for i := range read {
+		is.Equal(got[i], read[i]) // named: as it was
+	}
+	_, extracted := got[len(read)].Metadata[opencdc.MetadataPayloadSchemaSubject]
+	is.True(extracted) // named none: extracted
+	is.True(strings.Contains(sdkLogs, "not structured"))
+	is.True(!strings.Contains(ourLogs, "not structured"))
 }

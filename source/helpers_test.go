@@ -216,11 +216,7 @@ func payload(t *testing.T, r opencdc.Record) opencdc.StructuredData {
 	if r.Operation == opencdc.OperationDelete {
 		d = r.Payload.Before
 	}
-	sd, ok := d.(opencdc.StructuredData)
-	if !ok {
-		t.Fatalf("payload %v is not structured", d)
-	}
-	return sd
+	return source.StructuredPayload(t, r, d)
 }
 
 func countOps(recs []opencdc.Record) map[opencdc.Operation]int {

@@ -181,11 +181,14 @@ func newRecord(op opencdc.Operation, pos Position, collection string, it item, s
 	if sh == nil {
 		payload = it.payload()
 	} else {
-		values, raw := sh.values(it)
+		encoded, raw, err := sh.encode(it)
+		if err != nil {
+			return opencdc.Record{}, err
+		}
 		for name, text := range raw {
 			meta[record.MetadataRawPrefix+name] = text
 		}
-		payload = values
+		payload = encoded
 	}
 	rec, err := recordOf(op, p, meta, it.recordKey(), payload)
 	if err != nil {

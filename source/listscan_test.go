@@ -77,7 +77,7 @@ func TestURLRedirectsLateVersions(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, rec := range recs {
-				got[rec.Key.(opencdc.StructuredData)["id"].(string)] = rec.Payload.After.(opencdc.StructuredData)["destination"]
+				got[rec.Key.(opencdc.StructuredData)["id"].(string)] = StructuredPayload(t, rec, rec.Payload.After)["destination"]
 			}
 			if !more {
 				clock.Advance(polling)

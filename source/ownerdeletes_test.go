@@ -88,7 +88,7 @@ func TestOwnerDeactivatedAfterSnapshot(t *testing.T) {
 			e.settle()
 			recs := e.readQuiet(t, src, 300*time.Millisecond, time.Minute)
 			is.Equal(ownerOps(t, recs), map[string]opencdc.Operation{a: opencdc.OperationDelete})
-			before := recs[0].Payload.Before.(opencdc.StructuredData)
+			before := source.StructuredPayload(t, recs[0], recs[0].Payload.Before)
 			is.Equal(before["email"], "a@example.com")
 
 			// During CDC: an update, then the owner leaves.

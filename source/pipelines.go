@@ -101,9 +101,9 @@ func (p *pipelineScan) step(ctx context.Context) ([]opencdc.Record, bool, error)
 	emit := func(op opencdc.Operation, it item, before *PipelineSeen) error {
 		h.pos.Pipelines = known
 		rec, err := newRecord(op, h.pos, h.resource.Name, it, h.shape)
-		if before != nil {
+		if err == nil && before != nil {
 			// What the mirror knows it by, when the label changed.
-			rec.Payload.Before, _ = h.shape.values(goneItem(it.id, *before, it.key.ts, false))
+			rec.Payload.Before, _, err = h.shape.encode(goneItem(it.id, *before, it.key.ts, false))
 		}
 		if err == nil && !p.baseline {
 			recs = append(recs, rec)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
+	"github.com/conduit-connectors/conduit-connector-hubspot/source"
 	"github.com/conduitio/conduit-commons/opencdc"
 	"github.com/matryer/is"
 )
@@ -136,7 +137,7 @@ func TestPipelinesSnapshotThenCDC(t *testing.T) {
 				if r.Operation == opencdc.OperationUpdate && recordID(t, r) == "default" {
 					// The label a mirror knows the pipeline by comes
 					// before the new one.
-					is.Equal(r.Payload.Before.(opencdc.StructuredData)["label"], "Sales Pipeline")
+					is.Equal(source.StructuredPayload(t, r, r.Payload.Before)["label"], "Sales Pipeline")
 					is.Equal(payload(t, r)["label"], "New Business")
 				}
 			}

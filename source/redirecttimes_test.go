@@ -91,7 +91,7 @@ func TestURLRedirectTimes(t *testing.T) {
 			if len(got) != 2 || got[ids[0]].Operation != opencdc.OperationSnapshot || got[ids[2]].Operation != opencdc.OperationSnapshot {
 				t.Fatalf("snapshot: got %v, want the snapshots of %s and %s", got, ids[0], ids[2])
 			}
-			updated := got[ids[2]].Payload.After.(opencdc.StructuredData)["updatedAt"]
+			updated := StructuredPayload(t, got[ids[2]], got[ids[2]].Payload.After)["updatedAt"]
 			if updated != srv.Redirects()[2].Updated {
 				t.Errorf("updatedAt %v, want %v", updated, srv.Redirects()[2].Updated)
 			}

@@ -73,9 +73,9 @@ func snapshotThenCDC(t *testing.T, sb searchBody) {
 	for _, r := range recs {
 		switch recordID(t, r) {
 		case "7":
-			is.Equal(r.Payload.After.(opencdc.StructuredData)["firstname"], "Seven")
+			is.Equal(source.StructuredPayload(t, r, r.Payload.After)["firstname"], "Seven")
 		case "8":
-			before := r.Payload.Before.(opencdc.StructuredData)
+			before := source.StructuredPayload(t, r, r.Payload.Before)
 			is.Equal(before["email"], "person7@example.com") // the last known values
 			is.True(before["archivedAt"] != nil)
 		}
