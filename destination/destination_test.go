@@ -43,6 +43,14 @@ func openDestination(t testing.TB, srv *hubspottest.Server, settings map[string]
 	return d
 }
 
+// decoding is what Conduit puts before a destination: the SDK's schema
+// extraction, which decodes a key or payload in Avro by the schema its
+// record names, as the source's payloads are.
+func decoding(d sdk.Destination) sdk.Destination {
+	on := true
+	return (&sdk.DestinationWithSchemaExtraction{PayloadEnabled: &on, KeyEnabled: &on}).Wrap(d)
+}
+
 // tryOpenDestination is openDestination that returns Open's error; the
 // destination it returns, after Configure, needs a Teardown.
 func tryOpenDestination(srv *hubspottest.Server, settings map[string]string, opts ...destination.Option) (*destination.Destination, error) {
@@ -380,7 +388,7 @@ func TestHubSpotToHubSpot(t *testing.T) {
 	}, src.Config(), connector.Connector.NewSpecification().SourceParams))
 	is.NoErr(src.Open(ctx, nil))
 	defer func() { _ = src.Teardown(ctx) }()
-	dst := openDestination(t, to, map[string]string{"readOnlyProperties": "skip", "idProperty": "email"})
+	dst := decoding(openDestination(t, to, map[string]string{"readOnlyProperties": "skip", "idProperty": "email"}))
 
 	move := func(until func() bool) {
 		deadline := time.Now().Add(time.Minute)

@@ -86,7 +86,7 @@ func TestPipelinesMirror(t *testing.T) {
 	}, src.Config(), connector.Connector.NewSpecification().SourceParams))
 	is.NoErr(src.Open(ctx, nil))
 	defer func() { _ = src.Teardown(ctx) }()
-	dst := openDestination(t, to, map[string]string{"resource": ""})
+	dst := decoding(openDestination(t, to, map[string]string{"resource": ""}))
 
 	move := func() {
 		deadline := time.Now().Add(time.Minute)
@@ -125,7 +125,7 @@ func TestPipelinesMirror(t *testing.T) {
 	// A new destination knows no ids: the renames find their pipeline
 	// and stage by the labels before.
 	is.NoErr(dst.Teardown(ctx))
-	dst = openDestination(t, to, map[string]string{"resource": ""})
+	dst = decoding(openDestination(t, to, map[string]string{"resource": ""}))
 	again, final := "Renewals 2028", "Closed"
 	_, err = fromAPI.Update(ctx, "deals", created.ID, hubspot.PipelinePatch{Label: &again})
 	is.NoErr(err)

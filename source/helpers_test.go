@@ -350,6 +350,15 @@ func typedValues(srv *hubspottest.Server, objectType string) func(name, stored s
 		if err != nil {
 			return nil // the source nulls a value that does not parse
 		}
+		if list, ok := v.([]string); ok {
+			// As a payload in Avro decodes: an array is a []any, and an
+			// empty one nil.
+			var out []any
+			for _, e := range list {
+				out = append(out, e)
+			}
+			return out
+		}
 		return v
 	}
 }
