@@ -439,6 +439,9 @@ type Request struct {
 	// Create marks a request that is not safe to send twice: HubSpot has no
 	// idempotency key, so a create that may have reached it is never retried.
 	Create bool
+	// Columns, for a read of objects, are those its objects hold their
+	// values by (Object.Values).
+	Columns *Columns
 }
 
 // NewRequest builds a request; body, if not nil, is sent as JSON.
@@ -545,7 +548,7 @@ func (c *Client) attempt(ctx context.Context, req *Request, out any, attempt int
 	if out == nil || resp.StatusCode == http.StatusNoContent || len(body) == 0 {
 		return nil
 	}
-	if err := decodeBody(body, out); err != nil {
+	if err := decodeBody(body, out, req.Columns); err != nil {
 		return &transportError{method: req.Method, path: req.Path, status: resp.StatusCode, err: fmt.Errorf("decode response: %w", err)}
 	}
 	return nil

@@ -43,6 +43,9 @@ type ListOptions struct {
 	Limit      int
 	After      string
 	Properties []string
+	// Columns, in place of Properties, are the properties asked for, whose
+	// values each object holds by column (Object.Values).
+	Columns *Columns
 	// Archived lists archived objects instead, with their archivedAt.
 	Archived bool
 	// Associations names the types whose linked ids each object shows
@@ -68,13 +71,14 @@ func (s *ObjectsService) List(ctx context.Context, objectType string, opts ListO
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", objectType, err)
 	}
-	setProperties(q, opts.Properties)
+	setProperties(q, opts.names())
 	setHistory(q, opts.PropertiesWithHistory)
 	setAssociations(q, opts.Associations)
 	req, err := NewRequest(http.MethodGet, s.client.objectsPath(objectType), q, nil)
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", objectType, err)
 	}
+	req.Columns = opts.Columns
 	if !s.client.urlFits(req) {
 		return s.listWide(ctx, objectType, opts, q)
 	}
@@ -113,8 +117,8 @@ func (s *ObjectsService) listWide(ctx context.Context, objectType string, opts L
 	for i, o := range ids.Results {
 		want[i] = o.ID
 	}
-	res, err := s.BatchRead(ctx, objectType, BatchReadRequest{IDs: want, Properties: opts.Properties, Archived: opts.Archived,
-		PropertiesWithHistory: opts.PropertiesWithHistory})
+	res, err := s.BatchRead(ctx, objectType, BatchReadRequest{IDs: want, Properties: opts.Properties, Columns: opts.Columns,
+		Archived: opts.Archived, PropertiesWithHistory: opts.PropertiesWithHistory})
 	if err != nil {
 		return nil, fmt.Errorf("list %s: read the page's properties: %w", objectType, err)
 	}
@@ -129,6 +133,14 @@ func (s *ObjectsService) listWide(ctx context.Context, objectType string, opts L
 		}
 	}
 	return page, nil
+}
+
+// names are the properties the list asks for.
+func (o ListOptions) names() []string {
+	if o.Columns != nil {
+		return o.Columns.Names()
+	}
+	return o.Properties
 }
 
 func setProperties(q url.Values, props []string) {
@@ -292,6 +304,9 @@ type SearchRequest struct {
 	Properties   []string      `json:"properties,omitempty"`
 	Limit        int           `json:"limit"`
 	After        string        `json:"after,omitempty"`
+	// Columns, in place of Properties, are the properties asked for, whose
+	// values each object holds by column (Object.Values).
+	Columns *Columns `json:"-"`
 }
 
 // FilterGroup is a set of filters that must all match.
@@ -357,6 +372,7 @@ func (s *ObjectsService) Search(ctx context.Context, objectType string, sr Searc
 		return nil, fmt.Errorf("search %s: %w", objectType, err)
 	}
 	req.Search = true
+	req.Columns = sr.Columns
 	var page SearchPage
 	if err := s.client.Do(ctx, req, &page); err != nil {
 		return nil, fmt.Errorf("search %s: %w", objectType, err)
@@ -381,6 +397,9 @@ type BatchInput struct {
 type BatchReadRequest struct {
 	IDs        []string
 	Properties []string
+	// Columns, in place of Properties, are the properties asked for, whose
+	// values each object holds by column (Object.Values).
+	Columns    *Columns
 	IDProperty string
 	Archived   bool
 	// PropertiesWithHistory names the properties whose histories each
@@ -420,12 +439,19 @@ func (s *ObjectsService) BatchRead(ctx context.Context, objectType string, r Bat
 		q = url.Values{"archived": {"true"}}
 	}
 	props := r.Properties
+	if r.Columns != nil {
+		props = r.Columns.Names()
+	}
 	if props == nil {
 		props = []string{}
 	}
 	return s.batchOf(ctx, "read", objectType, len(r.IDs), batchSize(r.PropertiesWithHistory), func(lo, hi int) (*Request, error) {
-		return NewRequest(http.MethodPost, s.client.objectsPath(objectType, "batch", "read"), q,
+		req, err := NewRequest(http.MethodPost, s.client.objectsPath(objectType, "batch", "read"), q,
 			batchReadBody{Properties: props, PropertiesWithHistory: r.PropertiesWithHistory, IDProperty: r.IDProperty, Inputs: idInputs(r.IDs[lo:hi])})
+		if req != nil {
+			req.Columns = r.Columns
+		}
+		return req, err
 	})
 }
 

@@ -21,25 +21,32 @@ import (
 // another type, a duplicate, anything malformed) it leaves to
 // encoding/json, which then decodes the whole body and has the last word
 // on the result and the error.
-func decodeBody(body []byte, out any) error {
+//
+// With cols, the objects hold their values by those columns
+// (Object.Values), whichever decodes them.
+func decodeBody(body []byte, out any, cols *Columns) error {
 	switch p := out.(type) {
 	case *SearchPage:
-		return decodeObjectPage(body, p, &p.Results)
+		return decodeObjectPage(body, p, &p.Results, cols)
 	case *ObjectPage:
-		return decodeObjectPage(body, p, &p.Results)
+		return decodeObjectPage(body, p, &p.Results, cols)
 	case *BatchResult:
-		return decodeObjectPage(body, p, &p.Results)
+		return decodeObjectPage(body, p, &p.Results, cols)
 	}
 	return json.Unmarshal(body, out) //nolint:wrapcheck // the caller says which answer it was
 }
 
-func decodeObjectPage[T any](body []byte, page *T, results *[]Object) error {
-	if decodeObjects(body, page, results) == nil {
+func decodeObjectPage[T any](body []byte, page *T, results *[]Object, cols *Columns) error {
+	if decodeObjects(body, page, results, cols) == nil {
 		return nil
 	}
 	var zero T
 	*page = zero
-	return json.Unmarshal(body, page) //nolint:wrapcheck // the caller says which answer it was
+	if err := json.Unmarshal(body, page); err != nil {
+		return err //nolint:wrapcheck // the caller says which answer it was
+	}
+	columnize(*results, cols)
+	return nil
 }
 
 // errNotPlain says that a page holds something decodeObjects leaves to
@@ -48,8 +55,8 @@ var errNotPlain = errors.New("not a plain page of objects")
 
 // decodeObjects reads a page's results into results and gives its other
 // members to encoding/json, to decode into page.
-func decodeObjects(body []byte, page any, results *[]Object) error {
-	d := propsDecoder{data: body, src: string(body)}
+func decodeObjects(body []byte, page any, results *[]Object, cols *Columns) error {
+	d := propsDecoder{data: body, src: string(body), columns: cols}
 	var rest members
 	seen := false
 	err := d.members(true, func(key string, raw []byte) error {
@@ -146,6 +153,9 @@ func (d *propsDecoder) object(o *Object, hint int) error {
 	}
 	var rest members
 	var seen [len(objectKeys)]bool
+	if d.columns != nil {
+		o.Columns, o.Values = d.columns, make([]*string, len(d.columns.names))
+	}
 	err := d.members(false, func(key string, raw []byte) error {
 		k := slices.Index(objectKeys[:], key)
 		if k >= 0 && seen[k] {
@@ -160,7 +170,9 @@ func (d *propsDecoder) object(o *Object, hint int) error {
 		case "id":
 			ok, err = d.text(&o.ID)
 		case "properties":
-			if ok = d.peek() == '{'; ok {
+			if ok = d.peek() == '{'; ok && d.columns != nil {
+				err = d.row(o)
+			} else if ok {
 				err = d.properties(&o.Properties, hint)
 			}
 		case "createdAt":

@@ -26,21 +26,39 @@ var pageCases = []string{
 	`{"results":[{"properties":{"a":"1"},"properties":null}]}`, `{"results":[{"createdAt":"2026-01-02T03:04:05.678+01:00"}]}`,
 }
 
+// pageColumns are the columns the pages are decoded by, besides none: in
+// the order of the cases' properties, out of it, and with a name twice.
+var pageColumns = []*Columns{nil, NewColumns([]string{"email", "x", "a", "b"}), NewColumns([]string{"b", "a"}), NewColumns([]string{"a", "a"})}
+
 // sameAsEncodingJSON decodes body with decodeBody and with encoding/json
-// into a fresh page of each kind, and fails unless both give the same page
-// or both fail.
+// into a fresh page of each kind, by each of pageColumns (encoding/json's
+// then moved to Values by columnize), and fails unless both give the same
+// page or both fail.
 func sameAsEncodingJSON(t *testing.T, body []byte) {
 	t.Helper()
 	for _, newPage := range []func() any{
 		func() any { return &SearchPage{} }, func() any { return &ObjectPage{} }, func() any { return &BatchResult{} },
 	} {
-		got, want := newPage(), newPage()
-		gotErr, wantErr := decodeBody(body, got), json.Unmarshal(body, want)
-		if (gotErr == nil) != (wantErr == nil) {
-			t.Fatalf("%T of %q: error %v, encoding/json's %v", got, body, gotErr, wantErr)
-		}
-		if wantErr == nil && !reflect.DeepEqual(got, want) {
-			t.Fatalf("%T of %q: %+v, encoding/json's %+v", got, body, got, want)
+		for _, cols := range pageColumns {
+			got, want := newPage(), newPage()
+			gotErr, wantErr := decodeBody(body, got, cols), json.Unmarshal(body, want)
+			if (gotErr == nil) != (wantErr == nil) {
+				t.Fatalf("%T of %q: error %v, encoding/json's %v", got, body, gotErr, wantErr)
+			}
+			if wantErr != nil {
+				continue
+			}
+			switch w := want.(type) {
+			case *SearchPage:
+				columnize(w.Results, cols)
+			case *ObjectPage:
+				columnize(w.Results, cols)
+			case *BatchResult:
+				columnize(w.Results, cols)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("%T of %q by %v: %+v, encoding/json's %+v", got, body, cols, got, want)
+			}
 		}
 	}
 }
@@ -56,7 +74,7 @@ func TestDecodeBodyAsEncodingJSON(t *testing.T) {
 func TestDecodeObjectsReadsPlainPages(t *testing.T) {
 	for _, c := range pageCases[:3] {
 		var page SearchPage
-		is.New(t).NoErr(decodeObjects([]byte(c), &page, &page.Results))
+		is.New(t).NoErr(decodeObjects([]byte(c), &page, &page.Results, pageColumns[1]))
 	}
 }
 

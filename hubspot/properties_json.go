@@ -36,11 +36,41 @@ func (p *Properties) UnmarshalJSON(data []byte) error {
 // properties reads an object of string or null values into p, made with
 // room for n names when nil.
 func (d *propsDecoder) properties(p *Properties, n int) error {
-	if !d.byte('{') {
-		return errors.New("properties: not a JSON object")
-	}
 	if *p == nil {
 		*p = make(Properties, n)
+	}
+	return d.values(n, func(name string, v *string) { (*p)[name] = v })
+}
+
+// row reads an object of string or null values into o.Values, by
+// d.columns, and the names that are not columns into o.Properties. The
+// names come in the order they were asked in, as a rule, so each is first
+// compared with the column after the last one's, which saves hashing it.
+func (d *propsDecoder) row(o *Object) error {
+	cols := d.columns
+	next := 0
+	return d.values(len(cols.names), func(name string, v *string) {
+		at := next
+		if at >= len(cols.names) || cols.names[at] != name {
+			var ok bool
+			if at, ok = cols.index[name]; !ok {
+				if o.Properties == nil {
+					o.Properties = Properties{}
+				}
+				o.Properties[name] = v
+				return
+			}
+		}
+		o.Values[at] = v
+		next = at + 1
+	})
+}
+
+// values reads an object of string or null values, giving each name and
+// value (nil for null) to store; the values share one slab, of room for n.
+func (d *propsDecoder) values(n int, store func(name string, v *string)) error {
+	if !d.byte('{') {
+		return errors.New("properties: not a JSON object")
 	}
 	slab := make([]string, 0, n)
 	d.space()
@@ -60,14 +90,19 @@ func (d *propsDecoder) properties(p *Properties, n int) error {
 		d.space()
 		switch {
 		case d.literal("null"):
-			(*p)[name] = nil
+			store(name, nil)
 		case d.peek() == '"':
 			v, err := d.string()
 			if err != nil {
 				return fmt.Errorf("properties: the value of %q: %w", name, err)
 			}
+			if len(slab) == cap(slab) {
+				// More values than n: a new slab, as append would make,
+				// but the values stored keep pointing into the old one.
+				slab = make([]string, 0, 2*cap(slab)+1)
+			}
 			slab = append(slab, v)
-			(*p)[name] = &slab[len(slab)-1]
+			store(name, &slab[len(slab)-1])
 		default:
 			return fmt.Errorf("properties: the value of %q is neither a string nor null", name)
 		}
@@ -87,6 +122,8 @@ type propsDecoder struct {
 	data []byte
 	src  string
 	i    int
+	// columns, when set, are those the objects hold their values by.
+	columns *Columns
 }
 
 func (d *propsDecoder) space() {

@@ -40,6 +40,12 @@ type Object struct {
 	// the history of held (ListOptions.PropertiesWithHistory), in the
 	// order HubSpot sends them.
 	PropertiesWithHistory map[string][]ValueWithTimestamp `json:"propertiesWithHistory,omitempty"`
+	// Columns are those of the read that gave the object, if it was given
+	// some, and Values its values by column (nil: null, or not sent);
+	// Properties then holds only the names HubSpot sent that are not
+	// columns. Value reads a property either way.
+	Columns *Columns  `json:"-"`
+	Values  []*string `json:"-"`
 }
 
 // ObjectPage is one page of the list call.

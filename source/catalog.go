@@ -50,7 +50,8 @@ type catalog struct {
 	// fallback, untyped, and lists no more.
 	refused bool
 
-	names    []string // what reads ask for, sorted
+	names    []string         // what reads ask for, sorted
+	columns  *hubspot.Columns // of names, which reads ask for
 	defs     map[string]hubspot.Property
 	listedAt time.Time
 	stale    bool // a read returned a property the catalog lacks
@@ -66,8 +67,13 @@ type catalog struct {
 // reads fixed (or nothing but required, until the first refresh).
 func newCatalog(lister PropertyLister, objectType string, fixed, required, fallback []string, now func() time.Time) *catalog {
 	c := &catalog{lister: lister, objectType: objectType, fixed: fixed, required: required, fallback: fallback, now: now}
-	c.names = c.selected(nil)
+	c.setNames(c.selected(nil))
 	return c
+}
+
+// setNames makes names, and their columns, what reads ask for.
+func (c *catalog) setNames(names []string) {
+	c.names, c.columns = names, hubspot.NewColumns(names)
 }
 
 // due reports whether the catalog should list the properties again.
@@ -89,7 +95,7 @@ func (c *catalog) refresh(ctx context.Context) (bool, error) {
 		if c.fixed == nil {
 			c.fixed = c.fallback
 		}
-		c.names = c.selected(nil)
+		c.setNames(c.selected(nil))
 		c.generation++
 		return true, &refusedError{objectType: c.objectType, err: err}
 	}
@@ -105,7 +111,8 @@ func (c *catalog) refresh(ctx context.Context) (bool, error) {
 	if slices.Equal(names, c.names) && sameDefinitions(names, defs, c.defs) {
 		return false, nil
 	}
-	c.names, c.defs = names, defs
+	c.setNames(names)
+	c.defs = defs
 	c.generation++
 	return true, nil
 }
@@ -147,11 +154,11 @@ func (c *catalog) postpone() { c.listedAt, c.stale = c.now(), false }
 // not know. shape.values calls it only for an object with a property its
 // fields lack: a map access per property, for every object, was 13 % of
 // the plugin's CPU in a wide snapshot.
-func (c *catalog) note(props hubspot.Properties) {
+func (c *catalog) note(names []string) {
 	if c == nil || c.stale || c.defs == nil {
 		return
 	}
-	for name := range props {
+	for _, name := range names {
 		if _, ok := c.defs[name]; ok || c.unknown[name] || slices.Contains(c.required, name) {
 			continue
 		}

@@ -48,7 +48,7 @@ func TestCatalogFollowsHubSpot(t *testing.T) {
 	gen := c.generation
 
 	// A read returns a property created since: list again at once.
-	c.note(hubspot.Properties{"email": hubspot.String("a@b.c"), "shoe_size": hubspot.String("42")})
+	c.note([]string{"email", "shoe_size"})
 	is.True(c.due())
 	lister.EXPECT().List(gomock.Any(), "contacts").Return(stringProps("hs_object_id", "email", "phone", "shoe_size"), nil)
 	changed, err = c.refresh(ctx)
@@ -58,12 +58,12 @@ func TestCatalogFollowsHubSpot(t *testing.T) {
 	is.Equal(c.generation, gen+1)
 
 	// A name HubSpot still does not list asks once, not at every read.
-	c.note(hubspot.Properties{"ghost": nil})
+	c.note([]string{"ghost"})
 	lister.EXPECT().List(gomock.Any(), "contacts").Return(stringProps("hs_object_id", "email", "phone", "shoe_size"), nil)
 	changed, err = c.refresh(ctx)
 	is.NoErr(err)
 	is.True(!changed)
-	c.note(hubspot.Properties{"ghost": nil})
+	c.note([]string{"ghost"})
 	is.True(!c.due())
 
 	// 10 minutes on: list again; an archived property is gone.

@@ -179,7 +179,7 @@ func (c *changeScan) wholePage(now, from time.Time, items []item, more bool) ([]
 func (c *changeScan) request() hubspot.SearchRequest {
 	modified := c.hub.resource.ModifiedProperty
 	ms := strconv.FormatInt(c.cursor.ts.UnixMilli(), 10)
-	req := hubspot.SearchRequest{Properties: c.hub.properties(), Limit: c.hub.pageSize, After: c.emptyAfter}
+	req := hubspot.SearchRequest{Columns: c.hub.columns(), Limit: c.hub.pageSize, After: c.emptyAfter}
 	if c.whole {
 		op := hubspot.OperatorGT
 		if c.sameTS {

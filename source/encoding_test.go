@@ -3,6 +3,7 @@ package source_test
 import (
 	"bytes"
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -169,7 +170,7 @@ func TestSchemaExtractionAsTheSDKs(t *testing.T) {
 		unnamed[i].Payload.After = source.StructuredPayload(t, r, r.Payload.After)
 		unnamed[i].Metadata = opencdc.Metadata{opencdc.MetadataCollection: "contacts"}
 	}
-	recs := append(read, unnamed...)
+	recs := slices.Concat(read, unnamed)
 
 	extract := func(wrap func(sdk.Source) sdk.Source) ([]opencdc.Record, string) {
 		var logs bytes.Buffer

@@ -118,22 +118,22 @@ type hub struct {
 }
 
 // properties are the names a read asks for.
-func (h *hub) properties() []string {
+func (h *hub) columns() *hubspot.Columns {
 	if h.catalog == nil {
 		return nil
 	}
-	return h.catalog.names
+	return h.catalog.columns
 }
 
 // listPage is a page of the list, live objects (or owners) in id order,
 // with the properties props. It reads nothing of the hub that changes, so
 // a fetch may run it on its own goroutine.
-func (h *hub) listPage(ctx context.Context, after string, props []string) (page, error) {
+func (h *hub) listPage(ctx context.Context, after string, cols *hubspot.Columns) (page, error) {
 	if h.resource.IsOwners {
 		items, next, err := h.ownersPage(ctx, after, false)
 		return page{items: items, next: next}, err
 	}
-	return h.objectsPage(ctx, after, props, false)
+	return h.objectsPage(ctx, after, cols, false)
 }
 
 // listArchived returns a page of the resource's archived objects (or
@@ -148,7 +148,7 @@ func (h *hub) listArchived(ctx context.Context, after string) ([]item, string, e
 		items, next, _, err := h.cmsPage(ctx, hubspot.CMSListOptions{Limit: hubspot.MaxListLimit, After: after, Archived: true})
 		return items, next, err
 	}
-	return h.taken(h.objectsPage(ctx, after, h.properties(), true))
+	return h.taken(h.objectsPage(ctx, after, h.columns(), true))
 }
 
 // cmsPage returns a page of the CMS resource's objects and the cursor of
@@ -226,13 +226,13 @@ func (h *hub) searchPage(ctx context.Context, req hubspot.SearchRequest) (page, 
 
 // objectsPage is a list page of objects with the properties props, like
 // searchPage safe on a fetch's goroutine.
-func (h *hub) objectsPage(ctx context.Context, after string, props []string, archived bool) (page, error) {
+func (h *hub) objectsPage(ctx context.Context, after string, cols *hubspot.Columns, archived bool) (page, error) {
 	limit := h.pageSize
 	if archived {
 		limit = hubspot.MaxListLimit // deletes are read whole: use the largest page
 	}
 	p, err := h.objects.List(ctx, h.resource.Name, hubspot.ListOptions{
-		Limit: limit, After: after, Properties: props, Archived: archived,
+		Limit: limit, After: after, Columns: cols, Archived: archived,
 	})
 	if err != nil {
 		return page{}, err

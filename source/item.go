@@ -24,8 +24,13 @@ type item struct {
 	// hold, where it is newer than key's: a slim search's batch read
 	// (slimsearch.go) may read a version newer than the one the search
 	// showed, whose time moves the scans' cursors.
-	readAt     time.Time
+	readAt time.Time
+	// props are the properties' values; for an object read by columns
+	// (hubspot.Columns), values holds them by columns, and props only the
+	// names that are not columns. prop and eachProp read either way.
 	props      hubspot.Properties
+	columns    *hubspot.Columns
+	values     []*string
 	createdAt  time.Time
 	archivedAt *time.Time
 	// links are the objects linked to it, by type, when the source reads
@@ -43,6 +48,40 @@ func (it item) versionTS() time.Time {
 	return it.key.ts
 }
 
+// prop returns the value of a property (nil: null) and whether the item
+// has it: every column of an object read by columns, null or not.
+func (it item) prop(name string) (*string, bool) {
+	if it.columns != nil {
+		if at, ok := it.columns.Index(name); ok {
+			return it.values[at], true
+		}
+	}
+	v, ok := it.props[name]
+	return v, ok
+}
+
+// eachProp calls f with each property the item has and its value (nil:
+// null).
+func (it item) eachProp(f func(name string, v *string)) {
+	if it.columns != nil {
+		for at, name := range it.columns.Names() {
+			f(name, it.values[at])
+		}
+	}
+	for name, v := range it.props {
+		f(name, v)
+	}
+}
+
+// sent is how many properties the item has.
+func (it item) sent() int {
+	n := len(it.props)
+	if it.columns != nil {
+		n += len(it.values)
+	}
+	return n
+}
+
 // objectItem reads what the source needs of an object. Its last-modified
 // time is the resource's modified property, which HubSpot keeps in step
 // with updatedAt and which search filters on.
@@ -52,7 +91,7 @@ func objectItem(r hubspot.Resource, o hubspot.Object) (item, error) {
 		return item{}, err
 	}
 	modified := o.UpdatedAt
-	if v, ok := o.Properties.Get(r.ModifiedProperty); ok {
+	if v, ok := o.Value(r.ModifiedProperty); ok {
 		t, err := time.Parse(time.RFC3339Nano, v)
 		if err != nil {
 			return item{}, fmt.Errorf("object %s: %s %q is not a time: %w", o.ID, r.ModifiedProperty, v, err)
@@ -60,7 +99,7 @@ func objectItem(r hubspot.Resource, o hubspot.Object) (item, error) {
 		modified = t
 	}
 	return item{
-		id: o.ID, key: keyset{ts: modified.UTC(), id: id}, props: o.Properties,
+		id: o.ID, key: keyset{ts: modified.UTC(), id: id}, props: o.Properties, columns: o.Columns, values: o.Values,
 		createdAt: o.CreatedAt.UTC(), archivedAt: o.ArchivedAt,
 	}, nil
 }
@@ -89,14 +128,14 @@ func (it item) recordKey() opencdc.Data { return opencdc.StructuredData{record.F
 // payload is the object's properties (strings, or nil for null) and its id
 // and times.
 func (it item) payload() opencdc.Data {
-	d := make(opencdc.StructuredData, len(it.props)+4)
-	for name, v := range it.props {
+	d := make(opencdc.StructuredData, it.sent()+4)
+	it.eachProp(func(name string, v *string) {
 		if v == nil {
 			d[name] = nil
 		} else {
 			d[name] = *v
 		}
-	}
+	})
 	d[record.FieldID] = it.id
 	d[record.FieldCreatedAt] = record.FormatTime(it.createdAt)
 	d[record.FieldUpdatedAt] = record.FormatTime(it.versionTS())
@@ -123,7 +162,10 @@ func (it item) metadata(collection string) opencdc.Metadata {
 
 // mergedIDs returns the ids of the objects merged into the item.
 func (it item) mergedIDs() []string {
-	v, _ := it.props.Get(hubspot.MergedIDsProperty)
+	var v string
+	if p, _ := it.prop(hubspot.MergedIDsProperty); p != nil {
+		v = *p
+	}
 	var ids []string
 	for _, id := range strings.Split(v, ";") {
 		if id = strings.TrimSpace(id); id != "" {
@@ -213,12 +255,11 @@ func newRecord(op opencdc.Operation, pos Position, collection string, it item, s
 // 607 properties.
 func (it item) sum() uint64 {
 	var total uint64
-	for name, v := range it.props {
-		if v == nil {
-			continue
+	it.eachProp(func(name string, v *string) {
+		if v != nil {
+			total += mix(maphash.String(sumSeed, name) ^ mix(maphash.String(sumSeed, *v)+uint64(len(*v))+1))
 		}
-		total += mix(maphash.String(sumSeed, name) ^ mix(maphash.String(sumSeed, *v)+uint64(len(*v))+1))
-	}
+	})
 	return total
 }
 

@@ -199,7 +199,7 @@ func (l *linkScan) emit(ctx context.Context, changed map[string]map[string][]hub
 		return nil, nil
 	}
 	ids := slices.Sorted(maps.Keys(changed))
-	res, err := l.hub.objects.BatchRead(ctx, l.hub.resource.Name, hubspot.BatchReadRequest{IDs: ids, Properties: l.hub.properties()})
+	res, err := l.hub.objects.BatchRead(ctx, l.hub.resource.Name, hubspot.BatchReadRequest{IDs: ids, Columns: l.hub.columns()})
 	if err != nil {
 		return nil, fmt.Errorf("read the objects whose links changed: %w", err)
 	}

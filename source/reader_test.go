@@ -2,7 +2,9 @@ package source
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -108,8 +110,23 @@ func (m mocked) search(sameTS bool, ts time.Time, id uint64, after string, page 
 		}}}
 		req.Sorts = []hubspot.Sort{{PropertyName: "hs_object_id", Direction: hubspot.Ascending}}
 	}
-	return m.objects.EXPECT().Search(gomock.Any(), "contacts", req).Return(page, err)
+	return m.objects.EXPECT().Search(gomock.Any(), "contacts", sameSearch{req}).Return(page, err)
 }
+
+// sameSearch matches a search that asks what want asks, its properties
+// named or given as columns.
+type sameSearch struct{ want hubspot.SearchRequest }
+
+func (m sameSearch) Matches(x any) bool {
+	got, ok := x.(hubspot.SearchRequest)
+	if !ok {
+		return false
+	}
+	got.Properties, got.Columns = got.Names(), nil
+	return reflect.DeepEqual(got, m.want)
+}
+
+func (m sameSearch) String() string { return fmt.Sprintf("asks what %+v asks", m.want) }
 
 func contact(id int, createdAt, modified time.Time, props ...string) hubspot.Object {
 	o := hubspot.Object{ID: strconv.Itoa(id), CreatedAt: createdAt, UpdatedAt: modified, Properties: hubspot.Properties{}}

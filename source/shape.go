@@ -35,6 +35,9 @@ type shape struct {
 	// catalog is told of a record's properties the fields lack (nil: the
 	// fields are fixed).
 	catalog *catalog
+	// columns are the catalog's when the fields were built, in the fields'
+	// order: an item read by them has its values in the fields' order.
+	columns *hubspot.Columns
 	// unparsable are the properties a value of which did not parse: each
 	// is logged once (pending, until a step has a context to log with).
 	unparsable map[string]bool
@@ -76,7 +79,11 @@ func (s *shape) update(ctx context.Context, c *catalog) error {
 		}
 		props = append(props, p)
 	}
-	return s.build(ctx, props, c.generation)
+	if err := s.build(ctx, props, c.generation); err != nil {
+		return err
+	}
+	s.columns = c.columns
+	return nil
 }
 
 // fix builds and registers the schemas of a resource whose fields are
@@ -181,13 +188,23 @@ func (s *shape) encode(it item) (opencdc.RawData, map[string]string, error) {
 // returns the raw text of those that did not parse (see encode).
 func (s *shape) fill(it item) map[string]string {
 	vals := s.out.vals
+	// Read by the columns the fields were built from, the item has its
+	// values in the fields' order: a lookup by name per property was 13 %
+	// of the plugin's CPU in a wide snapshot (hubspot-bench -only
+	// pluginCPU -cpuprofile).
+	byColumn := it.columns != nil && it.columns == s.columns
 	var raw map[string]string
 	present := 0
-	for _, f := range s.fields {
+	for i, f := range s.fields {
 		name := f.property
-		text, ok := it.props[name]
-		if ok {
-			present++
+		var text *string
+		if byColumn {
+			text = it.values[i]
+		} else {
+			var ok bool
+			if text, ok = it.prop(name); ok {
+				present++
+			}
 		}
 		v, err := typed.Parse(f.def, text)
 		var perr *typed.ParseError
@@ -204,21 +221,12 @@ func (s *shape) fill(it item) map[string]string {
 		}
 		vals[f.slot] = v
 	}
-	if present < len(it.props) {
+	if (byColumn && len(it.props) > 0) || (!byColumn && present < it.sent()) {
 		// Only then can a name be one the catalog lacks: noting every
 		// object's properties took 13 % of the plugin's CPU in a wide
 		// snapshot, a map access per property (hubspot-bench -only
 		// pluginCPU -cpuprofile).
-		s.catalog.note(it.props)
-		for name, v := range it.props {
-			if s.known[name] || v == nil {
-				continue
-			}
-			if raw == nil {
-				raw = map[string]string{}
-			}
-			raw[name] = *v
-		}
+		raw = s.keepUnknown(it, raw)
 	}
 	at := s.out.at
 	vals[at.id] = it.id
@@ -231,6 +239,24 @@ func (s *shape) fill(it item) map[string]string {
 	if len(s.links) > 0 {
 		vals[at.associations] = linksValue(it.links, s.links)
 	}
+	return raw
+}
+
+// keepUnknown tells the catalog of the item's properties, and adds to raw
+// the values of those the fields lack.
+func (s *shape) keepUnknown(it item, raw map[string]string) map[string]string {
+	names := make([]string, 0, it.sent())
+	it.eachProp(func(name string, v *string) {
+		names = append(names, name)
+		if s.known[name] || v == nil {
+			return
+		}
+		if raw == nil {
+			raw = map[string]string{}
+		}
+		raw[name] = *v
+	})
+	s.catalog.note(names)
 	return raw
 }
 

@@ -18,8 +18,8 @@ import (
 // when that one is served, the resource keeps to it for the rest of the
 // run, with one log line.
 func (h *hub) slimSearchPage(ctx context.Context, req hubspot.SearchRequest) (page, error) {
-	props := req.Properties
-	req.Properties = []string{h.resource.ModifiedProperty}
+	props, cols := req.Properties, req.Columns
+	req.Properties, req.Columns = []string{h.resource.ModifiedProperty}, nil
 	p, err := h.objects.Search(ctx, h.resource.Name, req)
 	if err != nil {
 		return page{}, err
@@ -32,7 +32,7 @@ func (h *hub) slimSearchPage(ctx context.Context, req hubspot.SearchRequest) (pa
 	for i, it := range found {
 		ids[i] = it.id
 	}
-	res, err := h.objects.BatchRead(ctx, h.resource.Name, hubspot.BatchReadRequest{IDs: ids, Properties: props})
+	res, err := h.objects.BatchRead(ctx, h.resource.Name, hubspot.BatchReadRequest{IDs: ids, Properties: props, Columns: cols})
 	if err != nil {
 		return page{}, fmt.Errorf("read the properties of %d search results: %w", len(ids), err)
 	}
@@ -71,14 +71,14 @@ func (h *hub) fallBack(ctx context.Context, req hubspot.SearchRequest, refusal e
 	p, err := h.slimSearchPage(ctx, req)
 	if err != nil {
 		// Not the size, or not only: the refusal stands.
-		return page{}, fmt.Errorf("%w (sent again without its %d properties: %w)", refusal, len(req.Properties), err)
+		return page{}, fmt.Errorf("%w (sent again without its %d properties: %w)", refusal, len(req.Names()), err)
 	}
 	if h.slim.CompareAndSwap(false, true) {
 		sdk.Logger(ctx).Warn().Err(refusal).
 			Str("resource", h.resource.Name).
 			Int("searchBodyChars", req.BodyChars()).
 			Int("searchBodyLimit", hubspot.SearchBodyLimit).
-			Int("properties", len(req.Properties)).
+			Int("properties", len(req.Names())).
 			Msg("hubspot source: HubSpot refused a search for its size; searching for ids and modified times and reading the properties by batch read for the rest of the run")
 	}
 	return p, nil

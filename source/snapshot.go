@@ -103,9 +103,9 @@ func (s *snapshotScan) step(ctx context.Context) (recs []opencdc.Record, done bo
 }
 
 func (s *snapshotScan) startList(ctx context.Context) {
-	after, props := s.after, s.hub.properties()
+	after, cols := s.after, s.hub.columns()
 	s.listing = s.fetches.start(ctx, func(ctx context.Context) (page, error) {
-		return s.hub.listPage(ctx, after, props)
+		return s.hub.listPage(ctx, after, cols)
 	})
 }
 
@@ -137,7 +137,7 @@ func (s *snapshotScan) topRequest() hubspot.SearchRequest {
 	return hubspot.SearchRequest{
 		FilterGroups: []hubspot.FilterGroup{{Filters: filters}},
 		Sorts:        []hubspot.Sort{{PropertyName: hubspot.ObjectIDProperty, Direction: hubspot.Descending}},
-		Properties:   s.hub.properties(),
+		Columns:      s.hub.columns(),
 		Limit:        hubspot.MaxSearchLimit,
 	}
 }

@@ -3,7 +3,6 @@ package source_test
 import (
 	"context"
 	"fmt"
-	"github.com/conduit-connectors/conduit-connector-hubspot/source"
 	"net/http"
 	"strings"
 	"testing"
@@ -12,6 +11,7 @@ import (
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
 	"github.com/conduit-connectors/conduit-connector-hubspot/internal/record"
 	"github.com/conduit-connectors/conduit-connector-hubspot/internal/testkit/syncbuf"
+	"github.com/conduit-connectors/conduit-connector-hubspot/source"
 	"github.com/conduitio/conduit-commons/opencdc"
 	"github.com/conduitio/conduit-connector-sdk/schema"
 	"github.com/matryer/is"
