@@ -124,7 +124,7 @@ func (s *encodingSource) encode(ctx context.Context, rec *opencdc.Record) error 
 // schema; it warns once if a part is never structured.
 func (s *encodingSource) encodePart(ctx context.Context, rec *opencdc.Record, part string, warn *sync.Once, data ...*opencdc.Data) error {
 	if !slices.ContainsFunc(data, func(d *opencdc.Data) bool { _, ok := (*d).(opencdc.StructuredData); return ok }) {
-		if s.encoded(rec, part) {
+		if encoded(rec, part) {
 			return nil
 		}
 		warn.Do(func() {
@@ -158,7 +158,7 @@ func (s *encodingSource) encodePart(ctx context.Context, rec *opencdc.Record, pa
 // encoded reports whether the record's key or payload (part), which is not
 // structured, names its schema: the source wrote it in Avro itself
 // (shape.encode), so there is nothing to encode and nothing to warn of.
-func (s *encodingSource) encoded(rec *opencdc.Record, part string) bool {
+func encoded(rec *opencdc.Record, part string) bool {
 	if part == "payload" {
 		return named(rec.Metadata, opencdc.MetadataPayloadSchemaSubject, opencdc.MetadataPayloadSchemaVersion)
 	}

@@ -129,6 +129,21 @@ func TestEncodingAsTheSDKs(t *testing.T) {
 		t.Fatalf("payload not encoded: %T", got[0].Payload.After)
 	}
 
+	// The source's own Avro, which names its schema, is no payload "not
+	// structured" to warn of; the SDK's warns.
+	for _, wrap := range []struct {
+		name string
+		mw   func(sdk.Source) sdk.Source
+		warn bool
+	}{{"the SDK's", sdk.SourceWithEncoding{}.Wrap, true}, {"ours", source.Encoding{}.Wrap, false}} {
+		var logs bytes.Buffer
+		_, err := wrap.mw(&fixedSource{recs: read}).ReadN(zerolog.New(&logs).WithContext(ctx), len(read))
+		is.NoErr(err)
+		if strings.Contains(logs.String(), "not structured") != wrap.warn {
+			t.Errorf("%s encoding: warned %v, want %v: %s", wrap.name, !wrap.warn, wrap.warn, logs.String())
+		}
+	}
+
 	sdkOne := sdk.SourceWithEncoding{}.Wrap(&fixedSource{recs: recs})
 	ours := source.Encoding{}.Wrap(&fixedSource{recs: recs})
 	for range recs {
