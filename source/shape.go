@@ -48,12 +48,13 @@ func newShape(resource string) *shape {
 	return &shape{resource: resource, generation: -1, unparsable: map[string]bool{}}
 }
 
-// field is a property read, the definition it is typed by, and the name of
-// its field in the payload (computed once per schema, not per record).
+// field is a property read, the kind its definition types it as, and the
+// name of its field in the payload (computed once per schema, not per
+// record).
 type field struct {
 	property string
-	def      hubspot.Property
 	name     string
+	kind     typed.Kind
 	slot     int // its place in the payload schema's fields
 }
 
@@ -101,7 +102,7 @@ func (s *shape) build(ctx context.Context, props []hubspot.Property, generation 
 	fields := make([]field, 0, len(props))
 	known := make(map[string]bool, len(props))
 	for _, p := range props {
-		fields = append(fields, field{property: p.Name, def: p, name: typed.FieldName(p.Name)})
+		fields = append(fields, field{property: p.Name, name: typed.FieldName(p.Name), kind: typed.KindOf(p)})
 		known[p.Name] = true
 	}
 	if s.key.Subject == "" {
@@ -206,7 +207,7 @@ func (s *shape) fill(it item) map[string]string {
 				present++
 			}
 		}
-		v, err := typed.Parse(f.def, text)
+		v, err := f.kind.Parse(name, text)
 		var perr *typed.ParseError
 		if errors.As(err, &perr) {
 			if raw == nil {
