@@ -31,7 +31,7 @@ const catalogRefreshEvery = 10 * time.Minute
 // definitions: the configured ones (fixed), or every property HubSpot lists
 // for the type, kept current while the pipeline runs. A record built of an
 // object with a property the catalog does not know makes it list them again
-// at once (shape.values notes it).
+// at once (shape.fill notes it).
 type catalog struct {
 	lister     PropertyLister
 	objectType string
@@ -151,7 +151,7 @@ func (c *catalog) listed() bool { return c.defs != nil }
 func (c *catalog) postpone() { c.listedAt, c.stale = c.now(), false }
 
 // note marks the catalog stale when an object carries a property it does
-// not know. shape.values calls it only for an object with a property its
+// not know. shape.fill calls it only for an object with a property its
 // fields lack: a map access per property, for every object, was 13 % of
 // the plugin's CPU in a wide snapshot.
 func (c *catalog) note(names []string) {

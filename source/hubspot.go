@@ -246,7 +246,7 @@ func (h *hub) objectsPage(ctx context.Context, after string, cols *hubspot.Colum
 
 // taken returns a page that was read as its items and next cursor. The
 // catalog learns of properties it lacks from the records built of them
-// (shape.values), on Read's goroutine.
+// (shape.fill), on Read's goroutine.
 func (h *hub) taken(p page, err error) ([]item, string, error) {
 	if err != nil {
 		return nil, "", err
