@@ -4,6 +4,29 @@ import (
 	"unicode/utf8"
 )
 
+// fieldList is the properties a request shows (fieldsOf), each name
+// written once as the JSON key before its value: a page writes the same
+// names for each of its objects, and a profile of the simulator serving
+// the wide snapshot spent a sixth of its time writing them again.
+type fieldList struct {
+	names []string
+	keys  []string // `{"name":` for the first name, `,"name":` for the others
+}
+
+func newFieldList(names []string) fieldList {
+	keys := make([]string, len(names))
+	var b []byte
+	for i, n := range names {
+		sep := byte(',')
+		if i == 0 {
+			sep = '{'
+		}
+		b = append(appendJSONString(append(b[:0], sep), n), ':')
+		keys[i] = string(b)
+	}
+	return fieldList{names: names, keys: keys}
+}
+
 // propsJSON is an object's properties on the wire, in the order of the
 // fields asked for (HubSpot documents no order), with a value or null (not
 // in props) each. It writes itself without reflection: the wide pages of a
@@ -11,21 +34,19 @@ import (
 // in the process of the benchmarks that measure the connector. props is a
 // stored version, which no write changes (record.props).
 type propsJSON struct {
-	names []string
-	props map[string]string
+	fields fieldList
+	props  map[string]string
 }
 
 // MarshalJSON writes the properties as a JSON object.
 func (p propsJSON) MarshalJSON() ([]byte, error) { return p.appendJSON(nil), nil }
 
 func (p propsJSON) appendJSON(b []byte) []byte {
-	b = append(b, '{')
-	for i, n := range p.names {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendJSONString(b, n)
-		b = append(b, ':')
+	if len(p.fields.names) == 0 {
+		return append(b, '{', '}')
+	}
+	for i, n := range p.fields.names {
+		b = append(b, p.fields.keys[i]...)
 		if v, ok := p.props[n]; ok {
 			b = appendJSONString(b, v)
 		} else {

@@ -15,16 +15,16 @@ func TestPropsJSONAsEncodingJSON(t *testing.T) {
 		props propsJSON
 	}{
 		{"empty", propsJSON{}},
-		{"plain and null", propsJSON{names: []string{"email", "phone"}, props: map[string]string{"email": "a@b.c"}}},
-		{"empty string", propsJSON{names: []string{"city"}, props: map[string]string{"city": ""}}},
-		{"escapes", propsJSON{names: []string{`q"uote`, "ctl"}, props: map[string]string{`q"uote`: "back\\slash \"x\" \n\r\t\x01\x1f\b\f", "ctl": "<&> \u2028\u2029"}}},
-		{"utf-8 and not", propsJSON{names: []string{"é"}, props: map[string]string{"é": "café \U0001F600 bad\xff\xfeend"}}},
+		{"plain and null", propsJSON{fields: newFieldList([]string{"email", "phone"}), props: map[string]string{"email": "a@b.c"}}},
+		{"empty string", propsJSON{fields: newFieldList([]string{"city"}), props: map[string]string{"city": ""}}},
+		{"escapes", propsJSON{fields: newFieldList([]string{`q"uote`, "ctl"}), props: map[string]string{`q"uote`: "back\\slash \"x\" \n\r\t\x01\x1f\b\f", "ctl": "<&> \u2028\u2029"}}},
+		{"utf-8 and not", propsJSON{fields: newFieldList([]string{"é"}), props: map[string]string{"é": "café \U0001F600 bad\xff\xfeend"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			is := is.New(t)
 			want := map[string]*string{}
-			for _, n := range tt.props.names {
+			for _, n := range tt.props.fields.names {
 				if v, ok := tt.props.props[n]; ok {
 					want[n] = &v
 				} else {
