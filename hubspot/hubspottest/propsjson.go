@@ -5,16 +5,18 @@ import (
 )
 
 // fieldList is the properties a request shows (fieldsOf), each name
-// written once as the JSON key before its value: a page writes the same
-// names for each of its objects, and a profile of the simulator serving
-// the wide snapshot spent a sixth of its time writing them again.
+// written once as the JSON key before its value, with its slot: a page
+// writes the same names for each of its objects, and a profile of the
+// simulator serving the wide snapshot spent a sixth of its time writing
+// them again.
 type fieldList struct {
 	names []string
 	keys  []string // `{"name":` for the first name, `,"name":` for the others
+	slots []int    // the names' slots (propSlots) in the versions shown
 }
 
-func newFieldList(names []string) fieldList {
-	keys := make([]string, len(names))
+func newFieldList(slots *propSlots, names []string) fieldList {
+	f := fieldList{names: names, keys: make([]string, len(names)), slots: make([]int, len(names))}
 	var b []byte
 	for i, n := range names {
 		sep := byte(',')
@@ -22,9 +24,10 @@ func newFieldList(names []string) fieldList {
 			sep = '{'
 		}
 		b = append(appendJSONString(append(b[:0], sep), n), ':')
-		keys[i] = string(b)
+		f.keys[i] = string(b)
+		f.slots[i] = slots.slot(n)
 	}
-	return fieldList{names: names, keys: keys}
+	return f
 }
 
 // propsJSON is an object's properties on the wire, in the order of the
@@ -32,10 +35,11 @@ func newFieldList(names []string) fieldList {
 // in props) each. It writes itself without reflection: the wide pages of a
 // snapshot hold hundreds of properties per object, and the simulator runs
 // in the process of the benchmarks that measure the connector. props is a
-// stored version, which no write changes (record.props).
+// stored version, which no write changes (record.props), of the slots the
+// fields were numbered by.
 type propsJSON struct {
 	fields fieldList
-	props  map[string]string
+	props  values
 }
 
 // MarshalJSON writes the properties as a JSON object.
@@ -45,9 +49,9 @@ func (p propsJSON) appendJSON(b []byte) []byte {
 	if len(p.fields.names) == 0 {
 		return append(b, '{', '}')
 	}
-	for i, n := range p.fields.names {
+	for i, slot := range p.fields.slots {
 		b = append(b, p.fields.keys[i]...)
-		if v, ok := p.props[n]; ok {
+		if v, ok := p.props.at(slot); ok {
 			b = appendJSONString(b, v)
 		} else {
 			b = append(b, "null"...)

@@ -15,17 +15,17 @@ func TestPropsJSONAsEncodingJSON(t *testing.T) {
 		props propsJSON
 	}{
 		{"empty", propsJSON{}},
-		{"plain and null", propsJSON{fields: newFieldList([]string{"email", "phone"}), props: map[string]string{"email": "a@b.c"}}},
-		{"empty string", propsJSON{fields: newFieldList([]string{"city"}), props: map[string]string{"city": ""}}},
-		{"escapes", propsJSON{fields: newFieldList([]string{`q"uote`, "ctl"}), props: map[string]string{`q"uote`: "back\\slash \"x\" \n\r\t\x01\x1f\b\f", "ctl": "<&> \u2028\u2029"}}},
-		{"utf-8 and not", propsJSON{fields: newFieldList([]string{"é"}), props: map[string]string{"é": "café \U0001F600 bad\xff\xfeend"}}},
+		{"plain and null", propsOf([]string{"email", "phone"}, map[string]string{"email": "a@b.c"})},
+		{"empty string", propsOf([]string{"city"}, map[string]string{"city": ""})},
+		{"escapes", propsOf([]string{`q"uote`, "ctl"}, map[string]string{`q"uote`: "back\\slash \"x\" \n\r\t\x01\x1f\b\f", "ctl": "<&> \u2028\u2029"})},
+		{"utf-8 and not", propsOf([]string{"é"}, map[string]string{"é": "café \U0001F600 bad\xff\xfeend"})},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			is := is.New(t)
 			want := map[string]*string{}
 			for _, n := range tt.props.fields.names {
-				if v, ok := tt.props.props[n]; ok {
+				if v, ok := tt.props.props.get(n); ok {
 					want[n] = &v
 				} else {
 					want[n] = nil
@@ -50,4 +50,10 @@ func TestPropsJSONAsEncodingJSON(t *testing.T) {
 			}
 		})
 	}
+}
+
+// propsOf is the properties names of a version of m's values.
+func propsOf(names []string, m map[string]string) propsJSON {
+	slots := newPropSlots()
+	return propsJSON{fields: newFieldList(slots, names), props: slots.fromMap(m)}
 }

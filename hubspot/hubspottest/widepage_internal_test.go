@@ -57,7 +57,7 @@ func TestWidePropertiesAsMarshal(t *testing.T) {
 					}
 					want.Write(marshalString(t, n))
 					want.WriteByte(':')
-					if v, ok := rec.props[n]; ok {
+					if v, ok := rec.props.get(n); ok {
 						want.Write(marshalString(t, v))
 					} else {
 						want.WriteString("null")

@@ -137,7 +137,7 @@ type batchResultJSON[R, E any] struct {
 // does. A page computes them once for all its objects.
 func fieldsOf(t *objectType, asked []string) fieldList {
 	if len(asked) == 0 {
-		return newFieldList(t.defaults)
+		return newFieldList(t.slots, t.defaults)
 	}
 	names := append([]string{t.created, t.modified, "hs_object_id"}, asked...)
 	seen := make(map[string]bool, len(names))
@@ -148,12 +148,12 @@ func fieldsOf(t *objectType, asked []string) fieldList {
 			out = append(out, n)
 		}
 	}
-	return newFieldList(out)
+	return newFieldList(t.slots, out)
 }
 
 // render shows an object with the properties fields (fieldsOf): those
 // that exist but have no value are null.
-func render(props map[string]string, id int64, createdAt, updatedAt time.Time, archivedAt *time.Time, fields fieldList) objectJSON {
+func render(props values, id int64, createdAt, updatedAt time.Time, archivedAt *time.Time, fields fieldList) objectJSON {
 	out := objectJSON{
 		ID: idString(id), Properties: propsJSON{fields: fields, props: props},
 		CreatedAt: formatTime(createdAt), UpdatedAt: formatTime(updatedAt),
