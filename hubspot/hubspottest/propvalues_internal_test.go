@@ -43,7 +43,9 @@ func TestValuesAsMap(t *testing.T) {
 					want[n] = *v
 				}
 			}
-			next := slots.with(start, tt.changes)
+			d := slots.draft(start)
+			d.apply(tt.changes)
+			next := d.done()
 			for _, c := range []struct {
 				v    values
 				want map[string]string

@@ -254,10 +254,11 @@ func (s *typeStore) apply(now time.Time, lag time.Duration, r *record, props map
 			}
 		}
 	}
-	modified := s.t.slots.slot(s.t.modified) // before with, which makes room for the slots it has
-	next := s.t.slots.with(r.props, props)
+	d := s.t.slots.draft(r.props)
+	d.apply(props)
+	d.put(s.t.modified, formatTime(now))
+	next := d.done()
 	r.updatedAt = now
-	next.put(modified, formatTime(now))
 	s.remember(r, now, props, next)
 	r.props = next
 	s.reindex(now, lag, r)
