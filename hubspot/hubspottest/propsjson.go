@@ -51,13 +51,32 @@ func (p propsJSON) appendJSON(b []byte) []byte {
 	}
 	for i, slot := range p.fields.slots {
 		b = append(b, p.fields.keys[i]...)
-		if v, ok := p.props.at(slot); ok {
+		switch v, ok := p.props.at(slot); {
+		case ok && p.props.plain(slot):
+			b = append(append(append(b, '"'), v...), '"')
+		case ok:
 			b = appendJSONString(b, v)
-		} else {
+		default:
 			b = append(b, "null"...)
 		}
 	}
 	return append(b, '}')
+}
+
+// plainJSON reports whether appendJSONString writes c as it is.
+func plainJSON(c byte) bool {
+	return c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' && c < utf8.RuneSelf
+}
+
+// plainJSONString reports whether appendJSONString writes s as it is,
+// between quotes.
+func plainJSONString(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !plainJSON(s[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // appendJSONString appends s as a JSON string as encoding/json's Encoder
@@ -70,7 +89,7 @@ func appendJSONString(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' && c < utf8.RuneSelf {
+		if plainJSON(c) {
 			i++
 			continue
 		}

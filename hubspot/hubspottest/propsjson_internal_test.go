@@ -57,3 +57,20 @@ func propsOf(names []string, m map[string]string) propsJSON {
 	slots := newPropSlots()
 	return propsJSON{fields: newFieldList(slots, names), props: slots.fromMap(m)}
 }
+
+// TestPlainJSONAsMarshal: an ASCII byte is plain exactly when json.Marshal
+// writes it as it is, and a string when all its bytes are; a value that
+// is not ASCII is never plain (appendJSONString checks its UTF-8).
+func TestPlainJSONAsMarshal(t *testing.T) {
+	is := is.New(t)
+	for c := range 0x80 {
+		s := string([]byte{byte(c)})
+		m, err := json.Marshal(s)
+		is.NoErr(err)
+		is.Equal(plainJSONString(s), string(m) == `"`+s+`"`) // byte c
+		is.Equal(plainJSONString("ab"+s+"cd"), string(m) == `"`+s+`"`)
+	}
+	is.True(plainJSONString(""))
+	is.True(!plainJSONString("café"))
+	is.True(!plainJSONString("bad\xff"))
+}
