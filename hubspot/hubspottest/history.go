@@ -59,21 +59,21 @@ func WithHistoryPagesLowered() Option {
 
 // historyWrite is one write of a record as its history keeps it: the
 // properties the write gave and the record's properties after it. apply
-// never changes a stored properties map (it writes a new one), so the
+// never changes a stored version (values; it writes a new one), so the
 // history shares the record's versions instead of copying their values: a
 // copy per property held a seeded contact of 600 properties twice, and
 // put 100,000 of them past 17 GiB in the end-to-end bench.
 type historyWrite struct {
 	at      time.Time
-	names   []string          // sorted; writes of the same names share one slice
-	version map[string]string // the record's properties after the write
+	names   []string // sorted; writes of the same names share one slice
+	version values   // the record's properties after the write
 }
 
 // remember appends a write to the record's history: the values of props
 // are read from version, the record's properties once written. A cleared
 // value reads "" (a guess: the history shows the property emptied, as
 // the properties API shows "" for it).
-func (s *typeStore) remember(r *record, now time.Time, props map[string]*string, version map[string]string) {
+func (s *typeStore) remember(r *record, now time.Time, props map[string]*string, version values) {
 	r.history = append(r.history, historyWrite{at: now, names: s.writtenNames(props), version: version})
 }
 
@@ -105,7 +105,8 @@ func (r *record) historyOf(name string) []historyValue {
 		if _, ok := slices.BinarySearch(w.names, name); !ok {
 			continue
 		}
-		v := historyValue{value: w.version[name], timestamp: w.at, sourceType: historySourceType}
+		value, _ := w.version.get(name)
+		v := historyValue{value: value, timestamp: w.at, sourceType: historySourceType}
 		if len(out) > 0 && out[len(out)-1] == v {
 			continue
 		}

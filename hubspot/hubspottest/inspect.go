@@ -51,8 +51,8 @@ func (s *Server) Changes(objectType string) []Change {
 	var out []Change
 	for _, c := range s.changes {
 		if objectType == "" || c.Type == objectType {
-			c.Properties = maps.Clone(c.Properties)
-			out = append(out, c)
+			c.Properties = c.props.toMap()
+			out = append(out, c.Change)
 		}
 	}
 	return out

@@ -541,7 +541,7 @@ func (s *Server) lazyPage(r *http.Request, t *objectType, lazy lazyObjects, afte
 		props[t.created] = formatTime(created)
 		props[t.modified] = formatTime(created)
 		props["hs_object_id"] = idString(id)
-		out.Results = append(out.Results, render(props, id, created, created, nil, fields))
+		out.Results = append(out.Results, render(t.slots.fromMap(props), id, created, created, nil, fields))
 	}
 	if id <= int64(n) {
 		out.Paging = nextPage(r, idString(id))

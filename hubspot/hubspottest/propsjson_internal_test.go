@@ -15,17 +15,17 @@ func TestPropsJSONAsEncodingJSON(t *testing.T) {
 		props propsJSON
 	}{
 		{"empty", propsJSON{}},
-		{"plain and null", propsJSON{names: []string{"email", "phone"}, props: map[string]string{"email": "a@b.c"}}},
-		{"empty string", propsJSON{names: []string{"city"}, props: map[string]string{"city": ""}}},
-		{"escapes", propsJSON{names: []string{`q"uote`, "ctl"}, props: map[string]string{`q"uote`: "back\\slash \"x\" \n\r\t\x01\x1f\b\f", "ctl": "<&> \u2028\u2029"}}},
-		{"utf-8 and not", propsJSON{names: []string{"é"}, props: map[string]string{"é": "café \U0001F600 bad\xff\xfeend"}}},
+		{"plain and null", propsOf([]string{"email", "phone"}, map[string]string{"email": "a@b.c"})},
+		{"empty string", propsOf([]string{"city"}, map[string]string{"city": ""})},
+		{"escapes", propsOf([]string{`q"uote`, "ctl"}, map[string]string{`q"uote`: "back\\slash \"x\" \n\r\t\x01\x1f\b\f", "ctl": "<&> \u2028\u2029"})},
+		{"utf-8 and not", propsOf([]string{"é"}, map[string]string{"é": "café \U0001F600 bad\xff\xfeend"})},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			is := is.New(t)
 			want := map[string]*string{}
-			for _, n := range tt.props.names {
-				if v, ok := tt.props.props[n]; ok {
+			for _, n := range tt.props.fields.names {
+				if v, ok := tt.props.props.get(n); ok {
 					want[n] = &v
 				} else {
 					want[n] = nil
@@ -50,4 +50,27 @@ func TestPropsJSONAsEncodingJSON(t *testing.T) {
 			}
 		})
 	}
+}
+
+// propsOf is the properties names of a version of m's values.
+func propsOf(names []string, m map[string]string) propsJSON {
+	slots := newPropSlots()
+	return propsJSON{fields: newFieldList(slots, names), props: slots.fromMap(m)}
+}
+
+// TestPlainJSONAsMarshal: an ASCII byte is plain exactly when json.Marshal
+// writes it as it is, and a string when all its bytes are; a value that
+// is not ASCII is never plain (appendJSONString checks its UTF-8).
+func TestPlainJSONAsMarshal(t *testing.T) {
+	is := is.New(t)
+	for c := range 0x80 {
+		s := string([]byte{byte(c)})
+		m, err := json.Marshal(s)
+		is.NoErr(err)
+		is.Equal(plainJSONString(s), string(m) == `"`+s+`"`) // byte c
+		is.Equal(plainJSONString("ab"+s+"cd"), string(m) == `"`+s+`"`)
+	}
+	is.True(plainJSONString(""))
+	is.True(!plainJSONString("café"))
+	is.True(!plainJSONString("bad\xff"))
 }

@@ -85,11 +85,13 @@ type objectType struct {
 	// clients only update). HubSpot itself makes such objects, which the
 	// server's own Create, Update and Archive stand for.
 	ops hubspot.Ops
+	// slots number the properties its objects' versions hold values of.
+	slots *propSlots
 }
 
 func newObjectType(name, created, modified string, defaults []string, writable ...PropertyDef) *objectType {
 	// Every call, as for a custom object; standardTypes narrows it.
-	t := &objectType{name: name, created: created, modified: modified, byName: map[string]PropertyDef{}, ops: ^hubspot.Ops(0)}
+	t := &objectType{name: name, created: created, modified: modified, byName: map[string]PropertyDef{}, ops: ^hubspot.Ops(0), slots: newPropSlots()}
 	// Every type has these, and nobody may write them.
 	system := []PropertyDef{
 		{Name: "hs_object_id", Type: TypeNumber, ReadOnly: true},

@@ -150,8 +150,7 @@ func checkSearch(t *objectType, req *searchRequest) (int, int, *apiError) {
 // matches applies the filter groups (ORed; the filters of a group ANDed)
 // and the free-text query.
 func matches(t *objectType, req searchRequest, view indexed, wants wantedValues) (bool, *apiError) {
-	props := view.props
-	if q := strings.TrimSpace(req.Query); q != "" && !queryMatches(q, props) {
+	if q := strings.TrimSpace(req.Query); q != "" && !queryMatches(q, view.props) {
 		return false, nil
 	}
 	if len(req.FilterGroups) == 0 {
@@ -176,9 +175,9 @@ func matches(t *objectType, req searchRequest, view indexed, wants wantedValues)
 	return false, nil
 }
 
-func queryMatches(q string, props map[string]string) bool {
+func queryMatches(q string, props values) bool {
 	q = strings.ToLower(q)
-	for _, v := range props {
+	for _, v := range props.all() {
 		if strings.Contains(strings.ToLower(v), q) {
 			return true
 		}
@@ -190,7 +189,7 @@ func filterMatches(t *objectType, p PropertyDef, f searchFilter, view indexed, w
 	key, keyed := view.keys.of(t, p)
 	v, has := key.raw, key.present
 	if !keyed {
-		v, has = view.props[p.Name]
+		v, has = view.props.get(p.Name)
 	}
 	stored := func() parsedValue {
 		if keyed {
@@ -345,8 +344,8 @@ func sortedWindow(ts *typeStore, now time.Time, match func(indexed) (bool, *apiE
 	}
 	typ := ts.t.byName[name].Type
 	slices.SortStableFunc(hits, func(a, b hit) int {
-		av, aok := a.view.props[name]
-		bv, bok := b.view.props[name]
+		av, aok := a.view.props.get(name)
+		bv, bok := b.view.props.get(name)
 		switch {
 		case !aok && !bok:
 			return 0

@@ -109,12 +109,12 @@ func searchKeyNames(t *objectType) [3]string {
 	return [...]string{t.created, t.modified, "hs_object_id"}
 }
 
-func newSearchKeys(t *objectType, props map[string]string) searchKeys {
+func newSearchKeys(t *objectType, props values) searchKeys {
 	k := searchKeys{set: true}
 	for i, name := range searchKeyNames(t) {
 		key := &k.keys[i]
 		key.typ = t.byName[name].Type
-		key.raw, key.present = props[name]
+		key.raw, key.present = props.get(name)
 		key.parsed, _ = parseValue(key.typ, key.raw)
 	}
 	return k

@@ -64,7 +64,7 @@ type Server struct {
 	lists               *listStore
 	historyPagesLowered bool  // WithHistoryPagesLowered
 	historyReads        []int // HistoryReads
-	changes             []Change
+	changes             []loggedChange
 	calls               map[string]int
 	faults              []*Fault
 	rng                 *rand.Rand
@@ -241,7 +241,14 @@ func (s *Server) correlationID() string {
 }
 
 func (s *Server) logChange(typ string, r *record, kind string, at time.Time) {
-	s.changes = append(s.changes, Change{Type: typ, ID: idString(r.id), Kind: kind, At: at, Properties: r.props})
+	s.changes = append(s.changes, loggedChange{Change: Change{Type: typ, ID: idString(r.id), Kind: kind, At: at}, props: r.props})
+}
+
+// loggedChange is a Change as the log keeps it: with the version the
+// record stores, which Changes turns into Properties.
+type loggedChange struct {
+	Change
+	props values
 }
 
 // ---- writes from tests, through the same rules as the API ----

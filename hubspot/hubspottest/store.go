@@ -48,10 +48,10 @@ type Change struct {
 // record is one stored object.
 type record struct {
 	id int64
-	// props is never written once stored: a write stores a new map, so
-	// that the search index and the change log share each version
+	// props is never written once stored: a write stores a new version,
+	// so that the search index and the change log share each version
 	// instead of copying it (a contact of every property holds 600).
-	props      map[string]string
+	props      values
 	createdAt  time.Time
 	updatedAt  time.Time
 	archived   bool
@@ -67,7 +67,7 @@ type record struct {
 
 type indexed struct {
 	visibleAt time.Time
-	props     map[string]string
+	props     values
 	createdAt time.Time
 	updatedAt time.Time
 	archived  bool
@@ -76,7 +76,7 @@ type indexed struct {
 
 func (r *record) public(typ string) Object {
 	o := Object{
-		ID: idString(r.id), Type: typ, Properties: maps.Clone(r.props),
+		ID: idString(r.id), Type: typ, Properties: r.props.toMap(),
 		CreatedAt: r.createdAt, UpdatedAt: r.updatedAt, Archived: r.archived, ArchivedAt: r.archivedAt,
 	}
 	if r.mergedInto != 0 {
@@ -232,37 +232,33 @@ func singular(typeName string) string {
 func (s *typeStore) create(now time.Time, lag time.Duration, props map[string]*string) *record {
 	id := s.nextID
 	s.nextID++
-	r := &record{id: id, createdAt: now, props: map[string]string{
+	r := &record{id: id, createdAt: now, props: s.t.slots.fromMap(map[string]string{
 		s.t.created: formatTime(now), "hs_object_id": idString(id), "hs_object_source": "INTEGRATION",
-	}}
+	})}
 	s.byID[id] = r
 	s.ids, s.recs = append(s.ids, id), append(s.recs, r)
 	s.apply(now, lag, r, props)
 	return r
 }
 
-// apply writes checked properties, into a new map (record.props), and
-// moves the last-modified time.
+// apply writes checked properties, into a new version (record.props),
+// and moves the last-modified time.
 func (s *typeStore) apply(now time.Time, lag time.Duration, r *record, props map[string]*string) {
-	next := make(map[string]string, len(r.props)+len(props)+1)
-	maps.Copy(next, r.props)
 	for name, v := range props {
 		if idx, ok := s.unique[name]; ok {
-			if old, had := next[name]; had {
+			if old, had := r.props.get(name); had {
 				delete(idx, fold(old))
 			}
 			if v != nil && *v != "" {
 				idx[fold(*v)] = r.id
 			}
 		}
-		if v == nil {
-			delete(next, name)
-			continue
-		}
-		next[name] = *v
 	}
+	d := s.t.slots.draft(r.props)
+	d.apply(props)
+	d.put(s.t.modified, formatTime(now))
+	next := d.done()
 	r.updatedAt = now
-	next[s.t.modified] = formatTime(now)
 	s.remember(r, now, props, next)
 	r.props = next
 	s.reindex(now, lag, r)
@@ -292,9 +288,11 @@ func (s *typeStore) archive(now time.Time, lag time.Duration, r *record) {
 // search (after the index lag), and their unique values point to the
 // survivor.
 func (s *typeStore) merge(now time.Time, lag time.Duration, primary, secondary *record, keepID bool) *record {
-	props := maps.Clone(secondary.props)
-	maps.Copy(props, primary.props)
-	ids := mergedIDs(primary.props[mergedIDsProperty], secondary.props[mergedIDsProperty])
+	props := secondary.props.toMap()
+	maps.Copy(props, primary.props.toMap())
+	primaryIDs, _ := primary.props.get(mergedIDsProperty)
+	secondaryIDs, _ := secondary.props.get(mergedIDsProperty)
+	ids := mergedIDs(primaryIDs, secondaryIDs)
 	survivor := primary
 	absorbed := []*record{secondary}
 	if keepID {
@@ -320,7 +318,7 @@ func (s *typeStore) merge(now time.Time, lag time.Duration, primary, secondary *
 		props[additionalEmailsProperty] = additionalEmails(props["email"], primary.props, secondary.props)
 	}
 	props[s.t.modified] = formatTime(now)
-	survivor.props = props
+	survivor.props = s.t.slots.fromMap(props)
 	for _, r := range absorbed {
 		r.mergedInto, r.mergedAt = survivor.id, now
 		r.index = append(r.index, indexed{visibleAt: now.Add(lag), archived: true})
@@ -344,10 +342,12 @@ func (s *typeStore) merge(now time.Time, lag time.Duration, primary, secondary *
 const additionalEmailsProperty = "hs_additional_emails"
 
 // additionalEmails are the emails of the merged contacts besides primary.
-func additionalEmails(primary string, merged ...map[string]string) string {
+func additionalEmails(primary string, merged ...values) string {
 	var out []string
 	for _, props := range merged {
-		for _, e := range append(strings.Split(props[additionalEmailsProperty], ";"), props["email"]) {
+		more, _ := props.get(additionalEmailsProperty)
+		email, _ := props.get("email")
+		for _, e := range append(strings.Split(more, ";"), email) {
 			if e = strings.TrimSpace(e); e != "" && fold(e) != fold(primary) &&
 				!slices.ContainsFunc(out, func(x string) bool { return fold(x) == fold(e) }) {
 				out = append(out, e)

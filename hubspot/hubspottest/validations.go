@@ -291,7 +291,7 @@ func (a *accountRules) checkValues(typeName string, checked map[string]*string) 
 func (a *accountRules) checkRequired(t *objectType, creating bool, checked map[string]*string, self *record) *apiError {
 	after := map[string]string{}
 	if self != nil {
-		maps.Copy(after, self.props)
+		after = self.props.toMap()
 	}
 	for name, v := range checked {
 		if v == nil {

@@ -135,9 +135,9 @@ type batchResultJSON[R, E any] struct {
 // created, modified and id properties, which HubSpot always adds, and the
 // names asked for. Names the type does not have are left out, as HubSpot
 // does. A page computes them once for all its objects.
-func fieldsOf(t *objectType, asked []string) []string {
+func fieldsOf(t *objectType, asked []string) fieldList {
 	if len(asked) == 0 {
-		return t.defaults
+		return newFieldList(t.slots, t.defaults)
 	}
 	names := append([]string{t.created, t.modified, "hs_object_id"}, asked...)
 	seen := make(map[string]bool, len(names))
@@ -148,14 +148,14 @@ func fieldsOf(t *objectType, asked []string) []string {
 			out = append(out, n)
 		}
 	}
-	return out
+	return newFieldList(t.slots, out)
 }
 
 // render shows an object with the properties fields (fieldsOf): those
 // that exist but have no value are null.
-func render(props map[string]string, id int64, createdAt, updatedAt time.Time, archivedAt *time.Time, fields []string) objectJSON {
+func render(props values, id int64, createdAt, updatedAt time.Time, archivedAt *time.Time, fields fieldList) objectJSON {
 	out := objectJSON{
-		ID: idString(id), Properties: propsJSON{names: fields, props: props},
+		ID: idString(id), Properties: propsJSON{fields: fields, props: props},
 		CreatedAt: formatTime(createdAt), UpdatedAt: formatTime(updatedAt),
 	}
 	if archivedAt != nil {
@@ -165,7 +165,7 @@ func render(props map[string]string, id int64, createdAt, updatedAt time.Time, a
 	return out
 }
 
-func renderRecord(r *record, fields []string) objectJSON {
+func renderRecord(r *record, fields fieldList) objectJSON {
 	var archivedAt *time.Time
 	if r.archived {
 		archivedAt = &r.archivedAt

@@ -14,7 +14,7 @@ import (
 func TestWireAsEncoder(t *testing.T) {
 	yes, total := true, 3
 	odd := "a\"b\\c\n\r\t\x01\b\f<>&\u2028\u2029 é \U0001F600 bad\xff end"
-	obj := objectJSON{ID: "7", Properties: propsJSON{names: []string{"email", "odd", "unset", odd}, props: map[string]string{"email": "a@b.c", "odd": odd, odd: ""}},
+	obj := objectJSON{ID: "7", Properties: propsOf([]string{"email", "odd", "unset", odd}, map[string]string{"email": "a@b.c", "odd": odd, odd: ""}),
 		CreatedAt: "2026-03-04T05:06:07.000Z", UpdatedAt: "2026-03-04T05:06:08.123Z"}
 	archived := obj
 	archived.Archived, archived.ArchivedAt = true, "2026-03-05T00:00:00.000Z"
