@@ -165,7 +165,7 @@ pipelines:
 %s          accessToken: %s
           baseURL: %s
           resource: contacts
-%s`, set.source(), srv.Token, srv.URL, dst.destination(destSettings)), nil
+%s%s`, set.source(), srv.Token, srv.URL, dst.destination(destSettings), set.processors()), nil
 }
 
 // runFigures is what a pipeline run measured.

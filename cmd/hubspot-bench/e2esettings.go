@@ -18,6 +18,27 @@ type e2eSettings struct {
 	// conduitFlags are more flags of conduit run, space-separated (e.g.
 	// its pipeline architecture v2).
 	conduitFlags string
+	// decodeStage puts a processor that changes nothing before the
+	// destination, with its schema decoding on (the processor SDK's
+	// default) and its encoding off: the payload reaches the destination
+	// decoded, on the processor's goroutine, and the destination's own
+	// decoding (which skips a structured payload) has nothing left to do.
+	decodeStage bool
+}
+
+// processors are the pipeline's processors as YAML lines.
+func (e e2eSettings) processors() string {
+	if !e.decodeStage {
+		return ""
+	}
+	return `    processors:
+      - id: decode
+        plugin: field.exclude
+        settings:
+          fields: '.Metadata["hubspot.bench.none"]'
+          sdk.schema.encode.key.enabled: "false"
+          sdk.schema.encode.payload.enabled: "false"
+`
 }
 
 // source is the source's SDK settings as YAML lines.
@@ -54,6 +75,9 @@ func (e e2eSettings) String() string {
 	s := fmt.Sprintf("source: sdk.batch.size %d, schema extraction %s; destination: sdk.batch.size %d", e.sourceBatch, schema, e.destBatch)
 	if e.destExtra != "" {
 		s += ", " + e.destExtra
+	}
+	if e.decodeStage {
+		s += "; a processor decodes the payload"
 	}
 	if e.conduitFlags != "" {
 		s += "; conduit run " + e.conduitFlags

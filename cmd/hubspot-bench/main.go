@@ -74,6 +74,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	destBatch := fs.Int("e2e-dest-batch", 1000, "sdk.batch.size of the end-to-end steps' destination (0: the SDK's default, one record at a time), with sdk.batch.delay 100ms")
 	sourceBatch := fs.Int("e2e-source-batch", 0, "sdk.batch.size of the end-to-end steps' source (0: the SDK's default, one record per message to Conduit), with sdk.batch.delay 100ms")
 	sourceSchema := fs.Bool("e2e-source-schema", false, "the end-to-end steps' source extracts schemas and encodes the payload (sdk.schema.extract.*.enabled, on by Conduit's default)")
+	decodeStage := fs.Bool("e2e-decode-stage", false, "the end-to-end steps' pipeline has a processor that changes nothing but decodes the payload from Avro on its own goroutine (its schema encoding off), so that Conduit's destination only writes")
 	conduitFlags := fs.String("e2e-conduit-flags", "", "more flags of the end-to-end steps' conduit run, space-separated (e.g. --preview.pipeline-arch-v2)")
 	destExtra := fs.String("e2e-dest-settings", "", "more settings of the end-to-end steps' destination, key=value,key=value (e.g. sdk.record.format=opencdc/json,sdk.schema.extract.payload.enabled=false)")
 	serve := fs.Int("serve-sim", -1, "serve the simulator with this many contacts of every property (the wide steps run it so, in a child process)")
@@ -101,7 +102,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if *contacts > 0 {
 		sz.e2e = *contacts
 	}
-	sz.e2eSettings = e2eSettings{sourceBatch: *sourceBatch, destBatch: *destBatch, sourceSchema: *sourceSchema, destExtra: *destExtra, conduitFlags: *conduitFlags}
+	sz.e2eSettings = e2eSettings{sourceBatch: *sourceBatch, destBatch: *destBatch, sourceSchema: *sourceSchema, destExtra: *destExtra, conduitFlags: *conduitFlags, decodeStage: *decodeStage}
 	sz.simProfile = *simProfile
 	sz.conduitProfile = *conduitProfile
 	t := &table{}
