@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/testkit/decoded"
 	"github.com/conduitio/conduit-commons/opencdc"
-	"github.com/conduitio/conduit-connector-sdk/schema"
 )
 
 // CaughtUpPolls is how many polls found s caught up, for tests that wait
@@ -34,32 +34,14 @@ func (c *Config) onlyReaderConfig() (readerConfig, error) {
 	return c.readerConfig(set.resources[0], set), nil
 }
 
-// StructuredPayload returns a payload as a map: as it is, or decoded from Avro by
-// the payload schema the record names, as a destination's SDK decodes it.
+// StructuredPayload returns a payload as a map: as it is, or decoded from
+// Avro by the payload schema the record names, as a destination's SDK
+// decodes it.
 func StructuredPayload(t testing.TB, r opencdc.Record, d opencdc.Data) opencdc.StructuredData {
 	t.Helper()
-	switch d := d.(type) {
-	case opencdc.StructuredData:
-		return d
-	case opencdc.RawData:
-		subject, err := r.Metadata.GetPayloadSchemaSubject()
-		if err != nil {
-			t.Fatalf("payload in bytes names no schema: %v", err)
-		}
-		version, err := r.Metadata.GetPayloadSchemaVersion()
-		if err != nil {
-			t.Fatalf("payload in bytes names no schema version: %v", err)
-		}
-		sch, err := schema.Get(context.Background(), subject, version)
-		if err != nil {
-			t.Fatalf("get the payload schema %s version %d: %v", subject, version, err)
-		}
-		var out opencdc.StructuredData
-		if err := sch.Unmarshal(d, &out); err != nil {
-			t.Fatalf("decode the payload by %s version %d: %v", subject, version, err)
-		}
-		return out
+	out, err := decoded.Payload(context.Background(), r, d)
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatalf("payload %v is neither structured nor in bytes", d)
-	return nil
+	return out
 }

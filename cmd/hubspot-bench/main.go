@@ -30,6 +30,7 @@ import (
 	"github.com/conduit-connectors/conduit-connector-hubspot/destination"
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/testkit/decoded"
 	"github.com/conduit-connectors/conduit-connector-hubspot/source"
 	"github.com/conduitio/conduit-commons/config"
 	"github.com/conduitio/conduit-commons/opencdc"
@@ -422,7 +423,10 @@ func measureLag(ctx context.Context, polling time.Duration, changes int) (time.D
 		}
 		now := time.Now()
 		for _, r := range recs {
-			after, _ := r.Payload.After.(opencdc.StructuredData)
+			after, err := decoded.Payload(ctx, r, r.Payload.After)
+			if err != nil {
+				return 0, 0, 0, fmt.Errorf("record %s: %w", r.Key, err)
+			}
 			name, _ := after["firstname"].(string)
 			mu.Lock()
 			at, ok := changedAt[name]
