@@ -12,6 +12,7 @@ import (
 	"github.com/conduit-connectors/conduit-connector-hubspot/destination"
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/testkit/decoded"
 	"github.com/conduit-connectors/conduit-connector-hubspot/source"
 	"github.com/conduitio/conduit-commons/config"
 	"github.com/conduitio/conduit-commons/opencdc"
@@ -41,14 +42,6 @@ func openDestination(t testing.TB, srv *hubspottest.Server, settings map[string]
 		t.Fatal(err)
 	}
 	return d
-}
-
-// decoding is what Conduit puts before a destination: the SDK's schema
-// extraction, which decodes a key or payload in Avro by the schema its
-// record names, as the source's payloads are.
-func decoding(d sdk.Destination) sdk.Destination {
-	on := true
-	return (&sdk.DestinationWithSchemaExtraction{PayloadEnabled: &on, KeyEnabled: &on}).Wrap(d)
 }
 
 // tryOpenDestination is openDestination that returns Open's error; the
@@ -388,7 +381,7 @@ func TestHubSpotToHubSpot(t *testing.T) {
 	}, src.Config(), connector.Connector.NewSpecification().SourceParams))
 	is.NoErr(src.Open(ctx, nil))
 	defer func() { _ = src.Teardown(ctx) }()
-	dst := decoding(openDestination(t, to, map[string]string{"readOnlyProperties": "skip", "idProperty": "email"}))
+	dst := decoded.Destination(openDestination(t, to, map[string]string{"readOnlyProperties": "skip", "idProperty": "email"}))
 
 	move := func(until func() bool) {
 		deadline := time.Now().Add(time.Minute)

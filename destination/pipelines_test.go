@@ -13,6 +13,7 @@ import (
 	"github.com/conduit-connectors/conduit-connector-hubspot/destination"
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/testkit/decoded"
 	"github.com/conduit-connectors/conduit-connector-hubspot/source"
 	"github.com/conduitio/conduit-commons/config"
 	"github.com/conduitio/conduit-commons/opencdc"
@@ -86,7 +87,7 @@ func TestPipelinesMirror(t *testing.T) {
 	}, src.Config(), connector.Connector.NewSpecification().SourceParams))
 	is.NoErr(src.Open(ctx, nil))
 	defer func() { _ = src.Teardown(ctx) }()
-	dst := decoding(openDestination(t, to, map[string]string{"resource": ""}))
+	dst := decoded.Destination(openDestination(t, to, map[string]string{"resource": ""}))
 
 	move := func() {
 		deadline := time.Now().Add(time.Minute)
@@ -125,7 +126,7 @@ func TestPipelinesMirror(t *testing.T) {
 	// A new destination knows no ids: the renames find their pipeline
 	// and stage by the labels before.
 	is.NoErr(dst.Teardown(ctx))
-	dst = decoding(openDestination(t, to, map[string]string{"resource": ""}))
+	dst = decoded.Destination(openDestination(t, to, map[string]string{"resource": ""}))
 	again, final := "Renewals 2028", "Closed"
 	_, err = fromAPI.Update(ctx, "deals", created.ID, hubspot.PipelinePatch{Label: &again})
 	is.NoErr(err)

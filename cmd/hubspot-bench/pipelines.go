@@ -8,6 +8,7 @@ import (
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot/hubspottest"
+	"github.com/conduit-connectors/conduit-connector-hubspot/internal/testkit/decoded"
 	"github.com/conduit-connectors/conduit-connector-hubspot/source"
 	"github.com/conduitio/conduit-commons/config"
 	"github.com/conduitio/conduit-commons/opencdc"
@@ -81,7 +82,8 @@ func pipelinesCost(ctx context.Context, t *table, _ sizes) error {
 	}
 	defer func() { _ = dst.Teardown(ctx) }()
 	mirror.ResetCalls()
-	if _, err := dst.Write(ctx, recs); err != nil {
+	// As in Conduit, the destination gets the records decoded.
+	if _, err := decoded.Destination(dst).Write(ctx, recs); err != nil {
 		return fmt.Errorf("write the mirror: %w", err)
 	}
 	t.add("deal_pipeline_stages: destination calls / 1,000 records", fmt.Sprintf("%.1f (%s)", 1000*float64(mirror.TotalCalls())/float64(len(recs)), callsOf(mirror)), "-", "-")

@@ -2,7 +2,8 @@
 // behind Conduit's SDK middleware: structured data as it is, and data in
 // Avro decoded by the schema the record's metadata names for it. The
 // source writes its objects' payloads in Avro itself; tests and the bench
-// that read records straight from it decode them here.
+// that read records straight from it, or hand them to a destination
+// straight, decode them here.
 package decoded
 
 import (
@@ -10,8 +11,16 @@ import (
 	"fmt"
 
 	"github.com/conduitio/conduit-commons/opencdc"
+	sdk "github.com/conduitio/conduit-connector-sdk"
 	"github.com/conduitio/conduit-connector-sdk/schema"
 )
+
+// Destination is d behind what Conduit puts before a destination to decode
+// records: the SDK's schema extraction, at its defaults.
+func Destination(d sdk.Destination) sdk.Destination {
+	on := true
+	return (&sdk.DestinationWithSchemaExtraction{PayloadEnabled: &on, KeyEnabled: &on}).Wrap(d)
+}
 
 // Payload returns d, the record's payload before or after, as a map.
 func Payload(ctx context.Context, r opencdc.Record, d opencdc.Data) (opencdc.StructuredData, error) {
