@@ -158,7 +158,7 @@ bench:
 # HubSpot's ceiling, CPU of the plugin, Conduit and the simulator, peak RSS
 # of each, and the 429s. 125,000 contacts last 60 s past HubSpot's first
 # 10-second window at its ceiling (1,750 records/s); the simulator held
-# 100,000 in a peak RSS of 7.3 GiB (docs/performance.md) and takes minutes to
+# 100,000 in a peak RSS of 3.7 GiB (docs/performance.md) and takes a minute to
 # seed them: BENCH_E2E_CONTACTS sets fewer.
 BENCH_E2E_CONTACTS ?= 125000
 .PHONY: bench-e2e
