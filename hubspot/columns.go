@@ -32,25 +32,71 @@ func NewColumns(names []string) *Columns {
 // change the slice.
 func (c *Columns) Names() []string { return c.names }
 
+// or returns the names a read asks for: the columns', or props without
+// columns.
+func (c *Columns) or(props []string) []string {
+	if c != nil {
+		return c.names
+	}
+	return props
+}
+
 // Index returns the position of a property's column.
 func (c *Columns) Index(name string) (int, bool) {
 	i, ok := c.index[name]
 	return i, ok
 }
 
+// Row is an object's property values: by column where it was read by
+// Columns (Values), and in Properties the names that are no column, or
+// every name without columns.
+type Row struct {
+	Columns    *Columns
+	Values     []*string
+	Properties Properties
+}
+
+// Row returns the object's property values.
+func (o *Object) Row() Row {
+	return Row{Columns: o.Columns, Values: o.Values, Properties: o.Properties}
+}
+
 // Value returns the value of a property and whether it is set and not
-// null, from Values when the object was read with Columns that have it,
-// from Properties otherwise.
+// null.
 func (o *Object) Value(name string) (string, bool) {
-	if o.Columns != nil {
-		if i, ok := o.Columns.Index(name); ok {
-			if v := o.Values[i]; v != nil {
-				return *v, true
-			}
-			return "", false
+	if v, _ := o.Row().Get(name); v != nil {
+		return *v, true
+	}
+	return "", false
+}
+
+// Get returns the value of a property (nil: null) and whether the row has
+// it: every column has, null or not.
+func (r Row) Get(name string) (*string, bool) {
+	if r.Columns != nil {
+		if at, ok := r.Columns.Index(name); ok {
+			return r.Values[at], true
 		}
 	}
-	return o.Properties.Get(name)
+	v, ok := r.Properties[name]
+	return v, ok
+}
+
+// Each calls f with each property of the row and its value (nil: null).
+func (r Row) Each(f func(name string, v *string)) {
+	if r.Columns != nil {
+		for at, name := range r.Columns.names {
+			f(name, r.Values[at])
+		}
+	}
+	for name, v := range r.Properties {
+		f(name, v)
+	}
+}
+
+// Len is how many properties the row has.
+func (r Row) Len() int {
+	return len(r.Values) + len(r.Properties)
 }
 
 // columnize moves the values of the objects' properties that are columns
@@ -76,12 +122,7 @@ func columnize(objs []Object, cols *Columns) {
 }
 
 // Names are the properties the search asks for.
-func (r SearchRequest) Names() []string {
-	if r.Columns != nil {
-		return r.Columns.Names()
-	}
-	return r.Properties
-}
+func (r SearchRequest) Names() []string { return r.Columns.or(r.Properties) }
 
 // MarshalJSON writes the search as HubSpot takes it: with Columns, their
 // names are its properties.

@@ -89,3 +89,35 @@ func TestColumnsAsProperties(t *testing.T) {
 	is.True(ok)
 	is.Equal(v, o.ID)
 }
+
+// TestRow: a row read by columns has every column, null or not, and the
+// names that are no column; without columns, its Properties alone.
+func TestRow(t *testing.T) {
+	is := is.New(t)
+	cols := hubspot.NewColumns([]string{"a", "b"})
+	row := hubspot.Row{Columns: cols, Values: []*string{hubspot.String("1"), nil}, Properties: hubspot.Properties{"x": hubspot.String("9")}}
+	for _, tt := range []struct {
+		name   string
+		want   *string
+		has    bool
+		object bool // Object.Value's: set and not null
+	}{{"a", hubspot.String("1"), true, true}, {"b", nil, true, false}, {"x", hubspot.String("9"), true, true}, {"y", nil, false, false}} {
+		v, ok := row.Get(tt.name)
+		is.Equal(ok, tt.has)
+		is.Equal(v == nil, tt.want == nil)
+		if v != nil {
+			is.Equal(*v, *tt.want)
+		}
+		o := hubspot.Object{Columns: row.Columns, Values: row.Values, Properties: row.Properties}
+		_, set := o.Value(tt.name)
+		is.Equal(set, tt.object)
+	}
+	seen := map[string]bool{}
+	row.Each(func(name string, _ *string) { seen[name] = true })
+	is.Equal(seen, map[string]bool{"a": true, "b": true, "x": true})
+	is.Equal(row.Len(), 3)
+	plain := hubspot.Row{Properties: hubspot.Properties{"a": nil}}
+	_, ok := plain.Get("a")
+	is.True(ok)
+	is.Equal(plain.Len(), 1)
+}

@@ -71,7 +71,7 @@ func (s *ObjectsService) List(ctx context.Context, objectType string, opts ListO
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", objectType, err)
 	}
-	setProperties(q, opts.names())
+	setProperties(q, opts.Columns.or(opts.Properties))
 	setHistory(q, opts.PropertiesWithHistory)
 	setAssociations(q, opts.Associations)
 	req, err := NewRequest(http.MethodGet, s.client.objectsPath(objectType), q, nil)
@@ -133,14 +133,6 @@ func (s *ObjectsService) listWide(ctx context.Context, objectType string, opts L
 		}
 	}
 	return page, nil
-}
-
-// names are the properties the list asks for.
-func (o ListOptions) names() []string {
-	if o.Columns != nil {
-		return o.Columns.Names()
-	}
-	return o.Properties
 }
 
 func setProperties(q url.Values, props []string) {
@@ -438,10 +430,7 @@ func (s *ObjectsService) BatchRead(ctx context.Context, objectType string, r Bat
 	if r.Archived {
 		q = url.Values{"archived": {"true"}}
 	}
-	props := r.Properties
-	if r.Columns != nil {
-		props = r.Columns.Names()
-	}
+	props := r.Columns.or(r.Properties)
 	if props == nil {
 		props = []string{}
 	}

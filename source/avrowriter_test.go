@@ -95,12 +95,12 @@ func TestPayloadAsTheSDKEncodes(t *testing.T) {
 	}, 1))
 	archived := at(9)
 	for _, it := range []item{
-		{id: "1", key: keyset{ts: at(1), id: 1}, createdAt: at(0), props: hubspot.Properties{
+		{id: "1", key: keyset{ts: at(1), id: 1}, createdAt: at(0), row: hubspot.Row{Properties: hubspot.Properties{
 			"s": hubspot.String("x\n"), "n": hubspot.String("-0.25"), "b": hubspot.String("true"),
 			"ts": hubspot.String("2026-01-02T03:04:05.678Z"), "d": hubspot.String("2026-01-02"), "l": hubspot.String("a;b"),
 			"e": hubspot.String(""), "bad": hubspot.String("many"), "unset": nil,
-		}, links: map[string][]hubspot.Link{"companies": {{ToID: "7", Types: []hubspot.AssociationType{{Category: "USER_DEFINED", TypeID: 3, Label: hubspot.String("Owner")}}}}}},
-		{id: "2", key: keyset{ts: at(2), id: 2}, createdAt: at(0), archivedAt: &archived, props: hubspot.Properties{}},
+		}}, links: map[string][]hubspot.Link{"companies": {{ToID: "7", Types: []hubspot.AssociationType{{Category: "USER_DEFINED", TypeID: 3, Label: hubspot.String("Owner")}}}}}},
+		{id: "2", key: keyset{ts: at(2), id: 2}, createdAt: at(0), archivedAt: &archived, row: hubspot.Row{Properties: hubspot.Properties{}}},
 	} {
 		got, raw, err := s.encode(it)
 		is.NoErr(err)

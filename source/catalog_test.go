@@ -115,9 +115,9 @@ func TestUnknownPropertyKeptInMetadata(t *testing.T) {
 	is := is.New(t)
 	s := newShape("contacts")
 	is.NoErr(s.build(context.Background(), []hubspot.Property{{Name: "email", Type: "string", FieldType: "text"}}, 1))
-	it := item{id: "1", key: keyset{ts: at(0), id: 1}, createdAt: at(0), props: hubspot.Properties{
+	it := item{id: "1", key: keyset{ts: at(0), id: 1}, createdAt: at(0), row: hubspot.Row{Properties: hubspot.Properties{
 		"email": hubspot.String("a@b.c"), "shoe_size": hubspot.String("42"), "unset_new": nil,
-	}}
+	}}}
 	raw := s.fill(it)
 	d := s.out.structured()
 	is.Equal(d["email"], "a@b.c")
@@ -139,12 +139,12 @@ func TestRecordOfUnknownPropertyListsAgain(t *testing.T) {
 	s := newShape("contacts")
 	is.NoErr(s.update(ctx, c))
 
-	known := item{id: "1", key: keyset{ts: at(0), id: 1}, createdAt: at(0), props: hubspot.Properties{"email": hubspot.String("a@b.c")}}
+	known := item{id: "1", key: keyset{ts: at(0), id: 1}, createdAt: at(0), row: hubspot.Row{Properties: hubspot.Properties{"email": hubspot.String("a@b.c")}}}
 	s.fill(known)
 	is.True(!c.due()) // every property known
 
 	unknown := known
-	unknown.props = hubspot.Properties{"email": hubspot.String("a@b.c"), "shoe_size": nil}
+	unknown.row.Properties = hubspot.Properties{"email": hubspot.String("a@b.c"), "shoe_size": nil}
 	s.fill(unknown)
 	is.True(c.due()) // shoe_size is new: list again
 }

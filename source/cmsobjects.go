@@ -116,7 +116,7 @@ func cmsObjectItem(spec hubspot.CMSSpec, o hubspot.CMSObject, archived bool) (it
 	if !ok {
 		return item{}, &noUpdatedError{noun: spec.Noun, id: o.ID(), fields: []string{updatedField, otherSpelling(updatedField)}}
 	}
-	it := item{id: o.ID(), key: keyset{ts: updated.UTC(), id: id}, props: props, createdAt: created.UTC()}
+	it := item{id: o.ID(), key: keyset{ts: updated.UTC(), id: id}, row: hubspot.Row{Properties: props}, createdAt: created.UTC()}
 	if archived {
 		at, ok, err := o.Time(spec.DeletedField)
 		if err != nil || !ok || !at.After(time.Unix(0, 0)) {

@@ -23,6 +23,6 @@ func TestKeptDigestsAreTheSameInEveryProcess(t *testing.T) {
 	const kept = "2uebnpk1sa8ph"
 	is.Equal(stableSum(props), kept)
 
-	it := item{id: "1", props: props}
+	it := item{id: "1", row: hubspot.Row{Properties: props}}
 	is.Equal(seenOf(it).Sum, kept) // pipelines and stages keep the stable digest
 }

@@ -25,12 +25,9 @@ type item struct {
 	// (slimsearch.go) may read a version newer than the one the search
 	// showed, whose time moves the scans' cursors.
 	readAt time.Time
-	// props are the properties' values; for an object read by columns
-	// (hubspot.Columns), values holds them by columns, and props only the
-	// names that are not columns. prop and eachProp read either way.
-	props      hubspot.Properties
-	columns    *hubspot.Columns
-	values     []*string
+	// row is the properties' values: by column for an object read by
+	// columns (hubspot.Columns).
+	row        hubspot.Row
 	createdAt  time.Time
 	archivedAt *time.Time
 	// links are the objects linked to it, by type, when the source reads
@@ -46,40 +43,6 @@ func (it item) versionTS() time.Time {
 		return it.readAt
 	}
 	return it.key.ts
-}
-
-// prop returns the value of a property (nil: null) and whether the item
-// has it: every column of an object read by columns, null or not.
-func (it item) prop(name string) (*string, bool) {
-	if it.columns != nil {
-		if at, ok := it.columns.Index(name); ok {
-			return it.values[at], true
-		}
-	}
-	v, ok := it.props[name]
-	return v, ok
-}
-
-// eachProp calls f with each property the item has and its value (nil:
-// null).
-func (it item) eachProp(f func(name string, v *string)) {
-	if it.columns != nil {
-		for at, name := range it.columns.Names() {
-			f(name, it.values[at])
-		}
-	}
-	for name, v := range it.props {
-		f(name, v)
-	}
-}
-
-// sent is how many properties the item has.
-func (it item) sent() int {
-	n := len(it.props)
-	if it.columns != nil {
-		n += len(it.values)
-	}
-	return n
 }
 
 // objectItem reads what the source needs of an object. Its last-modified
@@ -99,7 +62,7 @@ func objectItem(r hubspot.Resource, o hubspot.Object) (item, error) {
 		modified = t
 	}
 	return item{
-		id: o.ID, key: keyset{ts: modified.UTC(), id: id}, props: o.Properties, columns: o.Columns, values: o.Values,
+		id: o.ID, key: keyset{ts: modified.UTC(), id: id}, row: o.Row(),
 		createdAt: o.CreatedAt.UTC(), archivedAt: o.ArchivedAt,
 	}, nil
 }
@@ -120,7 +83,7 @@ func ownerItem(o hubspot.Owner) (item, error) {
 	if o.UserID != 0 {
 		props["userId"] = hubspot.String(strconv.FormatInt(o.UserID, 10))
 	}
-	return item{id: o.ID, key: keyset{ts: o.UpdatedAt.UTC(), id: id}, props: props, createdAt: o.CreatedAt.UTC()}, nil
+	return item{id: o.ID, key: keyset{ts: o.UpdatedAt.UTC(), id: id}, row: hubspot.Row{Properties: props}, createdAt: o.CreatedAt.UTC()}, nil
 }
 
 func (it item) recordKey() opencdc.Data { return opencdc.StructuredData{record.FieldID: it.id} }
@@ -128,8 +91,8 @@ func (it item) recordKey() opencdc.Data { return opencdc.StructuredData{record.F
 // payload is the object's properties (strings, or nil for null) and its id
 // and times.
 func (it item) payload() opencdc.Data {
-	d := make(opencdc.StructuredData, it.sent()+4)
-	it.eachProp(func(name string, v *string) {
+	d := make(opencdc.StructuredData, it.row.Len()+4)
+	it.row.Each(func(name string, v *string) {
 		if v == nil {
 			d[name] = nil
 		} else {
@@ -163,7 +126,7 @@ func (it item) metadata(collection string) opencdc.Metadata {
 // mergedIDs returns the ids of the objects merged into the item.
 func (it item) mergedIDs() []string {
 	var v string
-	if p, _ := it.prop(hubspot.MergedIDsProperty); p != nil {
+	if p, _ := it.row.Get(hubspot.MergedIDsProperty); p != nil {
 		v = *p
 	}
 	var ids []string
@@ -255,7 +218,7 @@ func newRecord(op opencdc.Operation, pos Position, collection string, it item, s
 // 607 properties.
 func (it item) sum() uint64 {
 	var total uint64
-	it.eachProp(func(name string, v *string) {
+	it.row.Each(func(name string, v *string) {
 		if v != nil {
 			total += mix(maphash.String(sumSeed, name) ^ mix(maphash.String(sumSeed, *v)+uint64(len(*v))+1))
 		}

@@ -13,7 +13,7 @@ func BenchmarkItemSum(b *testing.B) {
 	for i := range 20 {
 		props[fmt.Sprintf("property_%d", i)] = hubspot.String(fmt.Sprintf("value %d", i))
 	}
-	it := item{props: props}
+	it := item{row: hubspot.Row{Properties: props}}
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = it.sum()

@@ -124,7 +124,7 @@ func listItem(l hubspot.List) (item, error) {
 	if l.FiltersUpdatedAt != nil {
 		props[listFieldFiltersAt] = hubspot.String(l.FiltersUpdatedAt.UTC().Format(time.RFC3339Nano))
 	}
-	it := item{id: l.ListID, props: props}
+	it := item{id: l.ListID, row: hubspot.Row{Properties: props}}
 	if l.CreatedAt != nil {
 		it.createdAt = l.CreatedAt.UTC()
 	}
@@ -187,7 +187,7 @@ func (p *crmListScan) step(ctx context.Context) ([]opencdc.Record, bool, error) 
 			return nil, false, err
 		}
 		live[l.ListID] = true
-		sum := stableSum(it.props)
+		sum := stableSum(it.row.Properties)
 		seen, ok := known[l.ListID]
 		if ok && seen == sum {
 			continue
@@ -204,7 +204,7 @@ func (p *crmListScan) step(ctx context.Context) ([]opencdc.Record, bool, error) 
 		delete(known, id)
 		if p.deletes {
 			// The search gives no time of the delete: the pass that saw it.
-			gone := item{id: id, key: keyset{ts: now.UTC()}, props: hubspot.Properties{}, archivedAt: timePtr(now.UTC())}
+			gone := item{id: id, key: keyset{ts: now.UTC()}, archivedAt: timePtr(now.UTC())}
 			if err := emit(opencdc.OperationDelete, gone); err != nil {
 				return nil, false, err
 			}

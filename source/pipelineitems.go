@@ -103,7 +103,7 @@ func pipelineItems(spec hubspot.PipelineSpec, list []hubspot.Pipeline) ([]pipeli
 
 func newPipelineItem(id string, props hubspot.Properties, created, updated time.Time, archivedAt *time.Time, archived bool) pipelineItem {
 	return pipelineItem{
-		item:     item{id: id, key: keyset{ts: updated.UTC()}, props: props, createdAt: created.UTC(), archivedAt: archivedAt},
+		item:     item{id: id, key: keyset{ts: updated.UTC()}, row: hubspot.Row{Properties: props}, createdAt: created.UTC(), archivedAt: archivedAt},
 		archived: archived,
 	}
 }
@@ -120,9 +120,9 @@ type PipelineSeen struct {
 
 // seenOf is what a position remembers of it.
 func seenOf(it item) PipelineSeen {
-	get := func(name string) string { v, _ := it.props.Get(name); return v }
+	get := func(name string) string { v, _ := it.row.Properties.Get(name); return v }
 	return PipelineSeen{
-		Sum: stableSum(it.props), Label: get(pipeFieldLabel),
+		Sum: stableSum(it.row.Properties), Label: get(pipeFieldLabel),
 		PipelineID: get(pipeFieldPipelineID), PipelineLabel: get(pipeFieldPipelineLabel),
 	}
 }
@@ -137,7 +137,7 @@ func goneItem(id string, seen PipelineSeen, at time.Time, gone bool) item {
 		props[pipeFieldPipelineID] = hubspot.String(seen.PipelineID)
 		props[pipeFieldPipelineLabel] = hubspot.String(seen.PipelineLabel)
 	}
-	it := item{id: id, key: keyset{ts: at.UTC()}, props: props}
+	it := item{id: id, key: keyset{ts: at.UTC()}, row: hubspot.Row{Properties: props}}
 	if gone {
 		it.archivedAt = timePtr(at.UTC())
 	}

@@ -193,17 +193,17 @@ func (s *shape) fill(it item) map[string]string {
 	// values in the fields' order: a lookup by name per property was 13 %
 	// of the plugin's CPU in a wide snapshot (hubspot-bench -only
 	// pluginCPU -cpuprofile).
-	byColumn := it.columns != nil && it.columns == s.columns
+	byColumn := it.row.Columns != nil && it.row.Columns == s.columns
 	var raw map[string]string
 	present := 0
 	for i, f := range s.fields {
 		name := f.property
 		var text *string
 		if byColumn {
-			text = it.values[i]
+			text = it.row.Values[i]
 		} else {
 			var ok bool
-			if text, ok = it.prop(name); ok {
+			if text, ok = it.row.Get(name); ok {
 				present++
 			}
 		}
@@ -222,7 +222,7 @@ func (s *shape) fill(it item) map[string]string {
 		}
 		vals[f.slot] = v
 	}
-	if (byColumn && len(it.props) > 0) || (!byColumn && present < it.sent()) {
+	if (byColumn && len(it.row.Properties) > 0) || (!byColumn && present < it.row.Len()) {
 		// Only then can a name be one the catalog lacks: noting every
 		// object's properties took 13 % of the plugin's CPU in a wide
 		// snapshot, a map access per property (hubspot-bench -only
@@ -246,8 +246,8 @@ func (s *shape) fill(it item) map[string]string {
 // keepUnknown tells the catalog of the item's properties, and adds to raw
 // the values of those the fields lack.
 func (s *shape) keepUnknown(it item, raw map[string]string) map[string]string {
-	names := make([]string, 0, it.sent())
-	it.eachProp(func(name string, v *string) {
+	names := make([]string, 0, it.row.Len())
+	it.row.Each(func(name string, v *string) {
 		names = append(names, name)
 		if s.known[name] || v == nil {
 			return
