@@ -2,6 +2,7 @@ package hubspot_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -66,6 +67,19 @@ func TestPropertiesWithHistory(t *testing.T) {
 				}
 				is.Equal(len(o.PropertiesWithHistory["dealstage"]), want) // each object its own
 			}
+
+			// Too many properties for a URL: the page's ids are listed
+			// without the histories, which the batch read then reads.
+			wide := []string{"dealstage"}
+			for i := range 600 {
+				wide = append(wide, fmt.Sprintf("a_property_name_long_enough_to_fill_the_url_%03d", i))
+			}
+			srv.ResetCalls()
+			page, err = objs.List(ctx, "deals", hubspot.ListOptions{Properties: wide, PropertiesWithHistory: hist})
+			is.NoErr(err)
+			is.Equal(len(page.Results), hubspot.MaxHistoryLimit)
+			is.Equal(len(page.Results[0].PropertiesWithHistory["dealstage"]), 2)
+			is.Equal(srv.HistoryReads(), []int{hubspot.MaxHistoryLimit}) // the batch read's alone
 		})
 	}
 }

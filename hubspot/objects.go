@@ -104,7 +104,9 @@ func (s *ObjectsService) List(ctx context.Context, objectType string, opts ListO
 // is no longer there to read as listed, and the cursor still moves past it.
 // Its delete shows in the archived list, a merge's survivor in its own place.
 func (s *ObjectsService) listWide(ctx context.Context, objectType string, opts ListOptions, q url.Values) (*ObjectPage, error) {
+	// The ids alone: the batch read reads the properties and histories.
 	q.Set("properties", ObjectIDProperty)
+	q.Del("propertiesWithHistory")
 	var ids ObjectPage
 	if err := s.client.get(ctx, s.client.objectsPath(objectType), q, &ids); err != nil {
 		return nil, fmt.Errorf("list %s: %w", objectType, err)
