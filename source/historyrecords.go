@@ -3,7 +3,6 @@ package source
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"slices"
 	"time"
 
@@ -125,15 +124,11 @@ func (s *historyShape) record(op opencdc.Operation, pos Position, v historyValue
 	if v.value.UpdatedByUserID != nil {
 		payload[record.FieldUpdatedByUserID] = *v.value.UpdatedByUserID
 	}
-	if op != opencdc.OperationSnapshot && op != opencdc.OperationCreate {
-		return opencdc.Record{}, fmt.Errorf("operation %v is not one a history emits", op)
-	}
 	rec, err := recordOf(op, p, meta, key, payload)
 	if err != nil {
 		return opencdc.Record{}, err
 	}
-	schema.AttachKeySchemaToRecord(rec, s.key)
-	schema.AttachPayloadSchemaToRecord(rec, s.payload)
+	attachSchemas(rec, s.key, s.payload)
 	return rec, nil
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/conduit-connectors/conduit-connector-hubspot/internal/record"
 	"github.com/conduitio/conduit-commons/opencdc"
 	sdk "github.com/conduitio/conduit-connector-sdk"
+	"github.com/conduitio/conduit-connector-sdk/schema"
 )
 
 // item is an object or an owner as the source emits it.
@@ -172,6 +173,13 @@ func recordOf(op opencdc.Operation, p opencdc.Position, meta opencdc.Metadata, k
 	default:
 		return opencdc.Record{}, fmt.Errorf("operation %v is not one the source emits", op)
 	}
+}
+
+// attachSchemas names the record's key and payload schemas in its
+// metadata, as Conduit expects.
+func attachSchemas(rec opencdc.Record, key, payload schema.Schema) {
+	schema.AttachKeySchemaToRecord(rec, key)
+	schema.AttachPayloadSchemaToRecord(rec, payload)
 }
 
 // newRecord builds the record of one item at a position, typed and with

@@ -12,7 +12,6 @@ import (
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
 	"github.com/conduitio/conduit-commons/opencdc"
 	sdk "github.com/conduitio/conduit-connector-sdk"
-	"github.com/conduitio/conduit-connector-sdk/schema"
 )
 
 // compare emits the changes of one list's members, in record id order,
@@ -165,8 +164,7 @@ func (m *memberScan) record(op opencdc.Operation, pos opencdc.Position, work lis
 	if err != nil {
 		return opencdc.Record{}, err
 	}
-	schema.AttachKeySchemaToRecord(rec, m.key)
-	schema.AttachPayloadSchemaToRecord(rec, m.payload)
+	attachSchemas(rec, m.key, m.payload)
 	return rec, nil
 }
 

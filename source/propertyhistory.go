@@ -91,7 +91,7 @@ func (r *reader) startHistory(pos *Position, objects ObjectReader, now func() ti
 		init := now().UTC().Truncate(time.Millisecond)
 		h.pos = Position{Mode: ModeSnapshot, InitialTimestamp: &init, History: &HistoryState{}}
 		if !r.cfg.snapshot {
-			h.pos.Mode, h.pos.History.Cursor, h.pos.History.ArchivedCursor = ModeCDC, &init, &init
+			h.pos.Mode = ModeCDC // its cursors start at init, below
 		}
 	} else {
 		h.pos = *pos

@@ -275,12 +275,10 @@ func (s *shape) logUnparsable(ctx context.Context) {
 
 // attach names the record's schemas in its metadata, as Conduit expects.
 func (s *shape) attach(rec opencdc.Record) {
-	schema.AttachKeySchemaToRecord(rec, s.key)
-	schema.AttachPayloadSchemaToRecord(rec, s.payload)
+	attachSchemas(rec, s.key, s.payload)
 }
 
 // attachMerged names the schemas of a merged object's delete.
 func (s *shape) attachMerged(rec opencdc.Record) {
-	schema.AttachKeySchemaToRecord(rec, s.key)
-	schema.AttachPayloadSchemaToRecord(rec, s.merged)
+	attachSchemas(rec, s.key, s.merged)
 }
