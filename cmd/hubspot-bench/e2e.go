@@ -114,12 +114,12 @@ func e2eRun(ctx context.Context, t *table, sz sizes, dst sink) error {
 // wideSim starts the simulator with HubSpot's limits on and n contacts of
 // every property, and returns the properties the source reads.
 func wideSim(ctx context.Context, n int) (*hubspottest.Server, []hubspot.Property, error) {
-	clock := newPastClock(seedAge)
+	clock := hubspottest.NewOffsetClock(-seedAge)
 	srv, err := newSim(hubspottest.WithFullPropertyCatalog(), hubspottest.WithClock(clock))
 	if err != nil {
 		return nil, nil, err
 	}
-	defer clock.present()
+	defer clock.Set(0)
 	start := time.Now()
 	for seeded := 0; seeded < n; {
 		batch, from := min(10_000, n-seeded), seeded
@@ -142,7 +142,6 @@ func wideSim(ctx context.Context, n int) (*hubspottest.Server, []hubspot.Propert
 		srv.Close()
 		return nil, nil, fmt.Errorf("properties: %w", err)
 	}
-	time.Sleep(2 * time.Millisecond) // the snapshot holds what was created before it started
 	return srv, props, nil
 }
 

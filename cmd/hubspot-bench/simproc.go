@@ -131,7 +131,7 @@ type simConfig struct {
 // extraProps are custom text properties added to contacts, so that a
 // record can carry more properties than the catalogue has writable ones.
 func serveSim(ctx context.Context, cfg simConfig, in io.Reader, out io.Writer) error {
-	clock := newPastClock(seedAge)
+	clock := hubspottest.NewOffsetClock(-seedAge)
 	opts := []hubspottest.Option{hubspottest.WithFullPropertyCatalog(), hubspottest.WithClock(clock)}
 	if !cfg.limits {
 		opts = append(opts, hubspottest.WithoutRateLimits())
@@ -150,7 +150,7 @@ func serveSim(ctx context.Context, cfg simConfig, in io.Reader, out io.Writer) e
 	if err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}
-	clock.present()
+	clock.Set(0)
 	if cfg.profile != "" {
 		stop, err := startCPUProfile(cfg.profile)
 		if err != nil {
@@ -158,7 +158,6 @@ func serveSim(ctx context.Context, cfg simConfig, in io.Reader, out io.Writer) e
 		}
 		defer stop()
 	}
-	time.Sleep(2 * time.Millisecond) // a snapshot started now holds them
 	srv.ResetCalls()
 	fmt.Fprintln(out, srv.URL, srv.Token)
 	lines := bufio.NewScanner(in)

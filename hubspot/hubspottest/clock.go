@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/conduit-connectors/conduit-connector-hubspot/hubspot"
@@ -168,3 +169,27 @@ func (s *Server) dated(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+// OffsetClock is the wall clock moved by an offset that can be set while
+// it runs: a test or bench stamps writes in the past (hours apart, or an
+// hour before a snapshot) without waiting, and its time still passes as
+// real time does, for what runs beside it.
+type OffsetClock struct{ off atomic.Int64 }
+
+var _ hubspot.Clock = (*OffsetClock)(nil)
+
+// NewOffsetClock returns the wall clock moved by off.
+func NewOffsetClock(off time.Duration) *OffsetClock {
+	c := &OffsetClock{}
+	c.Set(off)
+	return c
+}
+
+// Now returns the wall clock's time moved by the offset.
+func (c *OffsetClock) Now() time.Time { return time.Now().Add(time.Duration(c.off.Load())) }
+
+// After waits on the wall clock.
+func (c *OffsetClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+// Set moves the clock to the wall clock moved by off.
+func (c *OffsetClock) Set(off time.Duration) { c.off.Store(int64(off)) }

@@ -67,3 +67,15 @@ func TestAutoClockAfter(t *testing.T) {
 	is.Equal(clock.Now(), t0.Add(4*time.Second))
 	is.Equal(clock.Waits(), []time.Duration{3 * time.Second, 0})
 }
+
+// TestOffsetClock: the clock is the wall clock moved by its offset, which
+// can be set while it runs.
+func TestOffsetClock(t *testing.T) {
+	is := is.New(t)
+	c := hubspottest.NewOffsetClock(-time.Hour)
+	before := time.Now()
+	got := c.Now()
+	is.True(!got.Before(before.Add(-time.Hour)) && got.Before(time.Now().Add(-time.Hour+time.Second)))
+	c.Set(0)
+	is.True(!c.Now().Before(before))
+}
