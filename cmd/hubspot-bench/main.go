@@ -74,7 +74,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	contacts := fs.Int("e2e-contacts", 0, "contacts the end-to-end steps read (default 125,000: 60 s past the first window at HubSpot's ceiling)")
 	destBatch := fs.Int("e2e-dest-batch", 1000, "sdk.batch.size of the end-to-end steps' destination (0: the SDK's default, one record at a time), with sdk.batch.delay 100ms")
 	sourceBatch := fs.Int("e2e-source-batch", 0, "sdk.batch.size of the end-to-end steps' source (0: the SDK's default, one record per message to Conduit), with sdk.batch.delay 100ms")
-	sourceSchema := fs.Bool("e2e-source-schema", false, "the end-to-end steps' source extracts schemas and encodes the payload (sdk.schema.extract.*.enabled, on by Conduit's default)")
+	sourceSchema := fs.Bool("e2e-source-schema", false, "the end-to-end steps' source turns the SDK's schema extraction on (sdk.schema.extract.*.enabled, on by Conduit's default; records the source types name their schemas and pass it unchanged)")
 	decodeStage := fs.Bool("e2e-decode-stage", false, "the end-to-end steps' pipeline has a processor that changes nothing but decodes the payload from Avro on its own goroutine (its schema encoding off), so that Conduit's destination only writes")
 	conduitFlags := fs.String("e2e-conduit-flags", "", "more flags of the end-to-end steps' conduit run, space-separated (e.g. --preview.pipeline-arch-v2)")
 	destExtra := fs.String("e2e-dest-settings", "", "more settings of the end-to-end steps' destination, key=value,key=value (e.g. sdk.record.format=opencdc/json,sdk.schema.extract.payload.enabled=false)")
@@ -82,7 +82,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	simLimits := fs.Bool("sim-limits", true, "with -serve-sim: HubSpot's rate limits on")
 	simExtra := fs.Int("sim-extra-props", 0, "with -serve-sim: custom text properties to add to contacts")
 	conduitProfile := fs.String("e2e-conduit-cpuprofile", "", "the end-to-end steps run Conduit with --dev.cpuprofile set to this file")
-	simProfile := fs.String("sim-cpuprofile", "", "write a CPU profile of the simulator's serving (seeding apart) to this file: with -serve-sim, or for the steps that run it in a child process")
+	simProfile := fs.String("sim-cpuprofile", "", "write a CPU profile of the simulator's serving (seeding apart) to this file: with -serve-sim, or for pluginCPU, which runs it in a child process")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("flags: %w", err)
 	}
