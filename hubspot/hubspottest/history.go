@@ -98,7 +98,9 @@ func allIn(names []string, props map[string]*string) bool {
 }
 
 // historyOf is the values a property of the record held, oldest first,
-// each once.
+// each once: a write in the same millisecond that repeats the value before
+// it shows once (a guess: HubSpot's docs do not say whether writing a
+// property's value again adds to its history).
 func (r *record) historyOf(name string) []historyValue {
 	var out []historyValue
 	for _, w := range r.history {
@@ -129,7 +131,8 @@ func mergeHistory(survivor *record, absorbed ...*record) {
 
 // renderHistory is the propertiesWithHistory of a record: for each
 // property asked that has a history, its values, newest first (a guess
-// on the order; the spec does not give one).
+// on the order; the spec does not give one); a property asked that has
+// none is left out (a guess too).
 func renderHistory(r *record, asked []string) map[string][]historyJSON {
 	if len(asked) == 0 {
 		return nil
@@ -152,8 +155,10 @@ func renderHistory(r *record, asked []string) map[string][]historyJSON {
 }
 
 // historyLimit checks a page or batch of n objects that asks for
-// propertiesWithHistory, and returns the number to serve. The caller
-// holds s.mu.
+// propertiesWithHistory, and returns the number to serve: past 50, a 400
+// as https://github.com/HubSpot/hubspot-api-python/issues/143 shows for a
+// page of 100 (docs/hubspot.md); the message's words are a guess. The
+// caller holds s.mu.
 func (s *Server) historyLimit(n int, page bool) (int, *apiError) {
 	s.historyReads = append(s.historyReads, n)
 	if n <= historyMaxLimit {

@@ -82,12 +82,14 @@ func appendList[T any](b []byte, list []T) ([]byte, error) {
 		return append(b, "null"...), nil
 	}
 	b = append(b, '[')
-	for i, v := range list {
+	for i := range list {
 		if i > 0 {
 			b = append(b, ',')
 		}
+		// A pointer in the interface, where the value would be copied to
+		// the heap: one allocation an object of every page.
 		var err error
-		if b, err = appendValue(b, v); err != nil {
+		if b, err = appendValue(b, &list[i]); err != nil {
 			return nil, err
 		}
 	}
