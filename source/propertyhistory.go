@@ -57,8 +57,8 @@ type historyScan struct {
 	history  *history // its pos is the scan's position
 	shape    *historyShape
 	now      func() time.Time
-	lookback time.Duration
-	pass     *historyPass // the CDC pass in progress, nil between passes
+	stale    time.Duration // how late search may show a change (reader.stale)
+	pass     *historyPass  // the CDC pass in progress, nil between passes
 	caughtUp bool
 	// archivedEvery is the least time between two archived reads, and
 	// archivedDue when the next is due (at once after a start).
@@ -85,7 +85,7 @@ type historyPass struct {
 func (r *reader) startHistory(pos *Position, objects ObjectReader, now func() time.Time) {
 	h := r.history
 	scan := &historyScan{objects: objects, res: *r.cfg.historyOf, props: r.cfg.historyProps, history: h,
-		shape: &historyShape{collection: r.cfg.resource.Name}, now: now, lookback: r.cfg.lookback,
+		shape: &historyShape{collection: r.cfg.resource.Name}, now: now, stale: r.stale(),
 		archivedEvery: r.cfg.deletesEvery, readAt: map[string]time.Time{}}
 	if pos == nil {
 		init := now().UTC().Truncate(time.Millisecond)
@@ -271,10 +271,10 @@ func (p *historyScan) floor(cursor time.Time) time.Time {
 	return from
 }
 
-// windowStart is where a pass from cursor starts: a look-back window,
-// and the clock skew, before it.
+// windowStart is where a pass from cursor starts: as long before it as
+// search may show a change late (reader.stale).
 func (p *historyScan) windowStart(cursor time.Time) time.Time {
-	return cursor.Add(-p.lookback - indexClockSkew)
+	return cursor.Add(-p.stale)
 }
 
 // emitChanges batch-reads the histories of the objects search found and
